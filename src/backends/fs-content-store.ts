@@ -1,0 +1,235 @@
+/**
+ * Document bytes as files: `<dataDir>/tmp` receives content while a message streams in, `<dataDir>/documents`
+ * holds persisted blobs in subfolders named by the first two characters of the blobRef. A blob appears in
+ * documents/ only through one rename of a fully written, fsynced file, so after a crash a blob is either
+ * complete or absent.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, mkdirSync } from 'node:fs';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Writable, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { DocumentContentStore, TempContentWriter } from '../ports/document-content-store.js';
+
+// Both ids are random hex; anything else (dots, separators) is refused so no id can name a path outside our folders.
+const ID_PATTERN = /^[0-9a-f]{32}$/;
+const TEMP_SUFFIX = '.part';
+
+function newId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function assertId(what: string, id: string): void {
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new Error(`Ongeldige ${what}: ${JSON.stringify(id)}`);
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException)?.code === 'ENOENT';
+}
+
+/** fsync a directory so a rename or new entry in it survives a crash. */
+async function syncDir(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (e) {
+    // Windows cannot open or fsync directories; its renames are journalled by NTFS anyway.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (process.platform !== 'win32' || (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES')) throw e;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** A Writable that appends to a file handle while counting bytes and hashing them. */
+class HashingFileWriter extends Writable {
+  readonly hash = createHash('sha256');
+  size = 0;
+
+  constructor(private readonly handle: FileHandle) {
+    super({ highWaterMark: 256 * 1024 });
+  }
+
+  private async append(chunks: Buffer[]): Promise<void> {
+    for (const c of chunks) {
+      this.hash.update(c);
+      this.size += c.length;
+    }
+    // writev may write less than asked; loop until everything is on disk.
+    let pending = chunks;
+    while (pending.length > 0) {
+      const { bytesWritten } = await this.handle.writev(pending);
+      pending = dropBytes(pending, bytesWritten);
+    }
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.append([chunk]).then(() => cb(), cb);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, cb: (e?: Error | null) => void): void {
+    this.append(chunks.map((c) => c.chunk)).then(() => cb(), cb);
+  }
+}
+
+function dropBytes(buffers: Buffer[], n: number): Buffer[] {
+  const out: Buffer[] = [];
+  let skip = n;
+  for (const b of buffers) {
+    if (skip >= b.length) {
+      skip -= b.length;
+      continue;
+    }
+    out.push(skip > 0 ? b.subarray(skip) : b);
+    skip = 0;
+  }
+  return out;
+}
+
+interface ActiveTemp {
+  writer: HashingFileWriter;
+  handle: FileHandle;
+  closed: boolean;
+}
+
+export class FsContentStore implements DocumentContentStore {
+  readonly documentsDir: string;
+  readonly tempDir: string;
+  /** Temp files this process is still writing; sweepTemp and persist leave them alone. */
+  private readonly active = new Map<string, ActiveTemp>();
+
+  constructor(dataDir: string) {
+    this.documentsDir = path.resolve(dataDir, 'documents');
+    this.tempDir = path.resolve(dataDir, 'tmp');
+    // Synchronous on purpose: runs once at start-up, and every method can then rely on both folders.
+    mkdirSync(this.documentsDir, { recursive: true });
+    mkdirSync(this.tempDir, { recursive: true });
+  }
+
+  private tempPath(tempId: string): string {
+    assertId('tempId', tempId);
+    return path.join(this.tempDir, tempId + TEMP_SUFFIX);
+  }
+
+  private blobPath(blobRef: string): string {
+    assertId('blobRef', blobRef);
+    return path.join(this.documentsDir, blobRef.slice(0, 2), blobRef);
+  }
+
+  async createTemp(): Promise<TempContentWriter> {
+    const tempId = newId();
+    const file = this.tempPath(tempId);
+    const handle = await open(file, 'wx', 0o600);
+    const writer = new HashingFileWriter(handle);
+    const entry: ActiveTemp = { writer, handle, closed: false };
+    this.active.set(tempId, entry);
+    const closeHandle = async (): Promise<void> => {
+      if (entry.closed) return;
+      entry.closed = true;
+      await handle.close();
+    };
+    let finishing: Promise<{ size: number; sha256: string }> | undefined;
+
+    const finish = async (): Promise<{ size: number; sha256: string }> => {
+      try {
+        if (!writer.writableEnded) writer.end();
+        await finished(writer);
+        await handle.sync();
+        await closeHandle();
+        return { size: writer.size, sha256: writer.hash.digest('hex') };
+      } catch (e) {
+        // A failed write or fsync leaves the temp file for abort()/sweepTemp, but never an open handle.
+        await closeHandle().catch(() => undefined);
+        throw e;
+      } finally {
+        this.active.delete(tempId);
+      }
+    };
+    const abort = async (): Promise<void> => {
+      this.active.delete(tempId);
+      writer.destroy();
+      await closeHandle().catch(() => undefined);
+      await unlink(file).catch((e) => {
+        if (!isNotFound(e)) throw e;
+      });
+    };
+    return {
+      tempId,
+      stream: writer,
+      // finish() is idempotent: a second call gets the same result instead of a "digest already called" error.
+      finish: () => (finishing ??= finish()),
+      abort,
+    };
+  }
+
+  async persist(tempId: string): Promise<string> {
+    const from = this.tempPath(tempId);
+    if (this.active.has(tempId)) throw new Error(`Tijdelijke inhoud ${tempId} is nog niet afgerond`);
+    // fsync again: a temp file may come from a writer that never called finish() in this process.
+    const handle = await open(from, 'r+').catch((e) => {
+      if (isNotFound(e)) throw new Error(`Tijdelijke inhoud ${tempId} bestaat niet`);
+      throw e;
+    });
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    const blobRef = newId();
+    const to = this.blobPath(blobRef);
+    const shard = path.dirname(to);
+    const madeShard = await mkdir(shard, { recursive: true });
+    if (madeShard !== undefined) await syncDir(this.documentsDir);
+    await rename(from, to);
+    await syncDir(shard);
+    await syncDir(this.tempDir);
+    return blobRef;
+  }
+
+  async discardTemp(tempId: string): Promise<void> {
+    const file = this.tempPath(tempId);
+    const entry = this.active.get(tempId);
+    if (entry) {
+      this.active.delete(tempId);
+      entry.writer.destroy();
+      if (!entry.closed) {
+        entry.closed = true;
+        await entry.handle.close().catch(() => undefined);
+      }
+    }
+    await unlink(file).catch((e) => {
+      if (!isNotFound(e)) throw e;
+    });
+  }
+
+  open(blobRef: string): Readable {
+    return createReadStream(this.blobPath(blobRef));
+  }
+
+  async remove(blobRef: string): Promise<void> {
+    await unlink(this.blobPath(blobRef)).catch((e) => {
+      if (!isNotFound(e)) throw e;
+    });
+  }
+
+  async sweepTemp(maxAgeMs: number): Promise<number> {
+    const cutoff = Date.now() - maxAgeMs;
+    let removed = 0;
+    for (const name of await readdir(this.tempDir)) {
+      if (!name.endsWith(TEMP_SUFFIX)) continue;
+      const tempId = name.slice(0, -TEMP_SUFFIX.length);
+      if (!ID_PATTERN.test(tempId) || this.active.has(tempId)) continue;
+      const file = path.join(this.tempDir, name);
+      try {
+        if ((await stat(file)).mtimeMs > cutoff) continue;
+        await unlink(file);
+        removed++;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    return removed;
+  }
+}

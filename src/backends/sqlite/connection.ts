@@ -1,0 +1,51 @@
+/** Opening a better-sqlite3 connection with Zaakpoort's settings, and a per-connection statement cache. */
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+export type Statement = Database.Statement;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+}
+
+export function openConnection(file: string, opts: OpenOptions = {}): Db {
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  try {
+    // Wait for another process's write lock instead of failing at once.
+    db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs ?? 5000)}`);
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+    }
+    // FULL: the WAL is fsynced at every commit, so an acknowledged message survives a power cut.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Prepared statements are reused per connection (preparing costs more than running most of ours). */
+export class StatementCache {
+  private readonly cache = new Map<string, Statement>();
+  constructor(readonly db: Db) {}
+
+  get(sql: string): Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+}
+
+/** Which SQLite constraint an error reports, if any. */
+export function constraintKind(e: unknown): 'unique' | 'foreignkey' | undefined {
+  if (!(e instanceof Database.SqliteError)) return undefined;
+  if (e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === 'SQLITE_CONSTRAINT_UNIQUE') return 'unique';
+  if (e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreignkey';
+  return undefined;
+}

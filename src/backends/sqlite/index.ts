@@ -1,0 +1,71 @@
+/**
+ * The embedded backend: one SQLite database file (WAL) plus document content as files, both under dataDir.
+ * Needs no set-up; meant for a single Zaakpoort process.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../../config.js';
+import { assertUsableTemplate, yearInTimeZone } from '../../domain/identificatie.js';
+import type { Backend } from '../../ports/index.js';
+import { FsContentStore } from '../fs-content-store.js';
+import { openConnection, StatementCache, type Db } from './connection.js';
+import { SqliteIdGenerator } from './id-generator.js';
+import { migrate } from './schema.js';
+import { SqliteZaakStore, type Lifecycle } from './store.js';
+
+export interface SqliteBackendOptions {
+  dataDir: string;
+  idTemplates: Config['idTemplates'];
+  gemeentecode: string;
+  timeZone: string;
+  now?: () => Date;
+}
+
+export const SQLITE_FILE = 'zaakpoort.sqlite';
+
+/** Refuse at start-up a template that could only ever produce invalid identificaties. */
+function assertTemplates(opts: SqliteBackendOptions, now: Date): void {
+  const jaar = yearInTimeZone(now, opts.timeZone);
+  for (const kind of ['zaak', 'document', 'besluit'] as const) {
+    assertUsableTemplate(kind, opts.idTemplates[kind], opts.gemeentecode, jaar);
+  }
+}
+
+export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Backend> {
+  const now = opts.now ?? (() => new Date());
+  assertTemplates(opts, now());
+  mkdirSync(opts.dataDir, { recursive: true });
+  const file = path.join(opts.dataDir, SQLITE_FILE);
+
+  const opened: Db[] = [];
+  try {
+    const writerDb = openConnection(file);
+    opened.push(writerDb);
+    migrate(writerDb);
+    // The reader opens read-only after the writer has created the file and switched it to WAL.
+    const readerDb = openConnection(file, { readonly: true });
+    opened.push(readerDb);
+
+    const writer = new StatementCache(writerDb);
+    const reader = new StatementCache(readerDb);
+    const life: Lifecycle = { closed: false };
+    const store = new SqliteZaakStore(writer, reader, life, now);
+    const ids = new SqliteIdGenerator(store, writer, reader, {
+      idTemplates: opts.idTemplates,
+      gemeentecode: opts.gemeentecode,
+      timeZone: opts.timeZone,
+      now,
+    });
+    const content = new FsContentStore(opts.dataDir);
+    return {
+      name: 'sqlite',
+      store,
+      content,
+      ids,
+      close: () => store.close(),
+    };
+  } catch (e) {
+    for (const db of opened) db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,88 @@
+/** StoreReader over one SQLite connection: the store's read connection, or the writer inside a transaction. */
+import type { Besluit, Document, Zaak, ZaakDocumentLink } from '../../domain/model.js';
+import type { LoggedMessage, StoreReader } from '../../ports/zaak-store.js';
+import type { StatementCache } from './connection.js';
+import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow } from './rows.js';
+
+export class SqliteReader implements StoreReader {
+  /** guard throws when this reader may no longer be used (store closed, transaction finished). */
+  constructor(
+    protected readonly sql: StatementCache,
+    protected readonly guard: () => void,
+  ) {}
+
+  async getZaak(identificatie: string): Promise<Zaak | undefined> {
+    this.guard();
+    const row = this.sql.get('SELECT data FROM zaak WHERE identificatie = ?').get(identificatie) as
+      | { data: string }
+      | undefined;
+    return row ? (JSON.parse(row.data) as Zaak) : undefined;
+  }
+
+  async getDocument(identificatie: string): Promise<Document | undefined> {
+    this.guard();
+    const row = this.sql
+      .get(`SELECT ${DOCUMENT_COLUMNS} FROM ${DOCUMENT_FROM} WHERE d.identificatie = ?`)
+      .get(identificatie) as DocumentRow | undefined;
+    return row ? documentFromRow(row) : undefined;
+  }
+
+  async listZaakDocumenten(zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
+    this.guard();
+    // One statement, so links and documents come from the same snapshot.
+    const rows = this.sql
+      .get(
+        `SELECT zd.data AS link_data, ${DOCUMENT_COLUMNS}
+           FROM ${DOCUMENT_FROM}
+           JOIN zaak_document zd ON zd.document_id = d.identificatie
+         WHERE zd.zaak_id = ?
+         ORDER BY zd.seq`,
+      )
+      .all(zaakIdentificatie) as Array<DocumentRow & { link_data: string }>;
+    return rows.map((r) => ({ link: JSON.parse(r.link_data) as ZaakDocumentLink, document: documentFromRow(r) }));
+  }
+
+  async listDocumentZaken(documentIdentificatie: string): Promise<ZaakDocumentLink[]> {
+    this.guard();
+    const rows = this.sql
+      .get('SELECT data FROM zaak_document WHERE document_id = ? ORDER BY rowid')
+      .all(documentIdentificatie) as Array<{ data: string }>;
+    return rows.map((r) => JSON.parse(r.data) as ZaakDocumentLink);
+  }
+
+  async getBesluit(identificatie: string): Promise<Besluit | undefined> {
+    this.guard();
+    const row = this.sql.get('SELECT data FROM besluit WHERE identificatie = ?').get(identificatie) as
+      | { data: string }
+      | undefined;
+    return row ? (JSON.parse(row.data) as Besluit) : undefined;
+  }
+
+  async listBesluiten(zaakIdentificatie: string): Promise<Besluit[]> {
+    this.guard();
+    const rows = this.sql.get('SELECT data FROM besluit WHERE zaak_id = ? ORDER BY rowid').all(zaakIdentificatie) as Array<{
+      data: string;
+    }>;
+    return rows.map((r) => JSON.parse(r.data) as Besluit);
+  }
+
+  async getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined> {
+    this.guard();
+    const row = this.sql
+      .get(
+        `SELECT zender_key, referentienummer, request_hash, response_xml, at
+           FROM message_log WHERE zender_key = ? AND referentienummer = ?`,
+      )
+      .get(zenderKey, referentienummer) as
+      | { zender_key: string; referentienummer: string; request_hash: string; response_xml: string; at: string }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      zenderKey: row.zender_key,
+      referentienummer: row.referentienummer,
+      requestHash: row.request_hash,
+      responseXml: row.response_xml,
+      at: row.at,
+    };
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The SQLite schema as an ordered list of migrations. A database records the highest version applied in
+ * schema_version; opening applies the missing steps in order, each in its own transaction. Add new steps at
+ * the end; never edit a step that has shipped.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'zaken, documenten, besluiten, berichtlog, identificaties',
+    sql: `
+      CREATE TABLE zaak (
+        identificatie    TEXT PRIMARY KEY,
+        zaaktype_code    TEXT NOT NULL,
+        startdatum       TEXT NOT NULL,
+        registratiedatum TEXT NOT NULL,
+        einddatum        TEXT,
+        data             TEXT NOT NULL CHECK (json_valid(data)),
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+      );
+      CREATE INDEX zaak_zaaktype ON zaak (zaaktype_code);
+      CREATE INDEX zaak_startdatum ON zaak (startdatum);
+      CREATE INDEX zaak_einddatum ON zaak (einddatum);
+
+      CREATE TABLE document (
+        identificatie   TEXT PRIMARY KEY,
+        meta            TEXT NOT NULL CHECK (json_valid(meta)),
+        current_version INTEGER NOT NULL,
+        checked_out_id  TEXT UNIQUE,
+        checked_out_by  TEXT,
+        lock_owner      TEXT,
+        locked_at       TEXT,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+      );
+
+      CREATE TABLE document_version (
+        document_id  TEXT NOT NULL REFERENCES document (identificatie) ON DELETE CASCADE,
+        version_no   INTEGER NOT NULL,
+        blob_ref     TEXT,
+        size         INTEGER NOT NULL,
+        sha256       TEXT,
+        bestandsnaam TEXT,
+        content_type TEXT,
+        created_at   TEXT NOT NULL,
+        PRIMARY KEY (document_id, version_no)
+      );
+
+      CREATE TABLE zaak_document (
+        zaak_id     TEXT NOT NULL REFERENCES zaak (identificatie),
+        document_id TEXT NOT NULL REFERENCES document (identificatie),
+        data        TEXT NOT NULL CHECK (json_valid(data)),
+        seq         INTEGER NOT NULL,
+        PRIMARY KEY (zaak_id, document_id)
+      );
+      CREATE INDEX zaak_document_order ON zaak_document (zaak_id, seq);
+      CREATE INDEX zaak_document_document ON zaak_document (document_id);
+
+      CREATE TABLE besluit (
+        identificatie TEXT PRIMARY KEY,
+        zaak_id       TEXT NOT NULL REFERENCES zaak (identificatie),
+        data          TEXT NOT NULL CHECK (json_valid(data)),
+        created_at    TEXT NOT NULL,
+        updated_at    TEXT NOT NULL
+      );
+      CREATE INDEX besluit_zaak ON besluit (zaak_id);
+
+      CREATE TABLE message_log (
+        zender_key       TEXT NOT NULL,
+        referentienummer TEXT NOT NULL,
+        request_hash     TEXT NOT NULL,
+        response_xml     TEXT NOT NULL,
+        at               TEXT NOT NULL,
+        PRIMARY KEY (zender_key, referentienummer)
+      );
+
+      CREATE TABLE id_sequence (
+        kind       TEXT NOT NULL,
+        scope      TEXT NOT NULL,
+        last_value INTEGER NOT NULL,
+        PRIMARY KEY (kind, scope)
+      );
+
+      CREATE TABLE id_reservation (
+        kind        TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        reserved_at TEXT NOT NULL,
+        reserved_by TEXT,
+        used_at     TEXT,
+        PRIMARY KEY (kind, value)
+      );
+    `,
+  },
+];
+
+/** Bring the database up to the newest schema version; refuses a database written by a newer Zaakpoort. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_version (
+    version     INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at  TEXT NOT NULL
+  )`);
+  const current = (): number =>
+    (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_version').get() as { v: number }).v;
+  const newest = migrations.reduce((m, s) => Math.max(m, s.version), 0);
+  const start = current();
+  if (start > newest) {
+    throw new Error(`Database heeft schemaversie ${start}; deze Zaakpoort kent alleen versies tot en met ${newest}`);
+  }
+  for (const step of [...migrations].sort((a, b) => a.version - b.version)) {
+    // Each step re-reads the version inside its immediate transaction, so two processes opening at once
+    // cannot both apply it.
+    db.transaction(() => {
+      if (current() >= step.version) return;
+      db.exec(step.sql);
+      db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(
+        step.version,
+        step.description,
+        new Date().toISOString(),
+      );
+    }).immediate();
+  }
+  return current();
+}

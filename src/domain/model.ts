@@ -1,0 +1,212 @@
+/**
+ * The zaak/document/besluit model Zaakpoort stores. Field names follow the RGBZ/StUF-ZKN element names so the
+ * mapping to and from messages stays obvious. Dates are kept as StUF strings (they are local calendar dates
+ * without a zone); tijdstippen as 17-digit StUF strings in the configured time zone.
+ */
+
+/** A StUF date (yyyymmdd) with its optional indOnvolledigeDatum (D: day, M: month+day, J: all unknown). */
+export interface StufDate {
+  value: string;
+  onvolledig?: 'D' | 'M' | 'J';
+}
+
+/**
+ * An element taken from a message as data: namespace + local name + text or child elements, kept in arrival
+ * (= XSD) order, so answers can echo what we were told about a person or organisation.
+ */
+export interface Leaf {
+  ns: string;
+  local: string;
+  value: string;
+  /** Attributes other than StUF:verwerkingssoort (e.g. StUF:entiteittype, indOnvolledigeDatum, noValue). */
+  attrs?: Array<{ ns: string; local: string; value: string }>;
+  /** Child elements of a group (verblijfsadres, ...); value is '' then. */
+  children?: Leaf[];
+}
+
+export type BetrokkeneKind =
+  | 'medewerker'
+  | 'organisatorischeEenheid'
+  | 'natuurlijkPersoon'
+  | 'nietNatuurlijkPersoon'
+  | 'vestiging';
+
+/** A subject (person, organisation, employee) referred to by a rol or a status. */
+export interface Betrokkene {
+  kind: BetrokkeneKind;
+  /** The identifying value: bsn / anp.identificatie / inn.nnpId / ann.identificatie / vestigingsNummer / identificatie. */
+  key: string;
+  /** Which element carried the key (inp.bsn, anp.identificatie, inn.nnpId, ...). */
+  keyElement: string;
+  /** The subject element's children, in message order, so answers can echo what we were told. */
+  leaves: Leaf[];
+}
+
+export const ROL_TYPES = [
+  'heeftAlsBelanghebbende',
+  'heeftAlsGemachtigde',
+  'heeftAlsInitiator',
+  'heeftAlsUitvoerende',
+  'heeftAlsVerantwoordelijke',
+  'heeftAlsOverigBetrokkene',
+] as const;
+export type RolType = (typeof ROL_TYPES)[number];
+
+export interface Rol {
+  rolType: RolType;
+  betrokkene: Betrokkene;
+  code?: string;
+  omschrijving?: string;
+  toelichting?: string;
+  emailadres?: string;
+  beginRelatie?: string;
+  /** Set when the relation was ended (verwerkingssoort E / R); an ended rol is history, not active. */
+  eindRelatie?: string;
+}
+
+export interface Statustype {
+  volgnummer: string;
+  omschrijving?: string;
+  code?: string;
+  zktCode?: string;
+  zktOmschrijving?: string;
+}
+
+export interface Status {
+  statustype: Statustype;
+  /** StUF tijdstip, 17 digits after normalisation. */
+  datumStatusGezet: string;
+  toelichting?: string;
+  gezetDoor?: Betrokkene;
+}
+
+export interface Kenmerk {
+  kenmerk: string;
+  bron: string;
+}
+
+export interface AnderZaakObject {
+  omschrijving?: string;
+  aanduiding?: string;
+  registratie?: string;
+}
+
+export interface ZaakRelatie {
+  soort: 'heeftAlsDeelzaak' | 'heeftBetrekkingOpAndere' | 'heeftAlsHoofdzaak';
+  identificatie: string;
+}
+
+export interface Zaaktype {
+  code: string;
+  omschrijving?: string;
+  ingangsdatumObject?: string;
+}
+
+export interface Zaak {
+  identificatie: string;
+  zaaktype: Zaaktype;
+  omschrijving?: string;
+  toelichting?: string;
+  kenmerken: Kenmerk[];
+  anderZaakObjecten: AnderZaakObject[];
+  resultaat?: { omschrijving?: string; toelichting?: string };
+  startdatum: StufDate;
+  registratiedatum: StufDate;
+  publicatiedatum?: StufDate;
+  einddatumGepland?: StufDate;
+  uiterlijkeEinddatum?: StufDate;
+  einddatum?: StufDate;
+  opschorting?: { indicatie?: string; reden?: string };
+  verlenging?: { duur?: string; reden?: string };
+  betalingsIndicatie?: string;
+  laatsteBetaaldatum?: string;
+  archiefnominatie?: string;
+  datumVernietigingDossier?: StufDate;
+  zaakniveau: string;
+  deelzakenIndicatie: string;
+  tijdstipRegistratie?: string;
+  rollen: Rol[];
+  statussen: Status[];
+  relaties: ZaakRelatie[];
+}
+
+export const VERTROUWELIJKHEID = [
+  'ZEER GEHEIM', 'GEHEIM', 'CONFIDENTIEEL', 'VERTROUWELIJK', 'ZAAKVERTROUWELIJK', 'INTERN', 'BEPERKT OPENBAAR',
+  'OPENBAAR',
+] as const;
+
+/** Metadata of an enkelvoudig informatieobject (EDC). Content lives in the DocumentContentStore. */
+export interface DocumentMeta {
+  identificatie: string;
+  dctOmschrijving?: string;
+  creatiedatum?: StufDate;
+  ontvangstdatum?: StufDate;
+  titel?: string;
+  beschrijving?: string;
+  formaat?: string;
+  taal?: string;
+  versie?: string;
+  status?: string;
+  verzenddatum?: StufDate;
+  vertrouwelijkAanduiding?: string;
+  auteur?: string;
+  link?: string;
+}
+
+export interface DocumentVersion {
+  versionNo: number;
+  /** Opaque reference into the DocumentContentStore; undefined for a document made without content. */
+  blobRef?: string;
+  size: number;
+  sha256?: string;
+  bestandsnaam?: string;
+  contentType?: string;
+  /** ISO instant. */
+  createdAt: string;
+}
+
+export interface DocumentLock {
+  checkedOutId: string;
+  checkedOutBy?: string;
+  /** The zender identity that holds the lock (organisatie|applicatie|administratie|gebruiker). */
+  owner: string;
+  /** ISO instant. */
+  at: string;
+}
+
+export interface Document {
+  meta: DocumentMeta;
+  latest: DocumentVersion;
+  lock?: DocumentLock;
+}
+
+/** The zaak–document link (ZAKEDC / EDCZAK) with its own attributes. */
+export interface ZaakDocumentLink {
+  zaakIdentificatie: string;
+  documentIdentificatie: string;
+  titel?: string;
+  beschrijving?: string;
+  /** StUF date; mandatory in answers, defaults to the day the link was made. */
+  registratiedatum: string;
+  sttVolgnummer?: string;
+  sttOmschrijving?: string;
+  staDatumStatusGezet?: string;
+}
+
+export interface Besluit {
+  identificatie: string;
+  zaakIdentificatie: string;
+  bstOmschrijving?: string;
+  datumBeslissing: StufDate;
+  ingangsdatumWerking: StufDate;
+  einddatumWerking?: StufDate;
+  vervalreden?: string;
+  datumPublicatie?: StufDate;
+  datumVerzending?: StufDate;
+  datumUiterlijkeReactie?: StufDate;
+  toelichting?: string;
+  tijdstipRegistratie?: string;
+  documenten: string[];
+}
+
+export type IdKind = 'zaak' | 'document' | 'besluit';

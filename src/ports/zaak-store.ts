@@ -1,0 +1,69 @@
+import type { Besluit, Document, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Zaak, ZaakDocumentLink } from '../domain/model.js';
+
+/** What every backend can read. */
+export interface StoreReader {
+  getZaak(identificatie: string): Promise<Zaak | undefined>;
+  getDocument(identificatie: string): Promise<Document | undefined>;
+  /** Every zaak–document link of a zaak, with the document, in link creation order. */
+  listZaakDocumenten(zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>>;
+  /** The zaken a document is linked to. */
+  listDocumentZaken(documentIdentificatie: string): Promise<ZaakDocumentLink[]>;
+  getBesluit(identificatie: string): Promise<Besluit | undefined>;
+  listBesluiten(zaakIdentificatie: string): Promise<Besluit[]>;
+  /** An answer stored for (zender, referentienummer), for idempotent resends. */
+  getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined>;
+}
+
+export interface LoggedMessage {
+  zenderKey: string;
+  referentienummer: string;
+  /** sha256 of the request body (first child of soap:Body, as received). */
+  requestHash: string;
+  /** The response body XML that was sent. */
+  responseXml: string;
+  /** ISO instant. */
+  at: string;
+}
+
+/** Writes happen only inside a transaction; everything in one message commits or nothing does. */
+export interface StoreWriter extends StoreReader {
+  /** Throws DuplicateError when the identificatie exists. */
+  insertZaak(zaak: Zaak): Promise<void>;
+  /** Replaces the stored zaak (same identificatie). */
+  updateZaak(zaak: Zaak): Promise<void>;
+  /** Throws DuplicateError when the identificatie exists. */
+  insertDocument(meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void>;
+  updateDocumentMeta(meta: DocumentMeta): Promise<void>;
+  addDocumentVersion(identificatie: string, version: DocumentVersion): Promise<void>;
+  setDocumentLock(identificatie: string, lock: DocumentLock | undefined): Promise<void>;
+  /** Throws DuplicateError when the link exists. */
+  linkDocument(link: ZaakDocumentLink): Promise<void>;
+  unlinkDocument(zaakIdentificatie: string, documentIdentificatie: string): Promise<boolean>;
+  insertBesluit(besluit: Besluit): Promise<void>;
+  updateBesluit(besluit: Besluit): Promise<void>;
+  logMessage(message: LoggedMessage): Promise<void>;
+  /** Mark a reserved identificatie as used (no-op when it was never reserved: caller-made ids are allowed). */
+  markIdentificatieUsed(kind: IdKind, value: string): Promise<void>;
+}
+
+export interface ZaakStore extends StoreReader {
+  /**
+   * Run fn in one transaction. The backend serialises or isolates transactions so that two messages never see
+   * each other's half-done work. Throwing rolls everything back.
+   */
+  transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  /** Throws when the backend is not reachable (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown by a backend when a unique identificatie/link already exists. */
+export class DuplicateError extends Error {
+  constructor(
+    readonly kind: 'zaak' | 'document' | 'besluit' | 'link' | 'message',
+    readonly identificatie: string,
+  ) {
+    super(`${kind} ${identificatie} bestaat al`);
+    this.name = 'DuplicateError';
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * The HTTP face of Zaakpoort: POST /zds (+ per-port aliases) for SOAP, GET ?wsdl, the schema files, health
+ * and metrics. Request bodies are never buffered or logged: the raw stream goes to readEnvelope, which counts
+ * bytes itself (fastify's bodyLimit does not apply to stream parsers) and moves document content to temp
+ * storage as it arrives.
+ */
+import type { IncomingMessage } from 'node:http';
+import { fastify, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
+import type { Backend } from '../ports/index.js';
+import { readEnvelope } from '../soap/envelope-reader.js';
+import { SoapReadError, tooLargeError } from '../soap/read-error.js';
+import { StufFault } from '../stuf/fault.js';
+import type { ParsedRequest } from '../soap/parsed-request.js';
+import type { DispatchResult } from '../zds/dispatch-result.js';
+import { guessSoapVersion, soapMediaKind } from './content-type.js';
+import type { Dispatcher } from '../zds/dispatcher.js';
+import { checkHealth } from './health.js';
+import { httpFaults } from './http-faults.js';
+import { faultCode, Metrics, type Outcome } from './metrics.js';
+import { sendResult } from './response.js';
+import { baseUrlFor, PORTS, wantsWsdl, WsdlTemplates, type WsdlName } from './wsdl.js';
+import { openXsd } from './xsd-files.js';
+
+export interface ServerDeps {
+  config: Config;
+  dispatcher: Dispatcher;
+  backend: Backend;
+  /** True once the schemas are compiled (and false again while shutting down). */
+  ready: () => boolean;
+  /** fastify logger option; default pino at config.logLevel. Pass false to silence (tests). */
+  logger?: boolean | { level?: string };
+}
+
+/** What the metrics and the access log know about one SOAP request. */
+interface Outcomes {
+  operation: string;
+  outcome: Outcome;
+  code: string;
+}
+
+const HEADERS_TIMEOUT_MS = 60_000;
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const { config, dispatcher, backend } = deps;
+  const app = fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    // One access line per SOAP request is written below (operation + outcome, never the body).
+    logController: new LogController({ disableRequestLogging: true }),
+    // Socket level: a whole request (headers + body) must arrive within the timeout (slow-loris).
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.requestTimeoutMs,
+    return503OnClosing: true,
+  });
+  app.server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs);
+
+  const wsdl = WsdlTemplates.load();
+  const metrics = new Metrics();
+  const outcomes = new WeakMap<FastifyRequest, Outcomes>();
+  const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+
+  // Every body is handed over as the raw stream; the SOAP route decides what it accepts.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+
+  app.setErrorHandler((err, request, reply) => {
+    request.log.error({ err }, 'unhandled error');
+    if (request.method === 'POST' && request.url.startsWith('/zds')) {
+      outcomes.set(request, { operation: outcomes.get(request)?.operation ?? 'unknown', outcome: 'error', code: 'StUF058' });
+      return sendResult(reply, httpFaults.internal(guessSoapVersion(request.headers['content-type'])), backend.content);
+    }
+    const status = typeof err === 'object' && err && 'statusCode' in err ? Number(err.statusCode) : 500;
+    return reply.code(status >= 400 && status < 600 ? status : 500).send({ error: 'request failed' });
+  });
+
+  /**
+   * Refuse before reading anything: not SOAP, or announced as larger than we accept. Built as reader
+   * errors so the fault looks exactly like one the reader raises itself.
+   */
+  const precheck = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    const contentType = request.headers['content-type'];
+    let err: SoapReadError | undefined;
+    if (!soapMediaKind(contentType)) {
+      err = unsupportedMediaType(contentType);
+    } else if (Number(request.headers['content-length'] ?? 0) > config.maxMessageBytes) {
+      err = tooLargeError({ soapVersion: guessSoapVersion(contentType) }, config.maxMessageBytes);
+    }
+    if (!err) return undefined;
+    const result = withStatus(safeReadErrorResult(err, contentType ?? ''), err.httpStatus);
+    outcomes.set(request, { operation: 'unknown', outcome: 'rejected', code: err.fault.code });
+    // The unread body is not drained: the connection is closed after the answer instead.
+    reply.header('connection', 'close');
+    return sendResult(reply, result, backend.content);
+  };
+
+  const soapHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const raw = request.raw;
+    const input = (request.body as IncomingMessage | undefined) ?? raw;
+    const contentType = request.headers['content-type'] ?? '';
+    const soapAction = headerValue(request.headers.soapaction);
+
+    // Application level: the upload must finish within the timeout. Destroying the input makes the reader
+    // fail, and it removes the temp content it created.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      if (!raw.complete) {
+        timedOut = true;
+        raw.destroy(new Error('request timeout'));
+      }
+    }, config.requestTimeoutMs);
+
+    let parsed: ParsedRequest;
+    try {
+      parsed = await readEnvelope(input, {
+        contentType,
+        soapAction,
+        maxBytes: config.maxMessageBytes,
+        maxDepth: config.maxDepth,
+        content: backend.content,
+      });
+    } catch (err) {
+      if (timedOut || raw.socket?.destroyed) {
+        // Nobody to answer: the client went away or was cut off.
+        outcomes.set(request, { operation: 'unknown', outcome: 'rejected', code: '' });
+        recordAbandoned(request, reply);
+        return reply.hijack();
+      }
+      const result = safeReadErrorResult(err, contentType);
+      const operation = err instanceof SoapReadError && err.root ? err.root.local : 'unknown';
+      outcomes.set(request, { operation, ...outcomeOf(result) });
+      if (!raw.complete) reply.header('connection', 'close');
+      return sendResult(reply, result, backend.content);
+    } finally {
+      clearTimeout(timer);
+    }
+
+    const operation = parsed.body.local;
+    let result: DispatchResult;
+    try {
+      result = await dispatcher.dispatch(parsed);
+    } catch (err) {
+      // The dispatcher should turn every failure into a fault itself; this is the last resort.
+      request.log.error({ err, operation }, 'dispatcher failed');
+      result = httpFaults.internal(parsed.soapVersion);
+    }
+    outcomes.set(request, { operation, ...outcomeOf(result) });
+    return sendResult(reply, result, backend.content);
+  };
+
+  function safeReadErrorResult(err: unknown, contentType: string): DispatchResult {
+    try {
+      return dispatcher.readErrorResult(err);
+    } catch (e) {
+      app.log.error({ err: e }, 'readErrorResult failed');
+      return httpFaults.internal(guessSoapVersion(contentType));
+    }
+  }
+
+  const record = (request: FastifyRequest, seconds: number, status: number): void => {
+    const o = outcomes.get(request);
+    if (!o) return;
+    metrics.record({ ...o, seconds });
+    const ms = Math.round(seconds * 1000);
+    request.log.info({ operation: o.operation, outcome: o.outcome, code: o.code || undefined, status, ms }, 'zds');
+  };
+  const recordAbandoned = (request: FastifyRequest, reply: FastifyReply): void => {
+    record(request, reply.elapsedTime / 1000, 0);
+  };
+
+  const wsdlHandler = (name: WsdlName) => async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!wantsWsdl(request.query)) {
+      return reply
+        .type('text/plain; charset=utf-8')
+        .send('Zaakpoort ZDS endpoint. POST SOAP messages here; GET ?wsdl for the service description.\n');
+    }
+    return reply
+      .type('text/xml; charset=utf-8')
+      .send(wsdl.render(name, baseUrlFor(request, config.publicUrl, fallbackHost)));
+  };
+
+  const soapPaths: Array<[string, WsdlName]> = [['/zds', 'all'], ...PORTS.map((p): [string, WsdlName] => [`/zds/${p}`, p])];
+  for (const [url, name] of soapPaths) {
+    app.route({
+      method: 'POST',
+      url,
+      onRequest: precheck,
+      onResponse: async (request, reply) => record(request, reply.elapsedTime / 1000, reply.statusCode),
+      handler: soapHandler,
+    });
+    app.get(url, wsdlHandler(name));
+  }
+
+  app.get('/zds/xsd/*', async (request, reply) => {
+    const rel = (request.params as { '*': string })['*'];
+    const found = await openXsd(config.schemaDir, rel);
+    if (!found.ok) return reply.code(found.status).type('text/plain; charset=utf-8').send('not found\n');
+    return reply.type('application/xml; charset=utf-8').header('content-length', found.size).send(found.stream);
+  });
+
+  app.get('/health', async (_request, reply) => {
+    const report = await checkHealth(deps.ready, backend);
+    return reply.code(report.status === 'ok' ? 200 : 503).header('cache-control', 'no-store').send(report);
+  });
+
+  app.get('/metrics', async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(metrics.render()),
+  );
+
+  return app;
+}
+
+function unsupportedMediaType(contentType: string | undefined): SoapReadError {
+  const got = contentType ? `Content-Type "${contentType.slice(0, 100)}"` : 'geen Content-Type';
+  const fault = new StufFault('StUF055', 'client', 'Bericht is geen SOAP-bericht',
+    `${got}; verwacht text/xml (SOAP 1.1), application/soap+xml (SOAP 1.2) of multipart/related (MTOM)`);
+  return new SoapReadError(415, fault, { soapVersion: '1.1' });
+}
+
+/** The HTTP status decided here wins over whatever the fault builder chose. */
+function withStatus(result: DispatchResult, httpStatus: number): DispatchResult {
+  return result.kind === 'fault' ? { ...result, httpStatus } : result;
+}
+
+function outcomeOf(result: DispatchResult): { outcome: Outcome; code: string } {
+  return result.kind === 'ok' ? { outcome: 'ok', code: '' } : { outcome: 'fault', code: faultCode(result.detailXml) };
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}

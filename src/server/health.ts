@@ -1,0 +1,52 @@
+/** Liveness + readiness: schemas compiled and the backend answering a ping. */
+import { readFileSync } from 'node:fs';
+import type { Backend } from '../ports/index.js';
+
+export interface HealthReport {
+  status: 'ok' | 'unavailable';
+  schemas: 'compiled' | 'not compiled';
+  backend: 'reachable' | 'unreachable';
+  version: string;
+}
+
+const PING_TIMEOUT_MS = 2_000;
+
+export const VERSION: string = readVersion();
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function checkHealth(ready: () => boolean, backend: Backend): Promise<HealthReport> {
+  const schemasOk = ready();
+  const backendOk = await ping(backend);
+  return {
+    status: schemasOk && backendOk ? 'ok' : 'unavailable',
+    schemas: schemasOk ? 'compiled' : 'not compiled',
+    backend: backendOk ? 'reachable' : 'unreachable',
+    version: VERSION,
+  };
+}
+
+/** A hanging backend must not hang the health check (load balancers time out and flap otherwise). */
+async function ping(backend: Backend): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      backend.store.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('ping timeout')), PING_TIMEOUT_MS);
+      }),
+    ]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Turns a DispatchResult into the HTTP answer. Answers without document content go out as one string;
+ * answers with {blobRef} pieces are streamed, the content base64-encoded on the fly from the store.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyReply } from 'fastify';
+import type { DocumentContentStore } from '../ports/index.js';
+import { envelopeClose, envelopeOpen, faultEnvelope, soapContentType } from '../soap/envelope-writer.js';
+import type { DispatchResult } from '../zds/dispatch-result.js';
+import type { ResponsePiece } from '../zds/operation.js';
+import { base64Encode } from './base64-stream.js';
+
+export function sendResult(reply: FastifyReply, result: DispatchResult, content: DocumentContentStore): FastifyReply {
+  const v = result.soapVersion;
+  reply.header('content-type', soapContentType(v));
+  if (result.kind === 'fault') {
+    return reply.code(result.httpStatus).send(faultEnvelope(v, result.plek, result.omschrijving, result.detailXml));
+  }
+  // MTOM answers (result.mtom) are written inline for now; both are valid for an MTOM-capable client.
+  reply.code(200);
+  const open = envelopeOpen(v);
+  const close = envelopeClose(v);
+  if (result.pieces.every((p) => typeof p === 'string')) {
+    return reply.send(open + (result.pieces as string[]).join('') + close);
+  }
+  return reply.send(Readable.from(bodyChunks(open, result.pieces, close, content)));
+}
+
+/**
+ * Consecutive strings are joined into one chunk; each blob is opened only when reached. When the client goes
+ * away, the stream is destroyed, which returns this generator and with it destroys the open blob stream.
+ */
+async function* bodyChunks(
+  open: string,
+  pieces: ResponsePiece[],
+  close: string,
+  content: DocumentContentStore,
+): AsyncGenerator<Buffer> {
+  let text = open;
+  for (const piece of pieces) {
+    if (typeof piece === 'string') {
+      text += piece;
+      continue;
+    }
+    if (text) yield Buffer.from(text);
+    text = '';
+    yield* base64Encode(content.open(piece.blobRef));
+  }
+  yield Buffer.from(text + close);
+}

@@ -1,0 +1,58 @@
+/** Writing EDC answer content (geefZaakdocumentLezen, geefLijstZaakdocumenten, geefZaakdocumentBewerken). */
+import type { Document, DocumentMeta, ZaakDocumentLink } from '../../domain/model.js';
+import { escapeAttr } from '../../xml/escape.js';
+import type { ResponsePiece } from '../operation.js';
+import { type Scope, explicitlyAsked, wants } from './scope.js';
+import { zkn, zknDate, zknNil } from './xml.js';
+
+/** The EDC metadata elements in XSD order (identificatie … link), honouring the scope. */
+export function writeDocumentMeta(meta: DocumentMeta, scope: Scope, required: readonly string[] = []): string {
+  let out = zkn('identificatie', meta.identificatie);
+  const fields: Array<[string, string | undefined, 'text' | 'date']> = [
+    ['dct.omschrijving', meta.dctOmschrijving, 'text'],
+    ['creatiedatum', undefined, 'date'],
+    ['ontvangstdatum', undefined, 'date'],
+    ['titel', meta.titel, 'text'],
+    ['beschrijving', meta.beschrijving, 'text'],
+    ['formaat', meta.formaat, 'text'],
+    ['taal', meta.taal, 'text'],
+    ['versie', meta.versie, 'text'],
+    ['status', meta.status, 'text'],
+    ['verzenddatum', undefined, 'date'],
+    ['vertrouwelijkAanduiding', meta.vertrouwelijkAanduiding, 'text'],
+    ['auteur', meta.auteur, 'text'],
+    ['link', meta.link, 'text'],
+  ];
+  for (const [name, value, kind] of fields) {
+    const must = required.includes(name);
+    if (!must && !wants(scope, name)) continue;
+    if (kind === 'date') {
+      const d = meta[name as 'creatiedatum' | 'ontvangstdatum' | 'verzenddatum'];
+      if (d) out += zknDate(name, d);
+      else if (must || explicitlyAsked(scope, name)) out += zknNil(name);
+      continue;
+    }
+    if (value) out += zkn(name, value);
+    else if (must || explicitlyAsked(scope, name)) out += zknNil(name);
+  }
+  return out;
+}
+
+/** <ZKN:inhoud> with the latest version's content streamed from the store as base64. */
+export function inhoudPieces(doc: Document): ResponsePiece[] {
+  const v = doc.latest;
+  const naam = v.bestandsnaam ?? doc.meta.titel ?? doc.meta.identificatie;
+  const ct = v.contentType ? ` xmime:contentType="${escapeAttr(v.contentType)}"` : '';
+  const open = `<ZKN:inhoud StUF:bestandsnaam="${escapeAttr(naam)}"${ct}>`;
+  if (!v.blobRef || v.size === 0) return [open + '</ZKN:inhoud>'];
+  return [open, { blobRef: v.blobRef, size: v.size }, '</ZKN:inhoud>'];
+}
+
+/** The zaak–document link attributes after `gerelateerde` (ZAKEDC / EDCZAK), registratiedatum always present. */
+export function writeLinkAttributes(link: ZaakDocumentLink, opts: { staAsVolgnummer: boolean }): string {
+  let out = zkn('titel', link.titel) + zkn('beschrijving', link.beschrijving) + zkn('registratiedatum', link.registratiedatum);
+  out += zkn('stt.volgnummer', link.sttVolgnummer) + zkn('stt.omschrijving', link.sttOmschrijving);
+  // geefLijstZaakdocumenten types sta.datumStatusGezet as a 4-digit number (schema defect): leave it out there.
+  if (!opts.staAsVolgnummer) out += zkn('sta.datumStatusGezet', link.staDatumStatusGezet);
+  return out;
+}

@@ -1,0 +1,185 @@
+/** Writing a ZAK answer object (geefZaakdetails, zakLa01) in XSD element order, honouring the scope. */
+import type { Betrokkene, Leaf, Rol, Status, Zaak } from '../../domain/model.js';
+import { NS } from '../../stuf/namespaces.js';
+import { ROL_TYPES } from '../../domain/model.js';
+import { huidigeStatus, statussenNieuwsteEerst } from '../../domain/zaak-rules.js';
+import { escapeText } from '../../xml/escape.js';
+import { type Scope, explicitlyAsked, relationScope, wants } from './scope.js';
+import { writeLeaves, zkn, zknDate, zknNil, zknNilGroup } from './xml.js';
+
+const ROL_ENTITEITTYPE: Record<string, string> = {
+  heeftAlsBelanghebbende: 'ZAKBTRBLH',
+  heeftAlsGemachtigde: 'ZAKBTRGMC',
+  heeftAlsInitiator: 'ZAKBTRINI',
+  heeftAlsUitvoerende: 'ZAKBTRUTV',
+  heeftAlsVerantwoordelijke: 'ZAKBTRVRA',
+  heeftAlsOverigBetrokkene: 'ZAKBTROVR',
+};
+
+const SUBJECT_ENTITEITTYPE: Record<string, string> = {
+  medewerker: 'MDW',
+  organisatorischeEenheid: 'OEH',
+  natuurlijkPersoon: 'NPS',
+  nietNatuurlijkPersoon: 'NNP',
+  vestiging: 'VES',
+};
+
+const RELATIE_ENTITEITTYPE: Record<string, string> = {
+  heeftAlsDeelzaak: 'ZAKZAKDEL',
+  heeftAlsHoofdzaak: 'ZAKZAKHFD',
+  heeftBetrekkingOpAndere: 'ZAKZAKBTR',
+};
+
+/** Keys that the answer types follow by a mandatory BG:authentiek (was the value checked in the basisregistratie?). */
+const AUTHENTIEK_AFTER = new Set(['inp.bsn', 'inn.nnpId']);
+
+/**
+ * A subject inside `gerelateerde`: kerngegevens only, or everything we were told. Zaakpoort does not consult
+ * the BRP/NHR itself, so unless the sender said otherwise the key is marked as not authentic (N).
+ */
+export function writeBetrokkene(b: Betrokkene, kernOnly: boolean): string {
+  const et = SUBJECT_ENTITEITTYPE[b.kind];
+  let leaves = kernOnly ? b.leaves.filter((l) => l.local === b.keyElement || l.local === 'authentiek') : b.leaves;
+  if (AUTHENTIEK_AFTER.has(b.keyElement) && !leaves.some((l) => l.local === 'authentiek')) {
+    const at = leaves.findIndex((l) => l.local === b.keyElement);
+    const authentiek: Leaf = { ns: NS.bg, local: 'authentiek', value: 'N', attrs: [{ ns: NS.stuf, local: 'metagegeven', value: 'true' }] };
+    leaves = [...leaves.slice(0, at + 1), authentiek, ...leaves.slice(at + 1)];
+  }
+  return `<ZKN:${b.kind} StUF:entiteittype="${et}">${writeLeaves(leaves)}</ZKN:${b.kind}>`;
+}
+
+function writeRol(rol: Rol, scope: Scope): string {
+  const et = ROL_ENTITEITTYPE[rol.rolType];
+  const sub = relationScope(scope, rol.rolType);
+  let out = `<ZKN:${rol.rolType} StUF:entiteittype="${et}">`;
+  out += `<ZKN:gerelateerde>${writeBetrokkene(rol.betrokkene, !sub.all)}</ZKN:gerelateerde>`;
+  out += zkn('code', rol.code) + zkn('omschrijving', rol.omschrijving) + zkn('toelichting', rol.toelichting);
+  if (scope.metagegevens && (rol.beginRelatie || rol.eindRelatie)) out += tijdvakRelatie(rol.beginRelatie, rol.eindRelatie);
+  if (rol.emailadres) {
+    out += `<StUF:extraElementen><StUF:extraElement naam="emailadres">${escapeText(rol.emailadres)}</StUF:extraElement></StUF:extraElementen>`;
+  }
+  return out + `</ZKN:${rol.rolType}>`;
+}
+
+function tijdvakRelatie(begin: string | undefined, eind: string | undefined): string {
+  const b = begin ? `<StUF:beginRelatie>${begin}</StUF:beginRelatie>` : '<StUF:beginRelatie xsi:nil="true" StUF:noValue="waardeOnbekend"/>';
+  const e = eind ? `<StUF:eindRelatie>${eind}</StUF:eindRelatie>` : '<StUF:eindRelatie xsi:nil="true" StUF:noValue="geenWaarde"/>';
+  return `<StUF:tijdvakRelatie>${b}${e}</StUF:tijdvakRelatie>`;
+}
+
+/** One `heeft` (ZAKSTT) relation; `laatste` is the derived indicatieLaatsteStatus. */
+export function writeStatus(st: Status, laatste: boolean, zaak: Zaak): string {
+  const t = st.statustype;
+  let out = '<ZKN:heeft StUF:entiteittype="ZAKSTT"><ZKN:gerelateerde StUF:entiteittype="STT">';
+  out += zkn('zkt.code', t.zktCode ?? zaak.zaaktype.code) + zkn('zkt.omschrijving', t.zktOmschrijving ?? zaak.zaaktype.omschrijving);
+  out += zkn('volgnummer', t.volgnummer) + zkn('code', t.code) + zkn('omschrijving', t.omschrijving);
+  out += '</ZKN:gerelateerde>';
+  out += zkn('toelichting', st.toelichting) + zkn('datumStatusGezet', st.datumStatusGezet);
+  out += zkn('indicatieLaatsteStatus', laatste ? 'J' : 'N');
+  if (st.gezetDoor) {
+    out += `<ZKN:isGezetDoor StUF:entiteittype="ZAKSTTBTR"><ZKN:gerelateerde>${writeBetrokkene(st.gezetDoor, true)}</ZKN:gerelateerde></ZKN:isGezetDoor>`;
+  }
+  return out + '</ZKN:heeft>';
+}
+
+/** Extra relation content the caller supplies (documents, besluiten) because the zaak aggregate does not hold it. */
+export interface ZaakAnswerExtras {
+  heeftRelevant?: string[];
+  leidtTot?: string[];
+}
+
+/** The children of antwoord/object for a zaak. */
+export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtras = {}): string {
+  let out = zkn('identificatie', zaak.identificatie);
+  const field = (name: string, value: string | undefined) => {
+    if (!wants(scope, name)) return;
+    if (value) out += zkn(name, value);
+    else if (explicitlyAsked(scope, name)) out += zknNil(name);
+  };
+  const date = (name: string, value: Zaak['startdatum'] | undefined) => {
+    if (!wants(scope, name)) return;
+    if (value) out += zknDate(name, value);
+    else if (explicitlyAsked(scope, name)) out += zknNil(name);
+  };
+  field('omschrijving', zaak.omschrijving);
+  field('toelichting', zaak.toelichting);
+  if (wants(scope, 'kenmerk')) {
+    for (const k of zaak.kenmerken) out += `<ZKN:kenmerk>${zkn('kenmerk', k.kenmerk)}${zkn('bron', k.bron)}</ZKN:kenmerk>`;
+  }
+  if (wants(scope, 'anderZaakObject')) {
+    for (const o of zaak.anderZaakObjecten) {
+      // All four children are required in the answer group; absent ones are nil.
+      const part = (n: 'omschrijving' | 'aanduiding' | 'registratie') => (o[n] ? zkn(n, o[n]) : zknNil(n));
+      out += `<ZKN:anderZaakObject>${part('omschrijving')}${part('aanduiding')}${zknNil('lokatie')}${part('registratie')}</ZKN:anderZaakObject>`;
+    }
+  }
+  if (wants(scope, 'resultaat')) {
+    if (zaak.resultaat && (zaak.resultaat.omschrijving || zaak.resultaat.toelichting)) {
+      out += `<ZKN:resultaat>${zaak.resultaat.omschrijving ? zkn('omschrijving', zaak.resultaat.omschrijving) : zknNil('omschrijving')}${zkn('toelichting', zaak.resultaat.toelichting)}</ZKN:resultaat>`;
+    } else if (explicitlyAsked(scope, 'resultaat')) out += zknNilGroup('resultaat');
+  }
+  date('startdatum', zaak.startdatum);
+  date('registratiedatum', zaak.registratiedatum);
+  date('publicatiedatum', zaak.publicatiedatum);
+  date('einddatumGepland', zaak.einddatumGepland);
+  date('uiterlijkeEinddatum', zaak.uiterlijkeEinddatum);
+  date('einddatum', zaak.einddatum);
+  if (wants(scope, 'opschorting')) {
+    if (zaak.opschorting) out += `<ZKN:opschorting>${zkn('indicatie', zaak.opschorting.indicatie)}${zkn('reden', zaak.opschorting.reden)}</ZKN:opschorting>`;
+    else if (explicitlyAsked(scope, 'opschorting')) out += zknNilGroup('opschorting');
+  }
+  if (wants(scope, 'verlenging')) {
+    if (zaak.verlenging) out += `<ZKN:verlenging>${zkn('duur', zaak.verlenging.duur)}${zkn('reden', zaak.verlenging.reden)}</ZKN:verlenging>`;
+    else if (explicitlyAsked(scope, 'verlenging')) out += zknNilGroup('verlenging');
+  }
+  field('betalingsIndicatie', zaak.betalingsIndicatie);
+  field('laatsteBetaaldatum', zaak.laatsteBetaaldatum);
+  field('archiefnominatie', zaak.archiefnominatie);
+  date('datumVernietigingDossier', zaak.datumVernietigingDossier);
+  field('zaakniveau', zaak.zaakniveau);
+  field('deelzakenIndicatie', zaak.deelzakenIndicatie);
+  if (scope.metagegevens && (scope.all || wants(scope, 'tijdstipRegistratie')) && zaak.tijdstipRegistratie) {
+    out += `<StUF:tijdstipRegistratie>${zaak.tijdstipRegistratie}</StUF:tijdstipRegistratie>`;
+  }
+  if (wants(scope, 'isVan')) {
+    const zt = zaak.zaaktype;
+    const sub = relationScope(scope, 'isVan');
+    const oms = sub.all || sub.explicit?.has('omschrijving') ? zkn('omschrijving', zt.omschrijving) : '';
+    const ingang = sub.all || sub.explicit?.has('ingangsdatumObject') ? zkn('ingangsdatumObject', zt.ingangsdatumObject) : '';
+    out += `<ZKN:isVan StUF:entiteittype="ZAKZKT"><ZKN:gerelateerde StUF:entiteittype="ZKT">${oms}${zkn('code', zt.code)}${ingang}</ZKN:gerelateerde></ZKN:isVan>`;
+  }
+  for (const rolType of ROL_TYPES) {
+    if (!wants(scope, rolType)) continue;
+    const rollen = zaak.rollen.filter((r) => r.rolType === rolType && !r.eindRelatie);
+    if (rollen.length === 0 && explicitlyAsked(scope, rolType)) {
+      out += zknNil(rolType, 'geenWaarde', ` StUF:entiteittype="${ROL_ENTITEITTYPE[rolType]}"`);
+    }
+    for (const rol of rollen) out += writeRol(rol, scope);
+  }
+  for (const soort of ['heeftAlsDeelzaak', 'heeftAlsHoofdzaak', 'heeftBetrekkingOpAndere'] as const) {
+    if (!wants(scope, soort)) continue;
+    const rel = zaak.relaties.filter((r) => r.soort === soort);
+    const et = RELATIE_ENTITEITTYPE[soort];
+    if (rel.length === 0 && explicitlyAsked(scope, soort)) out += zknNil(soort, 'geenWaarde', ` StUF:entiteittype="${et}"`);
+    for (const r of rel) {
+      out += `<ZKN:${soort} StUF:entiteittype="${et}"><ZKN:gerelateerde StUF:entiteittype="ZAK">${zkn('identificatie', r.identificatie)}</ZKN:gerelateerde></ZKN:${soort}>`;
+    }
+  }
+  if (wants(scope, 'heeft')) {
+    const current = huidigeStatus(zaak);
+    const statussen = statussenNieuwsteEerst(zaak);
+    if (statussen.length === 0 && explicitlyAsked(scope, 'heeft')) out += zknNil('heeft', 'geenWaarde', ' StUF:entiteittype="ZAKSTT"');
+    for (const st of statussen) out += writeStatus(st, st === current, zaak);
+  }
+  if (wants(scope, 'heeftRelevant')) {
+    const docs = extras.heeftRelevant ?? [];
+    if (docs.length === 0 && explicitlyAsked(scope, 'heeftRelevant')) out += zknNil('heeftRelevant', 'geenWaarde', ' StUF:entiteittype="ZAKEDC"');
+    out += docs.join('');
+  }
+  if (wants(scope, 'leidtTot')) {
+    const besluiten = extras.leidtTot ?? [];
+    if (besluiten.length === 0 && explicitlyAsked(scope, 'leidtTot')) out += zknNil('leidtTot', 'geenWaarde', ' StUF:entiteittype="ZAKBSL"');
+    out += besluiten.join('');
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+/** Small helpers for writing answer elements with our fixed prefixes (ZKN, StUF, BG, xsi, xmime). */
+import type { Leaf, StufDate } from '../../domain/model.js';
+import { NS } from '../../stuf/namespaces.js';
+import { escapeAttr, escapeText } from '../../xml/escape.js';
+
+const PREFIX_BY_NS: Record<string, string> = {
+  [NS.zkn]: 'ZKN',
+  [NS.stuf]: 'StUF',
+  [NS.bg]: 'BG',
+  [NS.xsi]: 'xsi',
+  [NS.xmime]: 'xmime',
+  [NS.gml]: 'gml',
+};
+
+/** <ZKN:name>value</ZKN:name>, or '' when the value is absent. */
+export function zkn(name: string, value: string | undefined): string {
+  return value === undefined || value === '' ? '' : `<ZKN:${name}>${escapeText(value)}</ZKN:${name}>`;
+}
+
+/** A StUF date element with its indOnvolledigeDatum attribute when the date is incomplete. */
+export function zknDate(name: string, d: StufDate | undefined): string {
+  if (!d) return '';
+  const ind = d.onvolledig ? ` StUF:indOnvolledigeDatum="${d.onvolledig}"` : '';
+  return `<ZKN:${name}${ind}>${escapeText(d.value)}</ZKN:${name}>`;
+}
+
+/** An element that is asked for but has no value: xsi:nil plus StUF:noValue. */
+export function zknNil(name: string, noValue = 'geenWaarde', extraAttrs = ''): string {
+  return `<ZKN:${name}${extraAttrs} xsi:nil="true" StUF:noValue="${noValue}"/>`;
+}
+
+/** A requested group (resultaat, opschorting, ...) without value: groups take xsi:nil but no StUF:noValue. */
+export function zknNilGroup(name: string): string {
+  return `<ZKN:${name} xsi:nil="true"/>`;
+}
+
+/** Re-emit data taken from a message (a person, an address) with our prefixes. */
+export function writeLeaves(leaves: Leaf[], filter?: (leaf: Leaf) => boolean): string {
+  let out = '';
+  for (const leaf of leaves) {
+    if (filter && !filter(leaf)) continue;
+    const prefix = PREFIX_BY_NS[leaf.ns];
+    if (!prefix) continue; // a namespace we cannot name is left out rather than guessed
+    const qname = `${prefix}:${leaf.local}`;
+    let attrs = '';
+    for (const a of leaf.attrs ?? []) {
+      const ap = PREFIX_BY_NS[a.ns];
+      if (a.ns === '') attrs += ` ${a.local}="${escapeAttr(a.value)}"`;
+      else if (ap) attrs += ` ${ap}:${a.local}="${escapeAttr(a.value)}"`;
+    }
+    if (leaf.children && leaf.children.length > 0) {
+      out += `<${qname}${attrs}>${writeLeaves(leaf.children)}</${qname}>`;
+    } else if (leaf.value === '') {
+      out += `<${qname}${attrs}/>`;
+    } else {
+      out += `<${qname}${attrs}>${escapeText(leaf.value)}</${qname}>`;
+    }
+  }
+  return out;
+}
+
+/** The namespace declarations every answer root carries. */
+export const ANSWER_NS_DECLS =
+  `xmlns:ZKN="${NS.zkn}" xmlns:StUF="${NS.stuf}" xmlns:BG="${NS.bg}" xmlns:xsi="${NS.xsi}" xmlns:xmime="${NS.xmime}"`;

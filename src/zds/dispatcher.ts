@@ -1,0 +1,136 @@
+/**
+ * One request, start to finish: pick the operation, check the stuurgegevens, validate the body against the
+ * official schema, run the operation, and turn every failure into the StUF fault the port prescribes.
+ */
+import type { Config } from '../config.js';
+import type { Backend, Catalogue } from '../ports/index.js';
+import { type SchemaRegistry, schemaSetFor } from '../schema/index.js';
+import type { ParsedRequest, SoapVersion } from '../soap/parsed-request.js';
+import { SoapReadError } from '../soap/read-error.js';
+import { checkStuurgegevens } from '../stuf/checks.js';
+import type { Clock } from '../stuf/dates.js';
+import { StufFault, faults } from '../stuf/fault.js';
+import { writeFo } from '../stuf/messages.js';
+import { NS } from '../stuf/namespaces.js';
+import { replyAddressing } from '../stuf/reply.js';
+import { type Stuurgegevens, parseStuurgegevens, systeemKey } from '../stuf/stuurgegevens.js';
+import { type XmlElement, elements } from '../xml/tree.js';
+import type { DispatchResult } from './dispatch-result.js';
+import type { Operation, OperationContext, Port } from './operation.js';
+import { OPERATIONS } from './operations/index.js';
+import { OperationRegistry } from './registry.js';
+import { authoriseSender } from './senders.js';
+
+export interface Dispatcher {
+  dispatch(req: ParsedRequest): Promise<DispatchResult>;
+  /** The fault for a request the SOAP reader could not read. */
+  readErrorResult(err: unknown): DispatchResult;
+}
+
+export interface DispatcherDeps {
+  config: Config;
+  backend: Backend;
+  catalogue: Catalogue;
+  schemas: SchemaRegistry;
+  clock: Clock;
+  log?: (level: 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+}
+
+/** Port of a message we could not resolve: guess from the root name so the fault type (Fo02/Fo03) fits. */
+function guessPort(local: string | undefined): Port {
+  if (!local) return 'BeantwoordVraag';
+  return /Lk0\d|_Di01|_Du01|Bv01|Fo0[13]/i.test(local) ? 'OntvangAsynchroon' : 'BeantwoordVraag';
+}
+
+function findStuurgegevens(body: XmlElement): XmlElement | undefined {
+  return elements(body).find((e) => e.local === 'stuurgegevens' && (e.ns === NS.zkn || e.ns === NS.zds));
+}
+
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const registry = new OperationRegistry(OPERATIONS);
+  const { config, clock } = deps;
+  const log = deps.log ?? (() => undefined);
+
+  function faultResult(fault: StufFault, port: Port, soapVersion: SoapVersion, sg: Stuurgegevens | undefined, httpStatus = 500): DispatchResult {
+    const kind = port === 'OntvangAsynchroon' ? 'Fo03' : 'Fo02';
+    const reply = replyAddressing(sg, config.self, clock, config.timeZone);
+    return {
+      kind: 'fault',
+      soapVersion,
+      httpStatus,
+      plek: fault.plek,
+      omschrijving: fault.omschrijving,
+      detailXml: writeFo(kind, fault, reply),
+    };
+  }
+
+  function internalFault(e: unknown): StufFault {
+    // Details go to the log for the beheerder; the sender gets no stack trace.
+    log('error', 'verwerking mislukt', { error: e instanceof Error ? e.stack : String(e) });
+    return faults.processing('Interne fout bij het verwerken van het bericht', 'De fout is gelogd; neem contact op met de beheerder van het zaaksysteem');
+  }
+
+  async function run(op: Operation, req: ParsedRequest, sg: Stuurgegevens, dialect: OperationContext['dialect']): Promise<DispatchResult> {
+    // Without a berichtcode at all the message is simply not schema-valid: the schema check names what is missing.
+    if (sg.berichtcode) checkStuurgegevens(sg, {
+      berichtcode: op.expect.berichtcode,
+      entiteittype: op.expect.entiteittype,
+      functie: op.expect.functie,
+      requireAddressing: op.port === 'OntvangAsynchroon',
+    });
+    const sender = authoriseSender(config.senders, sg.zender, op.name);
+    const strictness = sender?.validation ?? config.validation;
+    if (strictness !== 'off') {
+      const result = deps.schemas.validate(schemaSetFor(req.body.ns, req.body.local), req.bodyXml);
+      if (!result.valid) {
+        const details = result.issues.slice(0, 5).map((i) => (i.line ? `regel ${i.line}: ${i.message}` : i.message)).join(' | ');
+        if (strictness === 'strict') throw faults.schema(details);
+        log('warn', 'bericht niet valide volgens schema, toch verwerkt', { operation: op.name, details });
+      }
+    }
+    const ctx: OperationContext = {
+      config,
+      backend: deps.backend,
+      catalogue: deps.catalogue,
+      clock,
+      request: req,
+      stuurgegevens: sg,
+      dialect,
+      zenderKey: systeemKey(sg.zender),
+    };
+    const pieces = await op.handle(ctx);
+    return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom };
+  }
+
+  return {
+    async dispatch(req) {
+      let sg: Stuurgegevens | undefined;
+      let port: Port = guessPort(req.body.local);
+      try {
+        sg = parseStuurgegevens(findStuurgegevens(req.body));
+        const resolved = registry.resolve(req.body, req.soapAction);
+        if (!resolved) {
+          throw new StufFault('StUF040', 'server', 'Bericht wordt niet ondersteund',
+            `Geen operatie voor {${req.body.ns}}${req.body.local}${req.soapAction ? ` (SOAPAction ${req.soapAction})` : ''}`);
+        }
+        port = resolved.op.port;
+        return await run(resolved.op, req, sg, resolved.dialect);
+      } catch (e) {
+        const fault = e instanceof StufFault ? e : internalFault(e);
+        return faultResult(fault, port, req.soapVersion, sg);
+      } finally {
+        // Temp content an operation did not persist (faults, unused parts) is removed; persisted ids are gone already.
+        for (const c of req.contents) await deps.backend.content.discardTemp(c.tempId).catch(() => undefined);
+      }
+    },
+
+    readErrorResult(err) {
+      if (err instanceof SoapReadError) {
+        const resolved = err.root ? registry.resolve({ ns: err.root.ns, local: err.root.local, qname: err.root.local, attrs: [], nsDecls: {}, children: [], line: 0 }, '') : undefined;
+        const port = resolved?.op.port ?? guessPort(err.root?.local);
+        return faultResult(err.fault, port, err.soapVersion, undefined, err.httpStatus);
+      }
+      return faultResult(internalFault(err), 'BeantwoordVraag', '1.1', undefined);
+    },
+  };
+}

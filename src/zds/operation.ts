@@ -1,0 +1,47 @@
+/** The contract between the dispatcher and one ZDS operation module. */
+import type { Config } from '../config.js';
+import type { Backend, Catalogue } from '../ports/index.js';
+import type { ParsedRequest } from '../soap/parsed-request.js';
+import type { Stuurgegevens } from '../stuf/stuurgegevens.js';
+import type { Clock } from '../stuf/dates.js';
+
+/** The three StUF ports a zaaksysteem serves. The port decides Fo02 (synchronous) or Fo03 (OntvangAsynchroon). */
+export type Port = 'BeantwoordVraag' | 'OntvangAsynchroon' | 'VerwerkSynchroonVrijBericht';
+
+/** ZDS 1.2 messages or the ZDS 1.1 (StUF-ZKN 0310 namespace) variant of the same operation. */
+export type Dialect = '1.2' | '1.1';
+
+/**
+ * A piece of a response body: literal XML, or document content streamed from the store as base64 (so a
+ * 1 GB document never sits in memory).
+ */
+export type ResponsePiece = string | { blobRef: string; size: number };
+
+export interface OperationContext {
+  config: Config;
+  backend: Backend;
+  catalogue: Catalogue;
+  clock: Clock;
+  request: ParsedRequest;
+  stuurgegevens: Stuurgegevens;
+  dialect: Dialect;
+  /** The zender identity as one string (organisatie|applicatie|administratie|gebruiker). */
+  zenderKey: string;
+}
+
+/** What the stuurgegevens of this operation's request must say (checked before the schema). */
+export interface StuurgegevensExpectation {
+  berichtcode: string;
+  entiteittype?: string;
+  /** Accepted functie values for vrije berichten (several where errata renamed them). */
+  functie?: string[];
+}
+
+export interface Operation {
+  /** The ZDS 1.2 operation name, e.g. creeerZaak_ZakLk01. */
+  name: string;
+  port: Port;
+  expect: StuurgegevensExpectation;
+  /** Handle the message; throw StufFault for anything the sender must hear about. */
+  handle(ctx: OperationContext): Promise<ResponsePiece[]>;
+}

@@ -1,0 +1,39 @@
+/** geefZaakdetails_ZakLv01 → geefZaakdetails_ZakLa01 (ZDS 1.1: zakLv01 → zakLa01). */
+import { faults } from '../../stuf/fault.js';
+import { la01 } from '../antwoord/frame.js';
+import { parseScope, relationScope, wants } from '../antwoord/scope.js';
+import { writeLinkAttributes, writeDocumentMeta } from '../antwoord/write-document.js';
+import { writeZaakObject } from '../antwoord/write-zaak.js';
+import type { Operation, OperationContext, ResponsePiece } from '../operation.js';
+import { gelijkIdentificatie } from './common.js';
+
+/** An unknown object in a detail vraag: Fo02 StUF064 by default, or an answer without antwoord when configured. */
+export function notFoundAnswer(ctx: OperationContext, what: string, id: string, empty: () => ResponsePiece[]): ResponsePiece[] {
+  if (ctx.config.unknownObjectAnswer === 'leeg') return empty();
+  throw faults.notFound(`${what} niet gevonden`, `Er is geen ${what.toLowerCase()} met identificatie ${id}`);
+}
+
+export const geefZaakdetails: Operation = {
+  name: 'geefZaakdetails_ZakLv01',
+  port: 'BeantwoordVraag',
+  expect: { berichtcode: 'Lv01', entiteittype: 'ZAK' },
+  async handle(ctx) {
+    const names = { zds: 'geefZaakdetails_ZakLa01', zkn: 'zakLa01' };
+    const id = gelijkIdentificatie(ctx.request.body);
+    const scope = parseScope(ctx.request.body);
+    const zaak = await ctx.backend.store.getZaak(id);
+    if (!zaak) return notFoundAnswer(ctx, 'Zaak', id, () => la01(ctx, names, 'ZAK', undefined));
+    const heeftRelevant: string[] = [];
+    if (wants(scope, 'heeftRelevant')) {
+      const sub = relationScope(scope, 'heeftRelevant');
+      for (const { link, document } of await ctx.backend.store.listZaakDocumenten(id)) {
+        heeftRelevant.push(
+          `<ZKN:heeftRelevant StUF:entiteittype="ZAKEDC"><ZKN:gerelateerde StUF:entiteittype="EDC">${writeDocumentMeta(document.meta, sub)}</ZKN:gerelateerde>` +
+            `${writeLinkAttributes(link, { staAsVolgnummer: true })}</ZKN:heeftRelevant>`,
+        );
+      }
+    }
+    const object = `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant })}</ZKN:object>`;
+    return la01(ctx, names, 'ZAK', [object]);
+  },
+};

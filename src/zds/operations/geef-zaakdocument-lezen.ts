@@ -1,0 +1,40 @@
+/**
+ * geefZaakdocumentLezen_EdcLv01 → geefZaakdocumentLezen_EdcLa01: document metadata and the latest checked-in
+ * content, streamed from the store as base64.
+ */
+import { escapeText } from '../../xml/escape.js';
+import { la01 } from '../antwoord/frame.js';
+import { parseScope, wants } from '../antwoord/scope.js';
+import { inhoudPieces, writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
+import type { Operation, ResponsePiece } from '../operation.js';
+import { gelijkIdentificatie } from './common.js';
+import { notFoundAnswer } from './geef-zaakdetails.js';
+
+/** Mandatory in the geefZaakdocumentLezen answer object (SPEC #8). */
+const REQUIRED = ['titel', 'creatiedatum', 'vertrouwelijkAanduiding', 'auteur', 'formaat', 'taal'] as const;
+
+export const geefZaakdocumentLezen: Operation = {
+  name: 'geefZaakdocumentLezen_EdcLv01',
+  port: 'BeantwoordVraag',
+  expect: { berichtcode: 'Lv01', entiteittype: 'EDC' },
+  async handle(ctx) {
+    const names = { zds: 'geefZaakdocumentLezen_EdcLa01', zkn: 'edcLa01' };
+    const id = gelijkIdentificatie(ctx.request.body);
+    const scope = parseScope(ctx.request.body);
+    const doc = await ctx.backend.store.getDocument(id);
+    if (!doc) return notFoundAnswer(ctx, 'Document', id, () => la01(ctx, names, 'EDC', undefined));
+    const pieces: ResponsePiece[] = [`<ZKN:object StUF:entiteittype="EDC">${writeDocumentMeta(doc.meta, scope, REQUIRED)}`];
+    pieces.push(...inhoudPieces(doc));
+    let tail = '';
+    if (wants(scope, 'isRelevantVoor')) {
+      for (const link of await ctx.backend.store.listDocumentZaken(id)) {
+        tail +=
+          `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK"><ZKN:gerelateerde StUF:entiteittype="ZAK">` +
+          `<ZKN:identificatie>${escapeText(link.zaakIdentificatie)}</ZKN:identificatie></ZKN:gerelateerde>` +
+          `${writeLinkAttributes(link, { staAsVolgnummer: false })}</ZKN:isRelevantVoor>`;
+      }
+    }
+    pieces.push(tail + '</ZKN:object>');
+    return la01(ctx, names, 'EDC', pieces);
+  },
+};

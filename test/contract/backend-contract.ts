@@ -1,0 +1,568 @@
+/**
+ * The behaviour every backend must show. Run it from a `<backend>.test.ts` file with a function that opens the
+ * backend on a data directory with the given settings; opening twice on the same directory must reach the same
+ * data (that is how the suite tests that nothing is lost or reissued across a restart).
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { after, before, describe, it } from 'node:test';
+import type { Config } from '../../src/config.js';
+import { checkIdentificatie } from '../../src/domain/identificatie.js';
+import type { Backend } from '../../src/ports/index.js';
+import { DuplicateError } from '../../src/ports/zaak-store.js';
+import { fullBesluit, fullDocumentMeta, fullZaak, link, minimalZaak, version } from './fixtures.js';
+
+export interface ContractBackendOptions {
+  idTemplates: Config['idTemplates'];
+  gemeentecode: string;
+  timeZone: string;
+  now: () => Date;
+}
+
+export type OpenBackend = (dataDir: string, opts: ContractBackendOptions) => Promise<Backend>;
+
+export const CONTRACT_GEMEENTECODE = '0363';
+const TEMPLATES: Config['idTemplates'] = {
+  zaak: '{gemeentecode}{jaar}{volgnummer:7}',
+  document: '{gemeentecode}D{jaar}{volgnummer:7}',
+  // No {jaar}: this sequence never restarts.
+  besluit: '{gemeentecode}B{volgnummer:6}',
+};
+
+/** A backend on a fresh directory for one describe block, with a clock the tests can move. */
+interface Group {
+  readonly backend: Backend;
+  readonly dir: string;
+  setNow(iso: string): void;
+  reopen(): Promise<Backend>;
+}
+
+function group(open: OpenBackend): Group {
+  let backend: Backend | undefined;
+  let dir = '';
+  let now = new Date('2024-06-15T10:00:00Z');
+  const opts: ContractBackendOptions = {
+    idTemplates: TEMPLATES,
+    gemeentecode: CONTRACT_GEMEENTECODE,
+    timeZone: 'Europe/Amsterdam',
+    now: () => now,
+  };
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-contract-'));
+    backend = await open(dir, opts);
+  });
+  after(async () => {
+    await backend?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get backend() {
+      if (!backend) throw new Error('backend not open');
+      return backend;
+    },
+    get dir() {
+      return dir;
+    },
+    setNow(iso) {
+      now = new Date(iso);
+    },
+    async reopen() {
+      await backend?.close();
+      backend = await open(dir, opts);
+      return backend;
+    },
+  };
+}
+
+function isDuplicate(kind: DuplicateError['kind']) {
+  return (e: unknown) => e instanceof DuplicateError && e.kind === kind;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of stream) parts.push(c as Buffer);
+  return Buffer.concat(parts);
+}
+
+async function storeBytes(b: Backend, bytes: Buffer): Promise<{ blobRef: string; size: number; sha256: string }> {
+  const temp = await b.content.createTemp();
+  await pipeline(Readable.from([bytes]), temp.stream);
+  const { size, sha256 } = await temp.finish();
+  return { blobRef: await b.content.persist(temp.tempId), size, sha256 };
+}
+
+export function runBackendContract(label: string, open: OpenBackend): void {
+  describe(`${label}: backend contract`, () => {
+    describe('zaken', () => {
+      const g = group(open);
+
+      it('stores every field of a zaak and returns it unchanged', async () => {
+        const zaak = fullZaak('036320240000001');
+        await g.backend.store.transaction(async (tx) => {
+          await tx.insertZaak(zaak);
+          assert.deepEqual(await tx.getZaak(zaak.identificatie), zaak);
+        });
+        assert.deepEqual(await g.backend.store.getZaak(zaak.identificatie), zaak);
+        const minimal = minimalZaak('036320240000002');
+        await g.backend.store.transaction((tx) => tx.insertZaak(minimal));
+        assert.deepEqual(await g.backend.store.getZaak(minimal.identificatie), minimal);
+      });
+
+      it('returns undefined for an unknown zaak', async () => {
+        assert.equal(await g.backend.store.getZaak('0363onbekend'), undefined);
+      });
+
+      it('replaces a zaak on update', async () => {
+        const updated = { ...fullZaak('036320240000001'), omschrijving: 'Gewijzigd', einddatum: { value: '20241231' } };
+        delete updated.resultaat;
+        await g.backend.store.transaction((tx) => tx.updateZaak(updated));
+        assert.deepEqual(await g.backend.store.getZaak(updated.identificatie), updated);
+      });
+
+      it('refuses a duplicate zaak with DuplicateError', async () => {
+        await assert.rejects(
+          g.backend.store.transaction((tx) => tx.insertZaak(minimalZaak('036320240000001'))),
+          isDuplicate('zaak'),
+        );
+        // The original is untouched.
+        assert.equal((await g.backend.store.getZaak('036320240000001'))?.omschrijving, 'Gewijzigd');
+      });
+
+      it('lets a transaction carry on after catching a DuplicateError', async () => {
+        await g.backend.store.transaction(async (tx) => {
+          await assert.rejects(tx.insertZaak(minimalZaak('036320240000001')), isDuplicate('zaak'));
+          await tx.insertZaak(minimalZaak('036320240000003'));
+        });
+        assert.ok(await g.backend.store.getZaak('036320240000003'));
+      });
+    });
+
+    describe('transactions', () => {
+      const g = group(open);
+
+      it('returns the value of fn', async () => {
+        assert.equal(await g.backend.store.transaction(async () => 42), 42);
+      });
+
+      it('leaves nothing behind when fn throws', async () => {
+        const boom = new Error('boom');
+        await assert.rejects(
+          g.backend.store.transaction(async (tx) => {
+            await tx.insertZaak(minimalZaak('03631000'));
+            await tx.insertDocument(fullDocumentMeta('D-rollback'), version(1));
+            await tx.linkDocument(link('03631000', 'D-rollback'));
+            await tx.insertBesluit(fullBesluit('B-rollback', '03631000'));
+            await tx.logMessage({ zenderKey: 'z', referentienummer: 'r-rollback', requestHash: 'h', responseXml: '<x/>', at: '2024-01-01T00:00:00Z' });
+            await sleep(5);
+            throw boom;
+          }),
+          (e) => e === boom,
+        );
+        const s = g.backend.store;
+        assert.equal(await s.getZaak('03631000'), undefined);
+        assert.equal(await s.getDocument('D-rollback'), undefined);
+        assert.deepEqual(await s.listZaakDocumenten('03631000'), []);
+        assert.equal(await s.getBesluit('B-rollback'), undefined);
+        assert.equal(await s.getLoggedMessage('z', 'r-rollback'), undefined);
+        // The same identificaties can be used afterwards.
+        await s.transaction((tx) => tx.insertZaak(minimalZaak('03631000')));
+        assert.ok(await s.getZaak('03631000'));
+      });
+
+      it('keeps uncommitted writes invisible to plain reads', async () => {
+        const s = g.backend.store;
+        await s.transaction(async (tx) => {
+          await tx.insertZaak(minimalZaak('03632000'));
+          assert.ok(await tx.getZaak('03632000'), 'the transaction sees its own write');
+          assert.equal(await s.getZaak('03632000'), undefined, 'a plain read does not');
+          await sleep(5);
+          assert.equal(await s.getZaak('03632000'), undefined);
+        });
+        assert.ok(await s.getZaak('03632000'), 'visible after commit');
+      });
+
+      it('never shows one transaction half of another', async () => {
+        const s = g.backend.store;
+        const a = s.transaction(async (tx) => {
+          await tx.insertZaak(minimalZaak('03633001'));
+          await sleep(30);
+          await tx.insertZaak(minimalZaak('03633002'));
+        });
+        const b = (async () => {
+          await sleep(10);
+          return s.transaction(async (tx) => [await tx.getZaak('03633001'), await tx.getZaak('03633002')]);
+        })();
+        const [, [first, second]] = await Promise.all([a, b]);
+        assert.equal(first === undefined, second === undefined, 'both or neither of A’s zaken');
+      });
+
+      it('refuses use of the writer after the transaction ended', async () => {
+        let kept: Parameters<Parameters<typeof g.backend.store.transaction>[0]>[0] | undefined;
+        await g.backend.store.transaction(async (tx) => {
+          kept = tx;
+        });
+        await assert.rejects(async () => kept!.insertZaak(minimalZaak('03634000')));
+        assert.equal(await g.backend.store.getZaak('03634000'), undefined);
+      });
+
+      it('answers ping', async () => {
+        await g.backend.store.ping();
+      });
+    });
+
+    describe('documenten', () => {
+      const g = group(open);
+      const Z = '036320240000010';
+
+      before(async () => {
+        await g.backend.store.transaction((tx) => tx.insertZaak(minimalZaak(Z)));
+      });
+
+      it('stores metadata and the first version', async () => {
+        const meta = fullDocumentMeta('D-1');
+        await g.backend.store.transaction((tx) => tx.insertDocument(meta, version(1)));
+        assert.deepEqual(await g.backend.store.getDocument('D-1'), { meta, latest: version(1) });
+        assert.equal(await g.backend.store.getDocument('D-onbekend'), undefined);
+      });
+
+      it('stores a document without content (placeholder)', async () => {
+        const latest = { versionNo: 1, size: 0, createdAt: '2024-03-15T10:00:00.000Z' };
+        await g.backend.store.transaction((tx) => tx.insertDocument({ identificatie: 'D-leeg' }, latest));
+        assert.deepEqual(await g.backend.store.getDocument('D-leeg'), { meta: { identificatie: 'D-leeg' }, latest });
+      });
+
+      it('refuses a duplicate document', async () => {
+        await assert.rejects(
+          g.backend.store.transaction((tx) => tx.insertDocument({ identificatie: 'D-1' }, version(1))),
+          isDuplicate('document'),
+        );
+        assert.equal((await g.backend.store.getDocument('D-1'))?.meta.titel, 'Aanvraag.pdf');
+      });
+
+      it('returns the latest version after adding versions', async () => {
+        await g.backend.store.transaction(async (tx) => {
+          await tx.addDocumentVersion('D-1', version(2));
+          await tx.addDocumentVersion('D-1', version(3, { contentType: 'text/plain', bestandsnaam: 'v3.txt' }));
+        });
+        const doc = await g.backend.store.getDocument('D-1');
+        assert.deepEqual(doc?.latest, version(3, { contentType: 'text/plain', bestandsnaam: 'v3.txt' }));
+        assert.deepEqual(doc?.meta, fullDocumentMeta('D-1'));
+      });
+
+      it('updates metadata without touching versions', async () => {
+        const meta = { ...fullDocumentMeta('D-1'), titel: 'Nieuwe titel', versie: '3' };
+        await g.backend.store.transaction((tx) => tx.updateDocumentMeta(meta));
+        const doc = await g.backend.store.getDocument('D-1');
+        assert.deepEqual(doc?.meta, meta);
+        assert.equal(doc?.latest.versionNo, 3);
+      });
+
+      it('sets and clears a lock', async () => {
+        const lock = { checkedOutId: randomBytes(16).toString('hex'), checkedOutBy: 'mdw01', owner: '0363|VA|ADM|mdw01', at: '2024-03-16T08:00:00.000Z' };
+        await g.backend.store.transaction((tx) => tx.setDocumentLock('D-1', lock));
+        assert.deepEqual((await g.backend.store.getDocument('D-1'))?.lock, lock);
+        const bare = { checkedOutId: randomBytes(16).toString('hex'), owner: 'app', at: '2024-03-16T08:00:00.000Z' };
+        await g.backend.store.transaction((tx) => tx.setDocumentLock('D-leeg', bare));
+        assert.deepEqual((await g.backend.store.getDocument('D-leeg'))?.lock, bare);
+        await g.backend.store.transaction(async (tx) => {
+          await tx.setDocumentLock('D-1', undefined);
+          await tx.setDocumentLock('D-leeg', undefined);
+        });
+        const doc = await g.backend.store.getDocument('D-1');
+        assert.equal(doc?.lock, undefined);
+        assert.equal('lock' in (doc ?? {}), false, 'no lock property when unlocked');
+      });
+
+      it('lists links in creation order and refuses a duplicate link', async () => {
+        await g.backend.store.transaction(async (tx) => {
+          await tx.insertDocument({ identificatie: 'D-2' }, version(1));
+          await tx.insertDocument({ identificatie: 'D-0' }, version(1));
+          await tx.linkDocument(link(Z, 'D-2'));
+          await tx.linkDocument(link(Z, 'D-1'));
+          await tx.linkDocument(link(Z, 'D-0'));
+        });
+        await assert.rejects(g.backend.store.transaction((tx) => tx.linkDocument(link(Z, 'D-1'))), isDuplicate('link'));
+        const list = await g.backend.store.listZaakDocumenten(Z);
+        assert.deepEqual(list.map((l) => l.document.meta.identificatie), ['D-2', 'D-1', 'D-0']);
+        assert.deepEqual(list[1]?.link, link(Z, 'D-1'));
+        assert.equal(list[1]?.document.latest.versionNo, 3);
+        assert.deepEqual(await g.backend.store.listZaakDocumenten('0363geen'), []);
+      });
+
+      it('lists the zaken of a document and unlinks', async () => {
+        const Z2 = '036320240000011';
+        await g.backend.store.transaction(async (tx) => {
+          await tx.insertZaak(minimalZaak(Z2));
+          await tx.linkDocument(link(Z2, 'D-1', { registratiedatum: '20240320' }));
+        });
+        assert.deepEqual(await g.backend.store.listDocumentZaken('D-1'), [link(Z, 'D-1'), link(Z2, 'D-1', { registratiedatum: '20240320' })]);
+        const removed = await g.backend.store.transaction((tx) => tx.unlinkDocument(Z, 'D-1'));
+        assert.equal(removed, true);
+        assert.equal(await g.backend.store.transaction((tx) => tx.unlinkDocument(Z, 'D-1')), false);
+        assert.deepEqual((await g.backend.store.listZaakDocumenten(Z)).map((l) => l.document.meta.identificatie), ['D-2', 'D-0']);
+        assert.deepEqual(await g.backend.store.listDocumentZaken('D-1'), [link(Z2, 'D-1', { registratiedatum: '20240320' })]);
+        // Relinking puts it at the end.
+        await g.backend.store.transaction((tx) => tx.linkDocument(link(Z, 'D-1')));
+        assert.deepEqual((await g.backend.store.listZaakDocumenten(Z)).map((l) => l.document.meta.identificatie), ['D-2', 'D-0', 'D-1']);
+      });
+    });
+
+    describe('besluiten', () => {
+      const g = group(open);
+      const Z = '036320240000020';
+
+      it('stores, lists, updates and refuses duplicates', async () => {
+        const b1 = fullBesluit('0363B000001', Z);
+        const b2 = { ...fullBesluit('0363B000002', Z), documenten: [] };
+        await g.backend.store.transaction(async (tx) => {
+          await tx.insertZaak(minimalZaak(Z));
+          await tx.insertBesluit(b2);
+          await tx.insertBesluit(b1);
+        });
+        assert.deepEqual(await g.backend.store.getBesluit(b1.identificatie), b1);
+        assert.deepEqual(await g.backend.store.listBesluiten(Z), [b2, b1]);
+        assert.deepEqual(await g.backend.store.listBesluiten('0363geen'), []);
+        assert.equal(await g.backend.store.getBesluit('0363B999999'), undefined);
+        await assert.rejects(g.backend.store.transaction((tx) => tx.insertBesluit(b1)), isDuplicate('besluit'));
+        const changed = { ...b1, toelichting: 'Herzien' };
+        await g.backend.store.transaction((tx) => tx.updateBesluit(changed));
+        assert.deepEqual(await g.backend.store.getBesluit(b1.identificatie), changed);
+      });
+    });
+
+    describe('berichtlog', () => {
+      const g = group(open);
+
+      it('stores an answer per (zender, referentienummer) and refuses a second one', async () => {
+        const msg = {
+          zenderKey: '0363|Vakapp|ADM|',
+          referentienummer: 'ref-0001',
+          requestHash: createHash('sha256').update('body').digest('hex'),
+          responseXml: '<ZKN:Bv03Bericht xmlns:ZKN="urn:x">ë &amp; é</ZKN:Bv03Bericht>',
+          at: '2024-03-15T09:30:12.345Z',
+        };
+        await g.backend.store.transaction((tx) => tx.logMessage(msg));
+        assert.deepEqual(await g.backend.store.getLoggedMessage(msg.zenderKey, msg.referentienummer), msg);
+        assert.equal(await g.backend.store.getLoggedMessage(msg.zenderKey, 'ref-0002'), undefined);
+        assert.equal(await g.backend.store.getLoggedMessage('ander', msg.referentienummer), undefined);
+        await assert.rejects(
+          g.backend.store.transaction((tx) => tx.logMessage({ ...msg, requestHash: 'anders' })),
+          isDuplicate('message'),
+        );
+        // Same referentienummer from another zender is a different message.
+        await g.backend.store.transaction((tx) => tx.logMessage({ ...msg, zenderKey: 'ander' }));
+      });
+    });
+
+    describe('identificaties: many at once', () => {
+      const g = group(open);
+
+      it('gives 500 concurrent reserve() calls 500 distinct valid values', async () => {
+        const values = await Promise.all(Array.from({ length: 500 }, (_, i) => g.backend.ids.reserve('zaak', `app${i % 7}`)));
+        assert.equal(new Set(values).size, 500);
+        for (const v of values) {
+          assert.equal(checkIdentificatie('zaak', v, { requireGemeentecodePrefix: CONTRACT_GEMEENTECODE }), undefined, v);
+          assert.match(v, /^03632024\d{7}$/);
+        }
+        const reserved = await Promise.all(values.map((v) => g.backend.ids.isReserved('zaak', v)));
+        assert.ok(reserved.every(Boolean));
+      });
+
+      it('reserves documents and besluiten from their own templates', async () => {
+        const docs = await Promise.all([1, 2, 3].map(() => g.backend.ids.reserve('document', undefined)));
+        assert.deepEqual(docs.sort(), ['0363D20240000001', '0363D20240000002', '0363D20240000003']);
+        assert.equal(await g.backend.ids.reserve('besluit', 'app'), '0363B000001');
+        for (const d of docs) assert.equal(checkIdentificatie('document', d, {}), undefined);
+      });
+
+      it('isReserved is false for values never handed out, and per kind', async () => {
+        assert.equal(await g.backend.ids.isReserved('zaak', '036320249999999'), false);
+        assert.equal(await g.backend.ids.isReserved('document', '036320240000001'), false);
+        assert.equal(await g.backend.ids.isReserved('document', '0363D20240000001'), true);
+      });
+
+      it('markIdentificatieUsed accepts reserved and caller-made values', async () => {
+        await g.backend.store.transaction(async (tx) => {
+          await tx.markIdentificatieUsed('zaak', '036320240000001');
+          await tx.markIdentificatieUsed('zaak', 'zelfgemaakt-1');
+        });
+        assert.equal(await g.backend.ids.isReserved('zaak', '036320240000001'), true);
+        assert.equal(await g.backend.ids.isReserved('zaak', 'zelfgemaakt-1'), false);
+      });
+
+      it('does not deadlock when reserve() is called inside a transaction', async () => {
+        const value = await Promise.race([
+          g.backend.store.transaction(async (tx) => {
+            const v = await g.backend.ids.reserve('zaak', 'in-tx');
+            await tx.insertZaak(minimalZaak(v));
+            return v;
+          }),
+          sleep(5000).then(() => 'timeout'),
+        ]);
+        assert.notEqual(value, 'timeout');
+        assert.ok(await g.backend.store.getZaak(value));
+        assert.equal(await g.backend.ids.isReserved('zaak', value), true);
+      });
+
+      it('serves reserve() while another transaction is open, without losing either', async () => {
+        const tx = g.backend.store.transaction(async (t) => {
+          await sleep(30);
+          await t.insertZaak(minimalZaak('03635000'));
+        });
+        const v = await g.backend.ids.reserve('zaak', 'parallel');
+        await tx;
+        assert.ok(await g.backend.store.getZaak('03635000'));
+        assert.equal(await g.backend.ids.isReserved('zaak', v), true);
+      });
+    });
+
+    describe('identificaties: existing values, restart, year', () => {
+      const g = group(open);
+
+      it('skips values that already exist as zaak, document or besluit', async () => {
+        g.setNow('2024-06-15T10:00:00Z');
+        await g.backend.store.transaction(async (tx) => {
+          await tx.insertZaak(minimalZaak('036320240000001'));
+          await tx.insertZaak(minimalZaak('036320240000002'));
+          await tx.insertDocument({ identificatie: '0363D20240000001' }, version(1));
+          await tx.insertBesluit(fullBesluit('0363B000001', '036320240000001'));
+        });
+        assert.equal(await g.backend.ids.reserve('zaak', undefined), '036320240000003');
+        assert.equal(await g.backend.ids.reserve('document', undefined), '0363D20240000002');
+        assert.equal(await g.backend.ids.reserve('besluit', undefined), '0363B000002');
+        // A kind only skips its own values: 0363B000001 exists as besluit, not as document.
+      });
+
+      it('never reissues a value after close and reopen', async () => {
+        const before = [];
+        for (let i = 0; i < 5; i++) before.push(await g.backend.ids.reserve('zaak', undefined));
+        const reopened = await g.reopen();
+        const afterwards = [];
+        for (let i = 0; i < 5; i++) afterwards.push(await reopened.ids.reserve('zaak', undefined));
+        const all = ['036320240000003', ...before, ...afterwards];
+        assert.equal(new Set(all).size, all.length);
+        assert.deepEqual([...all].sort(), all, 'values keep increasing');
+        for (const v of all) assert.equal(await reopened.ids.isReserved('zaak', v), true);
+      });
+
+      it('restarts {jaar} sequences at new year in the configured time zone; others continue', async () => {
+        g.setNow('2024-12-31T22:59:59Z'); // 23:59:59 in Amsterdam
+        const last2024 = await g.backend.ids.reserve('zaak', undefined);
+        assert.match(last2024, /^03632024/);
+        const besluit2024 = await g.backend.ids.reserve('besluit', undefined);
+        g.setNow('2024-12-31T23:00:00Z'); // 00:00 on 1 January 2025 in Amsterdam
+        assert.equal(await g.backend.ids.reserve('zaak', undefined), '036320250000001');
+        assert.equal(await g.backend.ids.reserve('document', undefined), '0363D20250000001');
+        const besluit2025 = await g.backend.ids.reserve('besluit', undefined);
+        assert.equal(Number(besluit2025.slice(5)), Number(besluit2024.slice(5)) + 1);
+        g.setNow('2024-12-31T12:00:00Z');
+        assert.equal(Number((await g.backend.ids.reserve('zaak', undefined)).slice(8)), Number(last2024.slice(8)) + 1);
+        g.setNow('2025-03-01T12:00:00Z');
+        assert.equal(await g.backend.ids.reserve('zaak', undefined), '036320250000002');
+      });
+    });
+
+    describe('document content', () => {
+      const g = group(open);
+
+      it('returns exactly the bytes written (temp, finish, persist, open)', async () => {
+        const bytes = Buffer.from('Hallo wereld — ë\n\u0000\u00ff', 'utf8');
+        const { blobRef, size, sha256 } = await storeBytes(g.backend, bytes);
+        assert.equal(size, bytes.length);
+        assert.equal(sha256, createHash('sha256').update(bytes).digest('hex'));
+        assert.deepEqual(await readAll(g.backend.content.open(blobRef)), bytes);
+        const empty = await storeBytes(g.backend, Buffer.alloc(0));
+        assert.equal(empty.size, 0);
+        assert.equal((await readAll(g.backend.content.open(empty.blobRef))).length, 0);
+      });
+
+      it('streams 20 MB written in small chunks', async () => {
+        const total = 20 * 1024 * 1024;
+        const chunk = 4096;
+        const expected = createHash('sha256');
+        async function* source() {
+          // A fresh buffer per chunk: the store must not rely on a chunk staying unchanged after write() returns.
+          for (let off = 0; off < total; off += chunk) {
+            const b = randomBytes(chunk);
+            expected.update(b);
+            yield b;
+          }
+        }
+        const temp = await g.backend.content.createTemp();
+        await pipeline(Readable.from(source()), temp.stream);
+        const done = await temp.finish();
+        const expectedHash = expected.digest('hex');
+        assert.equal(done.size, total);
+        assert.equal(done.sha256, expectedHash);
+        const blobRef = await g.backend.content.persist(temp.tempId);
+        const actual = createHash('sha256');
+        let read = 0;
+        for await (const c of g.backend.content.open(blobRef)) {
+          actual.update(c as Buffer);
+          read += (c as Buffer).length;
+        }
+        assert.equal(read, total);
+        assert.equal(actual.digest('hex'), expectedHash);
+      });
+
+      it('cannot persist aborted or discarded content; both are idempotent', async () => {
+        const a = await g.backend.content.createTemp();
+        a.stream.write(Buffer.from('half'));
+        await a.abort();
+        await a.abort();
+        await assert.rejects(g.backend.content.persist(a.tempId));
+
+        const d = await g.backend.content.createTemp();
+        await pipeline(Readable.from([Buffer.from('klaar')]), d.stream);
+        await d.finish();
+        await g.backend.content.discardTemp(d.tempId);
+        await g.backend.content.discardTemp(d.tempId);
+        await assert.rejects(g.backend.content.persist(d.tempId));
+      });
+
+      it('persists a temp only once', async () => {
+        const t = await g.backend.content.createTemp();
+        t.stream.end(Buffer.from('eenmaal'));
+        await t.finish();
+        await g.backend.content.persist(t.tempId);
+        await assert.rejects(g.backend.content.persist(t.tempId));
+      });
+
+      it('removes blobs', async () => {
+        const { blobRef } = await storeBytes(g.backend, Buffer.from('weg'));
+        await g.backend.content.remove(blobRef);
+        await assert.rejects(readAll(g.backend.content.open(blobRef)));
+        await g.backend.content.remove(blobRef);
+      });
+
+      it('sweeps stale temp content but keeps fresh content', async () => {
+        const stale = await g.backend.content.createTemp();
+        stale.stream.end(Buffer.from('oud'));
+        await stale.finish();
+        await sleep(50);
+        const fresh = await g.backend.content.createTemp();
+        fresh.stream.end(Buffer.from('nieuw'));
+        await fresh.finish();
+        assert.ok((await g.backend.content.sweepTemp(25)) >= 1);
+        await assert.rejects(g.backend.content.persist(stale.tempId));
+        const blobRef = await g.backend.content.persist(fresh.tempId);
+        assert.equal((await readAll(g.backend.content.open(blobRef))).toString(), 'nieuw');
+        assert.equal(await g.backend.content.sweepTemp(60 * 60 * 1000), 0);
+      });
+
+      it('refuses references that could reach outside its storage', async () => {
+        for (const bad of ['../zaakpoort.sqlite', '../../etc/passwd', '/etc/passwd', 'a/../../b', '', '..']) {
+          await assert.rejects(async () => readAll(g.backend.content.open(bad)), `open(${bad})`);
+          await assert.rejects(g.backend.content.persist(bad), `persist(${bad})`);
+        }
+      });
+    });
+  });
+}

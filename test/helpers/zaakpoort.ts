@@ -1,0 +1,70 @@
+/** Start a real Zaakpoort (SQLite in a temp folder) on a free loopback port for end-to-end tests. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Config, defaultConfig } from '../../src/config.js';
+import { type Zaakpoort, createZaakpoort } from '../../src/compose.js';
+import type { SchemaRegistry } from '../../src/schema/index.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHARED_DIR = path.resolve(REPO_ROOT, '../shared');
+export const FIXTURES_DIR = path.join(SHARED_DIR, 'zds/fixtures');
+
+export interface TestServer {
+  url: string;
+  zp: Zaakpoort;
+  dataDir: string;
+  /** POST a SOAP request to /zds (or another path); returns status, content type and body text. */
+  post(body: string | Buffer, opts?: { soapVersion?: '1.1' | '1.2'; soapAction?: string; path?: string; contentType?: string }): Promise<{ status: number; contentType: string; text: string }>;
+  close(): Promise<void>;
+}
+
+export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry } = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-test-'));
+  const config: Config = {
+    ...defaultConfig(),
+    dataDir,
+    schemaDir: process.env.ZAAKPOORT_SCHEMA_DIR ?? path.join(REPO_ROOT, 'xsd'),
+    gemeentecode: '1234',
+    port: 0,
+    logLevel: 'silent',
+    ...overrides,
+  };
+  const zp = await createZaakpoort(config, { logger: false, schemas: opts.schemas });
+  await zp.server.listen({ port: 0, host: '127.0.0.1' });
+  const addr = zp.server.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    zp,
+    dataDir,
+    async post(body, opts = {}) {
+      const v = opts.soapVersion ?? '1.1';
+      const headers: Record<string, string> = {};
+      if (v === '1.1') {
+        headers['content-type'] = opts.contentType ?? 'text/xml; charset=utf-8';
+        if (opts.soapAction !== undefined) headers.soapaction = `"${opts.soapAction}"`;
+      } else {
+        headers['content-type'] = opts.contentType ?? `application/soap+xml; charset=utf-8${opts.soapAction ? `; action="${opts.soapAction}"` : ''}`;
+      }
+      const res = await fetch(url + (opts.path ?? '/zds'), { method: 'POST', headers, body });
+      return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+    },
+    async close() {
+      await zp.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const ENV = {
+  '1.1': 'http://schemas.xmlsoap.org/soap/envelope/',
+  '1.2': 'http://www.w3.org/2003/05/soap-envelope',
+};
+
+/** Wrap a body element in a SOAP envelope. */
+export function envelope(body: string, v: '1.1' | '1.2' = '1.1'): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="${ENV[v]}"><soap:Header/><soap:Body>${body}</soap:Body></soap:Envelope>`;
+}
