@@ -45,7 +45,8 @@ export const DEFAULT_MAX_SKELETON_BYTES = 10 * 1024 * 1024;
 export interface BodyConsumer {
   /** Best knowledge so far (SOAP version, Body child), for error answers. */
   readonly context: ReadContext;
-  write(chunk: Uint8Array): Promise<void>;
+  /** Returns a promise only when it has to wait (temp store, back-pressure): keeps small chunks cheap. */
+  write(chunk: Uint8Array): Promise<void> | undefined;
   finish(): Promise<Omit<ParsedRequest, 'soapAction'>>;
   /** Remove every temp content created so far (idempotent). */
   abort(): Promise<void>;
@@ -91,7 +92,8 @@ export async function readEnvelope(input: AsyncIterable<Uint8Array> | Readable, 
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       total += chunk.byteLength;
       if (total > opts.maxBytes) throw tooLargeError(consumer.context, opts.maxBytes);
-      await consumer.write(chunk);
+      const wait = consumer.write(chunk);
+      if (wait) await wait;
     }
     const body = await consumer.finish();
     return { ...body, soapAction };
@@ -174,12 +176,13 @@ class InhoudSink {
     private readonly track: (w: TempContentWriter) => void,
   ) {}
 
-  async write(text: string): Promise<void> {
+  /** Synchronous unless a batch is due; returns the promise to wait for then. */
+  write(text: string): Promise<void> | undefined {
     const bytes = this.decoder.push(text);
-    if (bytes.length === 0) return;
+    if (bytes.length === 0) return undefined;
     this.batch.push(bytes);
     this.batchSize += bytes.length;
-    if (this.batchSize >= WRITE_BATCH) await this.flush();
+    return this.batchSize >= WRITE_BATCH ? this.flush() : undefined;
   }
 
   /** Ends the base64 text; resolves with the temp content, or undefined when it was empty. */
@@ -247,6 +250,8 @@ export class EnvelopeParser implements BodyConsumer {
   private bypass = false;
   private enterBypass = false;
   private refCarry = '';
+  /** Where feedInhoud() stopped in the current string. */
+  private cursor = 0;
   private pendingText: Array<[InhoudSink, string]> = [];
   private closing: InhoudSink[] = [];
 
@@ -270,7 +275,7 @@ export class EnvelopeParser implements BodyConsumer {
     });
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
+  write(chunk: Uint8Array): Promise<void> | undefined {
     let s: string;
     try {
       s = this.text.decode(chunk, { stream: true });
@@ -278,7 +283,7 @@ export class EnvelopeParser implements BodyConsumer {
       throw this.badEncoding(e);
     }
     this.bytesIn += chunk.byteLength;
-    await this.feed(s);
+    return this.feed(s);
   }
 
   async finish(): Promise<Omit<ParsedRequest, 'soapAction'>> {
@@ -317,32 +322,47 @@ export class EnvelopeParser implements BodyConsumer {
 
   // ---- character stream ------------------------------------------------------------------------------
 
-  private async feed(input: string): Promise<void> {
+  /**
+   * Runs synchronously as far as it can; when a sink has to wait, returns a promise that continues from
+   * there. Per-chunk promises would make small chunks (and the test runner) many times slower.
+   */
+  private feed(input: string): Promise<void> | undefined {
     let s = input;
     if (!this.started) {
       // A BOM, CRLF and blank lines before the XML declaration are common; XML itself forbids them.
       const lead = /^[\uFEFF\s]*/.exec(s)![0];
       this.lineOffset += countNewlines(lead);
       s = s.slice(lead.length);
-      if (s.length === 0) return;
+      if (s.length === 0) return undefined;
       this.started = true;
     }
-    let i = 0;
+    return this.run(s, 0);
+  }
+
+  private run(s: string, from: number): Promise<void> | undefined {
+    let i = from;
     while (i < s.length) {
+      let wait: Promise<void> | undefined;
       if (this.bypass) {
-        i = await this.feedInhoud(s, i);
-        continue;
+        wait = this.feedInhoud(s, i);
+        i = this.cursor;
+      } else {
+        const gt = s.indexOf('>', i);
+        const end = gt < 0 ? s.length : gt + 1;
+        this.feedSax(i === 0 && end === s.length ? s : s.slice(i, end));
+        i = end;
+        if (this.enterBypass) {
+          this.enterBypass = false;
+          this.bypass = true;
+        }
+        if (this.pendingText.length > 0 || this.closing.length > 0) wait = this.settle();
       }
-      const gt = s.indexOf('>', i);
-      const end = gt < 0 ? s.length : gt + 1;
-      this.feedSax(i === 0 && end === s.length ? s : s.slice(i, end));
-      i = end;
-      if (this.pendingText.length > 0 || this.closing.length > 0) await this.settle();
-      if (this.enterBypass) {
-        this.enterBypass = false;
-        this.bypass = true;
+      if (wait) {
+        const next = i;
+        return wait.then(() => this.run(s, next));
       }
     }
+    return undefined;
   }
 
   private feedSax(piece: string): void {
@@ -360,19 +380,21 @@ export class EnvelopeParser implements BodyConsumer {
   }
 
   /** Inside <inhoud>: everything up to the next '<' is base64 text for the sink. Returns the new index. */
-  private async feedInhoud(s: string, i: number): Promise<number> {
+  private feedInhoud(s: string, i: number): Promise<void> | undefined {
     const lt = s.indexOf('<', i);
     const end = lt < 0 ? s.length : lt;
+    this.cursor = end;
+    let wait: Promise<void> | undefined;
     if (end > i) {
       const seg = s.slice(i, end);
       this.lineOffset += countNewlines(seg);
-      await this.toSink(this.sink!, this.resolveRefs(seg));
+      wait = this.toSink(this.sink!, this.resolveRefs(seg));
     }
     if (lt >= 0) {
       if (this.refCarry) throw this.fail('Onvolledige entiteit in inhoud', `"${this.refCarry}" op regel ${this.line()}`);
       this.bypass = false;
     }
-    return end;
+    return wait;
   }
 
   /** Character references in base64 text (some clients write &#13; for line breaks). */
@@ -400,12 +422,16 @@ export class EnvelopeParser implements BodyConsumer {
     throw this.fail('Ongeldige of onbekende entiteit in inhoud', `regel ${this.line()}: &${name.slice(0, 20)};`);
   }
 
-  private async toSink(sink: InhoudSink, text: string): Promise<void> {
+  private toSink(sink: InhoudSink, text: string): Promise<void> | undefined {
+    let wait: Promise<void> | undefined;
     try {
-      await sink.write(text);
+      wait = sink.write(text);
     } catch (e) {
       throw this.sinkError(sink, e);
     }
+    return wait?.catch((e: unknown) => {
+      throw this.sinkError(sink, e);
+    });
   }
 
   /** Async work the synchronous saxes handlers queued: text for a sink, sinks that were closed. */

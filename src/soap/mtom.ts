@@ -306,7 +306,7 @@ export class MtomReader implements BodyConsumer {
     const root = this.newRoot(type);
     this.root = root;
     return {
-      write: (bytes) => root.write(bytes),
+      write: (bytes) => root.write(bytes) ?? Promise.resolve(),
       end: async () => {
         this.rootResult = await root.finish();
       },

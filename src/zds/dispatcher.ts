@@ -20,6 +20,7 @@ import type { Operation, OperationContext, Port } from './operation.js';
 import { OPERATIONS } from './operations/index.js';
 import { OperationRegistry } from './registry.js';
 import { authoriseSender } from './senders.js';
+import { IdempotencyLog } from './idempotency.js';
 
 export interface Dispatcher {
   dispatch(req: ParsedRequest): Promise<DispatchResult>;
@@ -50,6 +51,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const registry = new OperationRegistry(OPERATIONS);
   const { config, clock } = deps;
   const log = deps.log ?? (() => undefined);
+  const idempotency = new IdempotencyLog(deps.backend.store, clock, log);
 
   function faultResult(fault: StufFault, port: Port, soapVersion: SoapVersion, sg: Stuurgegevens | undefined, httpStatus = 500): DispatchResult {
     const kind = port === 'OntvangAsynchroon' ? 'Fo03' : 'Fo02';
@@ -114,7 +116,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             `Geen operatie voor {${req.body.ns}}${req.body.local}${req.soapAction ? ` (SOAPAction ${req.soapAction})` : ''}`);
         }
         port = resolved.op.port;
-        return await run(resolved.op, req, sg, resolved.dialect);
+        const replay = await idempotency.lookup(resolved.op, req, sg);
+        if (replay) return replay;
+        const result = await run(resolved.op, req, sg, resolved.dialect);
+        await idempotency.remember(resolved.op, req, sg, result);
+        return result;
       } catch (e) {
         const fault = e instanceof StufFault ? e : internalFault(e);
         return faultResult(fault, port, req.soapVersion, sg);

@@ -1,0 +1,68 @@
+/**
+ * StUF §4.4: (zender, referentienummer) identifies a message. A resend of the same message gets the original
+ * answer and changes nothing; a different message with a reused referentienummer gets StUF016. Only
+ * successfully processed messages are remembered, so a message answered with a fault may be sent again.
+ * Vragen (BeantwoordVraag) change nothing and are not logged.
+ */
+import { createHash } from 'node:crypto';
+import { DuplicateError, type ZaakStore } from '../ports/zaak-store.js';
+import type { ParsedRequest } from '../soap/parsed-request.js';
+import type { Clock } from '../stuf/dates.js';
+import { faults } from '../stuf/fault.js';
+import { type Stuurgegevens, systeemKey } from '../stuf/stuurgegevens.js';
+import type { DispatchResult } from './dispatch-result.js';
+import type { Operation } from './operation.js';
+
+type Log = (level: 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
+/** The body as received plus the hash of every document part: equal hashes mean the same message. */
+export function requestHash(req: ParsedRequest): string {
+  const h = createHash('sha256').update(req.bodyXml);
+  for (const c of req.contents) h.update(`\u0000${c.sha256}:${c.size}`);
+  return h.digest('hex');
+}
+
+export class IdempotencyLog {
+  constructor(
+    private readonly store: ZaakStore,
+    private readonly clock: Clock,
+    private readonly log: Log,
+  ) {}
+
+  private key(op: Operation, sg: Stuurgegevens): { zenderKey: string; referentienummer: string } | undefined {
+    if (op.port === 'BeantwoordVraag' || !sg.referentienummer || !sg.zender?.applicatie) return undefined;
+    return { zenderKey: systeemKey(sg.zender), referentienummer: sg.referentienummer };
+  }
+
+  /** The original answer for a resend, or a StUF016 fault for a reused referentienummer; undefined for a new message. */
+  async lookup(op: Operation, req: ParsedRequest, sg: Stuurgegevens): Promise<DispatchResult | undefined> {
+    const key = this.key(op, sg);
+    if (!key) return undefined;
+    const logged = await this.store.getLoggedMessage(key.zenderKey, key.referentienummer);
+    if (!logged) return undefined;
+    if (logged.requestHash !== requestHash(req)) {
+      throw faults.duplicateReference(
+        `referentienummer "${key.referentienummer}" is op ${logged.at} al gebruikt voor een ander bericht van deze zender`,
+      );
+    }
+    return { kind: 'ok', soapVersion: req.soapVersion, pieces: [logged.responseXml], mtom: false };
+  }
+
+  async remember(op: Operation, req: ParsedRequest, sg: Stuurgegevens, result: DispatchResult): Promise<void> {
+    const key = this.key(op, sg);
+    if (!key || result.kind !== 'ok' || result.pieces.some((p) => typeof p !== 'string')) return;
+    try {
+      await this.store.transaction((tx) =>
+        tx.logMessage({
+          ...key,
+          requestHash: requestHash(req),
+          responseXml: (result.pieces as string[]).join(''),
+          at: this.clock.now().toISOString(),
+        }),
+      );
+    } catch (e) {
+      // Two identical messages processed at the same moment: the first one's answer is already kept.
+      if (!(e instanceof DuplicateError)) this.log('warn', 'bericht kon niet in het berichtenlog worden vastgelegd', { error: String(e) });
+    }
+  }
+}
