@@ -389,7 +389,8 @@ describe('HTTP server with publicUrl and a short request timeout', () => {
         res.on('error', () => resolve(true));
       });
       req.on('close', () => resolve(true));
-      req.write(head + 'QUJD'.repeat(20_000));
+      // 300 kB decoded: more than the reader's 64 kB write batch, so a temp file must exist while it stalls.
+      req.write(head + 'QUJD'.repeat(100_000));
       // While the upload stalls, the reader is writing the decoded content to a temp file.
       setTimeout(() => {
         tempSeen = readdirSync(h.content.tempDir).length > 0;
