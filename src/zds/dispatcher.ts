@@ -10,7 +10,7 @@ import { SoapReadError } from '../soap/read-error.js';
 import { checkStuurgegevens } from '../stuf/checks.js';
 import type { Clock } from '../stuf/dates.js';
 import { StufFault, faults } from '../stuf/fault.js';
-import { writeFo } from '../stuf/messages.js';
+import { faultForPort, writeFo } from '../stuf/messages.js';
 import { NS } from '../stuf/namespaces.js';
 import { replyAddressing } from '../stuf/reply.js';
 import { type Stuurgegevens, parseStuurgegevens, systeemKey } from '../stuf/stuurgegevens.js';
@@ -54,7 +54,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const idempotency = new IdempotencyLog(deps.backend.store, clock, log);
 
   function faultResult(fault: StufFault, port: Port, soapVersion: SoapVersion, sg: Stuurgegevens | undefined, httpStatus = 500): DispatchResult {
-    const kind = port === 'OntvangAsynchroon' ? 'Fo03' : 'Fo02';
+    const kind = faultForPort(port);
     const reply = replyAddressing(sg, config.self, clock, config.timeZone);
     return {
       kind: 'fault',

@@ -6,7 +6,8 @@ import type { Stuurgegevens } from '../stuf/stuurgegevens.js';
 import type { Clock } from '../stuf/dates.js';
 
 /** The three StUF ports a zaaksysteem serves. The port decides Fo02 (synchronous) or Fo03 (OntvangAsynchroon). */
-export type Port = 'BeantwoordVraag' | 'OntvangAsynchroon' | 'VerwerkSynchroonVrijBericht';
+export type { Port } from '../stuf/messages.js';
+import type { Port } from '../stuf/messages.js';
 
 /** ZDS 1.2 messages or the ZDS 1.1 (StUF-ZKN 0310 namespace) variant of the same operation. */
 export type Dialect = '1.2' | '1.1';
