@@ -1,15 +1,55 @@
-import type { Besluit, Document, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Zaak, ZaakDocumentLink } from '../domain/model.js';
+import type { Besluit, BetrokkeneKind, Document, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Zaak, ZaakDocumentLink } from '../domain/model.js';
+
+/**
+ * A condition on one value. `gelijk` null means "has no value" (only meaningful for einddatum). vanaf/totEnMet
+ * are inclusive bounds; all given parts must hold. Values compare as strings (identificatie, zaaktype code,
+ * yyyymmdd dates, which sort like strings).
+ */
+export interface ValueCondition {
+  gelijk?: string | null;
+  vanaf?: string;
+  totEnMet?: string;
+}
+
+/** Selection for the generic zakLv01 vraag. Every given condition must hold (AND). */
+export interface ZaakQuery {
+  identificatie?: ValueCondition;
+  zaaktypeCode?: ValueCondition;
+  startdatum?: ValueCondition;
+  registratiedatum?: ValueCondition;
+  einddatum?: ValueCondition;
+  /** The active initiator (a heeftAlsInitiator rol without eindRelatie) is this subject: Betrokkene kind + keyElement + key. */
+  initiator?: { kind: BetrokkeneKind; keyElement: string; key: string };
+  /** Results are ordered by identificatie ascending; only zaken whose identificatie sorts after this (a vervolgvraag). */
+  after?: string;
+  /** At most this many zaken (≥ 0). */
+  limit: number;
+  /** Also count every match (ignoring `after` and `limit`) into `total`. */
+  countTotal?: boolean;
+}
+
+export interface ZaakQueryResult {
+  zaken: Zaak[];
+  /** More matches exist after the last returned zaak. */
+  more: boolean;
+  /** Set when countTotal was asked. */
+  total?: number;
+}
 
 /** What every backend can read. */
 export interface StoreReader {
   getZaak(identificatie: string): Promise<Zaak | undefined>;
   getDocument(identificatie: string): Promise<Document | undefined>;
+  /** Every stored version of a document, oldest first ([] for an unknown document); older versions are history. */
+  listDocumentVersions(identificatie: string): Promise<DocumentVersion[]>;
   /** Every zaak–document link of a zaak, with the document, in link creation order. */
   listZaakDocumenten(zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>>;
   /** The zaken a document is linked to. */
   listDocumentZaken(documentIdentificatie: string): Promise<ZaakDocumentLink[]>;
   getBesluit(identificatie: string): Promise<Besluit | undefined>;
   listBesluiten(zaakIdentificatie: string): Promise<Besluit[]>;
+  /** Zaken matching a selection, ordered by identificatie (the generic StUF-ZKN zakLv01). */
+  findZaken(query: ZaakQuery): Promise<ZaakQueryResult>;
   /** An answer stored for (zender, referentienummer), for idempotent resends. */
   getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined>;
 }

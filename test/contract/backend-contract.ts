@@ -256,6 +256,23 @@ export function runBackendContract(label: string, open: OpenBackend): void {
         assert.deepEqual(doc?.meta, fullDocumentMeta('D-1'));
       });
 
+      it('lists every version oldest first, the older ones kept as history', async () => {
+        const versions = await g.backend.store.listDocumentVersions('D-1');
+        assert.deepEqual(versions, [version(1), version(2), version(3, { contentType: 'text/plain', bestandsnaam: 'v3.txt' })]);
+        assert.deepEqual(await g.backend.store.listDocumentVersions('D-leeg'), [{ versionNo: 1, size: 0, createdAt: '2024-03-15T10:00:00.000Z' }]);
+        assert.deepEqual(await g.backend.store.listDocumentVersions('D-onbekend'), []);
+        // Inside a transaction the writer sees the same history, including its own uncommitted version.
+        await assert.rejects(
+          g.backend.store.transaction(async (tx) => {
+            await tx.addDocumentVersion('D-1', version(4));
+            assert.equal((await tx.listDocumentVersions('D-1')).length, 4);
+            throw new Error('rollback');
+          }),
+          /rollback/,
+        );
+        assert.equal((await g.backend.store.listDocumentVersions('D-1')).length, 3);
+      });
+
       it('updates metadata without touching versions', async () => {
         const meta = { ...fullDocumentMeta('D-1'), titel: 'Nieuwe titel', versie: '3' };
         await g.backend.store.transaction((tx) => tx.updateDocumentMeta(meta));
@@ -334,6 +351,100 @@ export function runBackendContract(label: string, open: OpenBackend): void {
         const changed = { ...b1, toelichting: 'Herzien' };
         await g.backend.store.transaction((tx) => tx.updateBesluit(changed));
         assert.deepEqual(await g.backend.store.getBesluit(b1.identificatie), changed);
+      });
+    });
+
+    describe('zaken zoeken (findZaken)', () => {
+      const g = group(open);
+      const ids = (r: { zaken: Array<{ identificatie: string }> }) => r.zaken.map((z) => z.identificatie);
+      const zaak = (id: string, o: { code?: string; start?: string; reg?: string; eind?: string; bsn?: string; initiatorEnded?: boolean }) => {
+        const z = minimalZaak(id);
+        z.zaaktype = { code: o.code ?? 'B1026' };
+        z.startdatum = { value: o.start ?? '20240315' };
+        z.registratiedatum = { value: o.reg ?? '20240316' };
+        if (o.eind) z.einddatum = { value: o.eind };
+        if (o.bsn) {
+          z.rollen.push({
+            rolType: 'heeftAlsInitiator',
+            betrokkene: { kind: 'natuurlijkPersoon', key: o.bsn, keyElement: 'inp.bsn', leaves: [] },
+            ...(o.initiatorEnded ? { eindRelatie: '20240401' } : {}),
+          });
+        }
+        return z;
+      };
+
+      before(async () => {
+        await g.backend.store.transaction(async (tx) => {
+          // Inserted out of order: results must come back ordered by identificatie.
+          await tx.insertZaak(zaak('0363Q05', { code: 'B2000', start: '20240501', eind: '20240601', bsn: '111' }));
+          await tx.insertZaak(zaak('0363Q01', { start: '20240101', bsn: '111' }));
+          await tx.insertZaak(zaak('0363Q03', { start: '20240301', reg: '20240302', bsn: '222' }));
+          await tx.insertZaak(zaak('0363Q02', { code: 'B2000', start: '20240201' }));
+          await tx.insertZaak(zaak('0363Q04', { start: '20240401', eind: '20240410', bsn: '111', initiatorEnded: true }));
+        });
+      });
+
+      it('returns everything in identificatie order without conditions', async () => {
+        const r = await g.backend.store.findZaken({ limit: 10 });
+        assert.deepEqual(ids(r), ['0363Q01', '0363Q02', '0363Q03', '0363Q04', '0363Q05']);
+        assert.equal(r.more, false);
+        assert.equal(r.total, undefined);
+      });
+
+      it('applies gelijk, vanaf and totEnMet (inclusive) on every field', async () => {
+        const s = g.backend.store;
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, identificatie: { gelijk: '0363Q03' } })), ['0363Q03']);
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, identificatie: { vanaf: '0363Q02', totEnMet: '0363Q03' } })), ['0363Q02', '0363Q03']);
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, zaaktypeCode: { gelijk: 'B2000' } })), ['0363Q02', '0363Q05']);
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, startdatum: { vanaf: '20240301' } })), ['0363Q03', '0363Q04', '0363Q05']);
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, startdatum: { totEnMet: '20240201' } })), ['0363Q01', '0363Q02']);
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, registratiedatum: { gelijk: '20240302' } })), ['0363Q03']);
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, einddatum: { vanaf: '20240501' } })), ['0363Q05']);
+        // gelijk null: zaken without einddatum (still open).
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, einddatum: { gelijk: null } })), ['0363Q01', '0363Q02', '0363Q03']);
+        // Conditions combine with AND.
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, zaaktypeCode: { gelijk: 'B1026' }, startdatum: { vanaf: '20240201', totEnMet: '20240401' } })), ['0363Q03', '0363Q04']);
+      });
+
+      it('finds zaken by their active initiator only', async () => {
+        const s = g.backend.store;
+        const by = (key: string) => s.findZaken({ limit: 10, initiator: { kind: 'natuurlijkPersoon', keyElement: 'inp.bsn', key } });
+        // 0363Q04's initiator 111 has an eindRelatie: it is history, not the initiator.
+        assert.deepEqual(ids(await by('111')), ['0363Q01', '0363Q05']);
+        assert.deepEqual(ids(await by('222')), ['0363Q03']);
+        assert.deepEqual(ids(await s.findZaken({ limit: 10, initiator: { kind: 'natuurlijkPersoon', keyElement: 'anp.identificatie', key: '111' } })), []);
+        // The key follows updates of the zaak.
+        const moved = zaak('0363Q03', { start: '20240301', reg: '20240302', bsn: '111' });
+        await s.transaction((tx) => tx.updateZaak(moved));
+        assert.deepEqual(ids(await by('111')), ['0363Q01', '0363Q03', '0363Q05']);
+        assert.deepEqual(ids(await by('222')), []);
+        await s.transaction((tx) => tx.updateZaak(zaak('0363Q03', { start: '20240301', reg: '20240302', bsn: '222' })));
+      });
+
+      it('pages with limit and after, and counts every match on request', async () => {
+        const s = g.backend.store;
+        const p1 = await s.findZaken({ limit: 2, countTotal: true });
+        assert.deepEqual(ids(p1), ['0363Q01', '0363Q02']);
+        assert.equal(p1.more, true);
+        assert.equal(p1.total, 5);
+        const p2 = await s.findZaken({ limit: 2, after: '0363Q02', countTotal: true });
+        assert.deepEqual(ids(p2), ['0363Q03', '0363Q04']);
+        assert.equal(p2.more, true);
+        assert.equal(p2.total, 5, 'total ignores after');
+        const p3 = await s.findZaken({ limit: 2, after: '0363Q04' });
+        assert.deepEqual(ids(p3), ['0363Q05']);
+        assert.equal(p3.more, false);
+        const exact = await s.findZaken({ limit: 5 });
+        assert.equal(exact.more, false, 'exactly limit matches: nothing more');
+        const none = await s.findZaken({ limit: 0, countTotal: true, zaaktypeCode: { gelijk: 'B2000' } });
+        assert.deepEqual(ids(none), []);
+        assert.equal(none.more, true);
+        assert.equal(none.total, 2);
+      });
+
+      it('returns stored zaken unchanged', async () => {
+        const r = await g.backend.store.findZaken({ limit: 1, identificatie: { gelijk: '0363Q05' } });
+        assert.deepEqual(r.zaken[0], zaak('0363Q05', { code: 'B2000', start: '20240501', eind: '20240601', bsn: '111' }));
       });
     });
 

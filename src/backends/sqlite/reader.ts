@@ -1,8 +1,9 @@
 /** StoreReader over one SQLite connection: the store's read connection, or the writer inside a transaction. */
-import type { Besluit, Document, Zaak, ZaakDocumentLink } from '../../domain/model.js';
-import type { LoggedMessage, StoreReader } from '../../ports/zaak-store.js';
+import type { Besluit, Document, DocumentVersion, Zaak, ZaakDocumentLink } from '../../domain/model.js';
+import type { LoggedMessage, StoreReader, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
 import type { StatementCache } from './connection.js';
-import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow } from './rows.js';
+import { findZaken } from './find-zaken.js';
+import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, type VersionRow, versionFromRow } from './rows.js';
 
 export class SqliteReader implements StoreReader {
   /** guard throws when this reader may no longer be used (store closed, transaction finished). */
@@ -25,6 +26,17 @@ export class SqliteReader implements StoreReader {
       .get(`SELECT ${DOCUMENT_COLUMNS} FROM ${DOCUMENT_FROM} WHERE d.identificatie = ?`)
       .get(identificatie) as DocumentRow | undefined;
     return row ? documentFromRow(row) : undefined;
+  }
+
+  async listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
+    this.guard();
+    const rows = this.sql
+      .get(
+        `SELECT version_no, blob_ref, size, sha256, bestandsnaam, content_type, created_at
+           FROM document_version WHERE document_id = ? ORDER BY version_no`,
+      )
+      .all(identificatie) as VersionRow[];
+    return rows.map(versionFromRow);
   }
 
   async listZaakDocumenten(zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
@@ -64,6 +76,11 @@ export class SqliteReader implements StoreReader {
       data: string;
     }>;
     return rows.map((r) => JSON.parse(r.data) as Besluit);
+  }
+
+  async findZaken(query: ZaakQuery): Promise<ZaakQueryResult> {
+    this.guard();
+    return findZaken(this.sql, query);
   }
 
   async getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined> {

@@ -43,6 +43,26 @@ export function documentFromRow(row: DocumentRow): Document {
   return doc;
 }
 
+/** The columns of document_version, for a version history. */
+export interface VersionRow {
+  version_no: number;
+  blob_ref: string | null;
+  size: number;
+  sha256: string | null;
+  bestandsnaam: string | null;
+  content_type: string | null;
+  created_at: string;
+}
+
+export function versionFromRow(row: VersionRow): DocumentVersion {
+  const v: DocumentVersion = { versionNo: row.version_no, size: row.size, createdAt: row.created_at };
+  if (row.blob_ref !== null) v.blobRef = row.blob_ref;
+  if (row.sha256 !== null) v.sha256 = row.sha256;
+  if (row.bestandsnaam !== null) v.bestandsnaam = row.bestandsnaam;
+  if (row.content_type !== null) v.contentType = row.content_type;
+  return v;
+}
+
 export function versionParams(documentId: string, v: DocumentVersion): unknown[] {
   return [
     documentId,

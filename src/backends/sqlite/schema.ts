@@ -11,6 +11,15 @@ export interface Migration {
   sql: string;
 }
 
+/** SQL for the initiator key (kind|keyElement|key of the first heeftAlsInitiator rol without eindRelatie). */
+function initiatorKeySql(data: string): string {
+  return `(SELECT json_extract(r.value, '$.betrokkene.kind') || '|' || json_extract(r.value, '$.betrokkene.keyElement') || '|' ||
+      json_extract(r.value, '$.betrokkene.key')
+    FROM json_each(${data}, '$.rollen') r
+    WHERE json_extract(r.value, '$.rolType') = 'heeftAlsInitiator' AND json_extract(r.value, '$.eindRelatie') IS NULL
+    LIMIT 1)`;
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -97,6 +106,25 @@ export const MIGRATIONS: readonly Migration[] = [
         used_at     TEXT,
         PRIMARY KEY (kind, value)
       );
+    `,
+  },
+  {
+    version: 2,
+    description: 'zaak: initiator_key en indexen voor zakLv01-selecties',
+    // The key of the active initiator is derived from the zaak JSON by triggers, so every write path (and every
+    // existing row) keeps it right without the writer knowing about it. Format: kind|keyElement|key.
+    sql: `
+      ALTER TABLE zaak ADD COLUMN initiator_key TEXT;
+      CREATE INDEX zaak_initiator ON zaak (initiator_key);
+      CREATE INDEX zaak_registratiedatum ON zaak (registratiedatum);
+
+      CREATE TRIGGER zaak_initiator_insert AFTER INSERT ON zaak BEGIN
+        UPDATE zaak SET initiator_key = ${initiatorKeySql('NEW.data')} WHERE identificatie = NEW.identificatie;
+      END;
+      CREATE TRIGGER zaak_initiator_update AFTER UPDATE OF data ON zaak BEGIN
+        UPDATE zaak SET initiator_key = ${initiatorKeySql('NEW.data')} WHERE identificatie = NEW.identificatie;
+      END;
+      UPDATE zaak SET initiator_key = ${initiatorKeySql('zaak.data')};
     `,
   },
 ];

@@ -4,6 +4,7 @@ import { la01 } from '../antwoord/frame.js';
 import { parseScope, relationScope, wants } from '../antwoord/scope.js';
 import { writeLinkAttributes, writeDocumentMeta } from '../antwoord/write-document.js';
 import { writeZaakObject } from '../antwoord/write-zaak.js';
+import { writeLeidtTot } from '../antwoord/write-besluit.js';
 import type { Operation, OperationContext, ResponsePiece } from '../operation.js';
 import { gelijkIdentificatie } from './common.js';
 
@@ -33,7 +34,12 @@ export const geefZaakdetails: Operation = {
         );
       }
     }
-    const object = `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant })}</ZKN:object>`;
+    const leidtTot: string[] = [];
+    if (wants(scope, 'leidtTot')) {
+      const sub = relationScope(scope, 'leidtTot');
+      for (const b of await ctx.backend.store.listBesluiten(id)) leidtTot.push(writeLeidtTot(b, sub));
+    }
+    const object = `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant, leidtTot })}</ZKN:object>`;
     return la01(ctx, names, 'ZAK', [object]);
   },
 };

@@ -1,0 +1,63 @@
+/** Writing BSL answer content (geefBesluitdetails, leidtTot in zaak answers) in XSD element order. */
+import type { Besluit, StufDate } from '../../domain/model.js';
+import { type Scope, explicitlyAsked, wants } from './scope.js';
+import { zkn, zknDate, zknNil } from './xml.js';
+
+type Field = [element: string, value: string | StufDate | undefined];
+
+/** The BSL attributes from identificatie to datumUiterlijkeReactie, in the order every BSL answer type shares. */
+function fields(b: Besluit): Field[] {
+  return [
+    ['bst.omschrijving', b.bstOmschrijving],
+    ['datumBeslissing', b.datumBeslissing],
+    ['toelichting', b.toelichting],
+    ['ingangsdatumWerking', b.ingangsdatumWerking],
+    ['einddatumWerking', b.einddatumWerking],
+    ['vervalreden', b.vervalreden],
+    ['datumPublicatie', b.datumPublicatie],
+    ['datumVerzending', b.datumVerzending],
+    ['datumUiterlijkeReactie', b.datumUiterlijkeReactie],
+  ];
+}
+
+/**
+ * tijdvakGeldigheid of a besluit. Zaakpoort keeps no separate besluittype validity, so the werking period
+ * stands in: begin = ingangsdatumWerking, eind = einddatumWerking or open (geenWaarde).
+ */
+export function writeBesluitTijdvak(b: Besluit): string {
+  const eind = b.einddatumWerking
+    ? `<StUF:eindGeldigheid>${b.einddatumWerking.value}</StUF:eindGeldigheid>`
+    : '<StUF:eindGeldigheid xsi:nil="true" StUF:noValue="geenWaarde"/>';
+  return `<StUF:tijdvakGeldigheid><StUF:beginGeldigheid>${b.ingangsdatumWerking.value}</StUF:beginGeldigheid>${eind}</StUF:tijdvakGeldigheid>`;
+}
+
+export interface BesluitWriteOptions {
+  /** Elements the answer type requires whatever the scope says. */
+  required?: readonly string[];
+  /** tijdvakGeldigheid is mandatory (geefBesluitdetails) rather than metadata on request. */
+  tijdvakRequired?: boolean;
+}
+
+/** identificatie … StUF:tijdstipRegistratie of a besluit, honouring the scope. */
+export function writeBesluitAttributes(b: Besluit, scope: Scope, opts: BesluitWriteOptions = {}): string {
+  const required = opts.required ?? [];
+  let out = zkn('identificatie', b.identificatie);
+  for (const [name, value] of fields(b)) {
+    const must = required.includes(name);
+    if (!must && !wants(scope, name)) continue;
+    if (value === undefined || value === '') {
+      if (must || explicitlyAsked(scope, name)) out += zknNil(name);
+    } else out += typeof value === 'string' ? zkn(name, value) : zknDate(name, value);
+  }
+  if (opts.tijdvakRequired || (scope.metagegevens && (scope.all || wants(scope, 'tijdvakGeldigheid')))) out += writeBesluitTijdvak(b);
+  if (scope.metagegevens && (scope.all || wants(scope, 'tijdstipRegistratie')) && b.tijdstipRegistratie) {
+    out += `<StUF:tijdstipRegistratie>${b.tijdstipRegistratie}</StUF:tijdstipRegistratie>`;
+  }
+  return out;
+}
+
+/** One leidtTot (ZAKBSL) relation of a zaak answer; datumBeslissing and ingangsdatumWerking are always present. */
+export function writeLeidtTot(b: Besluit, scope: Scope): string {
+  const body = writeBesluitAttributes(b, scope, { required: ['datumBeslissing', 'ingangsdatumWerking'] });
+  return `<ZKN:leidtTot StUF:entiteittype="ZAKBSL"><ZKN:gerelateerde StUF:entiteittype="BSL">${body}</ZKN:gerelateerde></ZKN:leidtTot>`;
+}

@@ -1,0 +1,84 @@
+/**
+ * geefZaakdocumentbewerken_Di02 (element geefZaakdocumentBewerken_Di02; ZDS 1.1: ZKN:geefZaakdocumentbewerken_Di02)
+ * → geefZaakdocumentBewerken_Du02: check the document out to the zender and answer what geefZaakdocumentLezen
+ * answers, plus the checkedOutId that updateZaakdocument / cancelCheckout must bring back.
+ */
+import type { Document, DocumentLock, ZaakDocumentLink } from '../../domain/model.js';
+import { NS } from '../../stuf/namespaces.js';
+import { replyAddressing } from '../../stuf/reply.js';
+import { writeStuurgegevens } from '../../stuf/stuurgegevens.js';
+import { escapeText } from '../../xml/escape.js';
+import { type Scope, parseScope, wants } from '../antwoord/scope.js';
+import { inhoudPieces, writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
+import { ANSWER_NS_DECLS, zkn } from '../antwoord/xml.js';
+import type { Operation, OperationContext, ResponsePiece } from '../operation.js';
+import { gelijkIdentificatie } from './common.js';
+import { newLock, requireDocument, requireNotLocked, vrijChild } from './document-checkout.js';
+
+const FUNCTIE = 'geefZaakdocumentbewerken';
+
+/** Mandatory (`-r`, not nillable) in EDC-antwoord-gzdb; `link` is handled apart because it may be empty but not nil. */
+const REQUIRED = ['titel', 'creatiedatum', 'vertrouwelijkAanduiding', 'auteur', 'formaat', 'taal'] as const;
+
+/** The scope without `link`, so writeDocumentMeta never writes it as nil (BG:Url-r forbids that). */
+function withoutLink(scope: Scope): Scope {
+  if (!scope.explicit) return scope;
+  const explicit = new Map(scope.explicit);
+  explicit.delete('link');
+  return { ...scope, explicit };
+}
+
+function objectPieces(doc: Document, scope: Scope, links: ZaakDocumentLink[]): ResponsePiece[] {
+  const meta = { ...doc.meta };
+  delete meta.link;
+  // link is mandatory in this answer (schema quirk): an empty element when the document has none.
+  const link = doc.meta.link ? zkn('link', doc.meta.link) : '<ZKN:link/>';
+  const pieces: ResponsePiece[] = [`<ZKN:object StUF:entiteittype="EDC">${writeDocumentMeta(meta, withoutLink(scope), REQUIRED)}${link}`];
+  pieces.push(...inhoudPieces(doc));
+  let tail = '';
+  for (const l of links) {
+    tail +=
+      `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK"><ZKN:gerelateerde StUF:entiteittype="ZAK">` +
+      `<ZKN:identificatie>${escapeText(l.zaakIdentificatie)}</ZKN:identificatie></ZKN:gerelateerde>` +
+      `${writeLinkAttributes(l, { staAsVolgnummer: false })}</ZKN:isRelevantVoor>`;
+  }
+  pieces.push(`${tail}</ZKN:object>`);
+  return pieces;
+}
+
+/** The Du02 frame: in ZDS 1.2 the first-level children are ZDS, in ZDS 1.1 everything is ZKN. */
+function du02(ctx: OperationContext, lock: DocumentLock, object: ResponsePiece[]): ResponsePiece[] {
+  const p = ctx.dialect === '1.2' ? 'ZDS' : 'ZKN';
+  const root = ctx.dialect === '1.2' ? 'geefZaakdocumentBewerken_Du02' : 'geefZaakdocumentbewerken_Du02';
+  const zdsDecl = ctx.dialect === '1.2' ? ` xmlns:ZDS="${NS.zds}"` : '';
+  const reply = replyAddressing(ctx.stuurgegevens, ctx.config.self, ctx.clock, ctx.config.timeZone);
+  let params = `<${p}:checkedOutId>${escapeText(lock.checkedOutId)}</${p}:checkedOutId>`;
+  if (lock.checkedOutBy) params += `<${p}:checkedOutBy>${escapeText(lock.checkedOutBy)}</${p}:checkedOutBy>`;
+  const head =
+    `<${p}:${root}${zdsDecl} ${ANSWER_NS_DECLS}>` +
+    writeStuurgegevens({ qname: `${p}:stuurgegevens`, berichtcode: 'Du02', reply, functie: FUNCTIE }) +
+    `<${p}:parameters>${params}</${p}:parameters>` +
+    `<${p}:edcLa01 StUF:entiteittype="EDC" StUF:functie="antwoord"><ZKN:parameters/><ZKN:antwoord>`;
+  return [head, ...object, `</ZKN:antwoord></${p}:edcLa01></${p}:${root}>`];
+}
+
+export const geefZaakdocumentBewerken: Operation = {
+  name: 'geefZaakdocumentbewerken_Di02',
+  port: 'VerwerkSynchroonVrijBericht',
+  expect: { berichtcode: 'Di02', functie: [FUNCTIE] },
+  async handle(ctx) {
+    const vraag = vrijChild(ctx, 'edcLv01');
+    const id = gelijkIdentificatie(vraag);
+    const scope = parseScope(vraag);
+    // Check and lock in one transaction, so two simultaneous check-outs cannot both succeed.
+    const { doc, lock, links } = await ctx.backend.store.transaction(async (tx) => {
+      const found = requireDocument(await tx.getDocument(id), id);
+      requireNotLocked(ctx, found);
+      const l = newLock(ctx);
+      await tx.setDocumentLock(id, l);
+      const rel = wants(scope, 'isRelevantVoor') ? await tx.listDocumentZaken(id) : [];
+      return { doc: found, lock: l, links: rel };
+    });
+    return du02(ctx, lock, objectPieces(doc, scope, links));
+  },
+};

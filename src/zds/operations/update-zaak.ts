@@ -1,0 +1,117 @@
+/**
+ * updateZaak_ZakLk01 (ZDS 1.1: zakLk01 with mutatiesoort W): apply the old/new (was/wordt) objects to a stored
+ * zaak in one transaction, answer Bv03. actualiseerZaakstatus shares the processing (verwerkWijziging).
+ */
+import type { Zaak } from '../../domain/model.js';
+import { rolInvariantFout } from '../../domain/zaak-rules.js';
+import type { StoreWriter } from '../../ports/zaak-store.js';
+import { formatDatum, parseDatum } from '../../stuf/dates.js';
+import { faults } from '../../stuf/fault.js';
+import { NS } from '../../stuf/namespaces.js';
+import { type XmlElement, child, childrenNamed, leafValue, path, text } from '../../xml/tree.js';
+import { bv03 } from '../antwoord/frame.js';
+import { verwerkingssoort } from '../kennisgeving/read-zaak.js';
+import { type RelatiePaar, type WasWordtUitkomst, applyWasWordt } from '../kennisgeving/was-wordt.js';
+import type { Operation, OperationContext, ResponsePiece } from '../operation.js';
+import { duplicateFault, objects, requireValidIdentificatie } from './common.js';
+import { checkStatustypen, closeWhenEindstatus } from './zaak-catalogue.js';
+
+/**
+ * Envelope rules of a W kennisgeving on a zaak: mutatiesoort W, two objects with verwerkingssoort W or I.
+ * `enkelObject`: ZDS 1.1 clients in the field (a parkeer-vakapplicatie behind OpenZaakBrug) send
+ * actualiseerZaakstatus as zakLk01 with mutatiesoort T and one object; the zaaksysteem is the registration, so
+ * that object is taken as the new one, with an old object holding only the identificatie.
+ */
+function wijzigingObjecten(body: XmlElement, enkelObject: boolean): [XmlElement, XmlElement] {
+  const mutatiesoort = text(child(child(body, NS.zkn, 'parameters'), NS.stuf, 'mutatiesoort'));
+  const objs = childrenNamed(body, NS.zkn, 'object');
+  if (enkelObject && objs.length === 1) return [alleenIdentificatie(objs[0]!), objs[0]!];
+  if (mutatiesoort !== 'W') {
+    throw faults.invalid('Mutatiesoort moet W zijn', `parameters/mutatiesoort is "${mutatiesoort ?? ''}"; een wijziging van een zaak is een W-kennisgeving met een oud en een nieuw object`);
+  }
+  const [oud, nieuw] = objects(body, 2) as [XmlElement, XmlElement];
+  for (const [i, obj] of [oud, nieuw].entries()) {
+    const soort = verwerkingssoort(obj);
+    if (soort !== 'W' && soort !== 'I') {
+      throw faults.invalid('Verwerkingssoort van het object moet W of I zijn', `object[${i + 1}] heeft StUF:verwerkingssoort="${soort ?? ''}"`);
+    }
+  }
+  return [oud, nieuw];
+}
+
+/** A copy of an object with only its identificatie: the implicit old object of a single-object kennisgeving. */
+function alleenIdentificatie(obj: XmlElement): XmlElement {
+  return { ...obj, children: obj.children.filter((c): c is XmlElement => typeof c !== 'string' && c.ns === NS.zkn && c.local === 'identificatie') };
+}
+
+/** leidtTot in a W kennisgeving: link a besluit (created when unknown, since besluiten live in their own table). */
+async function verwerkBesluit(ctx: OperationContext, tx: StoreWriter, zaak: Zaak, p: RelatiePaar): Promise<void> {
+  const plek = `${p.naam}[${p.positie}]`;
+  if (p.soort === 'I') return;
+  if (p.soort !== 'T') {
+    throw faults.processing('Een besluit kan via een zaakwijziging alleen worden toegevoegd',
+      `${plek}: verwerkingssoort ${p.soort}; een besluit hoort bij precies één zaak en kan niet worden losgekoppeld of vervangen`);
+  }
+  const bsl = path(p.nieuw, NS.zkn, 'gerelateerde');
+  const id = text(child(bsl, NS.zkn, 'identificatie'));
+  if (!bsl || !id) throw faults.invalid('Besluit zonder identificatie', `${plek}: gerelateerde/identificatie ontbreekt`);
+  const bestaand = await tx.getBesluit(id);
+  if (bestaand) {
+    if (bestaand.zaakIdentificatie !== zaak.identificatie) {
+      throw faults.processing('Besluit hoort bij een andere zaak', `${plek}: besluit ${id} hoort bij zaak ${bestaand.zaakIdentificatie}`);
+    }
+    return;
+  }
+  requireValidIdentificatie(ctx, 'besluit', id);
+  const datumBeslissing = parseDatum(child(bsl, NS.zkn, 'datumBeslissing'));
+  if (!datumBeslissing) throw faults.invalid('Nieuw besluit zonder datumBeslissing', `${plek}: gerelateerde/datumBeslissing is verplicht voor een nieuw besluit`);
+  // RGBZ: a besluit works from the day it is taken unless the message says otherwise.
+  const ingangsdatumWerking = parseDatum(child(bsl, NS.zkn, 'ingangsdatumWerking')) ?? datumBeslissing;
+  const opt = (name: string) => {
+    const v = leafValue(child(bsl, NS.zkn, name));
+    return typeof v === 'string' ? v : undefined;
+  };
+  const besluit = { identificatie: id, zaakIdentificatie: zaak.identificatie, datumBeslissing, ingangsdatumWerking, documenten: [] as string[],
+    bstOmschrijving: opt('bst.omschrijving'), toelichting: opt('toelichting') };
+  await tx.insertBesluit(besluit).catch(duplicateFault);
+  await tx.markIdentificatieUsed('besluit', id);
+}
+
+/**
+ * Process a W kennisgeving on a zaak: read the stored zaak, apply old/new, check the catalogue and the rol
+ * rules, and store it, all in one transaction (nothing is written when anything fails).
+ */
+export async function verwerkWijziging(
+  ctx: OperationContext,
+  opts: { enkelObject?: boolean; extraCheck?: (u: WasWordtUitkomst, nieuw: XmlElement) => void } = {},
+): Promise<ResponsePiece[]> {
+  const [oud, nieuw] = wijzigingObjecten(ctx.request.body, opts.enkelObject === true);
+  const id = text(child(oud, NS.zkn, 'identificatie'));
+  if (!id) throw faults.invalid('Zaakidentificatie ontbreekt', 'object[1]/identificatie moet de zaak noemen die gewijzigd wordt');
+  const vandaag = formatDatum(ctx.clock.now(), ctx.config.timeZone);
+  await ctx.backend.store.transaction(async (tx) => {
+    const stored = await tx.getZaak(id);
+    if (!stored) throw faults.notFound('Zaak niet gevonden', `Er is geen zaak met identificatie ${id}`);
+    const u = applyWasWordt(stored, oud, nieuw, vandaag);
+    opts.extraCheck?.(u, nieuw);
+    checkStatustypen(ctx, u.zaak, u.nieuweStatussen);
+    closeWhenEindstatus(ctx, u.zaak, { einddatumExpliciet: u.einddatumExpliciet });
+    const rolFout = rolInvariantFout(u.zaak, stored);
+    if (rolFout) throw faults.processing('Ongeldige initiator na wijziging', rolFout);
+    for (const r of u.nieuweZaakRelaties) {
+      if (!(await tx.getZaak(r.identificatie))) {
+        throw faults.notFound('Gerelateerde zaak bestaat niet', `${r.soort}: zaak ${r.identificatie} bestaat niet; een zaakrelatie verwijst naar een bestaande zaak`);
+      }
+    }
+    for (const p of u.besluiten) await verwerkBesluit(ctx, tx, u.zaak, p);
+    await tx.updateZaak(u.zaak);
+  });
+  return bv03(ctx);
+}
+
+export const updateZaak: Operation = {
+  name: 'updateZaak_ZakLk01',
+  port: 'OntvangAsynchroon',
+  expect: { berichtcode: 'Lk01', entiteittype: 'ZAK' },
+  handle: (ctx) => verwerkWijziging(ctx),
+};

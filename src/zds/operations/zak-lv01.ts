@@ -1,0 +1,64 @@
+/**
+ * The generic StUF-ZKN vraag zakLv01 → zakLa01: zaken selected with gelijk / vanaf / totEnMet, answered in
+ * identificatie order, maximumAantal at a time, with vervolgvragen via start.
+ */
+import type { Zaak } from '../../domain/model.js';
+import { parseScope, relationScope, wants, type Scope } from '../antwoord/scope.js';
+import { writeLeidtTot } from '../antwoord/write-besluit.js';
+import { writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
+import { writeZaakObject } from '../antwoord/write-zaak.js';
+import type { Operation, OperationContext } from '../operation.js';
+import { lijstLa01 } from '../vraag/antwoord.js';
+import { parseVraagParameters, requireSortering, vervolgStart } from '../vraag/parameters.js';
+import { parseZaakSelectie } from '../vraag/selectie.js';
+
+/** Sortering 0 (any order) and 1 (identificatie) are both answered in identificatie order. */
+const SORTERINGEN = [0, 1] as const;
+/** Upper bound per answer whatever maximumAantal asks; the rest follows by vervolgvraag. */
+export const MAX_PER_ANTWOORD = 500;
+
+async function writeZaak(ctx: OperationContext, zaak: Zaak, scope: Scope): Promise<string> {
+  const heeftRelevant: string[] = [];
+  const leidtTot: string[] = [];
+  if (wants(scope, 'heeftRelevant')) {
+    const sub = relationScope(scope, 'heeftRelevant');
+    for (const { link, document } of await ctx.backend.store.listZaakDocumenten(zaak.identificatie)) {
+      heeftRelevant.push(
+        `<ZKN:heeftRelevant StUF:entiteittype="ZAKEDC"><ZKN:gerelateerde StUF:entiteittype="EDC">${writeDocumentMeta(document.meta, sub)}</ZKN:gerelateerde>` +
+          `${writeLinkAttributes(link, { staAsVolgnummer: true })}</ZKN:heeftRelevant>`,
+      );
+    }
+  }
+  if (wants(scope, 'leidtTot')) {
+    const sub = relationScope(scope, 'leidtTot');
+    for (const b of await ctx.backend.store.listBesluiten(zaak.identificatie)) leidtTot.push(writeLeidtTot(b, sub));
+  }
+  return `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant, leidtTot })}</ZKN:object>`;
+}
+
+export const zakLv01: Operation = {
+  name: 'zakLv01',
+  port: 'BeantwoordVraag',
+  expect: { berichtcode: 'Lv01', entiteittype: 'ZAK' },
+  async handle(ctx) {
+    const body = ctx.request.body;
+    const params = parseVraagParameters(body);
+    const selectie = parseZaakSelectie(body);
+    const scope = parseScope(body);
+    const after = vervolgStart(body, params);
+    requireSortering(params, SORTERINGEN);
+    const result = await ctx.backend.store.findZaken({
+      ...selectie,
+      ...(after !== undefined ? { after } : {}),
+      limit: Math.min(params.maximumAantal, MAX_PER_ANTWOORD),
+      countTotal: params.indicatorAantal,
+    });
+    const objects: string[] = [];
+    for (const zaak of result.zaken) objects.push(await writeZaak(ctx, zaak, scope));
+    return lijstLa01(ctx, 'zakLa01', 'ZAK', {
+      vervolg: result.more,
+      ...(result.total !== undefined ? { aantalVoorkomens: result.total } : {}),
+      objects,
+    });
+  },
+};
