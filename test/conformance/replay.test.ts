@@ -11,33 +11,11 @@ import { systeemKey } from '../../src/stuf/stuurgegevens.js';
 import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid, schemas } from '../helpers/xsd.js';
 import { envelope, startServer } from '../helpers/zaakpoort.js';
+import { EXPECTED } from './expected.js';
+import { seedWijziging } from './seed-zaak.js';
 import { type FixtureRow, asRequest, readFixture, readIndex } from './fixture-index.js';
 
-/** Operations in scope, with the answer a valid request must get. */
-const EXPECTED: Record<string, RegExp> = {
-  genereerZaakIdentificatie_Di02: /genereerZaakIdentificatie_Du02/,
-  genereerDocumentIdentificatie_Di02: /genereerDocumentIdentificatie_Du02/,
-  genereerBesluitIdentificatie_Di02: /genereerBesluitIdentificatie_Du02/,
-  creeerZaak_ZakLk01: /Bv03Bericht/,
-  voegZaakdocumentToe_EdcLk01: /Bv03Bericht/,
-  maakZaakdocument_EdcLk01: /Bv03Bericht/,
-  geefZaakdetails_ZakLv01: /(geefZaakdetails_ZakLa01|zakLa01)/,
-  geefLijstZaakdocumenten_ZakLv01: /(geefLijstZaakdocumenten_ZakLa01|zakLa01)/,
-  geefZaakdocumentLezen_EdcLv01: /(geefZaakdocumentLezen_EdcLa01|edcLa01)/,
-  geefZaakdocumentbewerken_Di02: /(ZDS:geefZaakdocumentBewerken_Du02|ZKN:geefZaakdocumentbewerken_Du02)/,
-  updateZaakdocument_Di02: /<StUF:Bv02Bericht/,
-  cancelCheckout_Di02: /<StUF:Bv02Bericht/,
-  ontkoppelZaakdocument_Di02: /<StUF:Bv02Bericht/,
-  voegBesluitToe_Di01: /Bv03Bericht/,
-  updateBesluit_BslLk01: /Bv03Bericht/,
-  geefBesluitdetails_BslLv01: /geefBesluitdetails_BslLa01/,
-  geefLijstBesluiten_ZakLv01: /(geefLijstBesluiten_ZakLa01|zakLa01)/,
-  overdragenZaak_Di01: /Fo03Bericht/,
-  stufzkn_zakLv01: /zakLa01/,
-  updateZaak_ZakLk01: /Bv03Bericht/,
-  actualiseerZaakstatus_ZakLk01: /Bv03Bericht/,
-  geefZaakstatus_ZakLv01: /(geefZaakstatus_ZakLa01|zakLa01)/,
-};
+
 
 /** Deliberately wrong fixtures that are schema-valid: the fault they must get instead of success. */
 const EXPECTED_FAULTS: Record<string, RegExp> = {
@@ -82,39 +60,6 @@ async function seed(srv: Awaited<ReturnType<typeof startServer>>, row: FixtureRo
   }
   await seedCheckoutDocument(srv, row, xml);
   await seedWijziging(srv, row, xml);
-}
-
-/** Zaak changes whose zaak is deliberately left out (the fixture tests an unknown zaak). */
-const NOT_SEEDED = new Set(['updateZaak_ZakLk01__haarlem-maykin__3.xml']);
-const ROL_ORDER = ['heeftAlsBelanghebbende', 'heeftAlsGemachtigde', 'heeftAlsInitiator', 'heeftAlsUitvoerende', 'heeftAlsVerantwoordelijke', 'heeftAlsOverigBetrokkene'];
-
-/**
- * updateZaak / actualiseerZaakstatus change a zaak that must exist as the old object describes it: with its
- * zaaktype (isVan) and with the rollen the old object changes, ends, removes or replaces (W/E/V/R) — created
- * through creeerZaak, with those rollen added as new relations (without their end dates).
- */
-async function seedWijziging(srv: Awaited<ReturnType<typeof startServer>>, row: FixtureRow, xml: string): Promise<void> {
-  if (!['updateZaak_ZakLk01', 'actualiseerZaakstatus_ZakLk01'].includes(row.operation) || NOT_SEEDED.has(row.file)) return;
-  const oud = /<(\w+:)?object[\s>][\s\S]*?<\/\1object>/.exec(xml)?.[0] ?? '';
-  const id = firstMatch(oud, /<(?:\w+:)?identificatie>([^<]+)</);
-  assert.ok(id, `seed: no zaak identificatie in ${row.file}`);
-  const zaaktype = firstMatch(xml, /<(?:\w+:)?isVan[\s\S]*?<(?:\w+:)?code>([^<]+)</);
-  const rollen = [...oud.matchAll(/<ZKN:(heeftAls\w+)\b[^>]*?StUF:verwerkingssoort="[RVEW]"[^>]*?(?<!\/)>[\s\S]*?<\/ZKN:\1>/g)].map((x) => ({
-    type: x[1]!,
-    xml: x[0]
-      .replace(/StUF:verwerkingssoort="[RVEW]"/, 'StUF:verwerkingssoort="T"')
-      .replace(/<StUF:(tijdvakRelatie|tijdvakGeldigheid)>[\s\S]*?<\/StUF:\1>/g, '')
-      .replace(/<StUF:tijdstipRegistratie[^>]*?(?:\/>|>[^<]*<\/StUF:tijdstipRegistratie>)/g, ''),
-  }));
-  let body = m.creeerZaak({ identificatie: id!, ...(zaaktype ? { zaaktype } : {}) }, '1.2');
-  // Take out the standard rollen; keep the standard initiator unless the fixture names its own.
-  const initiator = /<ZKN:heeftAlsInitiator[\s\S]*?<\/ZKN:heeftAlsInitiator>/.exec(body)![0];
-  body = body.replace(initiator, '').replace(/<ZKN:heeftAlsUitvoerende[\s\S]*?<\/ZKN:heeftAlsUitvoerende>/, '');
-  if (!rollen.some((r) => r.type === 'heeftAlsInitiator')) rollen.push({ type: 'heeftAlsInitiator', xml: initiator });
-  rollen.sort((a, b) => ROL_ORDER.indexOf(a.type) - ROL_ORDER.indexOf(b.type));
-  body = body.replace('<ZKN:heeft ', rollen.map((r) => r.xml).join('') + '<ZKN:heeft ');
-  const res = await srv.post(envelope(body));
-  assert.equal(res.status, 200, `seed zaak ${id}: ${res.text}`);
 }
 
 const CHECKOUT_OPERATIONS = new Set(['geefZaakdocumentbewerken_Di02', 'updateZaakdocument_Di02', 'cancelCheckout_Di02', 'ontkoppelZaakdocument_Di02']);
