@@ -1,6 +1,7 @@
 /** The composition root: one configured Zaakpoort (schemas, backend, catalogue, dispatcher, HTTP server). */
 import type { FastifyInstance } from 'fastify';
 import { type Config, ConfigError } from './config.js';
+import { openPostgresBackend } from './backends/postgres/index.js';
 import { openSqliteBackend } from './backends/sqlite/index.js';
 import { createCatalogue } from './catalogue/index.js';
 import type { Backend } from './ports/index.js';
@@ -28,12 +29,26 @@ export async function openBackend(config: Config, clock: Clock): Promise<Backend
       now: () => clock.now(),
     });
   }
-  throw new ConfigError(`Backend "${config.backend.kind}" wordt in deze versie nog niet ondersteund`);
+  if (config.backend.kind === 'postgres') {
+    const b = config.backend;
+    return openPostgresBackend({
+      url: b.url,
+      ...(b.schema ? { schema: b.schema } : {}),
+      pool: { max: b.poolMax, statementTimeoutMs: b.statementTimeoutMs, idleTimeoutMs: b.idleTimeoutMs },
+      content: b.content === 'fs' ? { kind: 'fs', dir: config.dataDir } : { kind: 'postgres' },
+      idTemplates: config.idTemplates,
+      gemeentecode: config.gemeentecode,
+      timeZone: config.timeZone,
+      now: () => clock.now(),
+    });
+  }
+  throw new ConfigError(`Backend "${(config.backend as { kind: string }).kind}" wordt in deze versie nog niet ondersteund`);
 }
 
 export interface ZaakpoortOptions {
   clock?: Clock;
-  logger?: boolean;
+  /** false silences the log; a stream receives the JSON log lines (tests check what is logged). */
+  logger?: boolean | { stream: { write(line: string): void } };
   /** Reuse already compiled schemas (tests start many instances). */
   schemas?: SchemaRegistry;
 }
@@ -55,7 +70,7 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     clock,
     log: (level, msg, extra) => server?.log[level](extra ?? {}, msg),
   });
-  server = buildServer({ config, dispatcher, backend, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel } });
+  server = buildServer({ config, dispatcher, backend, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
   return {
     config,
     server,

@@ -25,6 +25,22 @@ export interface SenderConfig {
   /** Zaaktype codes this application may touch; absent = all. */
   zaaktypen?: string[];
   validation?: Strictness;
+  /** Mutual TLS: the client certificate's subject CN that belongs to this application. */
+  certificateSubject?: string;
+  /** Mutual TLS: the OIN in the client certificate (subject serialNumber or organizationIdentifier). */
+  oin?: string;
+  /** HTTP basic auth for this application; passwordHash from `npm run hash-password` (scrypt), never the password. */
+  basicAuth?: { username: string; passwordHash: string };
+}
+
+/** HTTPS, optionally with client certificates (Digikoppeling style two-sided TLS). Paths to PEM files. */
+export interface TlsConfig {
+  cert: string;
+  key: string;
+  /** CA certificate(s) client certificates must chain to; required with requireClientCert. */
+  ca?: string;
+  /** Refuse every TLS connection without a client certificate signed by `ca`. */
+  requireClientCert?: boolean;
 }
 
 export interface Config {
@@ -56,8 +72,26 @@ export interface Config {
   catalogue: { mode: 'permissive' | 'strict'; zaaktypen: ZaaktypeConfig[] };
   /** Known applications; empty = open (quick start). */
   senders: SenderConfig[];
-  backend: { kind: 'sqlite' } | { kind: 'postgres'; url: string };
+  /** Serve HTTPS instead of HTTP. */
+  tls?: TlsConfig;
+  backend: { kind: 'sqlite' } | PostgresBackendConfig;
   logLevel: string;
+}
+
+/** The PostgreSQL backend (several Zaakpoort instances may share one database schema). */
+export interface PostgresBackendConfig {
+  kind: 'postgres';
+  url: string;
+  /** Schema for Zaakpoort's tables; default "zaakpoort" (env ZAAKPOORT_DATABASE_SCHEMA). */
+  schema?: string;
+  /** Connections per instance (env ZAAKPOORT_DATABASE_POOL_MAX, default 10). */
+  poolMax?: number;
+  /** Per-statement limit (env ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS, default 30000). */
+  statementTimeoutMs?: number;
+  /** Close connections idle this long (env ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS, default 30000). */
+  idleTimeoutMs?: number;
+  /** Document bytes in the database (default) or as files under dataDir, shared by all instances (env ZAAKPOORT_CONTENT_STORE). */
+  content?: 'postgres' | 'fs';
 }
 
 const MIB = 1024 * 1024;
@@ -124,11 +158,42 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   cfg.maxMessageBytes = num('ZAAKPOORT_MAX_MESSAGE_BYTES', env.ZAAKPOORT_MAX_MESSAGE_BYTES) ?? cfg.maxMessageBytes;
   cfg.logLevel = env.ZAAKPOORT_LOG_LEVEL || cfg.logLevel;
   if (env.ZAAKPOORT_VALIDATION) cfg.validation = env.ZAAKPOORT_VALIDATION as Strictness;
-  if (env.ZAAKPOORT_DATABASE_URL) cfg.backend = { kind: 'postgres', url: env.ZAAKPOORT_DATABASE_URL };
+  if (env.ZAAKPOORT_DATABASE_URL) {
+    // Keep PostgreSQL settings from the configuration file; the URL (with its password) usually comes from env.
+    cfg.backend = { ...(cfg.backend.kind === 'postgres' ? cfg.backend : {}), kind: 'postgres', url: env.ZAAKPOORT_DATABASE_URL };
+  }
+  if (cfg.backend.kind === 'postgres') {
+    const b = cfg.backend;
+    b.schema = env.ZAAKPOORT_DATABASE_SCHEMA || b.schema;
+    b.poolMax = num('ZAAKPOORT_DATABASE_POOL_MAX', env.ZAAKPOORT_DATABASE_POOL_MAX) ?? b.poolMax;
+    b.statementTimeoutMs = num('ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS', env.ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS) ?? b.statementTimeoutMs;
+    b.idleTimeoutMs = num('ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS', env.ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS) ?? b.idleTimeoutMs;
+    if (env.ZAAKPOORT_CONTENT_STORE) b.content = env.ZAAKPOORT_CONTENT_STORE as 'postgres' | 'fs';
+  }
+  cfg.tls = tlsFromEnv(env, cfg.tls);
+  if (cfg.tls) {
+    const { cert, key, ca } = cfg.tls;
+    cfg.tls = { ...cfg.tls, cert: cert && path.resolve(cwd, cert), key: key && path.resolve(cwd, key), ...(ca ? { ca: path.resolve(cwd, ca) } : {}) };
+  }
   cfg.dataDir = path.resolve(cwd, cfg.dataDir);
   cfg.schemaDir = path.resolve(cwd, cfg.schemaDir);
   validateConfig(cfg);
   return cfg;
+}
+
+/** ZAAKPOORT_TLS_CERT/_KEY/_CA/_REQUIRE_CLIENT_CERT override (or create) the file's tls section. */
+function tlsFromEnv(env: Env, fromFile: TlsConfig | undefined): TlsConfig | undefined {
+  const cert = env.ZAAKPOORT_TLS_CERT || fromFile?.cert;
+  const key = env.ZAAKPOORT_TLS_KEY || fromFile?.key;
+  if (!cert && !key) return fromFile;
+  const tls: TlsConfig = { ...fromFile, cert: cert ?? '', key: key ?? '' };
+  if (env.ZAAKPOORT_TLS_CA) tls.ca = env.ZAAKPOORT_TLS_CA;
+  const require = env.ZAAKPOORT_TLS_REQUIRE_CLIENT_CERT;
+  if (require) {
+    if (!['true', 'false'].includes(require)) throw new ConfigError(`ZAAKPOORT_TLS_REQUIRE_CLIENT_CERT moet true of false zijn, niet "${require}"`);
+    tls.requireClientCert = require === 'true';
+  }
+  return tls;
 }
 
 export function validateConfig(cfg: Config): void {
@@ -148,7 +213,38 @@ export function validateConfig(cfg: Config): void {
       throw new ConfigError(`idTemplates.${kind} moet {volgnummer} of {volgnummer:N} bevatten`);
     }
   }
+  if (cfg.backend.kind === 'postgres') {
+    if (!cfg.backend.url) throw new ConfigError('backend.url (ZAAKPOORT_DATABASE_URL) is verplicht voor PostgreSQL');
+    if (cfg.backend.content !== undefined && !['postgres', 'fs'].includes(cfg.backend.content)) {
+      throw new ConfigError(`backend.content moet postgres of fs zijn, niet "${cfg.backend.content}"`);
+    }
+  }
   if (!['permissive', 'strict'].includes(cfg.catalogue.mode)) {
     throw new ConfigError(`catalogue.mode moet permissive of strict zijn`);
   }
+  validateTransportSecurity(cfg);
+}
+
+/** TLS and the per-sender bindings: mistakes here would silently leave Zaakpoort open, so they stop the start. */
+function validateTransportSecurity(cfg: Config): void {
+  if (cfg.tls) {
+    if (!cfg.tls.cert || !cfg.tls.key) throw new ConfigError('tls vereist zowel cert als key (paden naar PEM-bestanden)');
+    if (cfg.tls.requireClientCert && !cfg.tls.ca) throw new ConfigError('tls.requireClientCert vereist tls.ca (de CA van de clientcertificaten)');
+  }
+  cfg.senders.forEach((s, i) => {
+    const at = `senders[${i}] (applicatie "${s.applicatie}")`;
+    if (!s.applicatie) throw new ConfigError(`senders[${i}] mist applicatie`);
+    if (s.validation !== undefined && !['strict', 'warn', 'off'].includes(s.validation)) {
+      throw new ConfigError(`${at}: validation moet strict, warn of off zijn`);
+    }
+    if (s.zaaktypen !== undefined && (!Array.isArray(s.zaaktypen) || s.zaaktypen.some((z) => typeof z !== 'string'))) {
+      throw new ConfigError(`${at}: zaaktypen moet een lijst van zaaktypecodes zijn`);
+    }
+    if ((s.certificateSubject || s.oin) && !cfg.tls?.ca) {
+      throw new ConfigError(`${at}: certificateSubject/oin vereist tls met ca (clientcertificaten)`);
+    }
+    if (s.basicAuth && (!s.basicAuth.username || s.basicAuth.username.includes(':') || !/^\$scrypt\$/.test(s.basicAuth.passwordHash ?? ''))) {
+      throw new ConfigError(`${at}: basicAuth vereist username (zonder ":") en een passwordHash van npm run hash-password`);
+    }
+  });
 }

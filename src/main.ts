@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   }
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   app.log.info(
-    `Zaakpoort listening on http://${shownHost}:${config.port}/zds (ready in ${Math.round(performance.now() - started)} ms)`,
+    `Zaakpoort listening on ${config.tls ? 'https' : 'http'}://${shownHost}:${config.port}/zds (ready in ${Math.round(performance.now() - started)} ms)`,
   );
 
   let stopping = false;

@@ -11,16 +11,20 @@ import type { Backend } from '../ports/index.js';
 import { readEnvelope } from '../soap/envelope-reader.js';
 import { SoapReadError, tooLargeError } from '../soap/read-error.js';
 import { StufFault } from '../stuf/fault.js';
-import type { ParsedRequest } from '../soap/parsed-request.js';
+import type { ParsedRequest, TransportIdentity } from '../soap/parsed-request.js';
 import type { DispatchResult } from '../zds/dispatch-result.js';
 import { guessSoapVersion, soapMediaKind } from './content-type.js';
 import type { Dispatcher } from '../zds/dispatcher.js';
+import { describeError } from '../redact.js';
+import { Authenticator, BASIC_CHALLENGE } from './auth.js';
 import { checkHealth } from './health.js';
 import { httpFaults } from './http-faults.js';
 import { faultCode, Metrics, type Outcome } from './metrics.js';
+import { acceptsMtom } from './mtom-writer.js';
 import { sendResult } from './response.js';
 import { baseUrlFor, PORTS, wantsWsdl, WsdlTemplates, type WsdlName } from './wsdl.js';
 import { openXsd } from './xsd-files.js';
+import { httpsOptions } from './tls.js';
 
 export interface ServerDeps {
   config: Config;
@@ -28,8 +32,8 @@ export interface ServerDeps {
   backend: Backend;
   /** True once the schemas are compiled (and false again while shutting down). */
   ready: () => boolean;
-  /** fastify logger option; default pino at config.logLevel. Pass false to silence (tests). */
-  logger?: boolean | { level?: string };
+  /** fastify logger option; default pino at config.logLevel. Pass false to silence; a stream captures (tests). */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
 }
 
 /** What the metrics and the access log know about one SOAP request. */
@@ -44,7 +48,10 @@ const HEADERS_TIMEOUT_MS = 60_000;
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const { config, dispatcher, backend } = deps;
   const app = fastify({
-    logger: deps.logger ?? { level: config.logLevel },
+    logger: loggerOptions(deps.logger, config.logLevel),
+    // HTTPS (and client certificates) when configured. Node checks the header/request timeouts only every
+    // connectionsCheckingInterval (default 30 s): a fraction of the timeout, so slow-loris clients are cut in time.
+    ...(config.tls ? { https: { ...httpsOptions(config.tls), ...timeoutChecks(config) } } : { http: timeoutChecks(config) }),
     // One access line per SOAP request is written below (operation + outcome, never the body).
     logController: new LogController({ disableRequestLogging: true }),
     // Socket level: a whole request (headers + body) must arrive within the timeout (slow-loris).
@@ -57,6 +64,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const wsdl = WsdlTemplates.load();
   const metrics = new Metrics();
   const outcomes = new WeakMap<FastifyRequest, Outcomes>();
+  const authenticator = new Authenticator(config.senders);
+  const callersOf = new WeakMap<FastifyRequest, TransportIdentity[]>();
   const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
 
   // Every body is handed over as the raw stream; the SOAP route decides what it accepts.
@@ -85,12 +94,27 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     } else if (Number(request.headers['content-length'] ?? 0) > config.maxMessageBytes) {
       err = tooLargeError({ soapVersion: guessSoapVersion(contentType) }, config.maxMessageBytes);
     }
-    if (!err) return undefined;
+    if (!err) return authenticate(request, reply);
     const result = withStatus(safeReadErrorResult(err, contentType ?? ''), err.httpStatus);
     outcomes.set(request, { operation: 'unknown', outcome: 'rejected', code: err.fault.code });
     // The unread body is not drained: the connection is closed after the answer instead.
     reply.header('connection', 'close');
     return sendResult(reply, result, backend.content);
+  };
+
+  /** Transport identity (certificate, basic auth) before the body is read; 401 with a challenge when it fails. */
+  const authenticate = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if (authenticator.inactive) return undefined;
+    const auth = await authenticator.authenticate(request.raw);
+    if (auth.ok) {
+      callersOf.set(request, auth.callers);
+      return undefined;
+    }
+    const soapVersion = guessSoapVersion(request.headers['content-type']);
+    const err = new SoapReadError(401, new StufFault('StUF013', 'client', auth.omschrijving, auth.details), { soapVersion });
+    outcomes.set(request, { operation: 'unknown', outcome: 'rejected', code: 'StUF013' });
+    reply.header('www-authenticate', BASIC_CHALLENGE).header('connection', 'close');
+    return sendResult(reply, withStatus(safeReadErrorResult(err, request.headers['content-type'] ?? ''), 401), backend.content);
   };
 
   const soapHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
@@ -137,14 +161,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const operation = parsed.body.local;
     let result: DispatchResult;
     try {
-      result = await dispatcher.dispatch(parsed);
+      const callers = callersOf.get(request);
+      result = await dispatcher.dispatch(callers ? { ...parsed, callers } : parsed);
     } catch (err) {
       // The dispatcher should turn every failure into a fault itself; this is the last resort.
       request.log.error({ err, operation }, 'dispatcher failed');
       result = httpFaults.internal(parsed.soapVersion);
     }
     outcomes.set(request, { operation, ...outcomeOf(result) });
-    return sendResult(reply, result, backend.content);
+    // MTOM in, MTOM out (also for a replayed answer); a plain SOAP client opts in with Accept: multipart/related.
+    return sendResult(reply, result, backend.content, { mtom: parsed.mtom || acceptsMtom(request.headers.accept) });
   };
 
   function safeReadErrorResult(err: unknown, contentType: string): DispatchResult {
@@ -161,7 +187,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (!o) return;
     metrics.record({ ...o, seconds });
     const ms = Math.round(seconds * 1000);
-    request.log.info({ operation: o.operation, outcome: o.outcome, code: o.code || undefined, status, ms }, 'zds');
+    const caller = callersOf.get(request)?.map((c) => c.name).join('; ') || undefined;
+    request.log.info({ operation: o.operation, outcome: o.outcome, code: o.code || undefined, status, ms, caller }, 'zds');
   };
   const recordAbandoned = (request: FastifyRequest, reply: FastifyReply): void => {
     record(request, reply.elapsedTime / 1000, 0);
@@ -207,6 +234,20 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   );
 
   return app;
+}
+
+function timeoutChecks(config: Config): { connectionsCheckingInterval: number } {
+  return { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(config.requestTimeoutMs / 4))) };
+}
+
+/**
+ * pino at the configured level. Errors are logged as type + masked message: an error may quote request
+ * content (a BSN), and a stack trace is no use to a beheerder reading an access log.
+ */
+function loggerOptions(opt: ServerDeps['logger'], level: string): false | Record<string, unknown> {
+  if (opt === false) return false;
+  const extra = typeof opt === 'object' ? opt : {};
+  return { level, ...extra, serializers: { err: describeError } };
 }
 
 function unsupportedMediaType(contentType: string | undefined): SoapReadError {

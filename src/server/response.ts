@@ -1,6 +1,7 @@
 /**
  * Turns a DispatchResult into the HTTP answer. Answers without document content go out as one string;
- * answers with {blobRef} pieces are streamed, the content base64-encoded on the fly from the store.
+ * answers with {blobRef} pieces are streamed, the content base64-encoded on the fly from the store. MTOM
+ * answers (see mtom-writer.ts) carry the content as binary parts instead.
  */
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
@@ -9,17 +10,29 @@ import { envelopeClose, envelopeOpen, faultEnvelope, soapContentType } from '../
 import type { DispatchResult } from '../zds/dispatch-result.js';
 import type { ResponsePiece } from '../zds/operation.js';
 import { base64Encode } from './base64-stream.js';
+import { mtomAnswer } from './mtom-writer.js';
 
-export function sendResult(reply: FastifyReply, result: DispatchResult, content: DocumentContentStore): FastifyReply {
+export interface SendOptions {
+  /** Answer as MTOM/XOP even when result.mtom is false: the request was MTOM, or its Accept asks for it. */
+  mtom?: boolean;
+}
+
+export function sendResult(reply: FastifyReply, result: DispatchResult, content: DocumentContentStore, opts: SendOptions = {}): FastifyReply {
   const v = result.soapVersion;
   reply.header('content-type', soapContentType(v));
   if (result.kind === 'fault') {
+    // Faults stay plain SOAP: they can be raised before the request is known to be MTOM.
     return reply.code(result.httpStatus).send(faultEnvelope(v, result.plek, result.omschrijving, result.detailXml));
   }
-  // MTOM answers (result.mtom) are written inline for now; both are valid for an MTOM-capable client.
   reply.code(200);
   const open = envelopeOpen(v);
   const close = envelopeClose(v);
+  if (result.mtom || opts.mtom) {
+    // Every successful answer, with or without content: strict MTOM clients (WCF) refuse a text/xml answer.
+    const answer = mtomAnswer(v, open, result.pieces, close, content);
+    reply.header('content-type', answer.contentType);
+    return reply.send(Readable.from(answer.chunks));
+  }
   if (result.pieces.every((p) => typeof p === 'string')) {
     return reply.send(open + (result.pieces as string[]).join('') + close);
   }

@@ -1,3 +1,4 @@
+import type { SenderConfig } from '../config.js';
 import type { ExtractedContent, XmlElement } from '../xml/tree.js';
 
 export type SoapVersion = '1.1' | '1.2';
@@ -18,4 +19,18 @@ export interface ParsedRequest {
   mtom: boolean;
   /** SOAPAction from the header or the content-type action parameter, unquoted; '' when absent. */
   soapAction: string;
+  /**
+   * Who the transport says is calling (verified client certificate, basic-auth user), set by the server.
+   * The StUF zender must be an application each of them belongs to.
+   */
+  callers?: TransportIdentity[];
+}
+
+/** A caller the HTTP layer authenticated, bound to its registered applications. */
+export interface TransportIdentity {
+  method: 'certificate' | 'basic';
+  /** For faults and logs: "CN=..., OIN ..." of the certificate, or the username. Never a secret. */
+  name: string;
+  /** The entries of config.senders this identity belongs to (compared by reference). */
+  senders: readonly SenderConfig[];
 }

@@ -20,7 +20,11 @@ import type { Operation, OperationContext, Port } from './operation.js';
 import { OPERATIONS } from './operations/index.js';
 import { OperationRegistry } from './registry.js';
 import { authoriseSender } from './senders.js';
+import { restrictToZaaktypen } from './zaaktype-scope.js';
+import { describeError, redact } from '../redact.js';
+import type { SenderConfig } from '../config.js';
 import { IdempotencyLog } from './idempotency.js';
+import { schemaSpelling } from './errata.js';
 
 export interface Dispatcher {
   dispatch(req: ParsedRequest): Promise<DispatchResult>;
@@ -34,7 +38,7 @@ export interface DispatcherDeps {
   catalogue: Catalogue;
   schemas: SchemaRegistry;
   clock: Clock;
-  log?: (level: 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+  log?: (level: 'debug' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
 /** Port of a message we could not resolve: guess from the root name so the fault type (Fo02/Fo03) fits. */
@@ -67,12 +71,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   function internalFault(e: unknown): StufFault {
-    // Details go to the log for the beheerder; the sender gets no stack trace.
-    log('error', 'verwerking mislukt', { error: e instanceof Error ? e.stack : String(e) });
+    // Details go to the log for the beheerder; the sender gets no stack trace. Messages may quote request
+    // content (a database error naming a BSN), so they are masked; the stack only at log level debug.
+    log('error', 'verwerking mislukt', { error: describeError(e) });
+    if (e instanceof Error && e.stack) log('debug', 'verwerking mislukt: stack', { stack: redact(e.stack) });
     return faults.processing('Interne fout bij het verwerken van het bericht', 'De fout is gelogd; neem contact op met de beheerder van het zaaksysteem');
   }
 
-  async function run(op: Operation, req: ParsedRequest, sg: Stuurgegevens, dialect: OperationContext['dialect']): Promise<DispatchResult> {
+  /** Stuurgegevens and authorisation, before a resend is answered from the log: a replay is no way around them. */
+  function admit(op: Operation, req: ParsedRequest, sg: Stuurgegevens): SenderConfig | undefined {
     // Without a berichtcode at all the message is simply not schema-valid: the schema check names what is missing.
     if (sg.berichtcode) checkStuurgegevens(sg, {
       berichtcode: op.expect.berichtcode,
@@ -80,19 +87,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       functie: op.expect.functie,
       requireAddressing: op.port === 'OntvangAsynchroon',
     });
-    const sender = authoriseSender(config.senders, sg.zender, op.name);
+    return authoriseSender(config.senders, sg.zender, op.name, req.callers ?? []);
+  }
+
+  async function run(op: Operation, req: ParsedRequest, sg: Stuurgegevens, dialect: OperationContext['dialect'], sender: SenderConfig | undefined): Promise<DispatchResult> {
     const strictness = sender?.validation ?? config.validation;
     if (strictness !== 'off') {
-      const result = deps.schemas.validate(schemaSetFor(req.body.ns, req.body.local), req.bodyXml);
+      const result = deps.schemas.validate(schemaSetFor(req.body.ns, req.body.local), schemaSpelling(req.body, req.bodyXml, op.name));
       if (!result.valid) {
         const details = result.issues.slice(0, 5).map((i) => (i.line ? `regel ${i.line}: ${i.message}` : i.message)).join(' | ');
         if (strictness === 'strict') throw faults.schema(details);
-        log('warn', 'bericht niet valide volgens schema, toch verwerkt', { operation: op.name, details });
+        // libxml2 quotes the offending value (it may be a BSN): masked in the log, the sender gets it in full.
+        log('warn', 'bericht niet valide volgens schema, toch verwerkt', { operation: op.name, details: redact(details) });
       }
     }
     const ctx: OperationContext = {
       config,
-      backend: deps.backend,
+      backend: sender?.zaaktypen ? restrictToZaaktypen(deps.backend, sender) : deps.backend,
       catalogue: deps.catalogue,
       clock,
       request: req,
@@ -116,9 +127,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             `Geen operatie voor {${req.body.ns}}${req.body.local}${req.soapAction ? ` (SOAPAction ${req.soapAction})` : ''}`);
         }
         port = resolved.op.port;
+        const sender = admit(resolved.op, req, sg);
         const replay = await idempotency.lookup(resolved.op, req, sg);
         if (replay) return replay;
-        const result = await run(resolved.op, req, sg, resolved.dialect);
+        const result = await run(resolved.op, req, sg, resolved.dialect, sender);
         await idempotency.remember(resolved.op, req, sg, result);
         return result;
       } catch (e) {

@@ -44,6 +44,10 @@ describe('besluiten', () => {
     // The SPEC spelling geefBesluitDetails in the SOAPAction reaches the same operation.
     const alias = await send(m.geefBesluitdetails('1234B0001'), m.ACTION_12 + 'geefBesluitDetails_BslLv01');
     assert.equal(alias.status, 200, alias.text);
+    // ... and so does a body root in that spelling, validated as the schema spells it (src/zds/errata.ts).
+    const rootAlias = await send(m.geefBesluitdetails('1234B0001', 'geefBesluitDetails_BslLv01'));
+    assert.equal(rootAlias.status, 200, rootAlias.text);
+    assert.match(rootAlias.text, /geefBesluitdetails_BslLa01/);
 
     assert.equal((await send(m.voegBesluitToe('1234B0000', ZAAK))).status, 200);
     for (const d of ['1.2', '1.1'] as const) {

@@ -110,7 +110,8 @@ export function postStream(url: string, opts: PostOptions): Promise<StreamRespon
       resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
     });
     req.on('error', (e) => {
-      if (!answered) reject(e);
+      // A server that refuses early (413) closes while we still write: EPIPE can beat its answer by a moment.
+      if (!answered) setTimeout(() => answered || reject(e), 200);
     });
     (async () => {
       for await (const chunk of opts.body) {

@@ -1,0 +1,57 @@
+/** Cold start: spawn the `npm start` equivalent (node --import tsx src/main.ts) and time until GET /health is 200. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BenchContext } from './lib/context.js';
+import { startProcess, zaakpoortEnv } from './lib/server.js';
+import { median, type Table } from './lib/table.js';
+import { benchSchemaName, dropSchema } from './lib/targets.js';
+
+export const name = 'cold-start';
+
+export async function run(ctx: BenchContext): Promise<Table[]> {
+  const rows: Table['rows'] = [];
+  const measure = async (label: string, env: () => Record<string, string>): Promise<void> => {
+    const times: number[] = [];
+    for (let r = 0; r < ctx.runs; r++) {
+      const server = await startProcess('src/main.ts', env());
+      times.push(server.readyMs);
+      await server.stop();
+    }
+    ctx.log(`cold-start ${label}: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
+    rows.push([label, ctx.runs, median(times), Math.min(...times), Math.max(...times)]);
+  };
+  if (ctx.wants('sqlite')) {
+    const dirs: string[] = [];
+    await measure('sqlite, empty data folder', () => {
+      const dir = path.join(os.tmpdir(), `zaakpoort-cold-${process.pid}-${dirs.length}`);
+      dirs.push(dir);
+      return zaakpoortEnv({ kind: 'sqlite', dataDir: dir });
+    });
+    for (const d of dirs) await rm(d, { recursive: true, force: true });
+  }
+  if (ctx.wants('postgres') && ctx.databaseUrl) {
+    const schemas: string[] = [];
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-cold-'));
+    try {
+      await measure('postgres, new schema (runs migrations)', () => {
+        const schema = benchSchemaName();
+        schemas.push(schema);
+        return zaakpoortEnv({ kind: 'postgres', url: ctx.databaseUrl!, schema, dataDir });
+      });
+      const existing = schemas[0]!;
+      await measure('postgres, existing schema', () => zaakpoortEnv({ kind: 'postgres', url: ctx.databaseUrl!, schema: existing, dataDir }));
+    } finally {
+      for (const s of schemas) await dropSchema(ctx.databaseUrl, s);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+  return [
+    {
+      title: 'Cold start to ready (spawn until GET /health = 200)',
+      columns: ['backend', 'runs', 'median ms', 'min ms', 'max ms'],
+      rows,
+      notes: ['Includes Node start-up, TypeScript loading through tsx, compiling both XSD sets, opening the backend, polling every 5 ms.'],
+    },
+  ];
+}

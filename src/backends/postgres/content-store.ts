@@ -1,0 +1,221 @@
+/**
+ * Document content in PostgreSQL, in chunks of 1 MiB (content_object + content_chunk). Bytes stream in chunk by
+ * chunk and out chunk by chunk, so memory stays flat whatever the document size. Temp content and blobs are the
+ * same rows: persist() swaps the temp_id for a blob_ref in one committed UPDATE, so a blob becomes visible
+ * atomically and its bytes are never copied. Every instance on the database sees every blob.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import type { DocumentContentStore, TempContentWriter } from '../../ports/document-content-store.js';
+import { translate } from './errors.js';
+import { poolQuery } from './pool.js';
+import { run } from './sql.js';
+
+export const CHUNK_BYTES = 1024 * 1024;
+
+// Random hex ids, as in the filesystem store; anything else is refused before it reaches a query.
+const ID_PATTERN = /^[0-9a-f]{32}$/;
+
+function newId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+function assertId(what: string, id: string): void {
+  if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new Error(`Ongeldige ${what}: ${JSON.stringify(id)}`);
+}
+
+/** Collects written bytes into 1 MiB chunks and inserts each as one row (copying, so callers may reuse buffers). */
+class ChunkWriter extends Writable {
+  readonly hash = createHash('sha256');
+  size = 0;
+  chunks = 0;
+  private buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  private fill = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly objectId: string,
+  ) {
+    super({ highWaterMark: 256 * 1024 });
+  }
+
+  private async append(data: Buffer): Promise<void> {
+    this.hash.update(data);
+    this.size += data.length;
+    let off = 0;
+    while (off < data.length) {
+      const n = data.copy(this.buf, this.fill, off);
+      this.fill += n;
+      off += n;
+      if (this.fill === CHUNK_BYTES) await this.flush();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.fill === 0) return;
+    const data = this.fill === CHUNK_BYTES ? this.buf : this.buf.subarray(0, this.fill);
+    // touched_at keeps a slow but live upload from being swept as abandoned.
+    await poolQuery(
+      this.pool,
+      `WITH c AS (INSERT INTO content_chunk (object_id, n, data) VALUES ($1, $2, $3))
+       UPDATE content_object SET touched_at = clock_timestamp() WHERE id = $1`,
+      [this.objectId, this.chunks, data],
+    );
+    this.chunks++;
+    this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.fill = 0;
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.append(chunk).then(() => cb(), cb);
+  }
+
+  override _final(cb: (e?: Error | null) => void): void {
+    this.flush().then(() => cb(), cb);
+  }
+}
+
+/** Reads a blob one chunk row at a time, asking for the next only when the consumer wants more. */
+class ChunkReader extends Readable {
+  private objectId: string | undefined;
+  private total = 0;
+  private next = 0;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly blobRef: string,
+  ) {
+    super({ highWaterMark: 64 * 1024 });
+  }
+
+  override _construct(cb: (e?: Error | null) => void): void {
+    (async () => {
+      assertId('blobRef', this.blobRef);
+      const { rows } = await poolQuery<{ id: string; chunks: number }>(
+        this.pool,
+        'SELECT id, chunks FROM content_object WHERE blob_ref = $1',
+        [this.blobRef],
+      );
+      if (!rows[0]) throw new Error(`Inhoud ${this.blobRef} bestaat niet`);
+      this.objectId = rows[0].id;
+      this.total = rows[0].chunks;
+    })().then(() => cb(), (e: Error) => cb(e));
+  }
+
+  override _read(): void {
+    if (this.next >= this.total) {
+      this.push(null);
+      return;
+    }
+    const n = this.next++;
+    // Text (hex) result format on purpose: pg decodes binary column values as UTF-8 text, which corrupts bytes.
+    const query: pg.QueryConfig = { text: 'SELECT data FROM content_chunk WHERE object_id = $1 AND n = $2', values: [this.objectId, n] };
+    this.pool
+      .query<{ data: Buffer }>(query)
+      .then(
+        ({ rows }) => {
+          // A missing chunk means the blob was removed while it was being read.
+          if (!rows[0]) throw new Error(`Inhoud ${this.blobRef} is tijdens het lezen verwijderd`);
+          this.push(rows[0].data);
+        },
+      )
+      .catch((e: unknown) => this.destroy(translate(e) as Error));
+  }
+}
+
+export class PgContentStore implements DocumentContentStore {
+  /** Temp content this process is still writing; sweepTemp leaves it alone. */
+  private readonly active = new Map<string, ChunkWriter>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly assertOpen: () => void,
+  ) {}
+
+  async createTemp(): Promise<TempContentWriter> {
+    this.assertOpen();
+    const tempId = newId();
+    const { rows } = await poolQuery<{ id: string }>(this.pool, 'INSERT INTO content_object (temp_id) VALUES ($1) RETURNING id', [tempId]);
+    const objectId = rows[0]!.id;
+    const writer = new ChunkWriter(this.pool, objectId);
+    this.active.set(tempId, writer);
+    let finishing: Promise<{ size: number; sha256: string }> | undefined;
+    const finish = async (): Promise<{ size: number; sha256: string }> => {
+      try {
+        if (!writer.writableEnded) writer.end();
+        await finished(writer);
+        const sha256 = writer.hash.digest('hex');
+        const res = await poolQuery(
+          this.pool,
+          `UPDATE content_object SET finished = true, size = $2, chunks = $3, sha256 = $4, touched_at = clock_timestamp()
+            WHERE id = $1 AND temp_id IS NOT NULL`,
+          [objectId, writer.size, writer.chunks, sha256],
+        );
+        if (res.rowCount === 0) throw new Error(`Tijdelijke inhoud ${tempId} bestaat niet meer`);
+        return { size: writer.size, sha256 };
+      } finally {
+        this.active.delete(tempId);
+      }
+    };
+    return {
+      tempId,
+      stream: writer,
+      // Idempotent, like the filesystem store: a second call gets the same result.
+      finish: () => (finishing ??= finish()),
+      abort: () => this.discardTemp(tempId),
+    };
+  }
+
+  async persist(tempId: string): Promise<string> {
+    assertId('tempId', tempId);
+    this.assertOpen();
+    if (this.active.has(tempId)) throw new Error(`Tijdelijke inhoud ${tempId} is nog niet afgerond`);
+    const blobRef = newId();
+    const res = await poolQuery(
+      this.pool,
+      'UPDATE content_object SET temp_id = NULL, blob_ref = $2 WHERE temp_id = $1 AND finished',
+      [tempId, blobRef],
+    );
+    if (res.rowCount === 0) throw new Error(`Tijdelijke inhoud ${tempId} bestaat niet`);
+    return blobRef;
+  }
+
+  async discardTemp(tempId: string): Promise<void> {
+    assertId('tempId', tempId);
+    const writer = this.active.get(tempId);
+    if (writer) {
+      this.active.delete(tempId);
+      writer.destroy();
+    }
+    this.assertOpen();
+    // Chunk rows go with it (ON DELETE CASCADE). A chunk insert still in flight fails on the missing parent.
+    await poolQuery(this.pool, 'DELETE FROM content_object WHERE temp_id = $1', [tempId]);
+  }
+
+  open(blobRef: string): Readable {
+    return new ChunkReader(this.pool, blobRef);
+  }
+
+  async remove(blobRef: string): Promise<void> {
+    assertId('blobRef', blobRef);
+    this.assertOpen();
+    await poolQuery(this.pool, 'DELETE FROM content_object WHERE blob_ref = $1', [blobRef]);
+  }
+
+  async sweepTemp(maxAgeMs: number): Promise<number> {
+    this.assertOpen();
+    // The database clock decides the age, so instances with skewed clocks agree on what is stale.
+    const res = await run(
+      this.pool,
+      `DELETE FROM content_object
+        WHERE temp_id IS NOT NULL AND touched_at < clock_timestamp() - $1 * interval '1 millisecond'
+          AND NOT (temp_id = ANY ($2::text[]))`,
+      [Math.max(0, Math.trunc(maxAgeMs)), [...this.active.keys()]],
+    ).catch((e: unknown) => {
+      throw translate(e);
+    });
+    return res.rowCount ?? 0;
+  }
+}

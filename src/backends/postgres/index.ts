@@ -1,0 +1,66 @@
+/**
+ * The scale-out backend: zaken, documents and identificaties in PostgreSQL, document content in PostgreSQL
+ * (chunked rows) or on a shared filesystem. Any number of Zaakpoort instances may use one database schema at once.
+ */
+import type { Config } from '../../config.js';
+import { assertUsableTemplate, yearInTimeZone } from '../../domain/identificatie.js';
+import type { Backend, DocumentContentStore } from '../../ports/index.js';
+import { FsContentStore } from '../fs-content-store.js';
+import { PgContentStore } from './content-store.js';
+import { PgIdGenerator } from './id-generator.js';
+import { createPool, type PoolSettings } from './pool.js';
+import { migrate } from './schema.js';
+import { type Lifecycle, PgZaakStore } from './store.js';
+
+export { DatabaseUnavailableError } from './errors.js';
+export { MIGRATIONS, migrate } from './schema.js';
+
+export interface PostgresBackendOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** PostgreSQL schema holding Zaakpoort's tables (created when missing). Default "zaakpoort". */
+  schema?: string;
+  pool?: PoolSettings;
+  /** Where document bytes live: in the database, or in a folder every instance shares. */
+  content: { kind: 'postgres' } | { kind: 'fs'; dir: string };
+  idTemplates: Config['idTemplates'];
+  gemeentecode: string;
+  timeZone: string;
+  now?: () => Date;
+  /** Run migrations at start-up (default true); switch off when `npm run migrate` is a separate deploy step. */
+  migrate?: boolean;
+  /** Told about connections the server dropped while idle (the pool replaces them by itself). */
+  onConnectionError?: (e: Error) => void;
+}
+
+export const DEFAULT_SCHEMA = 'zaakpoort';
+
+export async function openPostgresBackend(opts: PostgresBackendOptions): Promise<Backend> {
+  const now = opts.now ?? (() => new Date());
+  const jaar = yearInTimeZone(now(), opts.timeZone);
+  for (const kind of ['zaak', 'document', 'besluit'] as const) {
+    assertUsableTemplate(kind, opts.idTemplates[kind], opts.gemeentecode, jaar);
+  }
+  const schema = opts.schema ?? DEFAULT_SCHEMA;
+  const pool = createPool(opts.url, schema, opts.pool, opts.onConnectionError);
+  try {
+    if (opts.migrate !== false) await migrate(pool, schema);
+    const life: Lifecycle = { closed: false };
+    const assertOpen = (): void => {
+      if (life.closed) throw new Error('De PostgreSQL-opslag is gesloten');
+    };
+    const store = new PgZaakStore(pool, life, now);
+    const ids = new PgIdGenerator(pool, assertOpen, {
+      idTemplates: opts.idTemplates,
+      gemeentecode: opts.gemeentecode,
+      timeZone: opts.timeZone,
+      now,
+    });
+    const content: DocumentContentStore =
+      opts.content.kind === 'fs' ? new FsContentStore(opts.content.dir) : new PgContentStore(pool, assertOpen);
+    return { name: 'postgres', store, content, ids, close: () => store.close() };
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,98 @@
+/** StoreReader over PostgreSQL: on the pool for plain reads, or on a transaction's connection. */
+import type pg from 'pg';
+import type { Besluit, Document, DocumentVersion, Zaak, ZaakDocumentLink } from '../../domain/model.js';
+import type { LoggedMessage, StoreReader, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
+import { findZaken } from './find-zaken.js';
+import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, type VersionRow, versionFromRow } from './rows.js';
+
+/** Runs one statement; throws when the reader may no longer be used, maps a lost connection. */
+export type Exec = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+
+export class PgReader implements StoreReader {
+  /**
+   * forUpdate: inside a transaction, reading a zaak/document/besluit locks its row until commit, so two instances
+   * doing read–modify–write on the same object take turns instead of losing one update.
+   */
+  constructor(
+    protected readonly exec: Exec,
+    private readonly forUpdate: boolean,
+  ) {}
+
+  private lock(of?: string): string {
+    return this.forUpdate ? ` FOR UPDATE${of ? ` OF ${of}` : ''}` : '';
+  }
+
+  async getZaak(identificatie: string): Promise<Zaak | undefined> {
+    const { rows } = await this.exec<{ data: Zaak }>(`SELECT data FROM zaak WHERE identificatie = $1${this.lock()}`, [identificatie]);
+    return rows[0]?.data;
+  }
+
+  async getDocument(identificatie: string): Promise<Document | undefined> {
+    const { rows } = await this.exec<DocumentRow>(
+      `SELECT ${DOCUMENT_COLUMNS} FROM ${DOCUMENT_FROM} WHERE d.identificatie = $1${this.lock('d')}`,
+      [identificatie],
+    );
+    return rows[0] ? documentFromRow(rows[0]) : undefined;
+  }
+
+  async listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
+    const { rows } = await this.exec<VersionRow>(
+      `SELECT version_no, blob_ref, size, sha256, bestandsnaam, content_type, created_at AS version_created_at
+         FROM document_version WHERE document_id = $1 ORDER BY version_no`,
+      [identificatie],
+    );
+    return rows.map(versionFromRow);
+  }
+
+  async findZaken(query: ZaakQuery): Promise<ZaakQueryResult> {
+    return findZaken(this.exec, query);
+  }
+
+  async listZaakDocumenten(zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
+    // One statement, so links and documents come from the same snapshot.
+    const { rows } = await this.exec<DocumentRow & { link_data: ZaakDocumentLink }>(
+      `SELECT zd.data AS link_data, ${DOCUMENT_COLUMNS}
+         FROM ${DOCUMENT_FROM}
+         JOIN zaak_document zd ON zd.document_id = d.identificatie
+        WHERE zd.zaak_id = $1
+        ORDER BY zd.seq`,
+      [zaakIdentificatie],
+    );
+    return rows.map((r) => ({ link: r.link_data, document: documentFromRow(r) }));
+  }
+
+  async listDocumentZaken(documentIdentificatie: string): Promise<ZaakDocumentLink[]> {
+    const { rows } = await this.exec<{ data: ZaakDocumentLink }>(
+      'SELECT data FROM zaak_document WHERE document_id = $1 ORDER BY seq',
+      [documentIdentificatie],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async getBesluit(identificatie: string): Promise<Besluit | undefined> {
+    const { rows } = await this.exec<{ data: Besluit }>(`SELECT data FROM besluit WHERE identificatie = $1${this.lock()}`, [identificatie]);
+    return rows[0]?.data;
+  }
+
+  async listBesluiten(zaakIdentificatie: string): Promise<Besluit[]> {
+    const { rows } = await this.exec<{ data: Besluit }>('SELECT data FROM besluit WHERE zaak_id = $1 ORDER BY seq', [zaakIdentificatie]);
+    return rows.map((r) => r.data);
+  }
+
+  async getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined> {
+    const { rows } = await this.exec<{ zender_key: string; referentienummer: string; request_hash: string; response_xml: string; at: string }>(
+      `SELECT zender_key, referentienummer, request_hash, response_xml, at
+         FROM message_log WHERE zender_key = $1 AND referentienummer = $2`,
+      [zenderKey, referentienummer],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      zenderKey: row.zender_key,
+      referentienummer: row.referentienummer,
+      requestHash: row.request_hash,
+      responseXml: row.response_xml,
+      at: row.at,
+    };
+  }
+}

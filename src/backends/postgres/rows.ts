@@ -1,0 +1,62 @@
+/** Mapping between PostgreSQL rows and the domain model. jsonb columns hold the aggregates as the model defines them. */
+import type { Document, DocumentLock, DocumentMeta, DocumentVersion } from '../../domain/model.js';
+
+export interface DocumentRow {
+  meta: DocumentMeta;
+  checked_out_id: string | null;
+  checked_out_by: string | null;
+  lock_owner: string | null;
+  locked_at: string | null;
+  version_no: number;
+  blob_ref: string | null;
+  /** bigint arrives as a string. */
+  size: string;
+  sha256: string | null;
+  bestandsnaam: string | null;
+  content_type: string | null;
+  version_created_at: string;
+}
+
+export const DOCUMENT_COLUMNS = `
+  d.meta, d.checked_out_id, d.checked_out_by, d.lock_owner, d.locked_at,
+  v.version_no, v.blob_ref, v.size, v.sha256, v.bestandsnaam, v.content_type, v.created_at AS version_created_at`;
+
+/** A document with its current version. */
+export const DOCUMENT_FROM = `
+  document d
+  JOIN document_version v ON v.document_id = d.identificatie AND v.version_no = d.current_version`;
+
+/** The columns of one document_version row (created_at selected as version_created_at). */
+export interface VersionRow {
+  version_no: number;
+  blob_ref: string | null;
+  size: string;
+  sha256: string | null;
+  bestandsnaam: string | null;
+  content_type: string | null;
+  version_created_at: string;
+}
+
+export function versionFromRow(row: VersionRow): DocumentVersion {
+  const v: DocumentVersion = { versionNo: row.version_no, size: Number(row.size), createdAt: row.version_created_at };
+  // Optional fields are left out rather than set to undefined, so values compare equal to what was stored.
+  if (row.blob_ref !== null) v.blobRef = row.blob_ref;
+  if (row.sha256 !== null) v.sha256 = row.sha256;
+  if (row.bestandsnaam !== null) v.bestandsnaam = row.bestandsnaam;
+  if (row.content_type !== null) v.contentType = row.content_type;
+  return v;
+}
+
+export function documentFromRow(row: DocumentRow): Document {
+  const doc: Document = { meta: row.meta, latest: versionFromRow(row) };
+  if (row.checked_out_id !== null) {
+    const lock: DocumentLock = { checkedOutId: row.checked_out_id, owner: row.lock_owner ?? '', at: row.locked_at ?? '' };
+    if (row.checked_out_by !== null) lock.checkedOutBy = row.checked_out_by;
+    doc.lock = lock;
+  }
+  return doc;
+}
+
+export function versionParams(documentId: string, v: DocumentVersion): unknown[] {
+  return [documentId, v.versionNo, v.blobRef ?? null, v.size, v.sha256 ?? null, v.bestandsnaam ?? null, v.contentType ?? null, v.createdAt];
+}

@@ -1,0 +1,181 @@
+/**
+ * Several Zaakpoort instances on one PostgreSQL schema: identificaties never collide, every instance sees every
+ * zaak, a check-out on one holds on the other, and a lost database connection gives StUF058 and recovers by itself.
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { Config } from '../../src/config.js';
+import { SchemaRegistry } from '../../src/schema/index.js';
+import * as m from '../helpers/messages.js';
+import { dropSchemas, findTestDatabase, testSchemaName } from '../helpers/postgres.js';
+import { type TestServer, envelope, REPO_ROOT, startServer } from '../helpers/zaakpoort.js';
+import path from 'node:path';
+import pg from 'pg';
+
+const url = await findTestDatabase();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A TCP relay in front of PostgreSQL that the test can cut and restore, to play "the database went away". */
+class CuttableProxy {
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async start(): Promise<void> {
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(this.target.port, this.target.host);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => this.sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server!.address() as net.AddressInfo).port;
+  }
+
+  async cut(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+}
+
+function withPort(u: string, port: number): string {
+  const parsed = new URL(u);
+  parsed.hostname = '127.0.0.1';
+  parsed.port = String(port);
+  return parsed.toString();
+}
+
+const fault = (text: string) => /<StUF:code>([^<]*)</.exec(text)?.[1];
+
+describe('several instances on one PostgreSQL schema', { skip: url ? false : 'no PostgreSQL reachable (set ZAAKPOORT_TEST_DATABASE_URL)' }, () => {
+  const schema = testSchemaName('multi');
+  const proxySchema = testSchemaName('proxy');
+  let a: TestServer;
+  let b: TestServer;
+  let schemas: SchemaRegistry;
+
+  const pgConfig = (s: string, u = url!): Partial<Config> => ({ backend: { kind: 'postgres', url: u, schema: s, poolMax: 10 } });
+
+  before(async () => {
+    schemas = await SchemaRegistry.load(process.env.ZAAKPOORT_SCHEMA_DIR ?? path.join(REPO_ROOT, 'xsd'));
+    [a, b] = await Promise.all([startServer(pgConfig(schema), { schemas }), startServer(pgConfig(schema), { schemas })]);
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await dropSchemas(url!, [schema, proxySchema]);
+  });
+
+  it('hands out 200 distinct identificaties under concurrent creeerZaak on both, each zaak readable from either', async () => {
+    const servers = [a, b];
+    const results = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => {
+        const first = servers[i % 2]!;
+        const second = servers[(i + 1) % 2]!;
+        const gen = await first.post(envelope(m.genereerIdentificatie('Zaak', '1.2')));
+        assert.equal(gen.status, 200, gen.text);
+        const id = m.extract(gen.text, 'identificatie')!;
+        // Created on the other instance than the one that handed out the identificatie.
+        const created = await second.post(envelope(m.creeerZaak({ identificatie: id }, '1.2')));
+        assert.equal(created.status, 200, created.text);
+        assert.match(created.text, /Bv03Bericht/);
+        return id;
+      }),
+    );
+    assert.equal(new Set(results).size, 200, 'no identificatie handed out twice');
+    for (const id of results) {
+      assert.ok(await a.zp.backend.store.getZaak(id), `${id} via A`);
+      assert.ok(await b.zp.backend.store.getZaak(id), `${id} via B`);
+    }
+    for (const id of results.slice(0, 10)) {
+      for (const srv of servers) {
+        const details = await srv.post(envelope(m.geefZaakdetails(id, '1.2')));
+        assert.equal(details.status, 200, details.text);
+        assert.equal(m.extract(details.text, 'identificatie'), id);
+      }
+    }
+  });
+
+  it('a check-out on A holds on B (HTTP), and a lock set through A’s ports is seen through B’s', async () => {
+    const zaakId = m.extract((await a.post(envelope(m.genereerIdentificatie('Zaak', '1.2')))).text, 'identificatie')!;
+    assert.equal((await a.post(envelope(m.creeerZaak({ identificatie: zaakId }, '1.2')))).status, 200);
+    const docId = m.extract((await b.post(envelope(m.genereerIdentificatie('Document', '1.2')))).text, 'identificatie')!;
+    const added = await b.post(envelope(m.voegZaakdocumentToe(docId, zaakId, Buffer.from('inhoud van A en B'), '1.2')));
+    assert.equal(added.status, 200, added.text);
+
+    // Both instances try at once: exactly one check-out wins.
+    const [ra, rb] = await Promise.all([
+      a.post(envelope(m.geefZaakdocumentBewerken(docId, '1.2', { gebruiker: 'mdwA' }))),
+      b.post(envelope(m.geefZaakdocumentBewerken(docId, '1.2', { gebruiker: 'mdwB' }))),
+    ]);
+    const wins = [ra, rb].filter((r) => r.status === 200);
+    assert.equal(wins.length, 1, `${ra.status} ${rb.status}\n${ra.text}\n${rb.text}`);
+    const loser = ra.status === 200 ? rb : ra;
+    assert.ok(fault(loser.text), loser.text);
+    const lock = (await b.zp.backend.store.getDocument(docId))?.lock;
+    assert.ok(lock, 'the lock is a row: B sees it');
+    assert.deepEqual((await a.zp.backend.store.getDocument(docId))?.lock, lock);
+
+    // And directly through the ports.
+    await a.zp.backend.store.transaction((tx) => tx.setDocumentLock(docId, undefined));
+    assert.equal((await b.zp.backend.store.getDocument(docId))?.lock, undefined);
+    const viaPorts = { checkedOutId: 'c0ffee', owner: '1234|SHV||mdwA', at: '2026-01-01T00:00:00.000Z' };
+    await a.zp.backend.store.transaction((tx) => tx.setDocumentLock(docId, viaPorts));
+    assert.deepEqual((await b.zp.backend.store.getDocument(docId))?.lock, viaPorts);
+  });
+
+  it('recovers by itself after its connections are terminated (pg_terminate_backend)', async () => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // Only this schema's connections (application_name names the schema), so other test runs are untouched.
+      const { rows } = await admin.query<{ n: string }>(
+        'SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE application_name = $1',
+        [`zaakpoort/${schema}`.slice(0, 63)],
+      );
+      assert.ok(Number(rows[0]!.n) > 0, 'connections were terminated');
+    } finally {
+      await admin.end();
+    }
+    await sleep(50);
+    // The first request may meet a connection that died: StUF058, never a hang or a crash. Then it works again.
+    const first = await a.post(envelope(m.genereerIdentificatie('Zaak', '1.2')));
+    assert.ok(first.status === 200 || fault(first.text) === 'StUF058', first.text);
+    let ok = 0;
+    for (let i = 0; i < 5; i++) if ((await a.post(envelope(m.genereerIdentificatie('Zaak', '1.2')))).status === 200) ok++;
+    assert.ok(ok >= 4, `${ok} of 5 succeeded after recovery`);
+    assert.equal((await fetch(a.url + '/health')).status, 200);
+  });
+
+  it('answers StUF058 while the database is unreachable, says so, and recovers when it returns', async () => {
+    const target = new URL(url!);
+    const proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    await proxy.start();
+    const srv = await startServer(pgConfig(proxySchema, withPort(url!, proxy.port)), { schemas });
+    try {
+      const zaakId = m.extract((await srv.post(envelope(m.genereerIdentificatie('Zaak', '1.2')))).text, 'identificatie')!;
+      assert.ok(zaakId);
+      await proxy.cut();
+
+      const down = await srv.post(envelope(m.creeerZaak({ identificatie: zaakId }, '1.2')));
+      assert.equal(fault(down.text), 'StUF058', down.text);
+      await assert.rejects(srv.zp.backend.store.getZaak(zaakId), /database \(PostgreSQL\) is niet bereikbaar/);
+      assert.equal((await fetch(srv.url + '/health')).status, 503);
+
+      await proxy.start(); // same port again: the database is back
+      const again = await srv.post(envelope(m.creeerZaak({ identificatie: zaakId }, '1.2')));
+      assert.equal(again.status, 200, again.text);
+      assert.equal((await fetch(srv.url + '/health')).status, 200);
+      assert.ok(await srv.zp.backend.store.getZaak(zaakId));
+    } finally {
+      await srv.close();
+      await proxy.cut().catch(() => undefined);
+    }
+  });
+});

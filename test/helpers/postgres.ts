@@ -1,0 +1,38 @@
+/** Test databases: find a reachable PostgreSQL, name per-run schemas, drop them afterwards. */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The test database URL when a database answers within a second, else undefined. */
+export async function findTestDatabase(): Promise<string | undefined> {
+  const url = process.env.ZAAKPOORT_TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return url;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+const RUN = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+
+/** zp_test_<run>_<suffix>: unique per test process, so test files can run side by side. */
+export function testSchemaName(suffix: string): string {
+  return `zp_test_${RUN}_${suffix.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 63);
+}
+
+export async function dropSchemas(url: string, schemas: Iterable<string>): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const s of schemas) await client.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
