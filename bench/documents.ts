@@ -1,7 +1,7 @@
 /**
  * Large documents: peak RSS of the server process and throughput for voegZaakdocumentToe (upload) and
  * geefZaakdocumentLezen (download) at 1 MB, 100 MB and 1 GB, inline base64 and MTOM. The server runs as
- * `npm start` does (node --import tsx src/main.ts, SQLite + files); the client streams, so it never holds a
+ * `npm start` does (the built dist/main.js, SQLite + files); the client streams, so it never holds a
  * document either. BENCH_QUICK=1: 1 MB and 100 MB only.
  *
  * Part of `npm run bench` (module "documents"), or on its own: node --import tsx bench/documents.ts
@@ -105,7 +105,7 @@ async function references(dir: string): Promise<Array<[string, number]>> {
 export async function run(ctx: BenchContext): Promise<Table[]> {
   const sizes = ctx.quick ? [MB, 100 * MB] : [MB, 100 * MB, 1024 * MB];
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-bench-docs-'));
-  // BENCH_SERVER_ENTRY=some/bundle.mjs measures a prebuilt JavaScript entry instead of `npm start` (tsx).
+  // BENCH_SERVER_ENTRY=some/entry.js measures another JavaScript entry instead of `npm start` (dist/main.js).
   const entry = process.env.BENCH_SERVER_ENTRY;
   // 1 GiB inline is 1.33 GiB of base64, over the default 1 GiB limit (413): the bench raises the limit.
   const env = { ZAAKPOORT_MAX_MESSAGE_BYTES: String(2 * 1024 * MB) };
@@ -157,7 +157,7 @@ export async function run(ctx: BenchContext): Promise<Table[]> {
         `Server idle RSS after start-up and one creeerZaak: ${(idle / MB).toFixed(0)} MB. Peak over all cells: ${peakAll.toFixed(0)} MB ` +
           `(target < ${TARGET_PEAK_MB} MB: ${peakAll < TARGET_PEAK_MB ? 'met' : 'NOT met'}). "RSS growth" is peak during the phase minus RSS just before it: ` +
           'what a document of that size costs; it does not grow with the size.',
-        `Server = ${entry ? `node ${path.basename(entry)}` : 'node --import tsx src/main.ts (as npm start)'}; RSS sampled from /proc/<pid>/status every 10 ms. Client in the same machine ` +
+        `Server = ${entry ? `node ${path.basename(entry)}` : 'node dist/main.js (as npm start)'}; RSS sampled from /proc/<pid>/status every 10 ms. Client in the same machine ` +
           '(streams: generates AES-CTR bytes, base64-encodes, hashes the answer), so client and server share the 2 cores. ' +
           'MB/s counts document bytes (base64 text is 4/3 larger). Uploads include fsync of the content and the SQLite commit. ' +
           'ZAAKPOORT_MAX_MESSAGE_BYTES is 2 GiB here: with the default 1 GiB an inline 1 GiB document (1.33 GiB message) gets 413.',

@@ -3,6 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtServerArgs } from '../../test/helpers/built-server.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -21,11 +22,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Spawn `node --import tsx <script>` with env and wait until GET /health is 200. */
+/**
+ * Spawn a server with env and wait until GET /health is 200. `src/main.ts` means Zaakpoort as `npm start` runs
+ * it (the built dist/main.js); any other script runs through tsx.
+ */
 export async function startProcess(script: string, env: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
   const port = await freePort();
+  const args = script === 'src/main.ts' ? builtServerArgs() : ['--import', 'tsx', script];
   const t0 = performance.now();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],

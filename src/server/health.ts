@@ -1,5 +1,7 @@
 /** Liveness + readiness: schemas compiled and the backend answering a ping. */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { APP_ROOT } from '../app-root.js';
 import type { Backend } from '../ports/index.js';
 
 export interface HealthReport {
@@ -15,7 +17,7 @@ export const VERSION: string = readVersion();
 
 function readVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(path.join(APP_ROOT, 'package.json'), 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';

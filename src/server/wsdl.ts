@@ -3,6 +3,9 @@
  * read once at start-up and split on the placeholder, so serving one is a join.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { APP_ROOT } from '../app-root.js';
 import type { FastifyRequest } from 'fastify';
 import type { Port } from '../zds/operation.js';
 import { escapeAttr } from '../xml/escape.js';
@@ -13,7 +16,7 @@ export const PORTS: readonly Port[] = ['BeantwoordVraag', 'OntvangAsynchroon', '
 /** 'all' = the combined document served at /zds?wsdl. */
 export type WsdlName = Port | 'all';
 
-const WSDL_DIR = new URL('../../wsdl/', import.meta.url);
+const WSDL_DIR = pathToFileURL(path.join(APP_ROOT, 'wsdl') + path.sep);
 const FILES: Record<WsdlName, string> = {
   all: 'zaakpoort.wsdl',
   BeantwoordVraag: 'BeantwoordVraag.wsdl',

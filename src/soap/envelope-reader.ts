@@ -347,8 +347,7 @@ export class EnvelopeParser implements BodyConsumer {
         wait = this.feedInhoud(s, i);
         i = this.cursor;
       } else {
-        const gt = s.indexOf('>', i);
-        const end = gt < 0 ? s.length : gt + 1;
+        const end = this.saxPieceEnd(s, i);
         this.feedSax(i === 0 && end === s.length ? s : s.slice(i, end));
         i = end;
         if (this.enterBypass) {
@@ -363,6 +362,20 @@ export class EnvelopeParser implements BodyConsumer {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Where the next piece for saxes ends. saxes must stop right after an <inhoud> start tag (its text is taken
+   * over by feedInhoud), so near an "inhoud" the input goes to saxes one tag at a time; elsewhere it goes in
+   * one piece, because every write into saxes has a cost. A tag cut off at the end of the chunk may still
+   * become an inhoud tag, so the text from the last '<' on is also fed tag by tag.
+   */
+  private saxPieceEnd(s: string, i: number): number {
+    const k = s.indexOf('inhoud', i);
+    const stop = k < 0 ? s.lastIndexOf('<') : s.lastIndexOf('<', k);
+    if (stop > i) return stop;
+    const gt = s.indexOf('>', i);
+    return gt < 0 ? s.length : gt + 1;
   }
 
   private feedSax(piece: string): void {

@@ -10,7 +10,7 @@ import { SoapReadError } from '../soap/read-error.js';
 import { checkStuurgegevens } from '../stuf/checks.js';
 import type { Clock } from '../stuf/dates.js';
 import { StufFault, faults } from '../stuf/fault.js';
-import { faultForPort, writeFo } from '../stuf/messages.js';
+import { faultForPort, writeBv03, writeFo } from '../stuf/messages.js';
 import { NS } from '../stuf/namespaces.js';
 import { replyAddressing } from '../stuf/reply.js';
 import { type Stuurgegevens, parseStuurgegevens, systeemKey } from '../stuf/stuurgegevens.js';
@@ -90,7 +90,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return authoriseSender(config.senders, sg.zender, op.name, req.callers ?? []);
   }
 
-  async function run(op: Operation, req: ParsedRequest, sg: Stuurgegevens, dialect: OperationContext['dialect'], sender: SenderConfig | undefined): Promise<DispatchResult> {
+  async function run(
+    op: Operation,
+    req: ParsedRequest,
+    sg: Stuurgegevens,
+    dialect: OperationContext['dialect'],
+    sender: SenderConfig | undefined,
+  ): Promise<DispatchResult & { loggedInTransaction?: boolean }> {
     const strictness = sender?.validation ?? config.validation;
     if (strictness !== 'off') {
       const result = deps.schemas.validate(schemaSetFor(req.body.ns, req.body.local), schemaSpelling(req.body, req.bodyXml, op.name));
@@ -101,18 +107,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         log('warn', 'bericht niet valide volgens schema, toch verwerkt', { operation: op.name, details: redact(details) });
       }
     }
+    const reply = replyAddressing(sg, config.self, clock, config.timeZone);
+    const inTx = idempotency.withinTransaction(op, req, sg, deps.backend, writeBv03(reply));
     const ctx: OperationContext = {
       config,
-      backend: sender?.zaaktypen ? restrictToZaaktypen(deps.backend, sender) : deps.backend,
+      backend: sender?.zaaktypen ? restrictToZaaktypen(inTx.backend, sender) : inTx.backend,
       catalogue: deps.catalogue,
       clock,
       request: req,
       stuurgegevens: sg,
       dialect,
       zenderKey: systeemKey(sg.zender),
+      reply,
     };
     const pieces = await op.handle(ctx);
-    return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom };
+    return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom, loggedInTransaction: inTx.logged() };
   }
 
   return {
@@ -130,8 +139,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const sender = admit(resolved.op, req, sg);
         const replay = await idempotency.lookup(resolved.op, req, sg);
         if (replay) return replay;
-        const result = await run(resolved.op, req, sg, resolved.dialect, sender);
-        await idempotency.remember(resolved.op, req, sg, result);
+        const { loggedInTransaction, ...result } = await run(resolved.op, req, sg, resolved.dialect, sender);
+        if (!loggedInTransaction) await idempotency.remember(resolved.op, req, sg, result);
         return result;
       } catch (e) {
         const fault = e instanceof StufFault ? e : internalFault(e);

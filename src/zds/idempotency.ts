@@ -5,13 +5,15 @@
  * Vragen (BeantwoordVraag) change nothing and are not logged.
  */
 import { createHash } from 'node:crypto';
-import { DuplicateError, type ZaakStore } from '../ports/zaak-store.js';
+import type { Backend } from '../ports/index.js';
+import { DuplicateError, type LoggedMessage, type StoreWriter, type ZaakStore } from '../ports/zaak-store.js';
 import type { ParsedRequest } from '../soap/parsed-request.js';
 import type { Clock } from '../stuf/dates.js';
 import { faults } from '../stuf/fault.js';
 import { type Stuurgegevens, systeemKey } from '../stuf/stuurgegevens.js';
 import type { DispatchResult } from './dispatch-result.js';
 import type { Operation } from './operation.js';
+import { withOverrides } from './with-overrides.js';
 
 type Log = (level: 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
@@ -46,6 +48,31 @@ export class IdempotencyLog {
       );
     }
     return { kind: 'ok', soapVersion: req.soapVersion, pieces: [logged.responseXml], mtom: false };
+  }
+
+  /**
+   * A kennisgeving's answer is a Bv03 known before it is processed, so it is logged inside the operation's own
+   * transaction: one commit (one fsync) per message, and after a crash the log holds the message exactly when
+   * its changes were committed. Returns the backend to give the operation, and whether it logged.
+   */
+  withinTransaction(op: Operation, req: ParsedRequest, sg: Stuurgegevens, backend: Backend, answerXml: string): { backend: Backend; logged: () => boolean } {
+    const key = op.port === 'OntvangAsynchroon' ? this.key(op, sg) : undefined;
+    if (!key) return { backend, logged: () => false };
+    const entry: LoggedMessage = { ...key, requestHash: requestHash(req), responseXml: answerXml, at: this.clock.now().toISOString() };
+    let logged = false;
+    const inner = backend.store;
+    const store = withOverrides<ZaakStore>(inner, {
+      transaction: <T>(fn: (tx: StoreWriter) => Promise<T>) =>
+        inner.transaction(async (tx) => {
+          const result = await fn(tx);
+          if (!logged) {
+            await tx.logMessage(entry);
+            logged = true;
+          }
+          return result;
+        }),
+    });
+    return { backend: withOverrides<Backend>(backend, { store }), logged: () => logged };
   }
 
   async remember(op: Operation, req: ParsedRequest, sg: Stuurgegevens, result: DispatchResult): Promise<void> {

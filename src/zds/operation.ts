@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import type { Backend, Catalogue } from '../ports/index.js';
 import type { ParsedRequest } from '../soap/parsed-request.js';
-import type { Stuurgegevens } from '../stuf/stuurgegevens.js';
+import type { ReplyAddressing, Stuurgegevens } from '../stuf/stuurgegevens.js';
 import type { Clock } from '../stuf/dates.js';
 
 /** The three StUF ports a zaaksysteem serves. The port decides Fo02 (synchronous) or Fo03 (OntvangAsynchroon). */
@@ -28,6 +28,8 @@ export interface OperationContext {
   dialect: Dialect;
   /** The zender identity as one string (organisatie|applicatie|administratie|gebruiker). */
   zenderKey: string;
+  /** Addressing of this message's answer (zender/ontvanger swapped, our referentienummer), made once. */
+  reply: ReplyAddressing;
 }
 
 /** What the stuurgegevens of this operation's request must say (checked before the schema). */

@@ -13,6 +13,7 @@ import type { SenderConfig } from '../config.js';
 import type { Zaak, ZaakDocumentLink } from '../domain/model.js';
 import type { Backend, StoreReader, StoreWriter, ZaakQuery, ZaakQueryResult, ZaakStore } from '../ports/index.js';
 import { faults } from '../stuf/fault.js';
+import { withOverrides } from './with-overrides.js';
 
 /** Rows fetched per step when filtering a selection. */
 const PAGE = 100;
@@ -38,7 +39,7 @@ class ZaaktypeGuard {
 
 export function restrictToZaaktypen(backend: Backend, sender: SenderConfig): Backend {
   const store = guardStore(backend.store, new ZaaktypeGuard(sender));
-  return new Proxy(backend, { get: (target, prop) => (prop === 'store' ? store : Reflect.get(target, prop, target)) });
+  return withOverrides<Backend>(backend, { store });
 }
 
 function guardStore(inner: ZaakStore, guard: ZaaktypeGuard): ZaakStore {
@@ -169,13 +170,3 @@ async function* allowedZaken(inner: StoreReader, query: ZaakQuery, guard: Zaakty
   }
 }
 
-/** The object with some methods replaced; every other member is the original, bound to it (private fields). */
-function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
-  return new Proxy(target, {
-    get(t, prop) {
-      if (Object.prototype.hasOwnProperty.call(overrides, prop)) return (overrides as Record<PropertyKey, unknown>)[prop];
-      const value: unknown = Reflect.get(t, prop, t);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(t) : value;
-    },
-  });
-}

@@ -203,6 +203,27 @@ export function runBackendContract(label: string, open: OpenBackend): void {
         assert.equal(first === undefined, second === undefined, 'both or neither of A’s zaken');
       });
 
+      it('keeps concurrent transactions apart: a failing one takes only its own work with it', async () => {
+        const s = g.backend.store;
+        const ids = Array.from({ length: 40 }, (_, i) => `0363500${String(i).padStart(2, '0')}`);
+        const results = await Promise.allSettled(
+          ids.map((id, i) =>
+            s.transaction(async (tx) => {
+              await tx.insertZaak(minimalZaak(id));
+              await tx.logMessage({ zenderKey: 'z', referentienummer: `r-${id}`, requestHash: 'h', responseXml: '<x/>', at: '2024-01-01T00:00:00Z' });
+              if (i % 5 === 0) throw new Error(`fail ${id}`);
+              return id;
+            }),
+          ),
+        );
+        for (const [i, id] of ids.entries()) {
+          const failed = i % 5 === 0;
+          assert.equal(results[i]!.status, failed ? 'rejected' : 'fulfilled', id);
+          assert.equal((await s.getZaak(id)) === undefined, failed, `zaak ${id}`);
+          assert.equal((await s.getLoggedMessage('z', `r-${id}`)) === undefined, failed, `log ${id}`);
+        }
+      });
+
       it('refuses use of the writer after the transaction ended', async () => {
         let kept: Parameters<Parameters<typeof g.backend.store.transaction>[0]>[0] | undefined;
         await g.backend.store.transaction(async (tx) => {

@@ -1,5 +1,5 @@
 /**
- * Zaakpoort as a real child process (`node --import tsx src/main.ts`), for tests and benchmarks that measure
+ * Zaakpoort as a real child process (the built dist/main.js, as `npm start` runs it), for tests and benchmarks that measure
  * the server's own memory or kill it mid-request. The process is configured only through the environment,
  * exactly as `npm start` is.
  */
@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtServerArgs } from './built-server.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -16,7 +17,7 @@ export interface ChildServerOptions {
   dataDir: string;
   /** Extra environment (ZAAKPOORT_MAX_MESSAGE_BYTES, ...). */
   env?: Record<string, string>;
-  /** Node arguments that start the server; default `--import tsx src/main.ts` (what `npm start` runs). */
+  /** Node arguments that start the server; default the built dist/main.js (what `npm start` runs). */
   nodeArgs?: string[];
   /** How long start-up may take before we give up. */
   startTimeoutMs?: number;
@@ -109,7 +110,7 @@ export class ChildServer {
   /** Start the process and wait until /health answers 200. */
   async start(): Promise<void> {
     this.port = await freePort();
-    const child = spawn(process.execPath, this.opts.nodeArgs ?? ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, this.opts.nodeArgs ?? builtServerArgs(), {
       cwd: REPO_ROOT,
       env: {
         ...process.env,

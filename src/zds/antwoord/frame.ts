@@ -1,14 +1,9 @@
 /** The outer shape of answers: La01 (vraag/antwoord), Du02 (vrije berichten) and Bv03 (kennisgevingen). */
 import { writeBv02, writeBv03 } from '../../stuf/messages.js';
 import { NS } from '../../stuf/namespaces.js';
-import { replyAddressing } from '../../stuf/reply.js';
 import { writeStuurgegevens } from '../../stuf/stuurgegevens.js';
 import type { OperationContext, ResponsePiece } from '../operation.js';
 import { ANSWER_NS_DECLS } from './xml.js';
-
-function reply(ctx: OperationContext) {
-  return replyAddressing(ctx.stuurgegevens, ctx.config.self, ctx.clock, ctx.config.timeZone);
-}
 
 /**
  * An La01 answer. `root` is the local name of the answer element: the ZDS 1.2 name (geefZaakdetails_ZakLa01)
@@ -24,7 +19,7 @@ export function la01(
   const zdsDecl = ctx.dialect === '1.2' ? ` xmlns:ZDS="${NS.zds}"` : '';
   const head =
     `<${root}${zdsDecl} ${ANSWER_NS_DECLS}>` +
-    writeStuurgegevens({ qname: 'ZKN:stuurgegevens', berichtcode: 'La01', reply: reply(ctx), entiteittype }) +
+    writeStuurgegevens({ qname: 'ZKN:stuurgegevens', berichtcode: 'La01', reply: ctx.reply, entiteittype }) +
     '<ZKN:parameters><StUF:indicatorVervolgvraag>false</StUF:indicatorVervolgvraag></ZKN:parameters>';
   if (!objectPieces) return [head + `</${root}>`];
   return [head + '<ZKN:antwoord>', ...objectPieces, `</ZKN:antwoord></${root}>`];
@@ -39,7 +34,7 @@ export function du02(ctx: OperationContext, root: string, functie: string, conte
   const zdsDecl = ctx.dialect === '1.2' ? ` xmlns:ZDS="${NS.zds}"` : '';
   return [
     `<${p}:${root}${zdsDecl} ${ANSWER_NS_DECLS}>` +
-      writeStuurgegevens({ qname: `${p}:stuurgegevens`, berichtcode: 'Du02', reply: reply(ctx), functie }) +
+      writeStuurgegevens({ qname: `${p}:stuurgegevens`, berichtcode: 'Du02', reply: ctx.reply, functie }) +
       parametersXml +
       contentXml.replaceAll('{P}', p) +
       `</${p}:${root}>`,
@@ -47,7 +42,7 @@ export function du02(ctx: OperationContext, root: string, functie: string, conte
 }
 
 export function bv03(ctx: OperationContext): ResponsePiece[] {
-  return [writeBv03(reply(ctx))];
+  return [writeBv03(ctx.reply)];
 }
 
 export function bv02(meldingen?: string[]): ResponsePiece[] {

@@ -5,7 +5,6 @@
  */
 import type { Document, DocumentLock, ZaakDocumentLink } from '../../domain/model.js';
 import { NS } from '../../stuf/namespaces.js';
-import { replyAddressing } from '../../stuf/reply.js';
 import { writeStuurgegevens } from '../../stuf/stuurgegevens.js';
 import { escapeText } from '../../xml/escape.js';
 import { type Scope, parseScope, wants } from '../antwoord/scope.js';
@@ -51,12 +50,11 @@ function du02(ctx: OperationContext, lock: DocumentLock, object: ResponsePiece[]
   const p = ctx.dialect === '1.2' ? 'ZDS' : 'ZKN';
   const root = ctx.dialect === '1.2' ? 'geefZaakdocumentBewerken_Du02' : 'geefZaakdocumentbewerken_Du02';
   const zdsDecl = ctx.dialect === '1.2' ? ` xmlns:ZDS="${NS.zds}"` : '';
-  const reply = replyAddressing(ctx.stuurgegevens, ctx.config.self, ctx.clock, ctx.config.timeZone);
   let params = `<${p}:checkedOutId>${escapeText(lock.checkedOutId)}</${p}:checkedOutId>`;
   if (lock.checkedOutBy) params += `<${p}:checkedOutBy>${escapeText(lock.checkedOutBy)}</${p}:checkedOutBy>`;
   const head =
     `<${p}:${root}${zdsDecl} ${ANSWER_NS_DECLS}>` +
-    writeStuurgegevens({ qname: `${p}:stuurgegevens`, berichtcode: 'Du02', reply, functie: FUNCTIE }) +
+    writeStuurgegevens({ qname: `${p}:stuurgegevens`, berichtcode: 'Du02', reply: ctx.reply, functie: FUNCTIE }) +
     `<${p}:parameters>${params}</${p}:parameters>` +
     `<${p}:edcLa01 StUF:entiteittype="EDC" StUF:functie="antwoord"><ZKN:parameters/><ZKN:antwoord>`;
   return [head, ...object, `</ZKN:antwoord></${p}:edcLa01></${p}:${root}>`];

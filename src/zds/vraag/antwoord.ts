@@ -1,5 +1,4 @@
 /** The frame of a list answer (zakLa01): parameters with indicatorVervolgvraag and aantalVoorkomens. */
-import { replyAddressing } from '../../stuf/reply.js';
 import { writeStuurgegevens } from '../../stuf/stuurgegevens.js';
 import { ANSWER_NS_DECLS } from '../antwoord/xml.js';
 import type { OperationContext, ResponsePiece } from '../operation.js';
@@ -13,10 +12,9 @@ export interface LijstAntwoord {
 }
 
 export function lijstLa01(ctx: OperationContext, root: string, entiteittype: string, a: LijstAntwoord): ResponsePiece[] {
-  const reply = replyAddressing(ctx.stuurgegevens, ctx.config.self, ctx.clock, ctx.config.timeZone);
   let xml =
     `<ZKN:${root} ${ANSWER_NS_DECLS}>` +
-    writeStuurgegevens({ qname: 'ZKN:stuurgegevens', berichtcode: 'La01', reply, entiteittype }) +
+    writeStuurgegevens({ qname: 'ZKN:stuurgegevens', berichtcode: 'La01', reply: ctx.reply, entiteittype }) +
     `<ZKN:parameters><StUF:indicatorVervolgvraag>${a.vervolg}</StUF:indicatorVervolgvraag>` +
     (a.aantalVoorkomens !== undefined ? `<StUF:aantalVoorkomens>${a.aantalVoorkomens}</StUF:aantalVoorkomens>` : '') +
     '</ZKN:parameters>';
