@@ -499,10 +499,13 @@ export class EnvelopeParser implements BodyConsumer {
         this.bodySeen = true;
         this.bodyOpen = true;
         Object.assign(this.inherited, tag.ns);
+      } else if (ns === this.envNs && local === 'Body') {
+        // WS-I Basic Profile: one Body. A second one could smuggle a message past whoever looked at the first.
+        throw this.fail('SOAP-envelope bevat meer dan één Body', `tweede Body op regel ${this.tagLine}`);
       } else if (!this.bodySeen) {
         throw this.fail('Onverwacht element in de SOAP-envelope',
           `{${ns}}${local} op regel ${this.tagLine}; verwacht Header of Body`);
-      } // elements after the Body (SOAP 1.1 allows them) are ignored
+      } // other elements after the Body (SOAP 1.1 allows them) are ignored
       return;
     }
     if (!this.bodyOpen) return; // inside the Header: ignored

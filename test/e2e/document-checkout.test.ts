@@ -274,6 +274,23 @@ describe('document check-out, check-in and ontkoppelen', () => {
     assert.match(res.text, /<StUF:melding>Kenmerken van de koppeling met zaak/);
   });
 
+  it('a ZDS 1.1 document without titel is checked out with the file name as titel; without auteur it is refused', async () => {
+    const zaakId = m.extract((await send(srv, m.genereerIdentificatie('Zaak', '1.1'))).text, 'identificatie')!;
+    assertOk(await send(srv, m.creeerZaak({ identificatie: zaakId }, '1.1')), /Bv03Bericht/);
+    const zonderTitel = m.extract((await send(srv, m.genereerIdentificatie('Document', '1.1'))).text, 'identificatie')!;
+    const body = m.voegZaakdocumentToe(zonderTitel, zaakId, Buffer.from('inhoud'), '1.1').replace(/<ZKN:titel>[^<]*<\/ZKN:titel>/, '');
+    assertOk(await send(srv, body), /Bv03Bericht/);
+    const out = await send(srv, m.geefZaakdocumentBewerken(zonderTitel, '1.1'));
+    assertOk(out, DU02['1.1']);
+    assert.equal(m.extract(out.text, 'titel'), 'aanvraag.pdf');
+
+    const zonderAuteur = m.extract((await send(srv, m.genereerIdentificatie('Document', '1.1'))).text, 'identificatie')!;
+    const body2 = m.voegZaakdocumentToe(zonderAuteur, zaakId, Buffer.from('inhoud'), '1.1').replace(/<ZKN:auteur>[^<]*<\/ZKN:auteur>/, '');
+    assertOk(await send(srv, body2), /Bv03Bericht/);
+    assertFault(await send(srv, m.geefZaakdocumentBewerken(zonderAuteur, '1.1')), 'StUF058', /geen auteur; vul die eerst aan met updateZaakdocument/);
+    assert.equal((await srv.zp.backend.store.getDocument(zonderAuteur))?.lock, undefined, 'not checked out');
+  });
+
   it('an unknown document gives Fo02 StUF064 for every operation', async () => {
     const id = '1234D9999999';
     for (const body of [

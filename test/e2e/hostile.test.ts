@@ -155,10 +155,13 @@ describe('hostile input over HTTP', () => {
     }
   });
 
-  it('an envelope without Body, with two Body children or an empty Body is a fault', async () => {
+  it('an envelope without Body, with two Body children, two Bodies or an empty Body is a fault', async () => {
     await expectFault(await srv.post(`<soap:Envelope xmlns:soap="${SOAP}"><soap:Header/></soap:Envelope>`), 'StUF055', 500, /geen Body/);
     await expectFault(await srv.post(envelope(GENEREER + GENEREER)), 'StUF055', 500, /meer dan één element/);
     await expectFault(await srv.post(`${ENV_OPEN}${ENV_CLOSE}`), 'StUF055', 500, /geen element/);
+    // Two Body elements (WS-I forbids it): one message must not hide behind another.
+    const twoBodies = envelope(GENEREER).replace('</soap:Envelope>', `<soap:Body>${GENEREER}</soap:Body></soap:Envelope>`);
+    await expectFault(await srv.post(twoBodies), 'StUF055', 500, /meer dan één Body/);
   });
 
   it('an unknown operation is StUF040', async () => {

@@ -4,6 +4,8 @@
  * answers, plus the checkedOutId that updateZaakdocument / cancelCheckout must bring back.
  */
 import type { Document, DocumentLock, ZaakDocumentLink } from '../../domain/model.js';
+import { formatDatum } from '../../stuf/dates.js';
+import { faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { writeStuurgegevens } from '../../stuf/stuurgegevens.js';
 import { escapeText } from '../../xml/escape.js';
@@ -25,6 +27,26 @@ function withoutLink(scope: Scope): Scope {
   const explicit = new Map(scope.explicit);
   explicit.delete('link');
   return { ...scope, explicit };
+}
+
+/**
+ * ZDS 1.1 clients may create documents without some metadata this answer cannot do without. What can be
+ * derived truthfully is derived (titel from the file name, creatiedatum from when the content arrived, formaat
+ * from its content type); for the rest the check-out is refused with a fault that says what to add.
+ */
+function withDerivedMetadata(ctx: OperationContext, doc: Document): Document {
+  const meta = { ...doc.meta };
+  meta.titel ??= doc.latest.bestandsnaam ?? meta.identificatie;
+  meta.formaat ??= doc.latest.contentType;
+  meta.creatiedatum ??= { value: formatDatum(new Date(doc.latest.createdAt), ctx.config.timeZone) };
+  const missing = REQUIRED.filter((f) => meta[f] === undefined);
+  if (missing.length > 0) {
+    throw faults.processing(
+      'Document mist gegevens die nodig zijn om het te bewerken',
+      `Document ${meta.identificatie} heeft geen ${missing.join(', ')}; vul die eerst aan met updateZaakdocument`,
+    );
+  }
+  return { ...doc, meta };
 }
 
 function objectPieces(doc: Document, scope: Scope, links: ZaakDocumentLink[]): ResponsePiece[] {
@@ -70,7 +92,7 @@ export const geefZaakdocumentBewerken: Operation = {
     const scope = parseScope(vraag);
     // Check and lock in one transaction, so two simultaneous check-outs cannot both succeed.
     const { doc, lock, links } = await ctx.backend.store.transaction(async (tx) => {
-      const found = requireDocument(await tx.getDocument(id), id);
+      const found = withDerivedMetadata(ctx, requireDocument(await tx.getDocument(id), id));
       requireNotLocked(ctx, found);
       const l = newLock(ctx);
       await tx.setDocumentLock(id, l);
