@@ -3,11 +3,15 @@
 // <repo>/xsd). Every file is checked against schema-checksums/SHA256SUMS, which is committed in this repository,
 // so a tampered or wrong source folder is caught. Runs as npm postinstall: when no source can be found it prints
 // instructions and exits 0 (npm ci must not fail); the server then refuses to start and says why.
+// Sources (ZAAKPOORT_SCHEMA_SOURCE, comma-separated): a folder laid out like the package, or the official zip
+// files themselves (a local path or an https URL). Files from zips are matched by their hash, so the layout
+// inside the zip does not matter.
 // Usage: node scripts/provision-xsd.mjs
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sumsFile = path.join(repoRoot, 'schema-checksums', 'SHA256SUMS');
@@ -61,15 +65,88 @@ function outdated(entries) {
   });
 }
 
-/** An explicitly configured source wins over the neighbouring shared folder used in development. */
-function findSource() {
-  const configured = process.env.ZAAKPOORT_SCHEMA_SOURCE;
-  if (configured) {
-    const dir = path.resolve(process.cwd(), configured);
-    if (!isDir(dir)) throw new ProvisionError(`ZAAKPOORT_SCHEMA_SOURCE=${configured} is not a folder`);
-    return dir;
+/**
+ * The entries of a zip archive (stored or deflated; what the VNG packages use), as name → bytes. Only the
+ * central directory is trusted for sizes and offsets.
+ */
+function readZip(buf, label) {
+  const fail = (why) => new ProvisionError(`${label} is not a readable zip file: ${why}`);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
-  return isDir(localSource) ? localSource : null;
+  if (eocd < 0) throw fail('no end of central directory');
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  const files = new Map();
+  for (let n = 0; n < count; n++) {
+    if (buf.readUInt32LE(at) !== 0x02014b50) throw fail('broken central directory');
+    const method = buf.readUInt16LE(at + 10);
+    const compressed = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const extraLen = buf.readUInt16LE(at + 30);
+    const commentLen = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    at += 46 + nameLen + extraLen + commentLen;
+    if (name.endsWith('/')) continue;
+    if (buf.readUInt32LE(local) !== 0x04034b50) throw fail(`broken entry ${name}`);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + compressed);
+    if (method === 0) files.set(name, data);
+    else if (method === 8) files.set(name, inflateRawSync(data));
+    else throw fail(`entry ${name} uses compression method ${method}`);
+  }
+  return files;
+}
+
+async function loadZip(spec) {
+  if (/^https?:\/\//.test(spec)) {
+    console.log(`[zaakpoort] downloading ${spec}`);
+    const res = await fetch(spec);
+    if (!res.ok) throw new ProvisionError(`download of ${spec} failed: HTTP ${res.status}`);
+    return readZip(Buffer.from(await res.arrayBuffer()), spec);
+  }
+  const file = path.resolve(process.cwd(), spec);
+  if (!isFile(file)) throw new ProvisionError(`schema source ${spec} is not a file`);
+  return readZip(readFileSync(file), spec);
+}
+
+/**
+ * Where each expected file comes from: a folder answers by relative path; zips by content hash. Returns
+ * rel → () => bytes for every expected file a source has, and a label for messages. Null when there is no source.
+ */
+async function findSource(entries) {
+  const configured = process.env.ZAAKPOORT_SCHEMA_SOURCE;
+  const specs = configured ? configured.split(',').map((s) => s.trim()).filter(Boolean) : isDir(localSource) ? [localSource] : [];
+  if (specs.length === 0) return null;
+  const byRel = new Map();
+  const byHash = new Map();
+  for (const spec of specs) {
+    const dir = path.resolve(process.cwd(), spec);
+    if (!/^https?:/.test(spec) && isDir(dir)) {
+      for (const [rel] of entries) {
+        const file = path.join(dir, rel);
+        if (!byRel.has(rel) && isFile(file)) byRel.set(rel, () => readFileSync(file));
+      }
+      continue;
+    }
+    if (!/^https?:/.test(spec) && !spec.toLowerCase().endsWith('.zip')) {
+      throw new ProvisionError(`ZAAKPOORT_SCHEMA_SOURCE: ${spec} is neither a folder nor a .zip file`);
+    }
+    for (const data of (await loadZip(spec)).values()) {
+      byHash.set(createHash('sha256').update(data).digest('hex'), data);
+    }
+  }
+  const pick = new Map();
+  for (const [rel, hash] of entries) {
+    if (byRel.has(rel)) pick.set(rel, byRel.get(rel));
+    else if (byHash.has(hash)) pick.set(rel, () => byHash.get(hash));
+  }
+  return { label: specs.join(', '), pick };
 }
 
 function printInstructions(missing, total) {
@@ -87,41 +164,49 @@ function printInstructions(missing, total) {
     <folder>/zds-1.1.02/0301/..., <folder>/zds-1.1.02/zkn0310/..., ...                     (the 1.1.02 package)
   Then run:
     ZAAKPOORT_SCHEMA_SOURCE=<folder> npm run provision-xsd
+  or point at the two zip files (paths or https URLs) directly; their inner layout does not matter:
+    ZAAKPOORT_SCHEMA_SOURCE=<1.2 zip>,<1.1.02 zip> npm run provision-xsd
 
   Every file is checked against schema-checksums/SHA256SUMS; only the files listed there are copied.
 `);
 }
 
-function provision() {
+async function provision() {
   const entries = readExpected();
   const todo = outdated(entries);
   if (todo.length === 0) {
     console.log(`[zaakpoort] schemas up to date in ${path.relative(process.cwd(), targetDir) || '.'} (${entries.length} files)`);
     return 0;
   }
-  const source = findSource();
+  const source = await findSource(entries);
   if (!source) {
     printInstructions(todo.length, entries.length);
     return 0;
   }
   // Verify everything first, so a bad source never leaves a half-updated target behind.
   const problems = [];
+  const contents = new Map();
   for (const [rel, hash] of todo) {
-    const file = path.join(source, rel);
-    if (!isFile(file)) problems.push(`missing: ${rel}`);
-    else if (sha256(file) !== hash) problems.push(`sha256 mismatch: ${rel}`);
+    const read = source.pick.get(rel);
+    if (!read) {
+      problems.push(`missing: ${rel}`);
+      continue;
+    }
+    const data = read();
+    if (createHash('sha256').update(data).digest('hex') !== hash) problems.push(`sha256 mismatch: ${rel}`);
+    else contents.set(rel, data);
   }
   if (problems.length) {
     throw new ProvisionError(
-      `schema source ${source} does not match schema-checksums/SHA256SUMS:\n  ${problems.slice(0, 20).join('\n  ')}` +
+      `schema source ${source.label} does not match schema-checksums/SHA256SUMS:\n  ${problems.slice(0, 20).join('\n  ')}` +
         (problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''),
     );
   }
-  for (const [rel] of todo) {
+  for (const [rel, data] of contents) {
     const dest = path.join(targetDir, rel);
     mkdirSync(path.dirname(dest), { recursive: true });
     const tmp = `${dest}.tmp-${process.pid}`;
-    copyFileSync(path.join(source, rel), tmp);
+    writeFileSync(tmp, data);
     renameSync(tmp, dest);
   }
   const still = outdated(entries);
@@ -132,7 +217,7 @@ function provision() {
 
 try {
   if (!existsSync(sumsFile)) throw new ProvisionError(`${sumsFile} is missing; it lists the expected schema hashes`);
-  process.exitCode = provision();
+  process.exitCode = await provision();
 } catch (e) {
   if (!(e instanceof ProvisionError)) throw e;
   console.error(`[zaakpoort] schema provisioning failed: ${e.message}`);

@@ -2,8 +2,9 @@
  * One request, start to finish: pick the operation, check the stuurgegevens, validate the body against the
  * official schema, run the operation, and turn every failure into the StUF fault the port prescribes.
  */
-import type { Config } from '../config.js';
+import type { Config, SenderConfig } from '../config.js';
 import type { Backend, Catalogue } from '../ports/index.js';
+import { describeError, redact } from '../redact.js';
 import { type SchemaRegistry, schemaSetFor } from '../schema/index.js';
 import type { ParsedRequest, SoapVersion } from '../soap/parsed-request.js';
 import { SoapReadError } from '../soap/read-error.js';
@@ -21,8 +22,6 @@ import { OPERATIONS } from './operations/index.js';
 import { OperationRegistry } from './registry.js';
 import { authoriseSender } from './senders.js';
 import { restrictToZaaktypen } from './zaaktype-scope.js';
-import { describeError, redact } from '../redact.js';
-import type { SenderConfig } from '../config.js';
 import { IdempotencyLog } from './idempotency.js';
 import { schemaSpelling } from './errata.js';
 
@@ -57,13 +56,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const log = deps.log ?? (() => undefined);
   const idempotency = new IdempotencyLog(deps.backend.store, clock, log);
 
-  function faultResult(fault: StufFault, port: Port, soapVersion: SoapVersion, sg: Stuurgegevens | undefined, httpStatus = 500): DispatchResult {
+  /** SOAP 1.1 answers every fault with HTTP 500; SOAP 1.2 uses 400 for the sender's faults (plek client). */
+  function faultResult(fault: StufFault, port: Port, soapVersion: SoapVersion, sg: Stuurgegevens | undefined, httpStatus?: number): DispatchResult {
     const kind = faultForPort(port);
     const reply = replyAddressing(sg, config.self, clock, config.timeZone);
     return {
       kind: 'fault',
       soapVersion,
-      httpStatus,
+      httpStatus: httpStatus ?? (soapVersion === '1.2' && fault.plek === 'client' ? 400 : 500),
       plek: fault.plek,
       omschrijving: fault.omschrijving,
       detailXml: writeFo(kind, fault, reply),

@@ -146,6 +146,18 @@ describe('vakapplicatie flow', () => {
     assert.equal(await srv.zp.backend.store.getDocument('1234D0000077'), undefined);
   });
 
+  it('SOAP 1.2 faults use the SOAP 1.2 HTTP binding: 400 for the sender’s faults, 500 for the receiver’s', async () => {
+    const bad = m.creeerZaak({ identificatie: '1234000000098' }, '1.2').replace('<ZKN:zaakniveau>1</ZKN:zaakniveau>', '<ZKN:zaakniveau>7</ZKN:zaakniveau>');
+    const client = await srv.post(envelope(bad, '1.2'), { soapVersion: '1.2' });
+    await assertSoapResponseValid(client.text);
+    assert.equal(client.status, 400, client.text);
+    assert.match(client.text, /<soap:Value>soap:Sender<\/soap:Value>/);
+    const server = await srv.post(envelope(m.geefZaakdetails('1234999999', '1.2'), '1.2'), { soapVersion: '1.2' });
+    await assertSoapResponseValid(server.text);
+    assert.equal(server.status, 500, server.text);
+    assert.match(server.text, /StUF064/);
+  });
+
   it('a schema-invalid message gets StUF055 naming the element', async () => {
     const bad = m.creeerZaak({ identificatie: '1234000000099' }, '1.2').replace('<ZKN:zaakniveau>1</ZKN:zaakniveau>', '<ZKN:zaakniveau>7</ZKN:zaakniveau>');
     const res = await srv.post(envelope(bad));

@@ -6,22 +6,14 @@
  * (made by hand by a caller) are skipped.
  */
 import type pg from 'pg';
-import { formatGeneratedIdentificatie, templateUsesYear, yearInTimeZone } from '../../domain/identificatie.js';
+import { formatGeneratedIdentificatie, yearInTimeZone } from '../../domain/identificatie.js';
 import type { IdKind } from '../../domain/model.js';
 import type { IdGenerator } from '../../ports/id-generator.js';
+import { type IdGeneratorOptions, MAX_ID_SKIPS, OBJECT_TABLE, noFreeIdentificatie, sequenceScope } from '../id-sequence.js';
 import { poolQuery, withClient } from './pool.js';
 import { run } from './sql.js';
 
-export interface PgIdGeneratorOptions {
-  idTemplates: Record<IdKind, string>;
-  gemeentecode: string;
-  timeZone: string;
-  now: () => Date;
-}
-
-const TABLE: Record<IdKind, string> = { zaak: 'zaak', document: 'document', besluit: 'besluit' };
-/** A run of this many taken values in a row means something is wrong with the template or the data. */
-const MAX_SKIPS = 100_000;
+export type PgIdGeneratorOptions = IdGeneratorOptions;
 
 export class PgIdGenerator implements IdGenerator {
   constructor(
@@ -50,7 +42,7 @@ export class PgIdGenerator implements IdGenerator {
   }
 
   private async next(c: pg.PoolClient, kind: IdKind, template: string, reservedBy: string | undefined): Promise<string> {
-    const scopeOf = (at: Date) => (templateUsesYear(template) ? yearInTimeZone(at, this.opts.timeZone) : 'all');
+    const scopeOf = (at: Date) => sequenceScope(template, at, this.opts.timeZone);
     let at = this.opts.now();
     let scope = scopeOf(at);
     const locked = await run<{ last_value: string }>(
@@ -64,13 +56,13 @@ export class PgIdGenerator implements IdGenerator {
     if (scopeOf(at) !== scope) return this.next(c, kind, template, reservedBy);
     const jaar = yearInTimeZone(at, this.opts.timeZone);
     const last = Number(locked.rows[0]!.last_value);
-    for (let volgnummer = last + 1; volgnummer <= last + MAX_SKIPS; volgnummer++) {
+    for (let volgnummer = last + 1; volgnummer <= last + MAX_ID_SKIPS; volgnummer++) {
       const value = formatGeneratedIdentificatie(kind, template, { gemeentecode: this.opts.gemeentecode, jaar, volgnummer });
       // Check and record in one statement: skipped when the value exists as an object or was reserved before.
       const inserted = await run(
         c,
         `INSERT INTO id_reservation (kind, value, reserved_at, reserved_by)
-         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM ${TABLE[kind]} WHERE identificatie = $2)
+         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM ${OBJECT_TABLE[kind]} WHERE identificatie = $2)
          ON CONFLICT (kind, value) DO NOTHING`,
         [kind, value, at.toISOString(), reservedBy ?? null],
       );
@@ -78,7 +70,7 @@ export class PgIdGenerator implements IdGenerator {
       await run(c, 'UPDATE id_sequence SET last_value = $3 WHERE kind = $1 AND scope = $2', [kind, scope, volgnummer]);
       return value;
     }
-    throw new Error(`Geen vrije ${kind}identificatie gevonden na ${MAX_SKIPS} bezette waarden (sjabloon "${template}")`);
+    throw noFreeIdentificatie(kind, template);
   }
 
   async isReserved(kind: IdKind, value: string): Promise<boolean> {

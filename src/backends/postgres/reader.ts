@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Besluit, Document, DocumentVersion, Zaak, ZaakDocumentLink } from '../../domain/model.js';
 import type { LoggedMessage, StoreReader, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
 import { findZaken } from './find-zaken.js';
-import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, type VersionRow, versionFromRow } from './rows.js';
+import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, VERSION_COLUMNS, type VersionRow, versionFromRow } from '../document-rows.js';
 
 /** Runs one statement; throws when the reader may no longer be used, maps a lost connection. */
 export type Exec = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
@@ -37,8 +37,7 @@ export class PgReader implements StoreReader {
 
   async listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
     const { rows } = await this.exec<VersionRow>(
-      `SELECT version_no, blob_ref, size, sha256, bestandsnaam, content_type, created_at AS version_created_at
-         FROM document_version WHERE document_id = $1 ORDER BY version_no`,
+      `SELECT ${VERSION_COLUMNS} FROM document_version WHERE document_id = $1 ORDER BY version_no`,
       [identificatie],
     );
     return rows.map(versionFromRow);

@@ -3,26 +3,14 @@
  * same transaction that advances the sequence, before it is returned, so it is never handed out twice, also
  * not after a restart. Values that already exist (made by hand by a caller) are skipped.
  */
-import {
-  formatGeneratedIdentificatie,
-  templateUsesYear,
-  yearInTimeZone,
-} from '../../domain/identificatie.js';
+import { formatGeneratedIdentificatie, yearInTimeZone } from '../../domain/identificatie.js';
 import type { IdKind } from '../../domain/model.js';
 import type { IdGenerator } from '../../ports/id-generator.js';
+import { type IdGeneratorOptions, MAX_ID_SKIPS, OBJECT_TABLE, noFreeIdentificatie, sequenceScope } from '../id-sequence.js';
 import type { StatementCache } from './connection.js';
 import type { SqliteZaakStore } from './store.js';
 
-export interface SqliteIdGeneratorOptions {
-  idTemplates: Record<IdKind, string>;
-  gemeentecode: string;
-  timeZone: string;
-  now: () => Date;
-}
-
-const TABLE: Record<IdKind, string> = { zaak: 'zaak', document: 'document', besluit: 'besluit' };
-/** A run of this many taken values in a row means something is wrong with the template or the data. */
-const MAX_SKIPS = 100_000;
+export type SqliteIdGeneratorOptions = IdGeneratorOptions;
 
 export class SqliteIdGenerator implements IdGenerator {
   constructor(
@@ -39,7 +27,7 @@ export class SqliteIdGenerator implements IdGenerator {
       // Read the clock inside the lock, so the year matches the moment the value is actually issued.
       const at = this.opts.now();
       const jaar = yearInTimeZone(at, this.opts.timeZone);
-      const scope = templateUsesYear(template) ? jaar : 'all';
+      const scope = sequenceScope(template, at, this.opts.timeZone);
       const sql = this.writer;
       const last =
         (sql.get('SELECT last_value FROM id_sequence WHERE kind = ? AND scope = ?').get(kind, scope) as
@@ -47,9 +35,9 @@ export class SqliteIdGenerator implements IdGenerator {
           | undefined)?.last_value ?? 0;
       const taken = sql.get(
         `SELECT EXISTS (SELECT 1 FROM id_reservation WHERE kind = ? AND value = ?)
-             OR EXISTS (SELECT 1 FROM ${TABLE[kind]} WHERE identificatie = ?) AS taken`,
+             OR EXISTS (SELECT 1 FROM ${OBJECT_TABLE[kind]} WHERE identificatie = ?) AS taken`,
       );
-      for (let volgnummer = last + 1; volgnummer <= last + MAX_SKIPS; volgnummer++) {
+      for (let volgnummer = last + 1; volgnummer <= last + MAX_ID_SKIPS; volgnummer++) {
         const value = formatGeneratedIdentificatie(kind, template, {
           gemeentecode: this.opts.gemeentecode,
           jaar,
@@ -67,7 +55,7 @@ export class SqliteIdGenerator implements IdGenerator {
           .run(kind, value, at.toISOString(), reservedBy ?? null);
         return value;
       }
-      throw new Error(`Geen vrije ${kind}identificatie gevonden na ${MAX_SKIPS} bezette waarden (sjabloon "${template}")`);
+      throw noFreeIdentificatie(kind, template);
     });
   }
 

@@ -3,7 +3,7 @@ import type { Besluit, Document, DocumentVersion, Zaak, ZaakDocumentLink } from 
 import type { LoggedMessage, StoreReader, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
 import type { StatementCache } from './connection.js';
 import { findZaken } from './find-zaken.js';
-import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, type VersionRow, versionFromRow } from './rows.js';
+import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, VERSION_COLUMNS, type VersionRow, versionFromRow } from '../document-rows.js';
 
 export class SqliteReader implements StoreReader {
   /** guard throws when this reader may no longer be used (store closed, transaction finished). */
@@ -32,8 +32,7 @@ export class SqliteReader implements StoreReader {
     this.guard();
     const rows = this.sql
       .get(
-        `SELECT version_no, blob_ref, size, sha256, bestandsnaam, content_type, created_at
-           FROM document_version WHERE document_id = ? ORDER BY version_no`,
+        `SELECT ${VERSION_COLUMNS} FROM document_version WHERE document_id = ? ORDER BY version_no`,
       )
       .all(identificatie) as VersionRow[];
     return rows.map(versionFromRow);

@@ -11,7 +11,7 @@ import type {
 import { DuplicateError, type LoggedMessage, type StoreWriter } from '../../ports/zaak-store.js';
 import { constraintKind, type StatementCache } from './connection.js';
 import { SqliteReader } from './reader.js';
-import { versionParams } from './rows.js';
+import { versionParams } from '../document-rows.js';
 
 type DuplicateKind = DuplicateError['kind'];
 

@@ -1,40 +1,40 @@
-/** Mapping between PostgreSQL rows and the domain model. jsonb columns hold the aggregates as the model defines them. */
-import type { Document, DocumentLock, DocumentMeta, DocumentVersion } from '../../domain/model.js';
+/**
+ * Documents in SQL, shared by the SQLite and PostgreSQL backends: both keep a `document` row (metadata, lock)
+ * and one `document_version` row per version, with the same columns.
+ */
+import type { Document, DocumentLock, DocumentMeta, DocumentVersion } from '../domain/model.js';
 
-export interface DocumentRow {
-  meta: DocumentMeta;
-  checked_out_id: string | null;
-  checked_out_by: string | null;
-  lock_owner: string | null;
-  locked_at: string | null;
+/** The columns of a document with its current version (see DOCUMENT_FROM). */
+export const DOCUMENT_COLUMNS = `
+  d.meta, d.checked_out_id, d.checked_out_by, d.lock_owner, d.locked_at,
+  v.version_no, v.blob_ref, v.size, v.sha256, v.bestandsnaam, v.content_type, v.created_at AS version_created_at`;
+
+/** A document joined with its current version. */
+export const DOCUMENT_FROM = `
+  document d
+  JOIN document_version v ON v.document_id = d.identificatie AND v.version_no = d.current_version`;
+
+/** The columns of one version, for a version history. */
+export const VERSION_COLUMNS = 'version_no, blob_ref, size, sha256, bestandsnaam, content_type, created_at AS version_created_at';
+
+/** A document_version row as both drivers return it (PostgreSQL gives bigint as a string). */
+export interface VersionRow {
   version_no: number;
   blob_ref: string | null;
-  /** bigint arrives as a string. */
-  size: string;
+  size: number | string;
   sha256: string | null;
   bestandsnaam: string | null;
   content_type: string | null;
   version_created_at: string;
 }
 
-export const DOCUMENT_COLUMNS = `
-  d.meta, d.checked_out_id, d.checked_out_by, d.lock_owner, d.locked_at,
-  v.version_no, v.blob_ref, v.size, v.sha256, v.bestandsnaam, v.content_type, v.created_at AS version_created_at`;
-
-/** A document with its current version. */
-export const DOCUMENT_FROM = `
-  document d
-  JOIN document_version v ON v.document_id = d.identificatie AND v.version_no = d.current_version`;
-
-/** The columns of one document_version row (created_at selected as version_created_at). */
-export interface VersionRow {
-  version_no: number;
-  blob_ref: string | null;
-  size: string;
-  sha256: string | null;
-  bestandsnaam: string | null;
-  content_type: string | null;
-  version_created_at: string;
+/** The columns of DOCUMENT_COLUMNS; `meta` is JSON text (SQLite) or already parsed (PostgreSQL jsonb). */
+export interface DocumentRow extends VersionRow {
+  meta: string | DocumentMeta;
+  checked_out_id: string | null;
+  checked_out_by: string | null;
+  lock_owner: string | null;
+  locked_at: string | null;
 }
 
 export function versionFromRow(row: VersionRow): DocumentVersion {
@@ -48,7 +48,8 @@ export function versionFromRow(row: VersionRow): DocumentVersion {
 }
 
 export function documentFromRow(row: DocumentRow): Document {
-  const doc: Document = { meta: row.meta, latest: versionFromRow(row) };
+  const meta = typeof row.meta === 'string' ? (JSON.parse(row.meta) as DocumentMeta) : row.meta;
+  const doc: Document = { meta, latest: versionFromRow(row) };
   if (row.checked_out_id !== null) {
     const lock: DocumentLock = { checkedOutId: row.checked_out_id, owner: row.lock_owner ?? '', at: row.locked_at ?? '' };
     if (row.checked_out_by !== null) lock.checkedOutBy = row.checked_out_by;
@@ -57,6 +58,7 @@ export function documentFromRow(row: DocumentRow): Document {
   return doc;
 }
 
+/** Parameters for INSERT INTO document_version (document_id, version_no, blob_ref, size, sha256, bestandsnaam, content_type, created_at). */
 export function versionParams(documentId: string, v: DocumentVersion): unknown[] {
   return [documentId, v.versionNo, v.blobRef ?? null, v.size, v.sha256 ?? null, v.bestandsnaam ?? null, v.contentType ?? null, v.createdAt];
 }
