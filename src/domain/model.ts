@@ -210,3 +210,26 @@ export interface Besluit {
 }
 
 export type IdKind = 'zaak' | 'document' | 'besluit';
+
+export type OverdrachtStatus = 'verzonden' | 'geaccepteerd' | 'geweigerd';
+
+/**
+ * A zaak offered to a zaakservice-consumer (ZDS #22b/c): our overdragenZaak_Di01 and, later, the ZSC's
+ * overdragenZaak_Du01 answer (whose crossRefnummer is this referentienummer).
+ */
+export interface Overdracht {
+  /** Referentienummer of the Di01 we sent; unique. */
+  referentienummer: string;
+  zaakIdentificatie: string;
+  /** The ZSC's StUF address (ontvanger of the Di01). */
+  ontvanger: { organisatie?: string; applicatie: string; administratie?: string };
+  /** URL the Di01 was POSTed to. */
+  endpoint: string;
+  status: OverdrachtStatus;
+  /** The meldingen of the ZSC's Du01 answer (absent until answered, or when it sent none). */
+  meldingen?: string[];
+  /** ISO instant the ZSC acknowledged the Di01 (Bv03). */
+  verzondenOp: string;
+  /** ISO instant the Du01 answer was processed. */
+  beantwoordOp?: string;
+}

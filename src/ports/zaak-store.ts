@@ -1,4 +1,4 @@
-import type { Besluit, BetrokkeneKind, Document, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Zaak, ZaakDocumentLink } from '../domain/model.js';
+import type { Besluit, BetrokkeneKind, Document, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Overdracht, Zaak, ZaakDocumentLink } from '../domain/model.js';
 
 /**
  * A condition on one value. `gelijk` null means "has no value" (only meaningful for einddatum). vanaf/totEnMet
@@ -52,6 +52,8 @@ export interface StoreReader {
   findZaken(query: ZaakQuery): Promise<ZaakQueryResult>;
   /** An answer stored for (zender, referentienummer), for idempotent resends. */
   getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined>;
+  /** The overdracht whose overdragenZaak_Di01 had this referentienummer. */
+  getOverdracht(referentienummer: string): Promise<Overdracht | undefined>;
 }
 
 export interface LoggedMessage {
@@ -82,6 +84,10 @@ export interface StoreWriter extends StoreReader {
   insertBesluit(besluit: Besluit): Promise<void>;
   updateBesluit(besluit: Besluit): Promise<void>;
   logMessage(message: LoggedMessage): Promise<void>;
+  /** Throws DuplicateError when the referentienummer exists. The zaak must exist. */
+  insertOverdracht(overdracht: Overdracht): Promise<void>;
+  /** Replaces the stored overdracht (same referentienummer); throws when there is none. */
+  updateOverdracht(overdracht: Overdracht): Promise<void>;
   /** Mark a reserved identificatie as used (no-op when it was never reserved: caller-made ids are allowed). */
   markIdentificatieUsed(kind: IdKind, value: string): Promise<void>;
 }
@@ -100,7 +106,7 @@ export interface ZaakStore extends StoreReader {
 /** Thrown by a backend when a unique identificatie/link already exists. */
 export class DuplicateError extends Error {
   constructor(
-    readonly kind: 'zaak' | 'document' | 'besluit' | 'link' | 'message',
+    readonly kind: 'zaak' | 'document' | 'besluit' | 'link' | 'message' | 'overdracht',
     readonly identificatie: string,
   ) {
     super(`${kind} ${identificatie} bestaat al`);

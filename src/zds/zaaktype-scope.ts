@@ -4,7 +4,7 @@
  * obeys it:
  * - a zaak named by identificatie (read, update, document or besluit linked to it) of another zaaktype, and a
  *   new zaak of another zaaktype, are refused with StUF052 and nothing is changed (the transaction rolls back);
- * - a document or besluit is reached through its zaak(en): one linked to a zaak of another zaaktype is refused;
+ * - a document, besluit or overdracht is reached through its zaak(en): one of a zaak of another zaaktype is refused;
  * - a selection (findZaken) silently leaves other zaaktypen out, so a search (e.g. on a BSN) does not reveal
  *   that a zaak of another type exists.
  * Unknown identificaties pass through, so the operation answers them as usual (StUF064, or creates them).
@@ -79,6 +79,14 @@ function guardWriter(tx: StoreWriter, guard: ZaaktypeGuard): StoreWriter {
       await zaakOf(b.zaakIdentificatie);
       return tx.updateBesluit(b);
     },
+    insertOverdracht: async (o) => {
+      await zaakOf(o.zaakIdentificatie);
+      return tx.insertOverdracht(o);
+    },
+    updateOverdracht: async (o) => {
+      await zaakOf(o.zaakIdentificatie);
+      return tx.updateOverdracht(o);
+    },
     updateDocumentMeta: async (meta) => {
       await documentOf(meta.identificatie);
       return tx.updateDocumentMeta(meta);
@@ -129,6 +137,11 @@ function readerOverrides(inner: StoreReader, guard: ZaaktypeGuard): Partial<Stor
     listBesluiten: async (zaakId) => {
       await zaakOf(zaakId);
       return inner.listBesluiten(zaakId);
+    },
+    getOverdracht: async (ref) => {
+      const o = await inner.getOverdracht(ref);
+      if (o) await zaakOf(o.zaakIdentificatie);
+      return o;
     },
   };
 }

@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
 import { checkIdentificatie } from '../../src/domain/identificatie.js';
+import type { Overdracht } from '../../src/domain/model.js';
 import type { Backend } from '../../src/ports/index.js';
 import { DuplicateError } from '../../src/ports/zaak-store.js';
 import { fullBesluit, fullDocumentMeta, fullZaak, link, minimalZaak, version } from './fixtures.js';
@@ -372,6 +373,55 @@ export function runBackendContract(label: string, open: OpenBackend): void {
         const changed = { ...b1, toelichting: 'Herzien' };
         await g.backend.store.transaction((tx) => tx.updateBesluit(changed));
         assert.deepEqual(await g.backend.store.getBesluit(b1.identificatie), changed);
+      });
+    });
+
+    describe('overdrachten', () => {
+      const g = group(open);
+      const Z = '036320240000030';
+      const verzonden: Overdracht = {
+        referentienummer: 'zp-00000001-overdracht',
+        zaakIdentificatie: Z,
+        ontvanger: { organisatie: '0363', applicatie: 'ZSC', administratie: 'Archief' },
+        endpoint: 'https://zsc.example/overdragen',
+        status: 'verzonden',
+        verzondenOp: '2024-06-15T10:00:00.000Z',
+      };
+
+      it('stores an overdracht unchanged, answers undefined for an unknown one, refuses a duplicate', async () => {
+        await g.backend.store.transaction(async (tx) => {
+          await tx.insertZaak(minimalZaak(Z));
+          await tx.insertOverdracht(verzonden);
+          assert.deepEqual(await tx.getOverdracht(verzonden.referentienummer), verzonden);
+        });
+        assert.deepEqual(await g.backend.store.getOverdracht(verzonden.referentienummer), verzonden);
+        assert.equal(await g.backend.store.getOverdracht('zp-onbekend'), undefined);
+        await assert.rejects(g.backend.store.transaction((tx) => tx.insertOverdracht({ ...verzonden, endpoint: 'x' })), isDuplicate('overdracht'));
+        const minimal: Overdracht = { ...verzonden, referentienummer: 'zp-00000002-overdracht', ontvanger: { applicatie: 'ZSC' } };
+        await g.backend.store.transaction((tx) => tx.insertOverdracht(minimal));
+        assert.deepEqual(await g.backend.store.getOverdracht(minimal.referentienummer), minimal);
+      });
+
+      it('updates status, meldingen and beantwoordOp; refuses an unknown one and an overdracht of an unknown zaak', async () => {
+        const answered: Overdracht = { ...verzonden, status: 'geweigerd', meldingen: ['Geen capaciteit', 'ë & <x>'], beantwoordOp: '2024-06-16T08:00:00.000Z' };
+        await g.backend.store.transaction((tx) => tx.updateOverdracht(answered));
+        assert.deepEqual(await g.backend.store.getOverdracht(verzonden.referentienummer), answered);
+        await assert.rejects(g.backend.store.transaction((tx) => tx.updateOverdracht({ ...verzonden, referentienummer: 'zp-onbekend' })), /bestaat niet/);
+        await assert.rejects(g.backend.store.transaction((tx) => tx.insertOverdracht({ ...verzonden, referentienummer: 'zp-3', zaakIdentificatie: '0363geen' })));
+        assert.equal(await g.backend.store.getOverdracht('zp-3'), undefined);
+      });
+
+      it('rolls an overdracht back with its transaction and keeps it across a reopen', async () => {
+        await assert.rejects(
+          g.backend.store.transaction(async (tx) => {
+            await tx.insertOverdracht({ ...verzonden, referentienummer: 'zp-terug' });
+            throw new Error('terug');
+          }),
+          /terug/,
+        );
+        assert.equal(await g.backend.store.getOverdracht('zp-terug'), undefined);
+        const b = await g.reopen();
+        assert.equal((await b.store.getOverdracht(verzonden.referentienummer))?.status, 'geweigerd');
       });
     });
 

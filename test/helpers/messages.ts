@@ -182,12 +182,17 @@ export function geefLijstBesluiten(zaakId: string, d: Dialect): string {
 }
 
 /** overdragenZaak_Du01 from a ZSC answering an overdracht (crossRefnummer = our Di01's referentienummer). */
-export function overdragenZaakDu01(zaakId: string, crossRef: string): string {
+export function overdragenZaakDu01(
+  zaakId: string,
+  crossRef: string,
+  opts: { antwoord?: 'Overdracht geaccepteerd' | 'Overdracht geweigerd'; meldingen?: string[]; referentienummer?: string } = {},
+): string {
+  const meldingen = (opts.meldingen ?? []).map((t) => `<ZKN:melding>${t}</ZKN:melding>`).join('');
   return (
-    `<ZDS:overdragenZaak_Du01 ${NS_DECLS}><ZKN:stuurgegevens><StUF:berichtcode>Du01</StUF:berichtcode>${addressing()}` +
-    `<StUF:crossRefnummer>${crossRef}</StUF:crossRefnummer><StUF:functie>overdragenZaak</StUF:functie></ZKN:stuurgegevens>` +
+    `<ZDS:overdragenZaak_Du01 ${NS_DECLS}><ZKN:stuurgegevens><StUF:berichtcode>Du01</StUF:berichtcode>${addressing(opts.referentienummer)}` +
+    `<StUF:crossRefnummer>${crossRef}</StUF:crossRefnummer><StUF:functie>overdragenZaak</StUF:functie></ZKN:stuurgegevens>${meldingen}` +
     `<ZKN:object StUF:entiteittype="ZAK" StUF:functie="entiteit"><ZKN:identificatie>${zaakId}</ZKN:identificatie>` +
-    '<ZKN:antwoord>Overdracht geaccepteerd</ZKN:antwoord></ZKN:object></ZDS:overdragenZaak_Du01>'
+    `<ZKN:antwoord>${opts.antwoord ?? 'Overdracht geaccepteerd'}</ZKN:antwoord></ZKN:object></ZDS:overdragenZaak_Du01>`
   );
 }
 

@@ -1,6 +1,6 @@
 /** StoreReader over PostgreSQL: on the pool for plain reads, or on a transaction's connection. */
 import type pg from 'pg';
-import type { Besluit, Document, DocumentVersion, Zaak, ZaakDocumentLink } from '../../domain/model.js';
+import type { Besluit, Document, DocumentVersion, Overdracht, Zaak, ZaakDocumentLink } from '../../domain/model.js';
 import type { LoggedMessage, StoreReader, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
 import { findZaken } from './find-zaken.js';
 import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, VERSION_COLUMNS, type VersionRow, versionFromRow } from '../document-rows.js';
@@ -93,5 +93,11 @@ export class PgReader implements StoreReader {
       responseXml: row.response_xml,
       at: row.at,
     };
+  }
+
+  async getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {
+    // Locked inside a transaction: two Du01 answers to one overdracht on two instances take turns.
+    const { rows } = await this.exec<{ data: Overdracht }>(`SELECT data FROM overdracht WHERE referentienummer = $1${this.lock()}`, [referentienummer]);
+    return rows[0]?.data;
   }
 }

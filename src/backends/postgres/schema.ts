@@ -140,6 +140,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE content_chunk ALTER COLUMN data SET STORAGE EXTERNAL;
     `,
   },
+  {
+    version: 2,
+    description: 'overdracht: zaken aangeboden aan een zaakservice-consumer (overdragenZaak)',
+    sql: `
+      CREATE TABLE overdracht (
+        referentienummer text PRIMARY KEY,
+        zaak_id          text NOT NULL REFERENCES zaak (identificatie),
+        status           text NOT NULL CHECK (status IN ('verzonden', 'geaccepteerd', 'geweigerd')),
+        data             jsonb NOT NULL,
+        created_at       text NOT NULL,
+        updated_at       text NOT NULL
+      );
+      CREATE INDEX overdracht_zaak ON overdracht (zaak_id);
+    `,
+  },
 ];
 
 export function newestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -3,7 +3,7 @@
  * DuplicateError leaves the transaction usable without an extra round trip; writes that can still fail on a
  * missing parent run inside a savepoint, so catching that error also leaves the transaction usable.
  */
-import type { Besluit, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Zaak, ZaakDocumentLink } from '../../domain/model.js';
+import type { Besluit, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Overdracht, Zaak, ZaakDocumentLink } from '../../domain/model.js';
 import { DuplicateError, type LoggedMessage, type StoreWriter } from '../../ports/zaak-store.js';
 import { FOREIGN_KEY_VIOLATION, pgCode, UNIQUE_VIOLATION } from './errors.js';
 import { type Exec, PgReader } from './reader.js';
@@ -170,6 +170,32 @@ export class PgWriter extends PgReader implements StoreWriter {
       [message.zenderKey, message.referentienummer, message.requestHash, message.responseXml, message.at],
     );
     if (res.rowCount === 0) throw new DuplicateError('message', `${message.zenderKey}/${message.referentienummer}`);
+  }
+
+  async insertOverdracht(o: Overdracht): Promise<void> {
+    const at = this.stamp();
+    await this.savepoint('overdracht', o.referentienummer, () =>
+      this.exec('INSERT INTO overdracht (referentienummer, zaak_id, status, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)', [
+        o.referentienummer,
+        o.zaakIdentificatie,
+        o.status,
+        JSON.stringify(o),
+        at,
+      ]),
+    );
+  }
+
+  async updateOverdracht(o: Overdracht): Promise<void> {
+    const res = await this.savepoint('overdracht', o.referentienummer, () =>
+      this.exec('UPDATE overdracht SET zaak_id = $1, status = $2, data = $3, updated_at = $4 WHERE referentienummer = $5', [
+        o.zaakIdentificatie,
+        o.status,
+        JSON.stringify(o),
+        this.stamp(),
+        o.referentienummer,
+      ]),
+    );
+    if (res.rowCount === 0) throw notFound('overdracht', o.referentienummer);
   }
 
   async markIdentificatieUsed(kind: IdKind, value: string): Promise<void> {

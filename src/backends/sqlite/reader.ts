@@ -1,5 +1,5 @@
 /** StoreReader over one SQLite connection: the store's read connection, or the writer inside a transaction. */
-import type { Besluit, Document, DocumentVersion, Zaak, ZaakDocumentLink } from '../../domain/model.js';
+import type { Besluit, Document, DocumentVersion, Overdracht, Zaak, ZaakDocumentLink } from '../../domain/model.js';
 import type { LoggedMessage, StoreReader, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
 import type { StatementCache } from './connection.js';
 import { findZaken } from './find-zaken.js';
@@ -100,5 +100,13 @@ export class SqliteReader implements StoreReader {
       responseXml: row.response_xml,
       at: row.at,
     };
+  }
+
+  async getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {
+    this.guard();
+    const row = this.sql.get('SELECT data FROM overdracht WHERE referentienummer = ?').get(referentienummer) as
+      | { data: string }
+      | undefined;
+    return row ? (JSON.parse(row.data) as Overdracht) : undefined;
   }
 }

@@ -127,6 +127,21 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE zaak SET initiator_key = ${initiatorKeySql('zaak.data')};
     `,
   },
+  {
+    version: 3,
+    description: 'overdracht: zaken aangeboden aan een zaakservice-consumer (overdragenZaak)',
+    sql: `
+      CREATE TABLE overdracht (
+        referentienummer TEXT PRIMARY KEY,
+        zaak_id          TEXT NOT NULL REFERENCES zaak (identificatie),
+        status           TEXT NOT NULL CHECK (status IN ('verzonden', 'geaccepteerd', 'geweigerd')),
+        data             TEXT NOT NULL CHECK (json_valid(data)),
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+      );
+      CREATE INDEX overdracht_zaak ON overdracht (zaak_id);
+    `,
+  },
 ];
 
 /** Bring the database up to the newest schema version; refuses a database written by a newer Zaakpoort. */

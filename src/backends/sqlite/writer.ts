@@ -5,6 +5,7 @@ import type {
   DocumentMeta,
   DocumentVersion,
   IdKind,
+  Overdracht,
   Zaak,
   ZaakDocumentLink,
 } from '../../domain/model.js';
@@ -211,6 +212,26 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
         )
         .run(message.zenderKey, message.referentienummer, message.requestHash, message.responseXml, message.at),
     );
+  }
+
+  async insertOverdracht(o: Overdracht): Promise<void> {
+    this.guard();
+    const at = this.stamp();
+    write('overdracht', o.referentienummer, () =>
+      this.sql
+        .get('INSERT INTO overdracht (referentienummer, zaak_id, status, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(o.referentienummer, o.zaakIdentificatie, o.status, JSON.stringify(o), at, at),
+    );
+  }
+
+  async updateOverdracht(o: Overdracht): Promise<void> {
+    this.guard();
+    const res = write('overdracht', o.referentienummer, () =>
+      this.sql
+        .get('UPDATE overdracht SET zaak_id = ?, status = ?, data = ?, updated_at = ? WHERE referentienummer = ?')
+        .run(o.zaakIdentificatie, o.status, JSON.stringify(o), this.stamp(), o.referentienummer),
+    );
+    if (res.changes === 0) throw notFound('overdracht', o.referentienummer);
   }
 
   async markIdentificatieUsed(kind: IdKind, value: string): Promise<void> {

@@ -39,7 +39,7 @@ export async function requireZaak(ctx: OperationContext, identificatie: string, 
 /** Translate a backend DuplicateError into the StUF fault a sender understands. */
 export function duplicateFault(e: unknown): never {
   if (e instanceof DuplicateError) {
-    const wat = { zaak: 'zaakidentificatie', document: 'documentidentificatie', besluit: 'besluitidentificatie', link: 'koppeling', message: 'bericht' }[e.kind];
+    const wat = { zaak: 'zaakidentificatie', document: 'documentidentificatie', besluit: 'besluitidentificatie', link: 'koppeling', message: 'bericht', overdracht: 'overdracht' }[e.kind];
     throw faults.processing(`${wat} is niet uniek`, `${e.identificatie} bestaat al`);
   }
   throw e;
