@@ -1,15 +1,10 @@
 /** The zakLv01 selection (ZaakQuery) as SQL on the indexed zaak columns. */
 import type { Zaak } from '../../domain/model.js';
 import type { ValueCondition, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
+import { ZAAK_QUERY_COLUMNS } from '../sql-rows.js';
 import type { Exec } from './reader.js';
 
-const COLUMNS = {
-  identificatie: 'identificatie',
-  zaaktypeCode: 'zaaktype_code',
-  startdatum: 'startdatum',
-  registratiedatum: 'registratiedatum',
-  einddatum: 'einddatum',
-} as const;
+const COLUMNS = ZAAK_QUERY_COLUMNS;
 
 class Where {
   readonly parts: string[] = [];

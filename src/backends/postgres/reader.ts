@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Besluit, Document, DocumentVersion, Overdracht, Zaak, ZaakDocumentLink } from '../../domain/model.js';
 import type { LoggedMessage, StoreReader, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
 import { findZaken } from './find-zaken.js';
-import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, VERSION_COLUMNS, type VersionRow, versionFromRow } from '../document-rows.js';
+import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, loggedMessageFromRow, MESSAGE_LOG_COLUMNS, type MessageLogRow, VERSION_COLUMNS, type VersionRow, versionFromRow } from '../sql-rows.js';
 
 /** Runs one statement; throws when the reader may no longer be used, maps a lost connection. */
 export type Exec = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
@@ -79,20 +79,11 @@ export class PgReader implements StoreReader {
   }
 
   async getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined> {
-    const { rows } = await this.exec<{ zender_key: string; referentienummer: string; request_hash: string; response_xml: string; at: string }>(
-      `SELECT zender_key, referentienummer, request_hash, response_xml, at
-         FROM message_log WHERE zender_key = $1 AND referentienummer = $2`,
+    const { rows } = await this.exec<MessageLogRow>(
+      `SELECT ${MESSAGE_LOG_COLUMNS} FROM message_log WHERE zender_key = $1 AND referentienummer = $2`,
       [zenderKey, referentienummer],
     );
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      zenderKey: row.zender_key,
-      referentienummer: row.referentienummer,
-      requestHash: row.request_hash,
-      responseXml: row.response_xml,
-      at: row.at,
-    };
+    return rows[0] ? loggedMessageFromRow(rows[0]) : undefined;
   }
 
   async getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {

@@ -7,7 +7,7 @@ import type { Besluit, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Over
 import { DuplicateError, type LoggedMessage, type StoreWriter } from '../../ports/zaak-store.js';
 import { FOREIGN_KEY_VIOLATION, pgCode, UNIQUE_VIOLATION } from './errors.js';
 import { type Exec, PgReader } from './reader.js';
-import { versionParams } from '../document-rows.js';
+import { versionParams } from '../sql-rows.js';
 
 function notFound(kind: string, id: string): Error {
   return new Error(`${kind} ${id} bestaat niet`);

@@ -1,18 +1,12 @@
 /** The zakLv01 selection as SQL on the indexed zaak columns. */
 import type { Zaak } from '../../domain/model.js';
 import type { ValueCondition, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
+import { ZAAK_QUERY_COLUMNS } from '../sql-rows.js';
 import type { StatementCache } from './connection.js';
 
 type Param = string | number;
 
-/** Column per ZaakQuery field; all are plain indexed columns of zaak. */
-const COLUMNS = {
-  identificatie: 'identificatie',
-  zaaktypeCode: 'zaaktype_code',
-  startdatum: 'startdatum',
-  registratiedatum: 'registratiedatum',
-  einddatum: 'einddatum',
-} as const;
+const COLUMNS = ZAAK_QUERY_COLUMNS;
 
 function conditionSql(column: string, c: ValueCondition, where: string[], params: Param[]): void {
   if (c.gelijk === null) where.push(`${column} IS NULL`);

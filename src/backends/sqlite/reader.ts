@@ -3,7 +3,7 @@ import type { Besluit, Document, DocumentVersion, Overdracht, Zaak, ZaakDocument
 import type { LoggedMessage, StoreReader, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
 import type { StatementCache } from './connection.js';
 import { findZaken } from './find-zaken.js';
-import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, VERSION_COLUMNS, type VersionRow, versionFromRow } from '../document-rows.js';
+import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, loggedMessageFromRow, MESSAGE_LOG_COLUMNS, type MessageLogRow, VERSION_COLUMNS, type VersionRow, versionFromRow } from '../sql-rows.js';
 
 export class SqliteReader implements StoreReader {
   /** guard throws when this reader may no longer be used (store closed, transaction finished). */
@@ -85,21 +85,9 @@ export class SqliteReader implements StoreReader {
   async getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined> {
     this.guard();
     const row = this.sql
-      .get(
-        `SELECT zender_key, referentienummer, request_hash, response_xml, at
-           FROM message_log WHERE zender_key = ? AND referentienummer = ?`,
-      )
-      .get(zenderKey, referentienummer) as
-      | { zender_key: string; referentienummer: string; request_hash: string; response_xml: string; at: string }
-      | undefined;
-    if (!row) return undefined;
-    return {
-      zenderKey: row.zender_key,
-      referentienummer: row.referentienummer,
-      requestHash: row.request_hash,
-      responseXml: row.response_xml,
-      at: row.at,
-    };
+      .get(`SELECT ${MESSAGE_LOG_COLUMNS} FROM message_log WHERE zender_key = ? AND referentienummer = ?`)
+      .get(zenderKey, referentienummer) as MessageLogRow | undefined;
+    return row ? loggedMessageFromRow(row) : undefined;
   }
 
   async getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {

@@ -12,7 +12,7 @@ import type {
 import { DuplicateError, type LoggedMessage, type StoreWriter } from '../../ports/zaak-store.js';
 import { constraintKind, type StatementCache } from './connection.js';
 import { SqliteReader } from './reader.js';
-import { versionParams } from '../document-rows.js';
+import { versionParams } from '../sql-rows.js';
 
 type DuplicateKind = DuplicateError['kind'];
 

@@ -1,8 +1,10 @@
 /**
- * Documents in SQL, shared by the SQLite and PostgreSQL backends: both keep a `document` row (metadata, lock)
- * and one `document_version` row per version, with the same columns.
+ * Rows shared by the SQLite and PostgreSQL backends, which use the same tables and columns: a `document` row
+ * (metadata, lock) with one `document_version` row per version, the message log, and the indexed zaak columns
+ * that selections (zakLv01) use.
  */
 import type { Document, DocumentLock, DocumentMeta, DocumentVersion } from '../domain/model.js';
+import type { LoggedMessage } from '../ports/zaak-store.js';
 
 /** The columns of a document with its current version (see DOCUMENT_FROM). */
 export const DOCUMENT_COLUMNS = `
@@ -62,3 +64,33 @@ export function documentFromRow(row: DocumentRow): Document {
 export function versionParams(documentId: string, v: DocumentVersion): unknown[] {
   return [documentId, v.versionNo, v.blobRef ?? null, v.size, v.sha256 ?? null, v.bestandsnaam ?? null, v.contentType ?? null, v.createdAt];
 }
+
+/** The message_log columns, selected in this order by both backends. */
+export const MESSAGE_LOG_COLUMNS = 'zender_key, referentienummer, request_hash, response_xml, at';
+
+export interface MessageLogRow {
+  zender_key: string;
+  referentienummer: string;
+  request_hash: string;
+  response_xml: string;
+  at: string;
+}
+
+export function loggedMessageFromRow(row: MessageLogRow): LoggedMessage {
+  return {
+    zenderKey: row.zender_key,
+    referentienummer: row.referentienummer,
+    requestHash: row.request_hash,
+    responseXml: row.response_xml,
+    at: row.at,
+  };
+}
+
+/** The indexed zaak column for each ZaakQuery field. */
+export const ZAAK_QUERY_COLUMNS = {
+  identificatie: 'identificatie',
+  zaaktypeCode: 'zaaktype_code',
+  startdatum: 'startdatum',
+  registratiedatum: 'registratiedatum',
+  einddatum: 'einddatum',
+} as const;
