@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { BenchContext } from './lib/context.js';
 import { renderTable, type Table } from './lib/table.js';
+import { builtServerArgs } from '../test/helpers/built-server.js';
 
 const MODULES = ['zds', 'million', 'cold-start', 'documents'];
 
@@ -62,6 +63,7 @@ function header(quick: boolean, ctx: BenchContext): string {
     `- Node ${process.version}`,
     `- Mode: ${quick ? 'QUICK (smoke run, not for comparison)' : 'full'}; ${ctx.runs} run(s) per cell, ${ctx.seconds} s per run; medians`,
     `- PostgreSQL: ${ctx.databaseUrl ? 'reachable' : 'not reachable (postgres rows skipped)'}`,
+    `- Zaakpoort started as \`npm ${process.env.BENCH_START === 'fast' ? 'run start:fast' : 'start'}\`: node ${builtServerArgs().map((a) => path.basename(a)).join(' ')}`,
     '',
   ].join('\n');
 }

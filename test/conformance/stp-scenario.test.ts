@@ -1,6 +1,6 @@
 /**
  * The StUF-testplatform ZDS 1.2 "Zaaksysteem" testset as one chained scenario on one Zaakpoort: every
- * haarlem-stp request in /work/shared/zds/fixtures, in testset order. As on the STP, the identificaties the
+ * haarlem-stp request in ../shared/zds/fixtures, in testset order. As on the STP, the identificaties the
  * genereer…Identificatie steps return feed every later step (the fixtures' constant ids are replaced by
  * ours), and the checkedOutId a check-out returns feeds the check-in or cancel of that document. Each step
  * must get a schema-valid answer of the expected kind, and what is read back must match what was written.

@@ -1,20 +1,30 @@
 /**
- * What `npm start` runs: the esbuild bundle dist/main.js (scripts/build.mjs). Tests and benchmarks that start
- * Zaakpoort as a process build it once and run that, so they measure the real thing.
+ * What `npm start` runs: the esbuild bundle dist/main.js (scripts/build.mjs) with the node flags of the `start`
+ * script in package.json. Tests and benchmarks that start Zaakpoort as a process build it once and run exactly
+ * that, so they measure the real thing. BENCH_START=fast uses the `start:fast` script instead.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let built = false;
 
-/** Node arguments that start the built server (building it first, once per process). */
-export function builtServerArgs(): string[] {
+/** Node arguments of an npm start script ("node <flags> dist/main.js"), with the entry made absolute. */
+function scriptArgs(script: string): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts[script]!.trim().split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`npm script ${script} does not start with node`);
+  return words.slice(1).map((w) => (w.endsWith('.js') ? path.join(REPO_ROOT, w) : w));
+}
+
+/** Node arguments that start the built server as `npm start` does (building it first, once per process). */
+export function builtServerArgs(profile: 'start' | 'start:fast' = process.env.BENCH_START === 'fast' ? 'start:fast' : 'start'): string[] {
   if (!built) {
     const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`build failed: ${res.stderr || res.stdout}`);
     built = true;
   }
-  return ['--enable-source-maps', path.join(REPO_ROOT, 'dist/main.js')];
+  return scriptArgs(profile);
 }
