@@ -53,7 +53,9 @@ export class IdempotencyLog {
   /**
    * A kennisgeving's answer is a Bv03 known before it is processed, so it is logged inside the operation's own
    * transaction: one commit (one fsync) per message, and after a crash the log holds the message exactly when
-   * its changes were committed. Returns the backend to give the operation, and whether it logged.
+   * its changes were committed. This relies on a kennisgeving doing all its work in one transaction; a second
+   * one is refused loudly rather than risk logging a message whose later work failed.
+   * Returns the backend to give the operation, and whether it logged.
    */
   withinTransaction(op: Operation, req: ParsedRequest, sg: Stuurgegevens, backend: Backend, answerXml: string): { backend: Backend; logged: () => boolean } {
     const key = op.port === 'OntvangAsynchroon' ? this.key(op, sg) : undefined;
@@ -62,15 +64,22 @@ export class IdempotencyLog {
     let logged = false;
     const inner = backend.store;
     const store = withOverrides<ZaakStore>(inner, {
-      transaction: <T>(fn: (tx: StoreWriter) => Promise<T>) =>
-        inner.transaction(async (tx) => {
+      transaction: <T>(fn: (tx: StoreWriter) => Promise<T>) => {
+        if (logged) throw new Error(`${op.name}: een kennisgeving moet haar werk in één transactie doen`);
+        return inner.transaction(async (tx) => {
           const result = await fn(tx);
-          if (!logged) {
-            await tx.logMessage(entry);
-            logged = true;
-          }
+          await tx.logMessage(entry).catch((e: unknown) => {
+            // The same message arrived twice at once and the other copy committed first: undo this one.
+            if (e instanceof DuplicateError) {
+              throw faults.processing('Dit bericht is tegelijkertijd al eens ontvangen en verwerkt',
+                `referentienummer "${key.referentienummer}"; stuur het opnieuw voor het oorspronkelijke antwoord`);
+            }
+            throw e;
+          });
+          logged = true;
           return result;
-        }),
+        });
+      },
     });
     return { backend: withOverrides<Backend>(backend, { store }), logged: () => logged };
   }

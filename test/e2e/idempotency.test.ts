@@ -43,6 +43,22 @@ describe('idempotent kennisgevingen', () => {
     assert.equal(good.status, 200, good.text);
   });
 
+  it('the same actualiseerZaakstatus sent five times at once is applied once', async () => {
+    const id = '1234000000505';
+    assert.equal((await srv.post(envelope(m.creeerZaak({ identificatie: id }, '1.2')))).status, 200);
+    const msg = envelope(m.actualiseerZaakstatus(id, { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261125100000000' }, '1.2'));
+    const answers = await Promise.all(Array.from({ length: 5 }, () => srv.post(msg)));
+    for (const a of answers) {
+      await assertSoapResponseValid(a.text);
+      // Either the (original) Bv03, or — for a copy that raced the first — a fault asking to send it again.
+      assert.ok(a.status === 200 || /tegelijkertijd al eens ontvangen/.test(a.text), a.text);
+    }
+    const zaak = await srv.zp.backend.store.getZaak(id);
+    assert.equal(zaak!.statussen.filter((s) => s.statustype.volgnummer === '2').length, 1);
+    const again = await srv.post(msg);
+    assert.equal(again.status, 200, again.text);
+  });
+
   it('genereerZaakIdentificatie resent with the same referentienummer returns the same identificatie', async () => {
     const msg = envelope(m.genereerIdentificatie('Zaak', '1.2'));
     const a = m.extract((await srv.post(msg)).text, 'identificatie');
