@@ -16,10 +16,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
 import type { BenchContext } from './lib/context.js';
 import { renderTable, type Table } from './lib/table.js';
 import { builtServerArgs } from '../test/helpers/built-server.js';
+import { isReachable } from '../test/helpers/postgres.js';
 
 const MODULES = ['zds', 'million', 'cold-start', 'documents'];
 
@@ -39,19 +39,6 @@ function list(v: string | undefined): Set<string> | undefined {
   return v ? new Set(v.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
-}
 
 function header(quick: boolean, ctx: BenchContext): string {
   const cpus = os.cpus();
@@ -77,7 +64,7 @@ async function main(): Promise<void> {
     quick,
     runs: Number(flag('runs') ?? (quick ? 1 : 5)),
     seconds: Number(flag('seconds') ?? (quick ? 0.5 : 2)),
-    databaseUrl: (await reachable(url)) ? url : undefined,
+    databaseUrl: (await isReachable(url)) ? url : undefined,
     wants: (part) => !targets || targets.has(part),
     log: (msg) => console.error(msg),
   };

@@ -13,23 +13,13 @@ import { ChildServer } from '../helpers/child-server.js';
 import * as m from '../helpers/messages.js';
 import * as sc from '../helpers/streaming-client.js';
 import { assertSoapResponseValid } from '../helpers/xsd.js';
+import { prng } from '../helpers/prng.js';
 
 const SEED = Number(process.env.DURABILITY_SEED ?? 20261124);
 const ROUNDS = 5;
 const CLIENTS = 2;
 const MAX_DOC = 3 * 1024 * 1024;
 
-/** mulberry32: a tiny seeded PRNG, enough for reproducible kill points and sizes. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SentDocument {
   id: string;

@@ -13,6 +13,7 @@ import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid, extractSoapPayload, schemas } from '../helpers/xsd.js';
 import { FIXTURES_DIR, type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 import { asRequest, readIndex } from '../conformance/fixture-index.js';
+import { prng } from '../helpers/prng.js';
 
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 20);
 /** Fixed by default so `npm test` is repeatable; FUZZ_SEED=<n> replays a run, FUZZ_SEED=random explores. */
@@ -20,17 +21,6 @@ const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 *
 const REQUEST_TIMEOUT_MS = 10_000;
 const WORKERS = 4;
 
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, n: number) => Math.floor(r() * n);

@@ -4,20 +4,25 @@ import pg from 'pg';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-/** The test database URL when a database answers within a second, else undefined. */
-export async function findTestDatabase(): Promise<string | undefined> {
-  const url = process.env.ZAAKPOORT_TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+/** Whether a PostgreSQL server answers at this URL within a second. */
+export async function isReachable(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('SELECT 1');
-    return url;
+    return true;
   } catch {
-    return undefined;
+    return false;
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** The test database URL when a database answers within a second, else undefined. */
+export async function findTestDatabase(): Promise<string | undefined> {
+  const url = process.env.ZAAKPOORT_TEST_DATABASE_URL || DEFAULT_TEST_DATABASE_URL;
+  return (await isReachable(url)) ? url : undefined;
 }
 
 const RUN = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
