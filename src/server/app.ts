@@ -162,7 +162,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     let result: DispatchResult;
     try {
       const callers = callersOf.get(request);
-      result = await dispatcher.dispatch(callers ? { ...parsed, callers } : parsed);
+      const endpointPort = PORTS.find((p) => request.routeOptions.url === `/zds/${p}`);
+      result = await dispatcher.dispatch({ ...parsed, ...(callers ? { callers } : {}), ...(endpointPort ? { endpointPort } : {}) });
     } catch (err) {
       // The dispatcher should turn every failure into a fault itself; this is the last resort.
       request.log.error({ err, operation }, 'dispatcher failed');

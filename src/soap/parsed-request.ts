@@ -1,5 +1,6 @@
 import type { SenderConfig } from '../config.js';
 import type { ExtractedContent, XmlElement } from '../xml/tree.js';
+import type { Port } from '../stuf/messages.js';
 
 export type SoapVersion = '1.1' | '1.2';
 
@@ -24,6 +25,8 @@ export interface ParsedRequest {
    * The StUF zender must be an application each of them belongs to.
    */
   callers?: TransportIdentity[];
+  /** The port the request was posted to (/zds/<port>), set by the server; undefined for the generic /zds. */
+  endpointPort?: Port;
 }
 
 /** A caller the HTTP layer authenticated, bound to its registered applications. */

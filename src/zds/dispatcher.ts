@@ -85,7 +85,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       berichtcode: op.expect.berichtcode,
       entiteittype: op.expect.entiteittype,
       functie: op.expect.functie,
-      requireAddressing: op.port === 'OntvangAsynchroon',
+      requireAddressing: op.port === 'OntvangAsynchroon' && op.expect.berichtcode !== 'Di02',
     });
     return authoriseSender(config.senders, sg.zender, op.name, req.callers ?? []);
   }
@@ -119,6 +119,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       dialect,
       zenderKey: systeemKey(sg.zender),
       reply,
+      port: op.port,
     };
     const pieces = await op.handle(ctx);
     return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom, loggedInTransaction: inTx.logged() };
@@ -135,12 +136,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           throw new StufFault('StUF040', 'server', 'Bericht wordt niet ondersteund',
             `Geen operatie voor {${req.body.ns}}${req.body.local}${req.soapAction ? ` (SOAPAction ${req.soapAction})` : ''}`);
         }
-        port = resolved.op.port;
-        const sender = admit(resolved.op, req, sg);
-        const replay = await idempotency.lookup(resolved.op, req, sg);
+        // Posted to another port's path that the operation is also accepted on: handled in that port's style.
+        const alsoOn = req.endpointPort && resolved.op.alsoOn?.includes(req.endpointPort) ? req.endpointPort : undefined;
+        const op: Operation = alsoOn ? { ...resolved.op, port: alsoOn } : resolved.op;
+        port = op.port;
+        const sender = admit(op, req, sg);
+        const replay = await idempotency.lookup(op, req, sg);
         if (replay) return replay;
-        const { loggedInTransaction, ...result } = await run(resolved.op, req, sg, resolved.dialect, sender);
-        if (!loggedInTransaction) await idempotency.remember(resolved.op, req, sg, result);
+        const { loggedInTransaction, ...result } = await run(op, req, sg, resolved.dialect, sender);
+        if (!loggedInTransaction) await idempotency.remember(op, req, sg, result);
         return result;
       } catch (e) {
         const fault = e instanceof StufFault ? e : internalFault(e);

@@ -30,6 +30,8 @@ export interface OperationContext {
   zenderKey: string;
   /** Addressing of this message's answer (zender/ontvanger swapped, our referentienummer), made once. */
   reply: ReplyAddressing;
+  /** The port this message is handled on: the operation's own, or one of its alsoOn ports. */
+  port: Port;
 }
 
 /** What the stuurgegevens of this operation's request must say (checked before the schema). */
@@ -44,6 +46,11 @@ export interface Operation {
   /** The ZDS 1.2 operation name, e.g. creeerZaak_ZakLk01. */
   name: string;
   port: Port;
+  /**
+   * Ports this operation is also accepted on, when posted to that port's path; it then answers in that port's
+   * style (OntvangAsynchroon: Bv03 / Fo03). ontkoppelZaakdocument (RN #488902) is the one case.
+   */
+  alsoOn?: Port[];
   expect: StuurgegevensExpectation;
   /** Handle the message; throw StufFault for anything the sender must hear about. */
   handle(ctx: OperationContext): Promise<ResponsePiece[]>;

@@ -241,6 +241,28 @@ describe('document check-out, check-in and ontkoppelen', () => {
     assertFault(await send(srv, m.ontkoppelZaakdocument(docId, zaakId)), 'StUF064', /niet gekoppeld/);
   });
 
+  it('ontkoppelZaakdocument posted to OntvangAsynchroon (RN #488902) answers Bv03, and Fo03 when refused', async () => {
+    const { zaakId, docId } = await zaakMetPlaceholder(srv, '1.2');
+    const post = async (body: string) => {
+      const res = await srv.post(envelope(body), { path: '/zds/OntvangAsynchroon' });
+      await assertSoapResponseValid(res.text);
+      return res;
+    };
+    await checkout(srv, docId, '1.2');
+    const refused = await post(m.ontkoppelZaakdocument(docId, zaakId));
+    assert.equal(refused.status, 500, refused.text);
+    assert.match(refused.text, /Fo03Bericht[\s\S]*StUF058/);
+    const checkedOut = (await srv.zp.backend.store.getDocument(docId))!.lock!.checkedOutId;
+    assertOk(await send(srv, m.cancelCheckout(docId, checkedOut, '1.2')), /<StUF:Bv02Bericht/);
+    const ok = await post(m.ontkoppelZaakdocument(docId, zaakId));
+    assert.equal(ok.status, 200, ok.text);
+    assert.match(ok.text, /<StUF:Bv03Bericht/);
+    assert.deepEqual(await srv.zp.backend.store.listDocumentZaken(docId), []);
+    // On the synchronous port (and the generic /zds) it stays Bv02.
+    const other = await zaakMetPlaceholder(srv, '1.2');
+    assertOk(await send(srv, m.ontkoppelZaakdocument(other.docId, other.zaakId)), /<StUF:Bv02Bericht/);
+  });
+
   it('ontkoppelZaakdocument with functie updateZaakdocument (RN #488778) is accepted, also with strict validation', async () => {
     // The official schema only knows functie ontkoppelZaakdocument; the body is validated with the schema's
     // spelling (src/zds/errata.ts), so everything else in it is still checked.

@@ -5,7 +5,7 @@
 import { faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { child, leafValue } from '../../xml/tree.js';
-import { bv02 } from '../antwoord/frame.js';
+import { bv02, bv03 } from '../antwoord/frame.js';
 import type { Operation } from '../operation.js';
 import { requireDocument, requireNotLocked, vrijChild } from './document-checkout.js';
 import { readRelationChanges, relationSoorten, unlink } from './document-links.js';
@@ -14,6 +14,8 @@ import { requireMutatiesoortW, wasWordt } from './update-zaakdocument.js';
 export const ontkoppelZaakdocument: Operation = {
   name: 'ontkoppelZaakdocument_Di02',
   port: 'VerwerkSynchroonVrijBericht',
+  // RN #488902 adds it to the OntvangAsynchroon WSDL as well: posted there, it answers Bv03 (faults Fo03).
+  alsoOn: ['OntvangAsynchroon'],
   // RN #488778 names the functie updateZaakdocument; the schema says ontkoppelZaakdocument. Both are meant.
   expect: { berichtcode: 'Di02', functie: ['ontkoppelZaakdocument', 'updateZaakdocument'] },
   async handle(ctx) {
@@ -37,6 +39,6 @@ export const ontkoppelZaakdocument: Operation = {
       }
       for (const zaak of zaken) await unlink(tx, id, zaak);
     });
-    return bv02();
+    return ctx.port === 'OntvangAsynchroon' ? bv03(ctx) : bv02();
   },
 };
