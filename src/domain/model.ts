@@ -62,6 +62,10 @@ export interface Rol {
   beginRelatie?: string;
   /** Set when the relation was ended (verwerkingssoort E / R); an ended rol is history, not active. */
   eindRelatie?: string;
+  /** afwijkendCorrespondentieAdres or afwijkendBuitenlandsCorrespondentieAdres (the local name tells which), as sent. */
+  afwijkendCorrespondentieAdres?: Leaf;
+  /** The whole heeftAlsAanspreekpunt element (contactpersoon), as sent. */
+  aanspreekpunt?: Leaf;
 }
 
 export interface Statustype {
@@ -96,6 +100,13 @@ export interface ZaakRelatie {
   identificatie: string;
 }
 
+/** A heeftBetrekkingOp relation: the object (adres, buurt, pand, ...) under gerelateerde, kerngegevens only. */
+export interface Zaakobject {
+  omschrijving?: string;
+  /** The element under gerelateerde with its attributes (StUF:entiteittype), kept as data. */
+  object: Leaf;
+}
+
 export interface Zaaktype {
   code: string;
   omschrijving?: string;
@@ -128,6 +139,8 @@ export interface Zaak {
   rollen: Rol[];
   statussen: Status[];
   relaties: ZaakRelatie[];
+  /** heeftBetrekkingOp (ZAKOBJ); optional so zaken stored before it was kept stay valid. */
+  zaakobjecten?: Zaakobject[];
 }
 
 export const VERTROUWELIJKHEID = [

@@ -45,6 +45,28 @@ export function fullZaak(identificatie: string): Zaak {
         toelichting: 'Via de balie',
         emailadres: 'jansen@example.org',
         beginRelatie: '20240315',
+        afwijkendCorrespondentieAdres: {
+          ns: 'http://www.egem.nl/StUF/sector/zkn/0310',
+          local: 'afwijkendCorrespondentieAdres',
+          value: '',
+          children: [
+            { ns: 'http://www.egem.nl/StUF/sector/bg/0310', local: 'postcode', value: '1234AB' },
+            { ns: 'http://www.egem.nl/StUF/sector/bg/0310', local: 'huisnummer', value: '12' },
+          ],
+        },
+        aanspreekpunt: {
+          ns: 'http://www.egem.nl/StUF/sector/zkn/0310',
+          local: 'heeftAlsAanspreekpunt',
+          value: '',
+          attrs: [{ ns: 'http://www.egem.nl/StUF/StUF0301', local: 'entiteittype', value: 'ZAKBTRINICTP' }],
+          children: [{
+            ns: 'http://www.egem.nl/StUF/sector/zkn/0310',
+            local: 'gerelateerde',
+            value: '',
+            attrs: [{ ns: 'http://www.egem.nl/StUF/StUF0301', local: 'entiteittype', value: 'CTP' }],
+            children: [{ ns: 'http://www.egem.nl/StUF/sector/zkn/0310', local: 'naam', value: 'P. de Vries' }],
+          }],
+        },
       },
       {
         rolType: 'heeftAlsUitvoerende',
@@ -64,6 +86,21 @@ export function fullZaak(identificatie: string): Zaak {
     relaties: [
       { soort: 'heeftAlsDeelzaak', identificatie: '036320240000099' },
       { soort: 'heeftBetrekkingOpAndere', identificatie: '2017-0000561' },
+    ],
+    zaakobjecten: [
+      {
+        omschrijving: 'Buurt van de aanvraag',
+        object: {
+          ns: 'http://www.egem.nl/StUF/sector/zkn/0310',
+          local: 'buurt',
+          value: '',
+          attrs: [{ ns: 'http://www.egem.nl/StUF/StUF0301', local: 'entiteittype', value: 'BRT' }],
+          children: [
+            { ns: 'http://www.egem.nl/StUF/sector/bg/0310', local: 'buurtCode', value: '01' },
+            { ns: 'http://www.egem.nl/StUF/sector/bg/0310', local: 'gem.gemeenteCode', value: '1234' },
+          ],
+        },
+      },
     ],
   };
 }

@@ -1,5 +1,5 @@
 /** Writing a ZAK answer object (geefZaakdetails, zakLa01) in XSD element order, honouring the scope. */
-import type { Betrokkene, Leaf, Rol, Status, Zaak } from '../../domain/model.js';
+import type { Betrokkene, Leaf, Rol, Status, Zaak, Zaakobject } from '../../domain/model.js';
 import { NS } from '../../stuf/namespaces.js';
 import { ROL_TYPES } from '../../domain/model.js';
 import { huidigeStatus, statussenNieuwsteEerst } from '../../domain/zaak-rules.js';
@@ -54,11 +54,29 @@ function writeRol(rol: Rol, scope: Scope): string {
   let out = `<ZKN:${rol.rolType} StUF:entiteittype="${et}">`;
   out += `<ZKN:gerelateerde>${writeBetrokkene(rol.betrokkene, !sub.all)}</ZKN:gerelateerde>`;
   out += zkn('code', rol.code) + zkn('omschrijving', rol.omschrijving) + zkn('toelichting', rol.toelichting);
+  // The afwijkend adres groups are the same type in kennisgeving and answer, so they are echoed as sent.
+  if (rol.afwijkendCorrespondentieAdres) out += writeLeaves([rol.afwijkendCorrespondentieAdres]);
   if (scope.metagegevens && (rol.beginRelatie || rol.eindRelatie)) out += tijdvakRelatie(rol.beginRelatie, rol.eindRelatie);
   if (rol.emailadres) {
     out += `<StUF:extraElementen><StUF:extraElement naam="emailadres">${escapeText(rol.emailadres)}</StUF:extraElement></StUF:extraElementen>`;
   }
+  if (rol.aanspreekpunt) out += writeAanspreekpunt(rol.aanspreekpunt, `${et}CTP`);
   return out + `</ZKN:${rol.rolType}>`;
+}
+
+/**
+ * heeftAlsAanspreekpunt as sent (CTP-kennisgeving and CTP-antwoord have the same content), with the relation's
+ * entiteittype set to the one fixed for this rol (ZAKBTRINICTP, ...).
+ */
+function writeAanspreekpunt(leaf: Leaf, et: string): string {
+  const attrs = (leaf.attrs ?? []).filter((a) => !(a.ns === NS.stuf && a.local === 'entiteittype'));
+  return writeLeaves([{ ...leaf, attrs: [{ ns: NS.stuf, local: 'entiteittype', value: et }, ...attrs] }]);
+}
+
+/** heeftBetrekkingOp (ZAKOBJ): the object under gerelateerde is echoed as sent (kennisgeving ⊂ answer type). */
+function writeZaakobject(o: Zaakobject): string {
+  return `<ZKN:heeftBetrekkingOp StUF:entiteittype="ZAKOBJ"><ZKN:gerelateerde>${writeLeaves([o.object])}</ZKN:gerelateerde>` +
+    `${zkn('omschrijving', o.omschrijving)}</ZKN:heeftBetrekkingOp>`;
 }
 
 function tijdvakRelatie(begin: string | undefined, eind: string | undefined): string {
@@ -147,6 +165,11 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
     const oms = sub.all || sub.explicit?.has('omschrijving') ? zkn('omschrijving', zt.omschrijving) : '';
     const ingang = sub.all || sub.explicit?.has('ingangsdatumObject') ? zkn('ingangsdatumObject', zt.ingangsdatumObject) : '';
     out += `<ZKN:isVan StUF:entiteittype="ZAKZKT"><ZKN:gerelateerde StUF:entiteittype="ZKT">${oms}${zkn('code', zt.code)}${ingang}</ZKN:gerelateerde></ZKN:isVan>`;
+  }
+  if (wants(scope, 'heeftBetrekkingOp')) {
+    const objecten = zaak.zaakobjecten ?? [];
+    if (objecten.length === 0 && explicitlyAsked(scope, 'heeftBetrekkingOp')) out += zknNil('heeftBetrekkingOp', 'geenWaarde', ' StUF:entiteittype="ZAKOBJ"');
+    for (const o of objecten) out += writeZaakobject(o);
   }
   for (const rolType of ROL_TYPES) {
     if (!wants(scope, rolType)) continue;

@@ -8,7 +8,8 @@ export function toLeaves(el: XmlElement): Leaf[] {
   return elements(el).map(toLeaf);
 }
 
-function toLeaf(el: XmlElement): Leaf {
+/** One element as Leaf data (same attribute rules as toLeaves). */
+export function toLeaf(el: XmlElement): Leaf {
   const attrs = el.attrs
     .filter((a) => a.ns !== '' && a.ns !== NS.xmlns && !(a.ns === NS.stuf && (a.local === 'verwerkingssoort' || a.local.startsWith('sleutel'))))
     .filter((a) => !(a.ns === NS.xsi && a.local === 'schemaLocation'))

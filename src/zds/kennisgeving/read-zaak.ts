@@ -2,14 +2,14 @@
  * Reading a ZAK object from a kennisgeving (creeerZaak, updateZaak, actualiseerZaakstatus) into the model.
  * Attribute values use StUF's three states: undefined = absent (unchanged), null = cleared (nil/noValue).
  */
-import type { AnderZaakObject, Kenmerk, Rol, RolType, Status, StufDate, Zaak, ZaakRelatie } from '../../domain/model.js';
+import type { AnderZaakObject, Kenmerk, Leaf, Rol, RolType, Status, StufDate, Zaak, Zaakobject, ZaakRelatie } from '../../domain/model.js';
 import { ROL_TYPES } from '../../domain/model.js';
 import { parseDatum, normaliseTijdstip } from '../../stuf/dates.js';
 import { faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { type XmlElement, attr, child, childrenNamed, elements, isNil, leafValue, path, text } from '../../xml/tree.js';
 import { readBetrokkene } from './read-betrokkene.js';
-import { extraElement, tijdvakRelatie } from './leaves.js';
+import { extraElement, tijdvakRelatie, toLeaf } from './leaves.js';
 
 type Tri<T> = T | null | undefined;
 
@@ -128,7 +128,37 @@ export function readRol(rel: XmlElement): Rol | undefined {
   if (email) rol.emailadres = email;
   if (tv.begin) rol.beginRelatie = tv.begin;
   if (tv.eind) rol.eindRelatie = tv.eind;
+  const contact = rolContact(rel);
+  if (contact.afwijkendCorrespondentieAdres) rol.afwijkendCorrespondentieAdres = contact.afwijkendCorrespondentieAdres;
+  if (contact.aanspreekpunt) rol.aanspreekpunt = contact.aanspreekpunt;
   return rol;
+}
+
+/** The two afwijkend adres elements are a choice in the XSD; one field holds whichever was sent. */
+const ADRES_ELEMENTEN = ['afwijkendCorrespondentieAdres', 'afwijkendBuitenlandsCorrespondentieAdres'];
+
+/**
+ * The contact data of a rol, in StUF's three states per field: Leaf = sent, null = nil (clear),
+ * undefined = absent (unchanged on a W).
+ */
+export function rolContact(rel: XmlElement): { afwijkendCorrespondentieAdres: Tri<Leaf>; aanspreekpunt: Tri<Leaf> } {
+  const asLeaf = (el: XmlElement | undefined) => (el === undefined ? undefined : isNil(el) || elements(el).length === 0 ? null : toLeaf(el));
+  const adressen = ADRES_ELEMENTEN.map((n) => z(rel, n)).filter((e): e is XmlElement => e !== undefined);
+  // Prefer a filled-in address over a nil one if a sender (invalidly) sent both.
+  const adres = adressen.find((e) => !isNil(e)) ?? adressen[0];
+  return { afwijkendCorrespondentieAdres: asLeaf(adres), aanspreekpunt: asLeaf(z(rel, 'heeftAlsAanspreekpunt')) };
+}
+
+/** Read one heeftBetrekkingOp (ZAKOBJ) relation. Returns undefined for nil or an empty gerelateerde. */
+export function readZaakobject(rel: XmlElement): Zaakobject | undefined {
+  const ger = z(rel, 'gerelateerde');
+  if (isNil(rel) || !ger || isNil(ger)) return undefined;
+  const object = elements(ger).find((e) => !isNil(e));
+  if (!object) return undefined;
+  const zo: Zaakobject = { object: toLeaf(object) };
+  const omschrijving = leafValue(z(rel, 'omschrijving'));
+  if (typeof omschrijving === 'string' && omschrijving) zo.omschrijving = omschrijving;
+  return zo;
 }
 
 /** Read one `heeft` (ZAKSTT) relation. Returns undefined for an empty placeholder. */
@@ -220,5 +250,7 @@ export function zaakFromCreeerObject(obj: XmlElement): Zaak {
       if (r) zaak.relaties.push(r);
     }
   }
+  const objecten = childrenNamed(obj, NS.zkn, 'heeftBetrekkingOp').map(readZaakobject).filter((o) => o !== undefined);
+  if (objecten.length) zaak.zaakobjecten = objecten;
   return zaak;
 }

@@ -10,15 +10,18 @@
  * - relations are paired by position per relation name and driven by StUF:verwerkingssoort:
  *   T add, W change, V remove, E end, R replace (end old, add new), I identification only.
  */
-import type { Betrokkene, Rol, Status, StufDate, Zaak, ZaakRelatie } from '../../domain/model.js';
+import type { Betrokkene, Leaf, Rol, Status, StufDate, Zaak, Zaakobject, ZaakRelatie } from '../../domain/model.js';
 import { ROL_TYPES } from '../../domain/model.js';
 import { faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { type XmlElement, child, childrenNamed, elements, isNil } from '../../xml/tree.js';
-import { type ZaakAttributes, isRolType, readRol, readStatus, readZaakAttributes, readZaakRelatie, verwerkingssoort } from './read-zaak.js';
+import {
+  type ZaakAttributes, isRolType, readRol, readStatus, readZaakAttributes, readZaakobject, readZaakRelatie, rolContact, verwerkingssoort,
+} from './read-zaak.js';
 
 /** Relations of a ZAK object that the was/wordt machinery pairs, in XSD order. */
 export const ZAAK_RELATIES = [
+  'heeftBetrekkingOp',
   ...ROL_TYPES,
   'heeftAlsDeelzaak',
   'heeftAlsHoofdzaak',
@@ -164,6 +167,18 @@ function newRol(p: RelatiePaar): Rol {
   return rol;
 }
 
+/**
+ * Contact data (afwijkend adres, aanspreekpunt) follows the rol: what the new object sends replaces it, nil clears
+ * it (newRol leaves it out), and an absent element keeps the stored value, as for any StUF attribute.
+ */
+function keepContact(rol: Rol, stored: Rol, nieuw: XmlElement | undefined): Rol {
+  const sent = nieuw ? rolContact(nieuw) : { afwijkendCorrespondentieAdres: undefined, aanspreekpunt: undefined };
+  for (const k of ['afwijkendCorrespondentieAdres', 'aanspreekpunt'] as const) {
+    if (sent[k] === undefined && stored[k]) rol[k] = stored[k];
+  }
+  return rol;
+}
+
 function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string): void {
   switch (p.soort) {
     case 'I':
@@ -173,7 +188,7 @@ function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string): void {
       // A subject that is already an active betrokkene in this role is updated in place, not duplicated.
       const rol = newRol(p);
       const i = zaak.rollen.findIndex((r) => r.rolType === rol.rolType && !r.eindRelatie && sameBetrokkene(r.betrokkene, rol.betrokkene));
-      if (i >= 0) zaak.rollen[i] = { ...rol, beginRelatie: rol.beginRelatie ?? zaak.rollen[i]!.beginRelatie } as Rol;
+      if (i >= 0) zaak.rollen[i] = keepContact({ ...rol, beginRelatie: rol.beginRelatie ?? zaak.rollen[i]!.beginRelatie } as Rol, zaak.rollen[i]!, p.nieuw);
       else zaak.rollen.push(rol);
       return;
     }
@@ -181,7 +196,7 @@ function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string): void {
       const i = findRol(zaak, p);
       const rol = newRol(p);
       if (!rol.beginRelatie && zaak.rollen[i]!.beginRelatie) rol.beginRelatie = zaak.rollen[i]!.beginRelatie;
-      zaak.rollen[i] = rol;
+      zaak.rollen[i] = keepContact(rol, zaak.rollen[i]!, p.nieuw);
       return;
     }
     case 'V':
@@ -283,6 +298,74 @@ function applyZaakRelatie(zaak: Zaak, p: RelatiePaar, nieuwe: ZaakRelatie[]): vo
   }
 }
 
+/** All text values of a Leaf tree by path, for matching a zaakobject (authentiek is a metagegeven, not identity). */
+function leafValues(leaf: Leaf, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of leaf.children ?? []) {
+    if (c.local === 'authentiek') continue;
+    const key = `${prefix}${c.local}`;
+    if (c.children?.length) for (const [k, v] of leafValues(c, `${key}/`)) out.set(k, v);
+    else if (c.value) out.set(key, c.value);
+  }
+  return out;
+}
+
+/**
+ * The stored zaakobject the old object refers to: same element, and every value the old object states is equal
+ * (objects carry kerngegevens only, so these are the identifying values).
+ */
+function sameZaakobject(stored: Zaakobject, oud: Zaakobject): boolean {
+  if (stored.object.ns !== oud.object.ns || stored.object.local !== oud.object.local) return false;
+  const want = leafValues(oud.object);
+  if (want.size === 0) return false;
+  const have = leafValues(stored.object);
+  return [...want].every(([k, v]) => have.get(k) === v);
+}
+
+function applyZaakobject(zaak: Zaak, p: RelatiePaar): void {
+  const objecten = (zaak.zaakobjecten ??= []);
+  const find = (): number => {
+    const oud = p.oud ? readZaakobject(p.oud) : undefined;
+    const i = oud ? objecten.findIndex((o) => sameZaakobject(o, oud)) : -1;
+    if (i < 0) {
+      throw faults.notFound('Zaakobject niet gevonden',
+        `${where(p, 'oud')}: ${oud ? `zaak ${zaak.identificatie} heeft geen ${oud.object.local} met deze gegevens` : 'gerelateerde is leeg of ontbreekt'}`);
+    }
+    return i;
+  };
+  const nieuw = (): Zaakobject => {
+    const o = p.nieuw ? readZaakobject(p.nieuw) : undefined;
+    if (!o) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt het zaakobject in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
+    return o;
+  };
+  switch (p.soort) {
+    case 'I':
+      break;
+    case 'T': {
+      if (isLegeRelatie(p.nieuw)) break;
+      // Re-sending an object we already hold replaces it rather than adding a twin.
+      const o = nieuw();
+      const i = objecten.findIndex((x) => sameZaakobject(x, o));
+      if (i >= 0) objecten[i] = o;
+      else objecten.push(o);
+      break;
+    }
+    case 'W':
+      objecten[find()] = nieuw();
+      break;
+    case 'V':
+    case 'E': // no relation history is kept for zaakobjecten, so ending one removes it
+      objecten.splice(find(), 1);
+      break;
+    case 'R': {
+      const i = find();
+      objecten.splice(i, 1, nieuw());
+      break;
+    }
+  }
+  if (objecten.length === 0) delete zaak.zaakobjecten;
+}
+
 /** Apply a W kennisgeving (old and new object) to a copy of the stored zaak. */
 export function applyWasWordt(stored: Zaak, oud: XmlElement, nieuw: XmlElement, vandaag: string): WasWordtUitkomst {
   const oudA = readZaakAttributes(oud);
@@ -292,7 +375,8 @@ export function applyWasWordt(stored: Zaak, oud: XmlElement, nieuw: XmlElement, 
   const einddatumExpliciet = applyAttributes(zaak, oudA, nieuwA);
   const uitkomst: WasWordtUitkomst = { zaak, einddatumExpliciet, nieuweStatussen: [], nieuweZaakRelaties: [], besluiten: [] };
   for (const p of pairRelations(oud, nieuw)) {
-    if (isRolType(p.naam)) applyRol(zaak, p, vandaag);
+    if (p.naam === 'heeftBetrekkingOp') applyZaakobject(zaak, p);
+    else if (isRolType(p.naam)) applyRol(zaak, p, vandaag);
     else if (p.naam === 'heeft') applyStatus(zaak, p, uitkomst.nieuweStatussen);
     else if (p.naam === 'leidtTot') uitkomst.besluiten.push(p);
     else applyZaakRelatie(zaak, p, uitkomst.nieuweZaakRelaties);
