@@ -18,8 +18,8 @@ export class PgReader implements StoreReader {
     private readonly forUpdate: boolean,
   ) {}
 
-  private lock(of?: string): string {
-    return this.forUpdate ? ` FOR UPDATE${of ? ` OF ${of}` : ''}` : '';
+  private lock(): string {
+    return this.forUpdate ? ' FOR UPDATE' : '';
   }
 
   async getZaak(identificatie: string): Promise<Zaak | undefined> {
@@ -28,10 +28,14 @@ export class PgReader implements StoreReader {
   }
 
   async getDocument(identificatie: string): Promise<Document | undefined> {
-    const { rows } = await this.exec<DocumentRow>(
-      `SELECT ${DOCUMENT_COLUMNS} FROM ${DOCUMENT_FROM} WHERE d.identificatie = $1${this.lock('d')}`,
-      [identificatie],
-    );
+    if (this.forUpdate) {
+      // Lock the document row on its own first, then read its current version. A join locked with FOR UPDATE
+      // OF d would, after waiting for a transaction that moved current_version on, re-check the join against
+      // the old version under READ COMMITTED and find no row ("document niet gevonden").
+      const locked = await this.exec('SELECT 1 FROM document WHERE identificatie = $1 FOR UPDATE', [identificatie]);
+      if (locked.rowCount === 0) return undefined;
+    }
+    const { rows } = await this.exec<DocumentRow>(`SELECT ${DOCUMENT_COLUMNS} FROM ${DOCUMENT_FROM} WHERE d.identificatie = $1`, [identificatie]);
     return rows[0] ? documentFromRow(rows[0]) : undefined;
   }
 
