@@ -2,15 +2,20 @@
  * `senders[].zaaktypen`: an application limited to some zaaktypen sees and changes only zaken of those types.
  * Enforced on the store the operations get, not in each operation, so every operation (also ones added later)
  * obeys it:
- * - a zaak named by identificatie (read, update, document or besluit linked to it) of another zaaktype, and a
- *   new zaak of another zaaktype, are refused with StUF052 and nothing is changed (the transaction rolls back);
- * - a document, besluit or overdracht is reached through its zaak(en): one of a zaak of another zaaktype is refused;
+ * - a zaak of another zaaktype does not exist for the application: reading or changing it (or a document,
+ *   besluit or overdracht of it) is answered exactly as for an identificatie nobody ever used (StUF064, or an
+ *   empty answer with unknownObjectAnswer "leeg"), so a refusal does not reveal which identificaties exist;
+ * - a document belongs to the zaken it is linked to: it is visible only when it is linked to at least one zaak
+ *   and every such zaak is of an allowed zaaktype. A document without any zaak (unlinked with
+ *   ontkoppelZaakdocument) is visible only to applications without a zaaktype restriction; likewise a besluit
+ *   whose zaak cannot be found;
+ * - a new zaak of another zaaktype, or moving a zaak to one, is refused with StUF052 (the sender named that
+ *   zaaktype itself, so the answer reveals nothing) and nothing is changed (the transaction rolls back);
  * - a selection (findZaken) silently leaves other zaaktypen out, so a search (e.g. on a BSN) does not reveal
  *   that a zaak of another type exists.
- * Unknown identificaties pass through, so the operation answers them as usual (StUF064, or creates them).
  */
 import type { SenderConfig } from '../config.js';
-import type { Zaak, ZaakDocumentLink } from '../domain/model.js';
+import type { Zaak } from '../domain/model.js';
 import type { Backend, StoreReader, StoreWriter, ZaakQuery, ZaakQueryResult, ZaakStore } from '../ports/index.js';
 import { faults } from '../stuf/fault.js';
 import { withOverrides } from './with-overrides.js';
@@ -28,14 +33,20 @@ class ZaaktypeGuard {
     return this.allowed.has(zaak.zaaktype?.code ?? '');
   }
 
-  check(zaak: Zaak | undefined): void {
-    if (!zaak || this.allows(zaak)) return;
+  /** A zaak the application itself describes (new, or the new state of an update) must be of its zaaktypen. */
+  checkOwn(zaak: Zaak): void {
+    if (this.allows(zaak)) return;
     throw faults.notAuthorised(
       'Zender is niet geautoriseerd voor dit zaaktype',
-      `applicatie "${this.sender.applicatie}" mag zaak ${zaak.identificatie} van zaaktype "${zaak.zaaktype?.code ?? ''}" niet zien of wijzigen`,
+      `applicatie "${this.sender.applicatie}" mag geen zaken van zaaktype "${zaak.zaaktype?.code ?? ''}" vastleggen`,
     );
   }
 }
+
+/** The same faults the operations give for identificaties that do not exist. */
+const zaakNotFound = (id: string) => faults.notFound('Zaak niet gevonden', `Er is geen zaak met identificatie ${id}`);
+const documentNotFound = (id: string) => faults.notFound('Document niet gevonden', `Er is geen document met identificatie ${id}`);
+const besluitNotFound = (id: string) => faults.notFound('Besluit niet gevonden', `Er is geen besluit met identificatie ${id}`);
 
 export function restrictToZaaktypen(backend: Backend, sender: SenderConfig): Backend {
   const store = guardStore(backend.store, new ZaaktypeGuard(sender));
@@ -49,26 +60,63 @@ function guardStore(inner: ZaakStore, guard: ZaaktypeGuard): ZaakStore {
   });
 }
 
+/** What the application may see, on one reader (the store, or a transaction). */
+class Visibility {
+  constructor(
+    private readonly inner: StoreReader,
+    private readonly guard: ZaaktypeGuard,
+  ) {}
+
+  async zaak(id: string): Promise<Zaak | undefined> {
+    const zaak = await this.inner.getZaak(id);
+    return zaak && this.guard.allows(zaak) ? zaak : undefined;
+  }
+
+  async zaakVisible(id: string): Promise<boolean> {
+    return (await this.zaak(id)) !== undefined;
+  }
+
+  async documentVisible(id: string): Promise<boolean> {
+    const links = await this.inner.listDocumentZaken(id);
+    if (links.length === 0) return false;
+    for (const link of links) if (!(await this.zaakVisible(link.zaakIdentificatie))) return false;
+    return true;
+  }
+
+  async besluitVisible(id: string): Promise<boolean> {
+    const besluit = await this.inner.getBesluit(id);
+    return besluit !== undefined && (await this.zaakVisible(besluit.zaakIdentificatie));
+  }
+}
+
 function guardWriter(tx: StoreWriter, guard: ZaaktypeGuard): StoreWriter {
-  const zaakOf = async (id: string) => guard.check(await tx.getZaak(id));
-  const documentOf = (id: string) => checkDocument(tx, guard, id);
+  const see = new Visibility(tx, guard);
+  const zaakOf = async (id: string) => {
+    if (!(await see.zaakVisible(id))) throw zaakNotFound(id);
+  };
+  const documentOf = async (id: string) => {
+    if (!(await see.documentVisible(id))) throw documentNotFound(id);
+  };
   return withOverrides(tx, {
     ...readerOverrides(tx, guard),
     insertZaak: async (zaak) => {
-      guard.check(zaak);
+      guard.checkOwn(zaak);
       return tx.insertZaak(zaak);
     },
     updateZaak: async (zaak) => {
       await zaakOf(zaak.identificatie);
-      guard.check(zaak); // also no moving a zaak to a zaaktype the application may not see
+      guard.checkOwn(zaak); // also no moving a zaak to a zaaktype the application may not see
       return tx.updateZaak(zaak);
     },
     linkDocument: async (link) => {
       await zaakOf(link.zaakIdentificatie);
+      // An existing document may only be linked on by an application that can see it.
+      if ((await tx.listDocumentZaken(link.documentIdentificatie)).length > 0) await documentOf(link.documentIdentificatie);
       return tx.linkDocument(link);
     },
     unlinkDocument: async (zaakId, docId) => {
       await zaakOf(zaakId);
+      await documentOf(docId);
       return tx.unlinkDocument(zaakId, docId);
     },
     insertBesluit: async (b) => {
@@ -76,6 +124,7 @@ function guardWriter(tx: StoreWriter, guard: ZaaktypeGuard): StoreWriter {
       return tx.insertBesluit(b);
     },
     updateBesluit: async (b) => {
+      if (!(await see.besluitVisible(b.identificatie))) throw besluitNotFound(b.identificatie);
       await zaakOf(b.zaakIdentificatie);
       return tx.updateBesluit(b);
     },
@@ -102,57 +151,29 @@ function guardWriter(tx: StoreWriter, guard: ZaaktypeGuard): StoreWriter {
   });
 }
 
+/** Reads: what the application may not see is absent, exactly as an identificatie nobody used. */
 function readerOverrides(inner: StoreReader, guard: ZaaktypeGuard): Partial<StoreReader> {
-  const zaakOf = async (id: string) => guard.check(await inner.getZaak(id));
+  const see = new Visibility(inner, guard);
   return {
-    getZaak: async (id) => {
-      const zaak = await inner.getZaak(id);
-      guard.check(zaak);
-      return zaak;
-    },
+    getZaak: (id) => see.zaak(id),
     findZaken: (query) => findAllowed(inner, query, guard),
     getDocument: async (id) => {
       const doc = await inner.getDocument(id);
-      if (doc) await checkDocument(inner, guard, id);
-      return doc;
+      return doc && (await see.documentVisible(id)) ? doc : undefined;
     },
-    listDocumentVersions: async (id) => {
-      await checkDocument(inner, guard, id);
-      return inner.listDocumentVersions(id);
-    },
-    listZaakDocumenten: async (zaakId) => {
-      await zaakOf(zaakId);
-      return inner.listZaakDocumenten(zaakId);
-    },
-    listDocumentZaken: async (docId) => {
-      const links = await inner.listDocumentZaken(docId);
-      await checkLinks(inner, guard, links);
-      return links;
-    },
+    listDocumentVersions: async (id) => ((await see.documentVisible(id)) ? inner.listDocumentVersions(id) : []),
+    listZaakDocumenten: async (zaakId) => ((await see.zaakVisible(zaakId)) ? inner.listZaakDocumenten(zaakId) : []),
+    listDocumentZaken: async (docId) => ((await see.documentVisible(docId)) ? inner.listDocumentZaken(docId) : []),
     getBesluit: async (id) => {
       const besluit = await inner.getBesluit(id);
-      if (besluit) await zaakOf(besluit.zaakIdentificatie);
-      return besluit;
+      return besluit && (await see.zaakVisible(besluit.zaakIdentificatie)) ? besluit : undefined;
     },
-    listBesluiten: async (zaakId) => {
-      await zaakOf(zaakId);
-      return inner.listBesluiten(zaakId);
-    },
+    listBesluiten: async (zaakId) => ((await see.zaakVisible(zaakId)) ? inner.listBesluiten(zaakId) : []),
     getOverdracht: async (ref) => {
       const o = await inner.getOverdracht(ref);
-      if (o) await zaakOf(o.zaakIdentificatie);
-      return o;
+      return o && (await see.zaakVisible(o.zaakIdentificatie)) ? o : undefined;
     },
   };
-}
-
-/** A document belongs to the zaken it is linked to; one without a zaak has no zaaktype and is not restricted. */
-async function checkDocument(inner: StoreReader, guard: ZaaktypeGuard, docId: string): Promise<void> {
-  await checkLinks(inner, guard, await inner.listDocumentZaken(docId));
-}
-
-async function checkLinks(inner: StoreReader, guard: ZaaktypeGuard, links: ZaakDocumentLink[]): Promise<void> {
-  for (const link of links) guard.check(await inner.getZaak(link.zaakIdentificatie));
 }
 
 /** The selection with other zaaktypen left out; limit, vervolgvraag (after), more and total stay exact. */

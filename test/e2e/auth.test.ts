@@ -131,7 +131,7 @@ describe('zaaktypen per sender', () => {
     assert.equal(ok.status, 200, ok.text);
   });
 
-  it('cannot read, add documents to, or list a zaak of another zaaktype (StUF052), its own still works', async () => {
+  it('a zaak of another zaaktype, its documents and besluiten are "not found" (StUF064); its own still works', async () => {
     const wmo = await newZaakId(srv, 'KCC');
     const created = await srv.send(env(from('KCC', m.creeerZaak({ identificatie: wmo, zaaktype: 'WMO01' }, '1.2'))));
     assert.equal(created.status, 200, created.text);
@@ -139,18 +139,88 @@ describe('zaaktypen per sender', () => {
     const doc = await srv.send(env(from('KCC', m.voegZaakdocumentToe(docId, wmo, Buffer.from('inhoud WMO'), '1.2'))));
     assert.equal(doc.status, 200, doc.text);
 
-    await expectFault(await srv.send(env(m.geefZaakdetails(wmo, '1.2'))), 'StUF052');
-    await expectFault(await srv.send(env(m.geefLijstZaakdocumenten(wmo, '1.2'))), 'StUF052');
-    await expectFault(await srv.send(env(m.geefZaakdocumentLezen(docId, '1.2'))), 'StUF052');
+    await expectFault(await srv.send(env(m.geefZaakdetails(wmo, '1.2'))), 'StUF064');
+    await expectFault(await srv.send(env(m.geefLijstZaakdocumenten(wmo, '1.2'))), 'StUF064');
+    await expectFault(await srv.send(env(m.geefZaakdocumentLezen(docId, '1.2'))), 'StUF064');
 
     const sneaky = `${docId}X`;
-    await expectFault(await srv.send(env(m.voegZaakdocumentToe(sneaky, wmo, randomBytes(70_000), '1.2'))), 'StUF052');
+    await expectFault(await srv.send(env(m.voegZaakdocumentToe(sneaky, wmo, randomBytes(70_000), '1.2'))), 'StUF064');
     assert.equal(await srv.zp.backend.store.getDocument(sneaky), undefined);
     assert.deepEqual(await readdir(path.join(srv.dataDir, 'tmp')), [], 'no temp content left');
 
     const kcc = await srv.send(env(from('KCC', m.geefZaakdetails(wmo, '1.2'))));
     await assertSoapResponseValid(kcc.text);
     assert.equal(kcc.status, 200, 'an application without zaaktypen sees every zaak');
+  });
+
+  it('"exists but not yours" is answered exactly as "does not exist"', async () => {
+    const wmo = await newZaakId(srv, 'KCC');
+    assert.equal((await srv.send(env(from('KCC', m.creeerZaak({ identificatie: wmo, zaaktype: 'WMO01' }, '1.2'))))).status, 200);
+    const docId = `1234D${Date.now()}W`;
+    assert.equal((await srv.send(env(from('KCC', m.voegZaakdocumentToe(docId, wmo, Buffer.from('x'), '1.2'))))).status, 200);
+    const besluitId = `1234B${Date.now()}`;
+    assert.equal((await srv.send(env(from('KCC', m.voegBesluitToe(besluitId, wmo))))).status, 200);
+    const missing = { zaak: `1234${Date.now()}9`, doc: `1234D${Date.now()}Q`, besluit: `1234B${Date.now()}Q` };
+    /** The answer with the identificatie and the message's own stuurgegevens taken out. */
+    const shape = async (body: string, id: string) => {
+      const res = await srv.send(env(body));
+      await assertSoapResponseValid(res.text);
+      const text = res.text.split(id).join('<ID>').replace(/<StUF:stuurgegevens>.*<\/StUF:stuurgegevens>/s, '');
+      return { status: res.status, text };
+    };
+    const pairs: Array<[string, string, (id: string) => string]> = [
+      [wmo, missing.zaak, (id) => m.geefZaakdetails(id, '1.2')],
+      [wmo, missing.zaak, (id) => m.geefLijstZaakdocumenten(id, '1.2')],
+      [wmo, missing.zaak, (id) => m.geefLijstBesluiten(id, '1.2')],
+      [wmo, missing.zaak, (id) => m.updateZaak(id, '<ZKN:omschrijving>a</ZKN:omschrijving>', '<ZKN:omschrijving>b</ZKN:omschrijving>')],
+      [docId, missing.doc, (id) => m.geefZaakdocumentLezen(id, '1.2')],
+      [docId, missing.doc, (id) => m.geefZaakdocumentBewerken(id, '1.2')],
+      [docId, missing.doc, (id) => m.updateZaakdocument(id, '1.2', { set: { titel: 'gewijzigd' } })],
+      [besluitId, missing.besluit, (id) => m.geefBesluitdetails(id)],
+    ];
+    for (const [existing, absent, body] of pairs) {
+      const a = await shape(body(existing), existing);
+      const b = await shape(body(absent), absent);
+      assert.equal(m.extract(a.text, 'code'), 'StUF064', a.text);
+      assert.deepEqual(a, b);
+    }
+    const stored = await srv.zp.backend.store.getDocument(docId);
+    assert.notEqual(stored?.meta.titel, 'gewijzigd', 'nothing changed');
+  });
+
+  it('a document unlinked from a zaak of another zaaktype stays out of reach; a besluit of such a zaak too', async () => {
+    const wmo = await newZaakId(srv, 'KCC');
+    assert.equal((await srv.send(env(from('KCC', m.creeerZaak({ identificatie: wmo, zaaktype: 'WMO01' }, '1.2'))))).status, 200);
+    const docId = `1234D${Date.now()}U`;
+    assert.equal((await srv.send(env(from('KCC', m.voegZaakdocumentToe(docId, wmo, Buffer.from('geheim WMO'), '1.2'))))).status, 200);
+    const unlinked = await srv.send(env(from('KCC', m.ontkoppelZaakdocument(docId, wmo))));
+    assert.equal(unlinked.status, 200, unlinked.text);
+    assert.deepEqual(await srv.zp.backend.store.listDocumentZaken(docId), [], 'the document has no zaak now');
+
+    const read = await srv.send(env(m.geefZaakdocumentLezen(docId, '1.2')));
+    await expectFault(read, 'StUF064');
+    assert.doesNotMatch(read.text, new RegExp(Buffer.from('geheim WMO').toString('base64')));
+    await expectFault(await srv.send(env(m.geefZaakdocumentBewerken(docId, '1.2'))), 'StUF064');
+    await expectFault(await srv.send(env(m.updateZaakdocument(docId, '1.2', { content: Buffer.from('overschreven') }))), 'StUF064');
+    assert.equal((await srv.zp.backend.store.listDocumentVersions(docId)).length, 1, 'no version added');
+    // Linking it to an own zaak would make it readable: refused as unknown as well.
+    const own = await newZaakId(srv, 'SHV');
+    assert.equal((await srv.send(env(m.creeerZaak({ identificatie: own, zaaktype: 'SHV01' }, '1.2')))).status, 200);
+    const link = await srv.send(env(m.updateZaakdocument(docId, '1.2', {
+      relatie: { oud: '', nieuw: `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK" StUF:verwerkingssoort="T"><ZKN:gerelateerde StUF:entiteittype="ZAK" StUF:verwerkingssoort="I"><ZKN:identificatie>${own}</ZKN:identificatie></ZKN:gerelateerde></ZKN:isRelevantVoor>` },
+    })));
+    await expectFault(link, 'StUF064');
+    assert.deepEqual(await srv.zp.backend.store.listDocumentZaken(docId), []);
+    // The unrestricted application still reads it.
+    const kcc = await srv.send(env(from('KCC', m.geefZaakdocumentLezen(docId, '1.2'))));
+    assert.equal(kcc.status, 200, kcc.text);
+
+    const besluitId = `1234B${Date.now()}U`;
+    assert.equal((await srv.send(env(from('KCC', m.voegBesluitToe(besluitId, wmo))))).status, 200);
+    await expectFault(await srv.send(env(m.geefBesluitdetails(besluitId))), 'StUF064');
+    const upd = await srv.send(env(m.updateBesluit(besluitId, '<ZKN:toelichting xsi:nil="true" StUF:noValue="geenWaarde"/>', '<ZKN:toelichting>gewijzigd</ZKN:toelichting>')));
+    await expectFault(upd, 'StUF064');
+    assert.notEqual((await srv.zp.backend.store.getBesluit(besluitId))?.toelichting, 'gewijzigd');
   });
 });
 
