@@ -16,8 +16,24 @@ export function redact(text: string): string {
     .replace(BSN_LIKE, (m) => '*'.repeat(m.length));
 }
 
-/** What the log keeps of an error: its type and masked message, never the stack (it may quote content too). */
-export function describeError(e: unknown): { type: string; message: string } {
-  if (e instanceof Error) return { type: e.name, message: redact(e.message) };
-  return { type: typeof e, message: redact(String(e)) };
+export interface ErrorDescription {
+  type: string;
+  message: string;
+  /** errno / driver code (ENOENT, ECONNREFUSED, 57P01, ...), when the error has one. */
+  code?: string;
+  /** The error this one wraps, described the same way. */
+  cause?: ErrorDescription;
+}
+
+/**
+ * What the log keeps of an error: its type, masked message, code and (wrapped) cause, never the stack (it may
+ * quote content too; callers log a masked stack at debug level where it helps).
+ */
+export function describeError(e: unknown, depth = 0): ErrorDescription {
+  if (!(e instanceof Error)) return { type: typeof e, message: redact(String(e)) };
+  const d: ErrorDescription = { type: e.name, message: redact(e.message) };
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') d.code = String(code);
+  if (e.cause !== undefined && depth < 4) d.cause = describeError(e.cause, depth + 1);
+  return d;
 }

@@ -2,6 +2,7 @@ export * from './zaak-store.js';
 export * from './document-content-store.js';
 export * from './id-generator.js';
 export * from './catalogue.js';
+export * from './unavailable.js';
 
 import type { ZaakStore } from './zaak-store.js';
 import type { DocumentContentStore } from './document-content-store.js';

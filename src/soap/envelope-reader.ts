@@ -86,7 +86,7 @@ export async function readEnvelope(input: AsyncIterable<Uint8Array> | Readable, 
         next = await it.next();
       } catch (e) {
         throw clientReadError(consumer.context, 'Bericht is niet volledig ontvangen',
-          `de verbinding werd verbroken na ${total} bytes: ${errorText(e)}`, e);
+          `de verbinding werd verbroken na ${total} bytes`, e);
       }
       if (next.done) break;
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
@@ -103,7 +103,7 @@ export async function readEnvelope(input: AsyncIterable<Uint8Array> | Readable, 
     // Stop reading without destroying the input: the server still has to send the fault on it.
     await Promise.resolve(it.return?.()).catch(() => undefined);
     if (e instanceof SoapReadError) throw e;
-    throw serverReadError(context, 'Interne fout bij het lezen van het bericht', errorText(e), e);
+    throw serverReadError(context, 'Interne fout bij het lezen van het bericht', e);
   }
 }
 
@@ -627,7 +627,7 @@ export class EnvelopeParser implements BodyConsumer {
       return clientReadError(this.context, 'Ongeldige base64-inhoud',
         `${sink.element.qname} op regel ${sink.element.line}: ${e.message}`, e);
     }
-    return serverReadError(this.context, 'Documentinhoud kon niet tijdelijk worden opgeslagen', errorText(e), e);
+    return serverReadError(this.context, 'Documentinhoud kon niet tijdelijk worden opgeslagen', e);
   }
 }
 

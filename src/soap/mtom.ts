@@ -330,6 +330,6 @@ export class MtomReader implements BodyConsumer {
 
   private storeError(e: unknown): SoapReadError {
     if (e instanceof SoapReadError) return e;
-    return serverReadError(this.context, 'Documentinhoud kon niet tijdelijk worden opgeslagen', e instanceof Error ? e.message : String(e), e);
+    return serverReadError(this.context, 'Documentinhoud kon niet tijdelijk worden opgeslagen', e);
   }
 }

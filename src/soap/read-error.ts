@@ -48,9 +48,12 @@ export function clientReadError(ctx: ReadContext, omschrijving: string, details?
   return new SoapReadError(faultStatus(ctx, 'client'), fault, ctx, cause);
 }
 
-/** Something on our side failed while reading (temp store, bug): StUF058, plek server. */
-export function serverReadError(ctx: ReadContext, omschrijving: string, details?: string, cause?: unknown): SoapReadError {
-  const fault = new StufFault('StUF058', 'server', omschrijving, details === undefined ? undefined : details.slice(0, 1000));
+/**
+ * Something on our side failed while reading (temp store, database, bug): StUF058, plek server. The cause is
+ * kept for the log only: its text (a temp path, an address, an errno) never goes into the fault.
+ */
+export function serverReadError(ctx: ReadContext, omschrijving: string, cause: unknown): SoapReadError {
+  const fault = new StufFault('StUF058', 'server', omschrijving, 'De fout is gelogd; neem contact op met de beheerder van het zaaksysteem');
   return new SoapReadError(faultStatus(ctx, 'server'), fault, ctx, cause);
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Config, SenderConfig } from '../config.js';
 import type { Backend, Catalogue } from '../ports/index.js';
-import { describeError, redact } from '../redact.js';
+import { redact } from '../redact.js';
 import { type SchemaRegistry, schemaSetFor } from '../schema/index.js';
 import type { ParsedRequest, SoapVersion } from '../soap/parsed-request.js';
 import { SoapReadError } from '../soap/read-error.js';
@@ -23,6 +23,7 @@ import { OperationRegistry } from './registry.js';
 import { authoriseSender } from './senders.js';
 import { restrictToZaaktypen } from './zaaktype-scope.js';
 import { IdempotencyLog } from './idempotency.js';
+import { internalFault } from './internal-fault.js';
 import { schemaSpelling } from './errata.js';
 
 export interface Dispatcher {
@@ -70,13 +71,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     };
   }
 
-  function internalFault(e: unknown): StufFault {
-    // Details go to the log for the beheerder; the sender gets no stack trace. Messages may quote request
-    // content (a database error naming a BSN), so they are masked; the stack only at log level debug.
-    log('error', 'verwerking mislukt', { error: describeError(e) });
-    if (e instanceof Error && e.stack) log('debug', 'verwerking mislukt: stack', { stack: redact(e.stack) });
-    return faults.processing('Interne fout bij het verwerken van het bericht', 'De fout is gelogd; neem contact op met de beheerder van het zaaksysteem');
-  }
+  const internal = (e: unknown, omschrijving?: string): StufFault => internalFault(e, log, omschrijving);
 
   /** Stuurgegevens and authorisation, before a resend is answered from the log: a replay is no way around them. */
   function admit(op: Operation, req: ParsedRequest, sg: Stuurgegevens): SenderConfig | undefined {
@@ -147,7 +142,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (!loggedInTransaction) await idempotency.remember(op, req, sg, result);
         return result;
       } catch (e) {
-        const fault = e instanceof StufFault ? e : internalFault(e);
+        const fault = e instanceof StufFault ? e : internal(e);
         return faultResult(fault, port, req.soapVersion, sg);
       } finally {
         // Temp content an operation did not persist (faults, unused parts) is removed; persisted ids are gone already.
@@ -159,9 +154,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (err instanceof SoapReadError) {
         const resolved = err.root ? registry.resolve({ ns: err.root.ns, local: err.root.local, qname: err.root.local, attrs: [], nsDecls: {}, children: [], line: 0 }, '') : undefined;
         const port = resolved?.op.port ?? guessPort(err.root?.local);
-        return faultResult(err.fault, port, err.soapVersion, undefined, err.httpStatus);
+        // Our own failure while reading (temp store, database): logged with its cause, answered without it.
+        const fault = err.fault.plek === 'server' && err.cause !== undefined ? internal(err.cause, err.fault.omschrijving) : err.fault;
+        return faultResult(fault, port, err.soapVersion, undefined, err.httpStatus);
       }
-      return faultResult(internalFault(err), 'BeantwoordVraag', '1.1', undefined);
+      return faultResult(internal(err), 'BeantwoordVraag', '1.1', undefined);
     },
   };
 }

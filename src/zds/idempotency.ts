@@ -14,6 +14,7 @@ import { type Stuurgegevens, systeemKey } from '../stuf/stuurgegevens.js';
 import type { DispatchResult } from './dispatch-result.js';
 import type { Operation } from './operation.js';
 import { withOverrides } from './with-overrides.js';
+import { describeError } from '../redact.js';
 
 type Log = (level: 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
@@ -98,7 +99,7 @@ export class IdempotencyLog {
       );
     } catch (e) {
       // Two identical messages processed at the same moment: the first one's answer is already kept.
-      if (!(e instanceof DuplicateError)) this.log('warn', 'bericht kon niet in het berichtenlog worden vastgelegd', { error: String(e) });
+      if (!(e instanceof DuplicateError)) this.log('warn', 'bericht kon niet in het berichtenlog worden vastgelegd', { error: describeError(e) });
     }
   }
 }

@@ -20,7 +20,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry } = {}): Promise<TestServer> {
+/** opts.logs receives the JSON log lines (at overrides.logLevel, default info when given) instead of silence. */
+export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry; logs?: string[] } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-test-'));
   const config: Config = {
     ...defaultConfig(),
@@ -28,10 +29,12 @@ export async function startServer(overrides: Partial<Config> = {}, opts: { schem
     schemaDir: process.env.ZAAKPOORT_SCHEMA_DIR ?? path.join(REPO_ROOT, 'xsd'),
     gemeentecode: '1234',
     port: 0,
-    logLevel: 'silent',
+    logLevel: opts.logs ? 'info' : 'silent',
     ...overrides,
   };
-  const zp = await createZaakpoort(config, { logger: false, schemas: opts.schemas });
+  const logs = opts.logs;
+  const logger = logs ? { stream: { write: (line: string) => void logs.push(line) } } : false;
+  const zp = await createZaakpoort(config, { logger, schemas: opts.schemas });
   await zp.server.listen({ port: 0, host: '127.0.0.1' });
   const addr = zp.server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -1,10 +1,11 @@
 /** Recognising PostgreSQL errors: unreachable database, unique and foreign-key violations. */
+import { BackendUnavailableError } from '../../ports/unavailable.js';
 
 /** The database could not be reached or dropped the connection. The dispatcher answers StUF058. */
-export class DatabaseUnavailableError extends Error {
+export class DatabaseUnavailableError extends BackendUnavailableError {
   override name = 'DatabaseUnavailableError';
-  constructor(override readonly cause: unknown) {
-    super(`De database (PostgreSQL) is niet bereikbaar: ${cause instanceof Error ? cause.message : String(cause)}`);
+  constructor(cause: unknown) {
+    super('De database (PostgreSQL) is niet bereikbaar', cause);
   }
 }
 
