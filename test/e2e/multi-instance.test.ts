@@ -3,53 +3,17 @@
  * zaak, a check-out on one holds on the other, and a lost database connection gives StUF058 and recovers by itself.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
 import { SchemaRegistry } from '../../src/schema/index.js';
 import * as m from '../helpers/messages.js';
-import { dropSchemas, findTestDatabase, testSchemaName } from '../helpers/postgres.js';
+import { CuttableProxy, dropSchemas, findTestDatabase, testSchemaName, withPort } from '../helpers/postgres.js';
 import { type TestServer, envelope, REPO_ROOT, startServer } from '../helpers/zaakpoort.js';
 import path from 'node:path';
 import pg from 'pg';
 
 const url = await findTestDatabase();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A TCP relay in front of PostgreSQL that the test can cut and restore, to play "the database went away". */
-class CuttableProxy {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async start(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target.port, this.target.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('error', () => undefined);
-        s.on('close', () => this.sockets.delete(s));
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server!.address() as net.AddressInfo).port;
-  }
-
-  async cut(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server!.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
-  }
-}
-
-function withPort(u: string, port: number): string {
-  const parsed = new URL(u);
-  parsed.hostname = '127.0.0.1';
-  parsed.port = String(port);
-  return parsed.toString();
-}
 
 const fault = (text: string) => /<StUF:code>([^<]*)</.exec(text)?.[1];
 
