@@ -9,12 +9,15 @@ import { SchemaRegistry } from './schema/index.js';
 import { buildServer } from './server/app.js';
 import { type Clock, systemClock } from './stuf/dates.js';
 import { createDispatcher } from './zds/dispatcher.js';
+import { Housekeeping } from './housekeeping.js';
 
 export interface Zaakpoort {
   config: Config;
   server: FastifyInstance;
   backend: Backend;
   schemas: SchemaRegistry;
+  /** Background message-log pruning and crash-leftover sweep. */
+  housekeeping: Housekeeping;
   /** Stop accepting requests, finish the ones in flight, close the backend. */
   close(): Promise<void>;
 }
@@ -58,10 +61,8 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   const schemas = opts.schemas ?? (await SchemaRegistry.load(config.schemaDir));
   const backend = await openBackend(config, clock);
   let accepting = true;
-  // Temp files left by a crash mid-upload are never visible, but they take disk space: clear old ones.
-  await backend.content.sweepTemp(24 * 60 * 60 * 1000);
-  const catalogue = createCatalogue(config);
   let server: FastifyInstance | undefined;
+  const catalogue = createCatalogue(config);
   const dispatcher = createDispatcher({
     config,
     backend,
@@ -71,13 +72,19 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     log: (level, msg, extra) => server?.log[level](extra ?? {}, msg),
   });
   server = buildServer({ config, dispatcher, backend, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  // Message-log retention and crash leftovers: once now (before the first request), then in the background.
+  const log = server.log;
+  const housekeeping = new Housekeeping(config, backend, clock, (level, msg, extra) => log[level](extra ?? {}, msg));
+  await housekeeping.start();
   return {
     config,
     server,
     backend,
     schemas,
+    housekeeping,
     async close() {
       accepting = false;
+      await housekeeping.stop();
       await server!.close();
       await backend.close();
     },

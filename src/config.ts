@@ -76,6 +76,13 @@ export interface Config {
   tls?: TlsConfig;
   backend: { kind: 'sqlite' } | PostgresBackendConfig;
   logLevel: string;
+  /**
+   * Days a processed kennisgeving stays in the message log (env ZAAKPOORT_MESSAGE_RETENTION_DAYS, default 30):
+   * a resend within this period gets the original answer; an older one is processed as a new message.
+   */
+  messageRetentionDays: number;
+  /** How often the background housekeeping runs: message-log pruning, crash-leftover sweep (env ZAAKPOORT_HOUSEKEEPING_INTERVAL_MS). */
+  housekeepingIntervalMs: number;
 }
 
 /** The PostgreSQL backend (several Zaakpoort instances may share one database schema). */
@@ -120,6 +127,8 @@ export function defaultConfig(): Config {
     senders: [],
     backend: { kind: 'sqlite' },
     logLevel: 'info',
+    messageRetentionDays: 30,
+    housekeepingIntervalMs: 10 * 60_000,
   };
 }
 
@@ -157,6 +166,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   cfg.gemeentecode = env.ZAAKPOORT_GEMEENTECODE || cfg.gemeentecode;
   cfg.maxMessageBytes = num('ZAAKPOORT_MAX_MESSAGE_BYTES', env.ZAAKPOORT_MAX_MESSAGE_BYTES) ?? cfg.maxMessageBytes;
   cfg.logLevel = env.ZAAKPOORT_LOG_LEVEL || cfg.logLevel;
+  cfg.messageRetentionDays = num('ZAAKPOORT_MESSAGE_RETENTION_DAYS', env.ZAAKPOORT_MESSAGE_RETENTION_DAYS) ?? cfg.messageRetentionDays;
+  cfg.housekeepingIntervalMs = num('ZAAKPOORT_HOUSEKEEPING_INTERVAL_MS', env.ZAAKPOORT_HOUSEKEEPING_INTERVAL_MS) ?? cfg.housekeepingIntervalMs;
   if (env.ZAAKPOORT_VALIDATION) cfg.validation = env.ZAAKPOORT_VALIDATION as Strictness;
   if (env.ZAAKPOORT_DATABASE_URL) {
     // Keep PostgreSQL settings from the configuration file; the URL (with its password) usually comes from env.
@@ -218,6 +229,12 @@ export function validateConfig(cfg: Config): void {
     if (cfg.backend.content !== undefined && !['postgres', 'fs'].includes(cfg.backend.content)) {
       throw new ConfigError(`backend.content moet postgres of fs zijn, niet "${cfg.backend.content}"`);
     }
+  }
+  if (!(typeof cfg.messageRetentionDays === 'number' && cfg.messageRetentionDays > 0)) {
+    throw new ConfigError(`messageRetentionDays moet een positief aantal dagen zijn, niet "${String(cfg.messageRetentionDays)}"`);
+  }
+  if (!(typeof cfg.housekeepingIntervalMs === 'number' && cfg.housekeepingIntervalMs >= 10)) {
+    throw new ConfigError(`housekeepingIntervalMs moet een getal van minstens 10 zijn`);
   }
   if (!['permissive', 'strict'].includes(cfg.catalogue.mode)) {
     throw new ConfigError(`catalogue.mode moet permissive of strict zijn`);

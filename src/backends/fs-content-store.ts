@@ -15,6 +15,8 @@ import type { DocumentContentStore, TempContentWriter } from '../ports/document-
 // Both ids are random hex; anything else (dots, separators) is refused so no id can name a path outside our folders.
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 const TEMP_SUFFIX = '.part';
+/** blobRefs checked against the database at a time. */
+const ORPHAN_BATCH = 200;
 
 function newId(): string {
   return randomBytes(16).toString('hex');
@@ -212,6 +214,41 @@ export class FsContentStore implements DocumentContentStore {
     await unlink(this.blobPath(blobRef)).catch((e) => {
       if (!isNotFound(e)) throw e;
     });
+  }
+
+  /**
+   * Remove persisted blobs that nothing references: left when a process died between persist() and the commit
+   * of the transaction that would have referenced the blob. Only files last written more than minAgeMs ago are
+   * considered (a blob is persisted just before its transaction commits, so a young one may be about to be
+   * referenced); `referenced` answers which of a batch of blobRefs a document version uses.
+   */
+  async sweepOrphans(minAgeMs: number, referenced: (blobRefs: string[]) => Promise<Set<string>>): Promise<number> {
+    const cutoff = Date.now() - minAgeMs;
+    let removed = 0;
+    let batch: string[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const used = await referenced(batch);
+      for (const ref of batch) {
+        if (used.has(ref)) continue;
+        await unlink(this.blobPath(ref)).then(() => removed++, (e: unknown) => {
+          if (!isNotFound(e)) throw e;
+        });
+      }
+      batch = [];
+    };
+    for (const shard of await readdir(this.documentsDir)) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of await readdir(path.join(this.documentsDir, shard)).catch(() => [] as string[])) {
+        if (!ID_PATTERN.test(name) || !name.startsWith(shard)) continue;
+        const st = await stat(path.join(this.documentsDir, shard, name)).catch(() => undefined);
+        if (!st || st.mtimeMs > cutoff) continue;
+        batch.push(name);
+        if (batch.length >= ORPHAN_BATCH) await flush();
+      }
+    }
+    await flush();
+    return removed;
   }
 
   async sweepTemp(maxAgeMs: number): Promise<number> {

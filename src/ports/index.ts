@@ -14,5 +14,23 @@ export interface Backend {
   readonly store: ZaakStore;
   readonly content: DocumentContentStore;
   readonly ids: IdGenerator;
+  /**
+   * Remove what a crash left behind: temp content untouched for tempMaxAgeMs, and blobs no document version
+   * references that are older than orphanMinAgeMs. Safe while other instances run (a backend shared by several
+   * instances lets one sweep at a time: undefined when another instance holds the sweep).
+   */
+  sweepLeftovers(opts: SweepOptions): Promise<SweepReport | undefined>;
   close(): Promise<void>;
+}
+
+export interface SweepOptions {
+  tempMaxAgeMs: number;
+  orphanMinAgeMs: number;
+  /** Also look for orphan blobs (walks every blob; done less often than the temp sweep). */
+  orphans: boolean;
+}
+
+export interface SweepReport {
+  temp: number;
+  orphans: number;
 }

@@ -98,6 +98,11 @@ export interface ZaakStore extends StoreReader {
    * each other's half-done work. Throwing rolls everything back.
    */
   transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  /**
+   * Remove at most `limit` message-log entries logged before `before` (an ISO instant); returns how many went.
+   * Small batches, each its own short write, so pruning never holds up the messages being processed.
+   */
+  pruneMessageLog(before: string, limit: number): Promise<number>;
   /** Throws when the backend is not reachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

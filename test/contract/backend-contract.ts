@@ -541,6 +541,20 @@ export function runBackendContract(label: string, open: OpenBackend): void {
         // Same referentienummer from another zender is a different message.
         await g.backend.store.transaction((tx) => tx.logMessage({ ...msg, zenderKey: 'ander' }));
       });
+
+      it('prunes entries older than a moment in small batches, newer ones stay', async () => {
+        const entry = (ref: string, at: string) => ({ zenderKey: 'prune|A||', referentienummer: ref, requestHash: 'h', responseXml: '<x/>', at });
+        await g.backend.store.transaction(async (tx) => {
+          for (let i = 0; i < 5; i++) await tx.logMessage(entry(`old-${i}`, `2020-01-0${i + 1}T00:00:00.000Z`));
+          await tx.logMessage(entry('new', '2020-02-01T00:00:00.000Z'));
+        });
+        assert.equal(await g.backend.store.pruneMessageLog('2020-01-15T00:00:00.000Z', 2), 2);
+        assert.equal(await g.backend.store.pruneMessageLog('2020-01-15T00:00:00.000Z', 2), 2);
+        assert.equal(await g.backend.store.pruneMessageLog('2020-01-15T00:00:00.000Z', 2), 1);
+        assert.equal(await g.backend.store.pruneMessageLog('2020-01-15T00:00:00.000Z', 2), 0);
+        for (let i = 0; i < 5; i++) assert.equal(await g.backend.store.getLoggedMessage('prune|A||', `old-${i}`), undefined);
+        assert.ok(await g.backend.store.getLoggedMessage('prune|A||', 'new'));
+      });
     });
 
     describe('identificaties: many at once', () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type Config, defaultConfig } from '../../src/config.js';
 import { type Zaakpoort, createZaakpoort } from '../../src/compose.js';
 import type { SchemaRegistry } from '../../src/schema/index.js';
+import type { Clock } from '../../src/stuf/dates.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED_DIR = path.resolve(REPO_ROOT, '../shared');
@@ -21,7 +22,7 @@ export interface TestServer {
 }
 
 /** opts.logs receives the JSON log lines (at overrides.logLevel, default info when given) instead of silence. */
-export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry; logs?: string[] } = {}): Promise<TestServer> {
+export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry; logs?: string[]; clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-test-'));
   const config: Config = {
     ...defaultConfig(),
@@ -34,7 +35,7 @@ export async function startServer(overrides: Partial<Config> = {}, opts: { schem
   };
   const logs = opts.logs;
   const logger = logs ? { stream: { write: (line: string) => void logs.push(line) } } : false;
-  const zp = await createZaakpoort(config, { logger, schemas: opts.schemas });
+  const zp = await createZaakpoort(config, { logger, schemas: opts.schemas, ...(opts.clock ? { clock: opts.clock } : {}) });
   await zp.server.listen({ port: 0, host: '127.0.0.1' });
   const addr = zp.server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -123,7 +123,7 @@ async function start(overrides: Partial<Config> = {}): Promise<Harness> {
       if (!state.pingOk) throw new Error('down');
     },
   } as unknown as ZaakStore;
-  const backend: Backend = { name: 'fake', store, content, ids: {} as Backend['ids'], close: async () => {} };
+  const backend: Backend = { name: 'fake', store, content, ids: {} as Backend['ids'], sweepLeftovers: async () => ({ temp: 0, orphans: 0 }), close: async () => {} };
   const config: Config = { ...defaultConfig(), schemaDir, maxMessageBytes: MAX_BYTES, ...overrides };
   const app = buildServer({ config, dispatcher: fakeDispatcher(blobs), backend, ready: () => state.ready, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });

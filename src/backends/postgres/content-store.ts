@@ -14,6 +14,8 @@ import { poolQuery } from './pool.js';
 import { run } from './sql.js';
 
 export const CHUNK_BYTES = 1024 * 1024;
+/** Orphan blobs removed per statement. */
+const ORPHAN_BATCH = 100;
 
 // Random hex ids, as in the filesystem store; anything else is refused before it reaches a query.
 const ID_PATTERN = /^[0-9a-f]{32}$/;
@@ -202,6 +204,30 @@ export class PgContentStore implements DocumentContentStore {
     assertId('blobRef', blobRef);
     this.assertOpen();
     await poolQuery(this.pool, 'DELETE FROM content_object WHERE blob_ref = $1', [blobRef]);
+  }
+
+  /**
+   * Remove blobs no document version references (left by a process that died between persist() and the commit
+   * that would have referenced them), in batches. Only blobs last touched more than minAgeMs ago (database clock).
+   */
+  async sweepOrphans(minAgeMs: number): Promise<number> {
+    this.assertOpen();
+    let removed = 0;
+    for (;;) {
+      const res = await run(
+        this.pool,
+        `DELETE FROM content_object WHERE id IN (
+           SELECT o.id FROM content_object o
+            WHERE o.blob_ref IS NOT NULL AND o.touched_at < clock_timestamp() - $1 * interval '1 millisecond'
+              AND NOT EXISTS (SELECT 1 FROM document_version v WHERE v.blob_ref = o.blob_ref)
+            LIMIT $2)`,
+        [Math.max(0, Math.trunc(minAgeMs)), ORPHAN_BATCH],
+      ).catch((e: unknown) => {
+        throw translate(e);
+      });
+      removed += res.rowCount ?? 0;
+      if ((res.rowCount ?? 0) < ORPHAN_BATCH) return removed;
+    }
   }
 
   async sweepTemp(maxAgeMs: number): Promise<number> {

@@ -4,11 +4,11 @@
  */
 import type { Config } from '../../config.js';
 import { assertUsableTemplate, yearInTimeZone } from '../../domain/identificatie.js';
-import type { Backend, DocumentContentStore } from '../../ports/index.js';
+import type { Backend, SweepOptions } from '../../ports/index.js';
 import { FsContentStore } from '../fs-content-store.js';
 import { PgContentStore } from './content-store.js';
 import { PgIdGenerator } from './id-generator.js';
-import { createPool, type PoolSettings } from './pool.js';
+import { createPool, poolQuery, type PoolSettings, whileHoldingLock } from './pool.js';
 import { migrate } from './schema.js';
 import { type Lifecycle, PgZaakStore } from './store.js';
 
@@ -56,9 +56,20 @@ export async function openPostgresBackend(opts: PostgresBackendOptions): Promise
       timeZone: opts.timeZone,
       now,
     });
-    const content: DocumentContentStore =
-      opts.content.kind === 'fs' ? new FsContentStore(opts.content.dir) : new PgContentStore(pool, assertOpen);
-    return { name: 'postgres', store, content, ids, close: () => store.close() };
+    const content = opts.content.kind === 'fs' ? new FsContentStore(opts.content.dir) : new PgContentStore(pool, assertOpen);
+    const referenced = async (blobRefs: string[]): Promise<Set<string>> => {
+      const { rows } = await poolQuery<{ blob_ref: string }>(pool, 'SELECT blob_ref FROM document_version WHERE blob_ref = ANY ($1::text[])', [blobRefs]);
+      return new Set(rows.map((r) => r.blob_ref));
+    };
+    const sweepLeftovers = (o: SweepOptions) =>
+      // One instance sweeps at a time; the others skip this round.
+      whileHoldingLock(pool, `zaakpoort-sweep:${schema}`, async () => {
+        const temp = await content.sweepTemp(o.tempMaxAgeMs);
+        let orphans = 0;
+        if (o.orphans) orphans = content instanceof PgContentStore ? await content.sweepOrphans(o.orphanMinAgeMs) : await content.sweepOrphans(o.orphanMinAgeMs, referenced);
+        return { temp, orphans };
+      });
+    return { name: 'postgres', store, content, ids, sweepLeftovers, close: () => store.close() };
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;

@@ -85,3 +85,19 @@ export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) =
     client.release(broken);
   }
 }
+
+/**
+ * Run fn while holding a session advisory lock named key, if no other session (instance) holds it; undefined
+ * when one does. The lock lives on its own pooled connection and goes with it if that connection breaks.
+ */
+export async function whileHoldingLock<T>(pool: pg.Pool, key: string, fn: () => Promise<T>): Promise<T | undefined> {
+  return withClient(pool, async (client) => {
+    const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [key]);
+    if (!rows[0]?.got) return undefined;
+    try {
+      return await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+    }
+  });
+}

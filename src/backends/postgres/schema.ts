@@ -155,6 +155,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX overdracht_zaak ON overdracht (zaak_id);
     `,
   },
+  {
+    version: 3,
+    description: 'indexen voor het opruimen: berichtlog op tijdstip, documentversies op blob_ref',
+    sql: 'CREATE INDEX message_log_at ON message_log (at); CREATE INDEX document_version_blob ON document_version (blob_ref);',
+  },
 ];
 
 export function newestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

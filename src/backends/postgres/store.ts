@@ -64,6 +64,18 @@ export class PgZaakStore extends PgReader implements ZaakStore {
     });
   }
 
+  async pruneMessageLog(before: string, limit: number): Promise<number> {
+    assertOpen(this.life);
+    const res = await run(
+      this.pool,
+      'DELETE FROM message_log WHERE ctid IN (SELECT ctid FROM message_log WHERE at < $1 LIMIT $2)',
+      [before, Math.max(0, Math.trunc(limit))],
+    ).catch((e: unknown) => {
+      throw translate(e);
+    });
+    return res.rowCount ?? 0;
+  }
+
   async ping(): Promise<void> {
     assertOpen(this.life);
     await poolQuery(this.pool, 'SELECT 1');

@@ -57,11 +57,21 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
       now,
     });
     const content = new FsContentStore(opts.dataDir);
+    const referenced = async (blobRefs: string[]): Promise<Set<string>> => {
+      const marks = blobRefs.map(() => '?').join(',');
+      const rows = readerDb.prepare(`SELECT blob_ref FROM document_version WHERE blob_ref IN (${marks})`).all(...blobRefs) as Array<{ blob_ref: string }>;
+      return new Set(rows.map((r) => r.blob_ref));
+    };
     return {
       name: 'sqlite',
       store,
       content,
       ids,
+      async sweepLeftovers(o) {
+        const temp = await content.sweepTemp(o.tempMaxAgeMs);
+        const orphans = o.orphans ? await content.sweepOrphans(o.orphanMinAgeMs, referenced) : 0;
+        return { temp, orphans };
+      },
       close: () => store.close(),
     };
   } catch (e) {

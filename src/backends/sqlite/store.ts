@@ -152,6 +152,11 @@ export class SqliteZaakStore extends SqliteReader implements ZaakStore {
     });
   }
 
+  async pruneMessageLog(before: string, limit: number): Promise<number> {
+    const sql = 'DELETE FROM message_log WHERE rowid IN (SELECT rowid FROM message_log WHERE at < ? LIMIT ?)';
+    return this.exclusiveWrite(() => this.writer.get(sql).run(before, Math.max(0, Math.trunc(limit))).changes);
+  }
+
   async ping(): Promise<void> {
     assertOpen(this.life);
     this.sql.get('SELECT 1 AS ok').get();
