@@ -176,10 +176,11 @@ describe('zaaktypen restriction on the store', () => {
     assert.equal(next.more, false);
   });
 
-  it('a zaak of another zaaktype by identificatie, new or changed, is StUF052; unknown ones pass', async () => {
+  it('a zaak of another zaaktype reads as unknown; a new or changed one of another zaaktype is StUF052', async () => {
     assert.equal((await scoped.store.getZaak('01A'))?.identificatie, '01A');
-    await assert.rejects(scoped.store.getZaak('02B'), code('StUF052'));
+    assert.equal(await scoped.store.getZaak('02B'), undefined, 'exactly as an unknown identificatie');
     assert.equal(await scoped.store.getZaak('99X'), undefined);
+    await assert.rejects(scoped.store.transaction((tx) => tx.updateZaak(zaak('02B', 'A'))), code('StUF064'), 'changing it: "not found"');
     await assert.rejects(scoped.store.transaction((tx) => tx.insertZaak(zaak('08B', 'B'))), code('StUF052'));
     await assert.rejects(scoped.store.transaction((tx) => tx.updateZaak(zaak('01A', 'B'))), code('StUF052'), 'no moving a zaak out of sight');
     await scoped.store.transaction((tx) => tx.insertZaak(zaak('09A', 'A')));
