@@ -33,6 +33,21 @@ export interface SenderConfig {
   basicAuth?: { username: string; passwordHash: string };
 }
 
+/** Limits on password checking (basic auth); see server/auth-throttle.ts and the README. */
+export interface AuthLimits {
+  /** Password checks (scrypt) running at once; the rest wait in a queue. */
+  maxConcurrentVerifications: number;
+  /** Checks waiting at most; a request beyond is answered HTTP 429 at once. */
+  maxQueuedVerifications: number;
+  /** Failed attempts from one client address within failureWindowMs before further attempts get HTTP 429. */
+  maxFailuresPerAddress: number;
+  /** Failed attempts for one username within failureWindowMs before further attempts get HTTP 429. */
+  maxFailuresPerUsername: number;
+  failureWindowMs: number;
+  /** How long verified credentials are remembered (as an HMAC, never the password). */
+  verifiedCacheTtlMs: number;
+}
+
 /** HTTPS, optionally with client certificates (Digikoppeling style two-sided TLS). Paths to PEM files. */
 export interface TlsConfig {
   cert: string;
@@ -81,6 +96,8 @@ export interface Config {
    * a resend within this period gets the original answer; an older one is processed as a new message.
    */
   messageRetentionDays: number;
+  /** Password-check limits (config file key `authLimits`; every field optional there). */
+  authLimits: AuthLimits;
   /** How often the background housekeeping runs: message-log pruning, crash-leftover sweep (env ZAAKPOORT_HOUSEKEEPING_INTERVAL_MS). */
   housekeepingIntervalMs: number;
 }
@@ -128,6 +145,14 @@ export function defaultConfig(): Config {
     backend: { kind: 'sqlite' },
     logLevel: 'info',
     messageRetentionDays: 30,
+    authLimits: {
+      maxConcurrentVerifications: 1,
+      maxQueuedVerifications: 16,
+      maxFailuresPerAddress: 10,
+      maxFailuresPerUsername: 20,
+      failureWindowMs: 60_000,
+      verifiedCacheTtlMs: 5 * 60_000,
+    },
     housekeepingIntervalMs: 10 * 60_000,
   };
 }
@@ -149,7 +174,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     } catch (e) {
       throw new ConfigError(`Configuratiebestand ${file} kan niet worden gelezen: ${(e as Error).message}`);
     }
-    cfg = { ...cfg, ...(parsed as Partial<Config>) };
+    const fromFile = parsed as Partial<Config>;
+    // Nested limits: a file may set only some of them.
+    cfg = { ...cfg, ...fromFile, authLimits: { ...cfg.authLimits, ...fromFile.authLimits } };
   }
   const num = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined || v === '') return undefined;
@@ -232,6 +259,11 @@ export function validateConfig(cfg: Config): void {
   }
   if (!(typeof cfg.messageRetentionDays === 'number' && cfg.messageRetentionDays > 0)) {
     throw new ConfigError(`messageRetentionDays moet een positief aantal dagen zijn, niet "${String(cfg.messageRetentionDays)}"`);
+  }
+  for (const [k, v] of Object.entries(cfg.authLimits)) {
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= (k === 'maxQueuedVerifications' ? 0 : 1))) {
+      throw new ConfigError(`authLimits.${k} moet een positief getal zijn, niet "${String(v)}"`);
+    }
   }
   if (!(typeof cfg.housekeepingIntervalMs === 'number' && cfg.housekeepingIntervalMs >= 10)) {
     throw new ConfigError(`housekeepingIntervalMs moet een getal van minstens 10 zijn`);

@@ -64,7 +64,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const wsdl = WsdlTemplates.load();
   const metrics = new Metrics();
   const outcomes = new WeakMap<FastifyRequest, Outcomes>();
-  const authenticator = new Authenticator(config.senders);
+  const authenticator = new Authenticator(config.senders, config.authLimits);
   const callersOf = new WeakMap<FastifyRequest, TransportIdentity[]>();
   const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
 
@@ -111,10 +111,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       return undefined;
     }
     const soapVersion = guessSoapVersion(request.headers['content-type']);
-    const err = new SoapReadError(401, new StufFault('StUF013', 'client', auth.omschrijving, auth.details), { soapVersion });
+    // Throttled: 429 with Retry-After (the same StUF013 fault: the sender is not authenticated).
+    const status = auth.retryAfterSeconds === undefined ? 401 : 429;
+    const err = new SoapReadError(status, new StufFault('StUF013', 'client', auth.omschrijving, auth.details), { soapVersion });
     outcomes.set(request, { operation: 'unknown', outcome: 'rejected', code: 'StUF013' });
-    reply.header('www-authenticate', BASIC_CHALLENGE).header('connection', 'close');
-    return sendResult(reply, withStatus(safeReadErrorResult(err, request.headers['content-type'] ?? ''), 401), backend.content);
+    if (status === 429) reply.header('retry-after', String(auth.retryAfterSeconds));
+    else reply.header('www-authenticate', BASIC_CHALLENGE);
+    reply.header('connection', 'close');
+    return sendResult(reply, withStatus(safeReadErrorResult(err, request.headers['content-type'] ?? ''), status), backend.content);
   };
 
   const soapHandler = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {

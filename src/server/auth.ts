@@ -9,7 +9,8 @@
  *   certificate only gates the connection.
  */
 import type { IncomingMessage } from 'node:http';
-import type { SenderConfig } from '../config.js';
+import { type AuthLimits, defaultConfig, type SenderConfig } from '../config.js';
+import { AuthThrottle, isThrottled, type Throttled } from './auth-throttle.js';
 import type { TransportIdentity } from '../soap/parsed-request.js';
 import { spendVerificationTime, verifyPassword } from './passwords.js';
 import { certificateBelongsTo, describeCertificate, verifiedClientCertificate } from './tls.js';
@@ -19,7 +20,9 @@ export const BASIC_CHALLENGE = 'Basic realm="Zaakpoort", charset="UTF-8"';
 export type AuthResult =
   | { ok: true; callers: TransportIdentity[] }
   /** Answer HTTP 401 with the challenge; omschrijving/details never say whether the username exists. */
-  | { ok: false; omschrijving: string; details: string };
+  | { ok: false; omschrijving: string; details: string; retryAfterSeconds?: undefined }
+  /** Answer HTTP 429 with Retry-After: too many failed attempts, or too many checks waiting. */
+  | { ok: false; omschrijving: string; details: string; retryAfterSeconds: number };
 
 interface Credentials {
   username: string;
@@ -41,9 +44,15 @@ export class Authenticator {
   private readonly basicAuth: boolean;
   private readonly certBinding: boolean;
 
-  constructor(private readonly senders: readonly SenderConfig[]) {
+  private readonly throttle: AuthThrottle;
+
+  constructor(
+    private readonly senders: readonly SenderConfig[],
+    limits: AuthLimits = defaultConfig().authLimits,
+  ) {
     this.basicAuth = senders.some((s) => s.basicAuth);
     this.certBinding = senders.some((s) => s.certificateSubject || s.oin);
+    this.throttle = new AuthThrottle(limits);
   }
 
   /** Nothing to check: the quick start, or a registry that identifies senders by their zender alone. */
@@ -67,14 +76,30 @@ export class Authenticator {
       if (callers.some((c) => c.senders.length > 0)) return { ok: true, callers };
       return refuse('dit zaaksysteem vereist HTTP basic-authenticatie (of een clientcertificaat van een geregistreerde applicatie)');
     }
-    const owners = await this.checkPassword(creds);
+    const owners = await this.checkPassword(creds, req.socket.remoteAddress ?? '');
+    if (isThrottled(owners)) return throttled(owners.retryAfterSeconds);
     if (owners.length === 0) return refuse('gebruikersnaam of wachtwoord onjuist');
     callers.push({ method: 'basic', name: creds.username, senders: owners });
     return { ok: true, callers };
   }
 
-  /** The applications with this username whose hash the password matches. */
-  private async checkPassword(creds: Credentials): Promise<SenderConfig[]> {
+  /**
+   * The applications with this username whose hash the password matches. Recently verified credentials are
+   * answered from memory; otherwise the limits decide whether a check runs at all.
+   */
+  private async checkPassword(creds: Credentials, address: string): Promise<SenderConfig[] | Throttled> {
+    const known = this.throttle.remembered(creds.username, creds.password);
+    if (known) return known.map((i) => this.senders[i]!);
+    const blocked = this.throttle.blocked(address, creds.username);
+    if (blocked) return blocked;
+    const owners = await this.throttle.verify(() => this.verify(creds));
+    if (isThrottled(owners)) return owners;
+    if (owners.length === 0) this.throttle.recordFailure(address, creds.username);
+    else this.throttle.remember(creds.username, creds.password, owners.map((s) => this.senders.indexOf(s)));
+    return owners;
+  }
+
+  private async verify(creds: Credentials): Promise<SenderConfig[]> {
     const candidates = this.senders.filter((s) => s.basicAuth?.username === creds.username);
     if (candidates.length === 0) {
       await spendVerificationTime(creds.password);
@@ -84,6 +109,15 @@ export class Authenticator {
     for (const s of candidates) if (await verifyPassword(creds.password, s.basicAuth!.passwordHash)) owners.push(s);
     return owners;
   }
+}
+
+function throttled(retryAfterSeconds: number): AuthResult {
+  return {
+    ok: false,
+    omschrijving: 'Te veel aanmeldpogingen',
+    details: `te veel mislukte of gelijktijdige aanmeldpogingen; probeer het over ${retryAfterSeconds} s opnieuw`,
+    retryAfterSeconds,
+  };
 }
 
 function refuse(details: string): AuthResult {

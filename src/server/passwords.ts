@@ -1,15 +1,14 @@
 /**
  * Basic-auth passwords are stored as scrypt hashes in a PHC-style string,
  * `$scrypt$ln=15,r=8,p=1$<salt>$<hash>` (base64, no padding), so the configuration never holds a password.
- * scrypt is deliberately slow (~50-100 ms); successful checks are remembered per process (keyed by an HMAC
- * with a random per-process key, so the cache holds no password) to keep that cost off every request.
+ * scrypt is deliberately slow (~50-100 ms); auth-throttle.ts bounds how many run at once and remembers
+ * successful checks, to keep that cost off every request.
  */
-import { createHmac, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const PREFIX = '$scrypt$';
 const DEFAULT_LOG_N = 15;
 const KEY_LEN = 32;
-const CACHE_MAX = 256;
 
 interface ParsedHash {
   logN: number;
@@ -45,20 +44,12 @@ export function parsePasswordHash(encoded: string): ParsedHash | undefined {
   return { logN, r, p, salt, hash };
 }
 
-const cacheKey = randomBytes(32);
-const verified = new Set<string>();
-
 /** True when password matches the stored hash. A malformed hash never matches. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const parsed = parsePasswordHash(encoded);
   if (!parsed) return false;
-  const memo = createHmac('sha256', cacheKey).update(encoded).update('\u0000').update(password).digest('base64');
-  if (verified.has(memo)) return true;
   const hash = await derive(password, parsed.salt, parsed, parsed.hash.length);
-  if (!timingSafeEqual(hash, parsed.hash)) return false;
-  if (verified.size >= CACHE_MAX) verified.clear();
-  verified.add(memo);
-  return true;
+  return timingSafeEqual(hash, parsed.hash);
 }
 
 /** The same work as a real check, for an unknown username: response time does not reveal which names exist. */

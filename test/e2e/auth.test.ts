@@ -261,6 +261,69 @@ describe('HTTP basic auth per application', () => {
   });
 });
 
+describe('password checks are throttled (HTTP 429) and cannot be used to slow Zaakpoort down', () => {
+  let srv: Instance;
+  const PW = { shv: 'shv-wachtwoord-2026!', kcc: 'kcc-wachtwoord-2026!' };
+  before(async () => {
+    const senders: SenderConfig[] = [
+      { organisatie: '1234', applicatie: 'SHV', basicAuth: { username: 'shv', passwordHash: await hashPassword(PW.shv, 10) } },
+      { organisatie: '1234', applicatie: 'KCC', basicAuth: { username: 'kcc', passwordHash: await hashPassword(PW.kcc, 10) } },
+    ];
+    srv = await start({
+      senders,
+      authLimits: { maxConcurrentVerifications: 1, maxQueuedVerifications: 64, maxFailuresPerAddress: 3, maxFailuresPerUsername: 5, failureWindowMs: 60_000, verifiedCacheTtlMs: 60_000 },
+    });
+  });
+  after(async () => srv.close());
+  const basic = (user: string, pw: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}` });
+  /** From another loopback address (Linux routes all of 127/8 to lo): the limits are per client address. */
+  const fromAddress = (n: number) => ({ tls: { localAddress: `127.0.0.${n}` } as https.RequestOptions });
+
+  it('wrong passwords from one address: 401 three times, then 429 with Retry-After and a SOAP Fault', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await srv.send(env(m.genereerIdentificatie('Zaak', '1.2')), { headers: basic('shv', `fout-${i}`), ...fromAddress(11) });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        await expectFault(res, 'StUF013', 429);
+        assert.ok(Number(res.headers['retry-after']) >= 1, `Retry-After: ${String(res.headers['retry-after'])}`);
+        assert.match(res.text, /Te veel aanmeldpogingen/);
+        assert.equal(res.headers['www-authenticate'], undefined);
+      }
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+    // Even the right password from that address is refused now: it is not checked at all.
+    const right = await srv.send(env(m.genereerIdentificatie('Zaak', '1.2')), { headers: basic('shv', PW.shv), ...fromAddress(11) });
+    assert.equal(right.status, 429);
+  });
+
+  it('credentials verified before still work from a blocked address and during a flood of wrong passwords', async () => {
+    const ok = await srv.send(env(m.genereerIdentificatie('Zaak', '1.2')), { headers: basic('shv', PW.shv), ...fromAddress(12) });
+    assert.equal(ok.status, 200, ok.text);
+    // A flood of wrong passwords from many addresses at once.
+    const flood = Array.from({ length: 40 }, (_, i) =>
+      srv.send(env(m.genereerIdentificatie('Zaak', '1.2')), { headers: basic('shv', `raad-${i}`), ...fromAddress(20 + (i % 10)) }),
+    );
+    const during = await Promise.all(Array.from({ length: 5 }, () => srv.send(env(m.genereerIdentificatie('Zaak', '1.2')), { headers: basic('shv', PW.shv), ...fromAddress(12) })));
+    for (const r of during) assert.equal(r.status, 200, r.text);
+    const floodStatuses = (await Promise.all(flood)).map((r) => r.status);
+    assert.ok(floodStatuses.every((s) => s === 401 || s === 429), floodStatuses.join());
+    assert.ok(floodStatuses.includes(429), 'the flood was throttled');
+    // From the blocked address of the previous test too: remembered credentials need no check.
+    const remembered = await srv.send(env(m.genereerIdentificatie('Zaak', '1.2')), { headers: basic('shv', PW.shv), ...fromAddress(11) });
+    assert.equal(remembered.status, 200, remembered.text);
+  });
+
+  it('wrong passwords for one username from changing addresses: 429 once the username limit is reached', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await srv.send(env(from('KCC', m.genereerIdentificatie('Zaak', '1.2'))), { headers: basic('kcc', `fout-${i}`), ...fromAddress(40 + i) });
+      statuses.push(res.status);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+  });
+});
+
 const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
 
 /** A CA, a server certificate for 127.0.0.1, and client certificates, made fresh for this run. */

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { ConfigError, type SenderConfig, loadConfig } from '../../src/config.js';
 import { describeError, redact } from '../../src/redact.js';
 import { Authenticator } from '../../src/server/auth.js';
+import { AuthThrottle } from '../../src/server/auth-throttle.js';
 import { hashPassword, parsePasswordHash, verifyPassword } from '../../src/server/passwords.js';
 import { certificateBelongsTo, describeCertificate } from '../../src/server/tls.js';
 import type { TransportIdentity } from '../../src/soap/parsed-request.js';
@@ -186,5 +187,49 @@ describe('zaaktypen restriction on the store', () => {
     await scoped.store.transaction((tx) => tx.insertZaak(zaak('09A', 'A')));
     assert.deepEqual(inserted.map((z) => z.identificatie), ['09A']);
     assert.equal(scoped.name, 'fake', 'everything else is the original backend');
+  });
+});
+
+describe('password-check throttle', () => {
+  const limits = { maxConcurrentVerifications: 1, maxQueuedVerifications: 1, maxFailuresPerAddress: 2, maxFailuresPerUsername: 3, failureWindowMs: 60_000, verifiedCacheTtlMs: 60_000 };
+
+  it('runs one check at a time, queues one, answers the next as throttled at once', async () => {
+    const t = new AuthThrottle(limits);
+    let running = 0;
+    let most = 0;
+    const releases: Array<() => void> = [];
+    const check = () =>
+      new Promise<string>((resolve) => {
+        running++;
+        most = Math.max(most, running);
+        releases.push(() => {
+          running--;
+          resolve('done');
+        });
+      });
+    const first = t.verify(check);
+    const second = t.verify(check);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(await t.verify(check), { throttled: true, retryAfterSeconds: 1 });
+    releases.shift()!();
+    assert.equal(await first, 'done');
+    await new Promise((r) => setImmediate(r));
+    releases.shift()!();
+    assert.equal(await second, 'done');
+    assert.equal(most, 1);
+  });
+
+  it('remembers verified credentials by HMAC only, and blocks an address after its failures', () => {
+    const t = new AuthThrottle(limits);
+    t.remember('shv', 'geheim-wachtwoord', [0]);
+    assert.deepEqual(t.remembered('shv', 'geheim-wachtwoord'), [0]);
+    assert.equal(t.remembered('shv', 'ander'), undefined);
+    assert.doesNotMatch(JSON.stringify([...(t as unknown as { verified: Map<string, unknown> }).verified.keys()]), /geheim/);
+    assert.equal(t.blocked('10.0.0.1', 'a'), undefined);
+    t.recordFailure('10.0.0.1', 'a');
+    t.recordFailure('10.0.0.1', 'b');
+    const b = t.blocked('10.0.0.1', 'c');
+    assert.ok(b && b.retryAfterSeconds >= 1 && b.retryAfterSeconds <= 60);
+    assert.equal(t.blocked('10.0.0.2', 'c'), undefined, 'another address is not blocked');
   });
 });
