@@ -81,6 +81,14 @@ export interface Config {
   maxMessageBytes: number;
   maxDepth: number;
   requestTimeoutMs: number;
+  /** Open connections at most, in total (env ZAAKPOORT_MAX_CONNECTIONS); more are closed at once. */
+  maxConnections: number;
+  /** Open connections at most from one client address (env ZAAKPOORT_MAX_CONNECTIONS_PER_ADDRESS). */
+  maxConnectionsPerAddress: number;
+  /** A request's headers must have arrived within this (env ZAAKPOORT_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (env ZAAKPOORT_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs: number;
   validation: Strictness;
   /** geefZaakdetails/geefZaakstatus for an unknown zaak: Fo02 StUF064 (default) or an La01 without antwoord. */
   unknownObjectAnswer: 'fout' | 'leeg';
@@ -138,6 +146,10 @@ export function defaultConfig(): Config {
     maxMessageBytes: 1024 * MIB,
     maxDepth: 256,
     requestTimeoutMs: 300_000,
+    maxConnections: 512,
+    maxConnectionsPerAddress: 64,
+    headersTimeoutMs: 10_000,
+    keepAliveTimeoutMs: 5_000,
     validation: 'strict',
     unknownObjectAnswer: 'fout',
     catalogue: { mode: 'permissive', zaaktypen: [] },
@@ -193,6 +205,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   cfg.gemeentecode = env.ZAAKPOORT_GEMEENTECODE || cfg.gemeentecode;
   cfg.maxMessageBytes = num('ZAAKPOORT_MAX_MESSAGE_BYTES', env.ZAAKPOORT_MAX_MESSAGE_BYTES) ?? cfg.maxMessageBytes;
   cfg.logLevel = env.ZAAKPOORT_LOG_LEVEL || cfg.logLevel;
+  cfg.maxConnections = num('ZAAKPOORT_MAX_CONNECTIONS', env.ZAAKPOORT_MAX_CONNECTIONS) ?? cfg.maxConnections;
+  cfg.maxConnectionsPerAddress = num('ZAAKPOORT_MAX_CONNECTIONS_PER_ADDRESS', env.ZAAKPOORT_MAX_CONNECTIONS_PER_ADDRESS) ?? cfg.maxConnectionsPerAddress;
+  cfg.headersTimeoutMs = num('ZAAKPOORT_HEADERS_TIMEOUT_MS', env.ZAAKPOORT_HEADERS_TIMEOUT_MS) ?? cfg.headersTimeoutMs;
+  cfg.keepAliveTimeoutMs = num('ZAAKPOORT_KEEP_ALIVE_TIMEOUT_MS', env.ZAAKPOORT_KEEP_ALIVE_TIMEOUT_MS) ?? cfg.keepAliveTimeoutMs;
   cfg.messageRetentionDays = num('ZAAKPOORT_MESSAGE_RETENTION_DAYS', env.ZAAKPOORT_MESSAGE_RETENTION_DAYS) ?? cfg.messageRetentionDays;
   cfg.housekeepingIntervalMs = num('ZAAKPOORT_HOUSEKEEPING_INTERVAL_MS', env.ZAAKPOORT_HOUSEKEEPING_INTERVAL_MS) ?? cfg.housekeepingIntervalMs;
   if (env.ZAAKPOORT_VALIDATION) cfg.validation = env.ZAAKPOORT_VALIDATION as Strictness;
@@ -259,6 +275,9 @@ export function validateConfig(cfg: Config): void {
   }
   if (!(typeof cfg.messageRetentionDays === 'number' && cfg.messageRetentionDays > 0)) {
     throw new ConfigError(`messageRetentionDays moet een positief aantal dagen zijn, niet "${String(cfg.messageRetentionDays)}"`);
+  }
+  for (const k of ['maxConnections', 'maxConnectionsPerAddress', 'headersTimeoutMs', 'keepAliveTimeoutMs'] as const) {
+    if (!(Number.isInteger(cfg[k]) && cfg[k] >= 1)) throw new ConfigError(`${k} moet een positief geheel getal zijn, niet "${String(cfg[k])}"`);
   }
   for (const [k, v] of Object.entries(cfg.authLimits)) {
     if (!(typeof v === 'number' && Number.isFinite(v) && v >= (k === 'maxQueuedVerifications' ? 0 : 1))) {

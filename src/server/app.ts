@@ -25,6 +25,7 @@ import { sendResult } from './response.js';
 import { baseUrlFor, PORTS, wantsWsdl, WsdlTemplates, type WsdlName } from './wsdl.js';
 import { openXsd } from './xsd-files.js';
 import { httpsOptions } from './tls.js';
+import { limitConnections } from './connection-limits.js';
 
 export interface ServerDeps {
   config: Config;
@@ -43,8 +44,6 @@ interface Outcomes {
   code: string;
 }
 
-const HEADERS_TIMEOUT_MS = 60_000;
-
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const { config, dispatcher, backend } = deps;
   const app = fastify({
@@ -57,9 +56,20 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // Socket level: a whole request (headers + body) must arrive within the timeout (slow-loris).
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
     return503OnClosing: true,
   });
-  app.server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs);
+  app.server.headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
+  let refused = 0;
+  let lastRefusalLog = 0;
+  limitConnections(app.server, config, (address) => {
+    // At most one line a minute, however many connections an attacker opens.
+    refused++;
+    if (Date.now() - lastRefusalLog < 60_000) return;
+    app.log.warn({ address, refused }, 'verbindingen geweigerd: te veel verbindingen van één adres');
+    lastRefusalLog = Date.now();
+    refused = 0;
+  });
 
   const wsdl = WsdlTemplates.load();
   const metrics = new Metrics();
@@ -242,7 +252,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 }
 
 function timeoutChecks(config: Config): { connectionsCheckingInterval: number } {
-  return { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(config.requestTimeoutMs / 4))) };
+  const shortest = Math.min(config.requestTimeoutMs, config.headersTimeoutMs);
+  return { connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(shortest / 4))) };
 }
 
 /**
