@@ -22,7 +22,7 @@ export function sendResult(reply: FastifyReply, result: DispatchResult, content:
   reply.header('content-type', soapContentType(v));
   if (result.kind === 'fault') {
     // Faults stay plain SOAP: they can be raised before the request is known to be MTOM.
-    return reply.code(result.httpStatus).send(faultEnvelope(v, result.plek, result.omschrijving, result.detailXml));
+    return reply.code(result.httpStatus).send(faultEnvelope(v, result.plek, result.omschrijving, result.detailXml, result.soapCode));
   }
   reply.code(200);
   const open = envelopeOpen(v);

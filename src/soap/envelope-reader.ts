@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { TextDecoder } from 'node:util';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import type { DocumentContentStore, TempContentWriter } from '../ports/document-content-store.js';
+import { StufFault } from '../stuf/fault.js';
 import { NS } from '../stuf/namespaces.js';
 import { serializeStandalone } from '../xml/serialize.js';
 import type { ExtractedContent, XmlAttr, XmlElement } from '../xml/tree.js';
@@ -495,6 +496,10 @@ export class EnvelopeParser implements BodyConsumer {
     if (depth === 2) {
       if (ns === this.envNs && local === 'Header' && !this.headerSeen && !this.bodySeen) {
         this.headerSeen = true;
+      } else if (ns === this.envNs && local === 'Header') {
+        // SOAP 1.1 §4.1.1 and 1.2 §5.1: one Header, and only as the first child of the Envelope.
+        throw this.fail('SOAP Header op een verkeerde plaats',
+          `Header op regel ${this.tagLine}; een Header mag alleen één keer en alleen vóór de Body staan`);
       } else if (ns === this.envNs && local === 'Body' && !this.bodySeen) {
         this.bodySeen = true;
         this.bodyOpen = true;
@@ -508,7 +513,11 @@ export class EnvelopeParser implements BodyConsumer {
       } // other elements after the Body (SOAP 1.1 allows them) are ignored
       return;
     }
-    if (!this.bodyOpen) return; // inside the Header: ignored
+    if (!this.bodyOpen) {
+      // Inside the Header: Zaakpoort understands no header block, so one it must understand is a fault.
+      if (depth === 3 && this.mustUnderstand(tag)) throw this.notUnderstood(tag);
+      return;
+    }
 
     const el = toElement(tag, this.tagLine);
     if (depth === 3) {
@@ -603,6 +612,25 @@ export class EnvelopeParser implements BodyConsumer {
 
   private line(): number {
     return this.sax.line + this.lineOffset;
+  }
+
+  /** A header block marked mustUnderstand that is meant for us (no actor/role, or next / ultimateReceiver). */
+  private mustUnderstand(tag: SaxesTagNS): boolean {
+    const attr = (local: string) => Object.values(tag.attributes).find((a) => a.uri === this.envNs && a.local === local)?.value.trim();
+    const must = attr('mustUnderstand');
+    if (must !== '1' && !(this.envNs === NS.soap12 && must === 'true')) return false;
+    const target = attr(this.envNs === NS.soap12 ? 'role' : 'actor');
+    return target === undefined || target === `${this.envNs === NS.soap12 ? NS.soap12 + '/role/' : 'http://schemas.xmlsoap.org/soap/actor/'}next` ||
+      target === `${NS.soap12}/role/ultimateReceiver`;
+  }
+
+  private notUnderstood(tag: SaxesTagNS): SoapReadError {
+    // HTTP 500 in both SOAP versions (SOAP 1.2 maps only Sender faults to 400).
+    const fault = new StufFault('StUF055', 'client', `SOAP-headerblok {${tag.uri}}${tag.local} wordt niet begrepen`,
+      `regel ${this.tagLine}: het blok heeft mustUnderstand en Zaakpoort verwerkt geen SOAP-headerblokken`);
+    const err = new SoapReadError(500, fault, this.context);
+    err.soapCode = 'MustUnderstand';
+    return err;
   }
 
   private fail(omschrijving: string, details: string): SoapReadError {

@@ -29,11 +29,14 @@ export function envelopeClose(_v: SoapVersion): string {
  * A complete SOAP Fault envelope. detailXml is already-built XML (the Fo02/Fo03 bericht) and goes into
  * detail / Detail as is; the faultstring is escaped. An empty detailXml leaves the detail element out.
  */
-export function faultEnvelope(v: SoapVersion, plek: 'client' | 'server', faultstring: string, detailXml: string): string {
+export function faultEnvelope(v: SoapVersion, plek: 'client' | 'server', faultstring: string, detailXml: string, soapCode?: 'MustUnderstand'): string {
   const reason = escapeText(faultstring);
   let fault: string;
+  // SOAP 1.1 §4.4: detail must not carry information about header entries. SOAP 1.2 allows a Detail, so the
+  // StUF Fo02 stays there.
+  if (soapCode === 'MustUnderstand' && v === '1.1') detailXml = '';
   if (v === '1.2') {
-    const code = plek === 'client' ? 'soap:Sender' : 'soap:Receiver';
+    const code = soapCode ? `soap:${soapCode}` : plek === 'client' ? 'soap:Sender' : 'soap:Receiver';
     fault =
       `<soap:Fault><soap:Code><soap:Value>${code}</soap:Value></soap:Code>` +
       `<soap:Reason><soap:Text xml:lang="nl">${reason}</soap:Text></soap:Reason>` +
@@ -41,7 +44,7 @@ export function faultEnvelope(v: SoapVersion, plek: 'client' | 'server', faultst
       `</soap:Fault>`;
   } else {
     // SOAP 1.1: faultcode/faultstring/detail are unqualified.
-    const code = plek === 'client' ? 'soap:Client' : 'soap:Server';
+    const code = soapCode ? `soap:${soapCode}` : plek === 'client' ? 'soap:Client' : 'soap:Server';
     fault =
       `<soap:Fault><faultcode>${code}</faultcode><faultstring>${reason}</faultstring>` +
       (detailXml ? `<detail>${detailXml}</detail>` : '') +

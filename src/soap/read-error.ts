@@ -23,6 +23,8 @@ export class SoapReadError extends Error {
   readonly fault: StufFault;
   readonly soapVersion: SoapVersion;
   readonly root?: RootName;
+  /** Set for a SOAP-level fault (a mustUnderstand header block Zaakpoort does not understand). */
+  soapCode?: 'MustUnderstand';
 
   constructor(httpStatus: number, fault: StufFault, ctx: ReadContext, cause?: unknown) {
     super(fault.message, cause === undefined ? undefined : { cause });

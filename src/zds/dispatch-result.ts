@@ -22,4 +22,6 @@ export type DispatchResult =
       omschrijving: string;
       /** The StUF:Fo02Bericht or StUF:Fo03Bericht element (with its own namespace declarations). */
       detailXml: string;
+      /** A SOAP-level fault code instead of Client/Server (Sender/Receiver): a header block not understood. */
+      soapCode?: 'MustUnderstand';
     };

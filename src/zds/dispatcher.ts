@@ -156,7 +156,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const port = resolved?.op.port ?? guessPort(err.root?.local);
         // Our own failure while reading (temp store, database): logged with its cause, answered without it.
         const fault = err.fault.plek === 'server' && err.cause !== undefined ? internal(err.cause, err.fault.omschrijving) : err.fault;
-        return faultResult(fault, port, err.soapVersion, undefined, err.httpStatus);
+        const result = faultResult(fault, port, err.soapVersion, undefined, err.httpStatus);
+        return err.soapCode && result.kind === 'fault' ? { ...result, soapCode: err.soapCode } : result;
       }
       return faultResult(internal(err), 'BeantwoordVraag', '1.1', undefined);
     },
