@@ -129,4 +129,27 @@ describe('internal errors: masked for the sender, logged with their cause', () =
     }
     assert.ok(loggedCodes().includes('ENOENT'));
   });
+
+  it('genereerIdentificatie whose message-log write fails: still answered; a resend gets a new identificatie', async () => {
+    const store = srv.zp.backend.store;
+    const original = store.transaction;
+    store.transaction = (fn) =>
+      original.call(store, (tx) => fn(new Proxy(tx, {
+        get: (t, p) => (p === 'logMessage' ? async () => { throw osError('EIO', 'EIO: i/o error, write'); } : Reflect.get(t, p, t)),
+      })));
+    const message = envelope(m.genereerIdentificatie('Zaak', '1.2'));
+    let first: { status: number; text: string };
+    let again: { status: number; text: string };
+    try {
+      first = await srv.post(message);
+      again = await srv.post(message);
+    } finally {
+      store.transaction = original;
+    }
+    assert.equal(first.status, 200, first.text);
+    assert.equal(again.status, 200, again.text);
+    // The first identificatie stays reserved (never issued again); the resend could not be recognised.
+    assert.notEqual(m.extract(again.text, 'identificatie'), m.extract(first.text, 'identificatie'));
+    assert.ok(logs.some((l) => l.includes('berichtenlog') && l.includes('EIO')), logs.join(''));
+  });
 });
