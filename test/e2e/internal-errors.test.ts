@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import type { StoreWriter } from '../../src/ports/index.js';
 import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid, schemas } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
@@ -133,10 +134,11 @@ describe('internal errors: masked for the sender, logged with their cause', () =
   it('genereerIdentificatie whose message-log write fails: still answered; a resend gets a new identificatie', async () => {
     const store = srv.zp.backend.store;
     const original = store.transaction;
-    store.transaction = (fn) =>
+    const failingLog = <T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T> =>
       original.call(store, (tx) => fn(new Proxy(tx, {
         get: (t, p) => (p === 'logMessage' ? async () => { throw osError('EIO', 'EIO: i/o error, write'); } : Reflect.get(t, p, t)),
-      })));
+      }))) as Promise<T>;
+    store.transaction = failingLog;
     const message = envelope(m.genereerIdentificatie('Zaak', '1.2'));
     let first: { status: number; text: string };
     let again: { status: number; text: string };

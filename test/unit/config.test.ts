@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createCatalogue } from '../../src/catalogue/index.js';
@@ -52,5 +54,28 @@ describe('catalogue', () => {
     });
     assert.equal(implicit.findStatustype('X', '5', undefined)?.isEindstatus, true);
     assert.equal(implicit.findStatustype('X', '1', undefined)?.isEindstatus, false);
+  });
+});
+
+describe('hardening settings', () => {
+  it('retention, connection limits and password-check limits: defaults, environment, partial file values, refusals', async () => {
+    const d = defaultConfig();
+    assert.equal(d.messageRetentionDays, 30);
+    assert.equal(d.authLimits.maxConcurrentVerifications, 1);
+    const env = loadConfig({ ZAAKPOORT_MESSAGE_RETENTION_DAYS: '7', ZAAKPOORT_MAX_CONNECTIONS: '100', ZAAKPOORT_MAX_CONNECTIONS_PER_ADDRESS: '5', ZAAKPOORT_HEADERS_TIMEOUT_MS: '2000' });
+    assert.deepEqual([env.messageRetentionDays, env.maxConnections, env.maxConnectionsPerAddress, env.headersTimeoutMs], [7, 100, 5, 2000]);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-cfg-'));
+    try {
+      await writeFile(path.join(dir, 'c.json'), JSON.stringify({ authLimits: { maxFailuresPerAddress: 3 } }));
+      const cfg = loadConfig({ ZAAKPOORT_CONFIG: 'c.json' }, dir);
+      assert.equal(cfg.authLimits.maxFailuresPerAddress, 3);
+      assert.equal(cfg.authLimits.verifiedCacheTtlMs, d.authLimits.verifiedCacheTtlMs, 'the other limits keep their defaults');
+      await writeFile(path.join(dir, 'bad.json'), JSON.stringify({ authLimits: { maxConcurrentVerifications: 0 } }));
+      assert.throws(() => loadConfig({ ZAAKPOORT_CONFIG: 'bad.json' }, dir), /authLimits.maxConcurrentVerifications/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    assert.throws(() => loadConfig({ ZAAKPOORT_MESSAGE_RETENTION_DAYS: '0' }), /messageRetentionDays/);
+    assert.throws(() => loadConfig({ ZAAKPOORT_MAX_CONNECTIONS: '0' }), /maxConnections/);
   });
 });
