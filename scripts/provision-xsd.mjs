@@ -17,7 +17,8 @@ import { inflateRawSync } from 'node:zlib';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sumsFile = path.join(repoRoot, 'schema-checksums', 'SHA256SUMS');
-const officialZipsFile = path.join(repoRoot, 'schema-checksums', 'OFFICIAL-ZIPS');
+// ZAAKPOORT_SCHEMA_OFFICIAL_ZIPS: another list in the same format (tests serve zips from 127.0.0.1).
+const officialZipsFile = process.env.ZAAKPOORT_SCHEMA_OFFICIAL_ZIPS || path.join(repoRoot, 'schema-checksums', 'OFFICIAL-ZIPS');
 const targetDir = path.resolve(repoRoot, process.env.ZAAKPOORT_SCHEMA_DIR || 'xsd');
 const localSource = path.resolve(repoRoot, '..', 'shared', 'zds', 'schemas');
 
@@ -49,7 +50,7 @@ function readOfficialZips() {
   for (const raw of readFileSync(officialZipsFile, 'utf8').split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
-    const m = /^([0-9a-f]{40})\s+(https:\/\/\S+)$/.exec(line);
+    const m = /^([0-9a-f]{40})\s+(https?:\/\/\S+)$/.exec(line);
     if (!m) throw new ProvisionError(`${officialZipsFile}: unreadable line: ${line}`);
     zips.push({ gitBlob: m[1], url: m[2] });
   }
