@@ -7,6 +7,7 @@ import { createCatalogue } from './catalogue/index.js';
 import type { Backend } from './ports/index.js';
 import { SchemaRegistry } from './schema/index.js';
 import { buildServer } from './server/app.js';
+import { DataDirProbe } from './server/storage-probe.js';
 import { type Clock, systemClock } from './stuf/dates.js';
 import { createDispatcher } from './zds/dispatcher.js';
 import { Housekeeping } from './housekeeping.js';
@@ -71,7 +72,9 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     clock,
     log: (level, msg, extra) => server?.log[level](extra ?? {}, msg),
   });
-  server = buildServer({ config, dispatcher, backend, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  const onDisk = config.backend.kind === 'sqlite' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
+  const storage = onDisk ? new DataDirProbe(config.dataDir) : undefined;
+  server = buildServer({ config, dispatcher, backend, ready: () => accepting, ...(storage ? { storage } : {}), logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
   // Message-log retention and crash leftovers: once now (before the first request), then in the background.
   const log = server.log;
   const housekeeping = new Housekeeping(config, backend, clock, (level, msg, extra) => log[level](extra ?? {}, msg));

@@ -49,7 +49,7 @@ export class Housekeeping {
   async start(): Promise<void> {
     await this.runOnce();
     if (this.stopped) return;
-    this.timer = setInterval(() => void this.runOnce(), this.config.housekeepingIntervalMs);
+    this.timer = setInterval(() => this.tick(), this.config.housekeepingIntervalMs);
     this.timer.unref();
   }
 
@@ -60,12 +60,20 @@ export class Housekeeping {
     await this.running?.catch(() => undefined);
   }
 
-  /** One run; a run already in progress is joined rather than started twice. */
+  /** A full run that starts after the one in progress (if any) has ended, so it sees everything done before the call. */
   runOnce(): Promise<HousekeepingReport> {
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    const previous = this.running;
+    const next = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(() => this.run());
+    this.running = next;
+    next.finally(() => {
+      if (this.running === next) this.running = undefined;
+    }).catch(() => undefined);
+    return next;
+  }
+
+  /** The timer's run: skipped while one is still in progress, so slow runs never pile up. */
+  private tick(): void {
+    if (!this.running) void this.runOnce();
   }
 
   private async run(): Promise<HousekeepingReport> {
