@@ -127,7 +127,7 @@ export const ConfigSchema = z
     /** Open connections at most, in total (env ZAAKPOORT_MAX_CONNECTIONS); more are closed at once. */
     maxConnections: z.int().min(1).default(512),
     /** Open connections at most from one client address (env ZAAKPOORT_MAX_CONNECTIONS_PER_ADDRESS). */
-    maxConnectionsPerAddress: z.int().min(1).default(64),
+    maxConnectionsPerAddress: z.int().min(1).default(256),
     /** A request's headers must have arrived within this (env ZAAKPOORT_HEADERS_TIMEOUT_MS). */
     headersTimeoutMs: z.int().min(1).default(10_000),
     /** An idle keep-alive connection is closed after this (env ZAAKPOORT_KEEP_ALIVE_TIMEOUT_MS). */
