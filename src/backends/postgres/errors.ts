@@ -17,8 +17,9 @@ export function isConnectionError(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code;
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_CODES.has(code) || code.startsWith('08'))) return true;
-  // pg reports a dropped socket and a connect timeout without a code.
-  return /Connection terminated|connection timeout|Client has encountered a connection error|terminating connection/i.test(e.message);
+  // pg reports a dropped socket and a connect timeout without a code; pg-pool its own wait for a connection
+  // ("timeout exceeded when trying to connect": the database does not answer, or every connection is stuck).
+  return /Connection terminated|connection timeout|Client has encountered a connection error|terminating connection|timeout exceeded when trying to connect/i.test(e.message);
 }
 
 /** Map a lost connection to DatabaseUnavailableError; leave every other error as it is. */
