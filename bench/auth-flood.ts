@@ -9,7 +9,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +16,7 @@ import { hashPassword } from '../src/server/passwords.js';
 import * as m from '../test/helpers/messages.js';
 import { envelope } from '../test/helpers/zaakpoort.js';
 import type { BenchContext } from './lib/context.js';
+import { post } from './lib/load.js';
 import { startProcess, zaakpoortEnv } from './lib/server.js';
 import { median, percentile, renderTable, type Table } from './lib/table.js';
 
@@ -25,27 +25,9 @@ export const name = 'auth-flood';
 const PASSWORD = 'bench-wachtwoord-2026!';
 const TARGET_RATIO = 2;
 
-interface Answer {
-  status: number;
-  text: string;
-}
-
-function post(url: string, body: string, auth: string, localAddress?: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${url}/zds`, {
-      method: 'POST',
-      agent: false,
-      ...(localAddress ? { localAddress } : {}),
-      headers: { 'content-type': 'text/xml; charset=utf-8', authorization: `Basic ${Buffer.from(auth).toString('base64')}` },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/** One request without keep-alive, authenticated as `auth` ("user:password"). */
+function send(url: string, body: string, auth: string, localAddress?: string): Promise<{ status: number; text: string }> {
+  return post(false, new URL(`${url}/zds`), body, { authorization: `Basic ${Buffer.from(auth).toString('base64')}` }, localAddress);
 }
 
 async function uploads(url: string, zaakId: string, count: number): Promise<number[]> {
@@ -53,7 +35,7 @@ async function uploads(url: string, zaakId: string, count: number): Promise<numb
   for (let i = 0; i < count; i++) {
     const body = envelope(m.voegZaakdocumentToe(`1234D${Date.now()}${i}`, zaakId, randomBytes(200 * 1024), '1.2'));
     const t0 = performance.now();
-    const res = await post(url, body, `shv:${PASSWORD}`);
+    const res = await send(url, body, `shv:${PASSWORD}`);
     ms.push(performance.now() - t0);
     if (res.status !== 200) throw new Error(`bench auth-flood: upload ${res.status} ${res.text.slice(0, 300)}`);
   }
@@ -72,9 +54,9 @@ export async function run(ctx: BenchContext): Promise<Table> {
   const counts = { 401: 0, 429: 0, other: 0 };
   let floodRequests = 0;
   try {
-    const gen = await post(srv.url, envelope(m.genereerIdentificatie('Zaak', '1.2')), `shv:${PASSWORD}`);
+    const gen = await send(srv.url, envelope(m.genereerIdentificatie('Zaak', '1.2')), `shv:${PASSWORD}`);
     const zaakId = m.extract(gen.text, 'identificatie')!;
-    const created = await post(srv.url, envelope(m.creeerZaak({ identificatie: zaakId }, '1.2')), `shv:${PASSWORD}`);
+    const created = await send(srv.url, envelope(m.creeerZaak({ identificatie: zaakId }, '1.2')), `shv:${PASSWORD}`);
     if (created.status !== 200) throw new Error(`bench auth-flood: creeerZaak ${created.status}`);
     await uploads(srv.url, zaakId, 3); // warm-up
     const quiet = await uploads(srv.url, zaakId, perPhase);
@@ -83,7 +65,7 @@ export async function run(ctx: BenchContext): Promise<Table> {
     const floodStart = performance.now();
     const flood = Array.from({ length: connections }, async (_, c) => {
       for (let i = 0; flooding; i++) {
-        const res = await post(srv.url, envelope(m.genereerIdentificatie('Zaak', '1.2')), `shv:raad-${c}-${i}`, `127.0.${1 + (c >> 8)}.${1 + (c & 255)}`).catch(() => ({ status: 0, text: '' }));
+        const res = await send(srv.url, envelope(m.genereerIdentificatie('Zaak', '1.2')), `shv:raad-${c}-${i}`, `127.0.${1 + (c >> 8)}.${1 + (c & 255)}`).catch(() => ({ status: 0, text: '' }));
         floodRequests++;
         if (res.status === 401) counts[401]++;
         else if (res.status === 429) counts[429]++;

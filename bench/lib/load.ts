@@ -25,11 +25,23 @@ export interface LoadSpec {
   ok?: (status: number, text: string) => boolean;
 }
 
-function post(agent: http.Agent, url: URL, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+/** POST a SOAP 1.1 body; `localAddress` picks the client address (another loopback address per simulated client). */
+export function post(
+  agent: http.Agent | false,
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  localAddress?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers } },
+      {
+        method: 'POST',
+        agent,
+        ...(localAddress ? { localAddress } : {}),
+        headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers },
+      },
       (res) => {
         const parts: Buffer[] = [];
         res.on('data', (c: Buffer) => parts.push(c));

@@ -224,18 +224,24 @@ describe('zaaktypen per sender', () => {
   });
 });
 
+const PASSWORDS = { shv: 'shv-wachtwoord-2026!', kcc: 'kcc-wachtwoord-2026!' };
+
+/** SHV and KCC with basic auth (cheap scrypt parameters: these tests check behaviour, not cost). */
+async function basicAuthSenders(): Promise<SenderConfig[]> {
+  return [
+    { organisatie: '1234', applicatie: 'SHV', basicAuth: { username: 'shv', passwordHash: await hashPassword(PASSWORDS.shv, 10) } },
+    { organisatie: '1234', applicatie: 'KCC', basicAuth: { username: 'kcc', passwordHash: await hashPassword(PASSWORDS.kcc, 10) } },
+  ];
+}
+
+const basic = (user: string, pw: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}` });
+
 describe('HTTP basic auth per application', () => {
   let srv: Instance;
-  const PASSWORDS = { shv: 'shv-wachtwoord-2026!', kcc: 'kcc-wachtwoord-2026!' };
   before(async () => {
-    const senders: SenderConfig[] = [
-      { organisatie: '1234', applicatie: 'SHV', basicAuth: { username: 'shv', passwordHash: await hashPassword(PASSWORDS.shv, 10) } },
-      { organisatie: '1234', applicatie: 'KCC', basicAuth: { username: 'kcc', passwordHash: await hashPassword(PASSWORDS.kcc, 10) } },
-    ];
-    srv = await start({ senders });
+    srv = await start({ senders: await basicAuthSenders() });
   });
   after(async () => srv.close());
-  const basic = (user: string, pw: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}` });
 
   it('missing or wrong credentials: 401 with WWW-Authenticate and a SOAP fault', async () => {
     for (const headers of [{}, basic('shv', 'fout'), basic('niemand', PASSWORDS.shv), { authorization: 'Bearer abc' }]) {
@@ -263,19 +269,14 @@ describe('HTTP basic auth per application', () => {
 
 describe('password checks are throttled (HTTP 429) and cannot be used to slow Zaakpoort down', () => {
   let srv: Instance;
-  const PW = { shv: 'shv-wachtwoord-2026!', kcc: 'kcc-wachtwoord-2026!' };
+  const PW = PASSWORDS;
   before(async () => {
-    const senders: SenderConfig[] = [
-      { organisatie: '1234', applicatie: 'SHV', basicAuth: { username: 'shv', passwordHash: await hashPassword(PW.shv, 10) } },
-      { organisatie: '1234', applicatie: 'KCC', basicAuth: { username: 'kcc', passwordHash: await hashPassword(PW.kcc, 10) } },
-    ];
     srv = await start({
-      senders,
+      senders: await basicAuthSenders(),
       authLimits: { maxConcurrentVerifications: 1, maxQueuedVerifications: 64, maxFailuresPerAddress: 3, maxFailuresPerUsername: 5, failureWindowMs: 60_000, verifiedCacheTtlMs: 60_000 },
     });
   });
   after(async () => srv.close());
-  const basic = (user: string, pw: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}` });
   /** From another loopback address (Linux routes all of 127/8 to lo): the limits are per client address. */
   const fromAddress = (n: number) => ({ tls: { localAddress: `127.0.0.${n}` } as https.RequestOptions });
 
