@@ -6,13 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Config } from '../../src/config.js';
+import { ChildServer } from '../helpers/child-server.js';
 import * as m from '../helpers/messages.js';
 import { dropSchemas, findTestDatabase, testSchemaName } from '../helpers/postgres.js';
+import { splitAtInhoud } from '../helpers/streaming-client.js';
 import { schemas } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 
@@ -83,6 +88,56 @@ describe('crash leftovers on SQLite + files', () => {
       assert.ok(!(await readdir(tmp)).includes(youngTemp));
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('crash leftovers after a real SIGKILL (SQLite + files, the built server)', () => {
+  it('an upload cut by SIGKILL leaves its .part file; once stale, the next start removes it', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-kill-'));
+    const srv = new ChildServer({ dataDir });
+    try {
+      await srv.start();
+      const post = async (body: string) => {
+        const res = await fetch(`${srv.url}/zds`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: envelope(body) });
+        return { status: res.status, text: await res.text() };
+      };
+      const zaakId = m.extract((await post(m.genereerIdentificatie('Zaak', '1.2'))).text, 'identificatie')!;
+      assert.equal((await post(m.creeerZaak({ identificatie: zaakId }, '1.2'))).status, 200);
+      const live = randomBytes(40_000);
+      const docId = `1234D${Date.now()}`;
+      assert.equal((await post(m.voegZaakdocumentToe(docId, zaakId, live, '1.2'))).status, 200);
+
+      // Half an upload: the head and 600 KB of base64 of a much larger document, then the process is killed.
+      const { head } = splitAtInhoud(envelope(m.voegZaakdocumentToe(`${docId}K`, zaakId, Buffer.alloc(0), '1.2')));
+      const socket = net.connect(srv.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      await once(socket, 'connect');
+      socket.write(`POST /zds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: 50000000\r\n\r\n${head}`);
+      socket.write(randomBytes(450_000).toString('base64'));
+      const tmp = path.join(dataDir, 'tmp');
+      const partFiles = async () => (await readdir(tmp)).filter((n) => n.endsWith('.part'));
+      for (let i = 0; i < 400 && (await partFiles()).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      await srv.kill('SIGKILL');
+      socket.destroy();
+      const left = await partFiles();
+      assert.equal(left.length, 1, 'the kill left the upload\'s temp file');
+
+      // A restart right away keeps it (it might belong to an upload still running on another process)...
+      await srv.start();
+      assert.deepEqual(await partFiles(), left);
+      await srv.kill('SIGTERM');
+      // ...once it is older than the threshold (2 × request timeout + 1 min: 11 min by default), the next start removes it.
+      const anHourAgo = new Date(Date.now() - 60 * 60_000);
+      await utimes(path.join(tmp, left[0]!), anHourAgo, anHourAgo);
+      await srv.start();
+      assert.deepEqual(await partFiles(), []);
+      const read = await post(m.geefZaakdocumentLezen(docId, '1.2'));
+      assert.equal(read.status, 200, read.text);
+      assert.deepEqual(Buffer.from(/<ZKN:inhoud[^>]*>([^<]*)</.exec(read.text)![1]!, 'base64'), live, 'live document intact');
+    } finally {
+      await srv.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
