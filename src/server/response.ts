@@ -31,12 +31,20 @@ export function sendResult(reply: FastifyReply, result: DispatchResult, content:
     // Every successful answer, with or without content: strict MTOM clients (WCF) refuse a text/xml answer.
     const answer = mtomAnswer(v, open, result.pieces, close, content);
     reply.header('content-type', answer.contentType);
-    return reply.send(Readable.from(answer.chunks));
+    return reply.send(logged(reply, Readable.from(answer.chunks)));
   }
   if (result.pieces.every((p) => typeof p === 'string')) {
     return reply.send(open + (result.pieces as string[]).join('') + close);
   }
-  return reply.send(Readable.from(bodyChunks(open, result.pieces, close, content)));
+  return reply.send(logged(reply, Readable.from(bodyChunks(open, result.pieces, close, content))));
+}
+
+/**
+ * Document content that fails while the answer streams (a blob gone, a disk or database error) can only cut the
+ * connection: the status line has gone out. The cause is logged for the beheerder (masked like every error).
+ */
+function logged(reply: FastifyReply, stream: Readable): Readable {
+  return stream.once('error', (err) => reply.log.error({ err }, 'antwoord afgebroken: documentinhoud kon niet worden gelezen'));
 }
 
 /**

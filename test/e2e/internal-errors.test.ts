@@ -9,6 +9,12 @@ import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid, schemas } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 
+/** An error as the log describes it (src/redact.ts describeError). */
+interface Described {
+  code?: string;
+  cause?: { code?: string };
+}
+
 /** What a Node file-system or socket error looks like (message with the path or address, code, errno). */
 function osError(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code, errno: -2, syscall: 'open' });
@@ -36,9 +42,9 @@ describe('internal errors: masked for the sender, logged with their cause', () =
 
   /** The log lines at level error (50) that carry an error code. */
   const loggedCodes = (): string[] =>
-    logs.map((l) => JSON.parse(l) as { level: number; error?: { code?: string; cause?: { code?: string } } })
-      .filter((l) => l.level >= 50 && l.error)
-      .flatMap((l) => [l.error!.code, l.error!.cause?.code].filter((c): c is string => !!c));
+    logs.map((l) => JSON.parse(l) as { level: number; error?: Described; err?: Described })
+      .map((l) => (l.level >= 50 ? l.error ?? l.err : undefined))
+      .flatMap((e) => [e?.code, e?.cause?.code].filter((c): c is string => !!c));
 
   async function zaak(): Promise<string> {
     const id = m.extract((await srv.post(envelope(m.genereerIdentificatie('Zaak', '1.2')))).text, 'identificatie')!;
@@ -153,5 +159,17 @@ describe('internal errors: masked for the sender, logged with their cause', () =
     // The first identificatie stays reserved (never issued again); the resend could not be recognised.
     assert.notEqual(m.extract(again.text, 'identificatie'), m.extract(first.text, 'identificatie'));
     assert.ok(logs.some((l) => l.includes('berichtenlog') && l.includes('EIO')), logs.join(''));
+  });
+
+  it('a blob that fails while the answer streams: the connection is cut, the cause (ENOENT) is logged', async () => {
+    const zaakId = await zaak();
+    const docId = `1234D${Date.now()}S`;
+    assert.equal((await srv.post(envelope(m.voegZaakdocumentToe(docId, zaakId, Buffer.from('inhoud'), '1.2')))).status, 200);
+    const blobRef = (await srv.zp.backend.store.getDocument(docId))!.latest.blobRef!;
+    await srv.zp.backend.content.remove(blobRef); // the file vanishes behind Zaakpoort's back
+    logs.length = 0;
+    await assert.rejects(srv.post(envelope(m.geefZaakdocumentLezen(docId, '1.2'))));
+    for (let i = 0; i < 100 && !loggedCodes().includes('ENOENT'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(loggedCodes().includes('ENOENT'), logs.join(''));
   });
 });
