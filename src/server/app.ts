@@ -25,6 +25,7 @@ import { sendResult } from './response.js';
 import { baseUrlFor, PORTS, wantsWsdl, WsdlTemplates, type WsdlName } from './wsdl.js';
 import { openXsd } from './xsd-files.js';
 import { httpsOptions } from './tls.js';
+import { observeDispatch, type ObservedDispatch } from './observed-dispatch.js';
 
 export interface ServerDeps {
   config: Config;
@@ -32,6 +33,10 @@ export interface ServerDeps {
   backend: Backend;
   /** True once the schemas are compiled (and false again while shutting down). */
   ready: () => boolean;
+  /** The server's metrics; made here when not given (compose shares them with the message browser's replay). */
+  metrics?: Metrics;
+  /** Dispatch with the observers around it (observed-dispatch.ts); default: the metrics only. */
+  dispatch?: ObservedDispatch;
   /** fastify logger option; default pino at config.logLevel. Pass false to silence; a stream captures (tests). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
 }
@@ -62,7 +67,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs);
 
   const wsdl = WsdlTemplates.load();
-  const metrics = new Metrics();
+  const metrics = deps.metrics ?? new Metrics();
+  const dispatch =
+    deps.dispatch ??
+    observeDispatch({ dispatcher, metrics, watchers: [], onError: (err, operation) => app.log.error({ err, operation }, 'dispatcher failed') });
   const outcomes = new WeakMap<FastifyRequest, Outcomes>();
   const authenticator = new Authenticator(config.senders);
   const callersOf = new WeakMap<FastifyRequest, TransportIdentity[]>();
@@ -159,16 +167,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }
 
     const operation = parsed.body.local;
-    let result: DispatchResult;
-    try {
-      const callers = callersOf.get(request);
-      const endpointPort = PORTS.find((p) => request.routeOptions.url === `/zds/${p}`);
-      result = await dispatcher.dispatch({ ...parsed, ...(callers ? { callers } : {}), ...(endpointPort ? { endpointPort } : {}) });
-    } catch (err) {
-      // The dispatcher should turn every failure into a fault itself; this is the last resort.
-      request.log.error({ err, operation }, 'dispatcher failed');
-      result = httpFaults.internal(parsed.soapVersion);
-    }
+    const callers = callersOf.get(request);
+    const endpointPort = PORTS.find((p) => request.routeOptions.url === `/zds/${p}`);
+    const result = await dispatch(
+      { ...parsed, ...(callers ? { callers } : {}), ...(endpointPort ? { endpointPort } : {}) },
+      { path: request.routeOptions.url ?? '/zds', headers: request.headers },
+    );
     outcomes.set(request, { operation, ...outcomeOf(result) });
     // MTOM in, MTOM out (also for a replayed answer); a plain SOAP client opts in with Accept: multipart/related.
     return sendResult(reply, result, backend.content, { mtom: parsed.mtom || acceptsMtom(request.headers.accept) });
@@ -231,7 +235,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(metrics.render()),
+    reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.render()),
   );
 
   return app;
