@@ -43,6 +43,35 @@ export interface TlsConfig {
   requireClientCert?: boolean;
 }
 
+/** A beheer account (message browser): lezen sees metadata and masked content; beheer sees everything and replays. */
+export interface BeheerAccount {
+  username: string;
+  /** From `npm run hash-password` (scrypt), never the password. */
+  passwordHash: string;
+  role: 'lezen' | 'beheer';
+}
+
+/** The message browser at /beheer and what it keeps; absent = off (nothing recorded, nothing served). */
+export interface BeheerConfig {
+  accounts: BeheerAccount[];
+  /** Serve /beheer on its own port (env ZAAKPOORT_BEHEER_PORT) instead of the SOAP port. */
+  port?: number;
+  /** Host of that port; default the main host. */
+  host?: string;
+  /** What is kept of each bericht: all, metadata (no bodies, no steps' bodies) or none (env ZAAKPOORT_BEHEER_KEEP). */
+  keep?: 'all' | 'metadata' | 'none';
+  /** Cap per kept body; a larger one keeps its start and end (default 262144). */
+  maxBodyBytes?: number;
+  /** Key for the BSN hashes (hex, ≥ 32 bytes; env ZAAKPOORT_BEHEER_BSN_KEY); default generated once and kept in the database. */
+  bsnKey?: string;
+  /** Keep the read audit (who read which zaak/document/besluit); default true. */
+  readAudit?: boolean;
+  /** Endpoints (besides this Zaakpoort) a beheerder may replay a bericht to; nothing else can be chosen. */
+  replayTargets?: string[];
+  /** Session length in minutes (default 480). */
+  sessionMinutes?: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -76,6 +105,10 @@ export interface Config {
   tls?: TlsConfig;
   backend: { kind: 'sqlite' } | PostgresBackendConfig;
   logLevel: string;
+  /** Days kept of the message log and the message browser's berichten (env ZAAKPOORT_MESSAGE_RETENTION_DAYS). */
+  messageRetentionDays: number;
+  /** The message browser; absent = off. */
+  beheer?: BeheerConfig;
 }
 
 /** The PostgreSQL backend (several Zaakpoort instances may share one database schema). */
@@ -120,6 +153,7 @@ export function defaultConfig(): Config {
     senders: [],
     backend: { kind: 'sqlite' },
     logLevel: 'info',
+    messageRetentionDays: 30,
   };
 }
 
@@ -169,6 +203,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     b.statementTimeoutMs = num('ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS', env.ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS) ?? b.statementTimeoutMs;
     b.idleTimeoutMs = num('ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS', env.ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS) ?? b.idleTimeoutMs;
     if (env.ZAAKPOORT_CONTENT_STORE) b.content = env.ZAAKPOORT_CONTENT_STORE as 'postgres' | 'fs';
+  }
+  cfg.messageRetentionDays = num('ZAAKPOORT_MESSAGE_RETENTION_DAYS', env.ZAAKPOORT_MESSAGE_RETENTION_DAYS) ?? cfg.messageRetentionDays;
+  if (cfg.beheer) {
+    cfg.beheer = { ...cfg.beheer };
+    cfg.beheer.port = num('ZAAKPOORT_BEHEER_PORT', env.ZAAKPOORT_BEHEER_PORT) ?? cfg.beheer.port;
+    if (env.ZAAKPOORT_BEHEER_KEEP) cfg.beheer.keep = env.ZAAKPOORT_BEHEER_KEEP as BeheerConfig['keep'];
+    cfg.beheer.bsnKey = env.ZAAKPOORT_BEHEER_BSN_KEY || cfg.beheer.bsnKey;
   }
   cfg.tls = tlsFromEnv(env, cfg.tls);
   if (cfg.tls) {
@@ -222,7 +263,29 @@ export function validateConfig(cfg: Config): void {
   if (!['permissive', 'strict'].includes(cfg.catalogue.mode)) {
     throw new ConfigError(`catalogue.mode moet permissive of strict zijn`);
   }
+  if (!Number.isFinite(cfg.messageRetentionDays) || cfg.messageRetentionDays < 0) {
+    throw new ConfigError('messageRetentionDays moet een getal van 0 of meer zijn');
+  }
+  if (cfg.beheer) validateBeheer(cfg.beheer);
   validateTransportSecurity(cfg);
+}
+
+/** The message browser is never open: every account needs a role and a real hash. */
+function validateBeheer(b: BeheerConfig): void {
+  if (!Array.isArray(b.accounts) || b.accounts.length === 0) throw new ConfigError('beheer.accounts moet minstens één account bevatten');
+  b.accounts.forEach((a, i) => {
+    if (!a.username || !/^\$scrypt\$/.test(a.passwordHash ?? '')) {
+      throw new ConfigError(`beheer.accounts[${i}] vereist username en een passwordHash van npm run hash-password`);
+    }
+    if (a.role !== 'lezen' && a.role !== 'beheer') throw new ConfigError(`beheer.accounts[${i}].role moet lezen of beheer zijn`);
+  });
+  if (b.keep !== undefined && !['all', 'metadata', 'none'].includes(b.keep)) {
+    throw new ConfigError(`beheer.keep moet all, metadata of none zijn, niet "${b.keep}"`);
+  }
+  if (b.bsnKey !== undefined && !/^[0-9a-fA-F]{64,}$/.test(b.bsnKey)) throw new ConfigError('beheer.bsnKey moet minstens 32 bytes hex zijn');
+  for (const t of b.replayTargets ?? []) {
+    if (!/^https?:\/\/[^\s]+$/.test(t)) throw new ConfigError(`beheer.replayTargets: "${t}" is geen http(s)-URL`);
+  }
 }
 
 /** TLS and the per-sender bindings: mistakes here would silently leave Zaakpoort open, so they stop the start. */
