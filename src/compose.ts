@@ -9,12 +9,22 @@ import { SchemaRegistry } from './schema/index.js';
 import { buildServer } from './server/app.js';
 import { type Clock, systemClock } from './stuf/dates.js';
 import { createDispatcher } from './zds/dispatcher.js';
+import { type Beheer, openBeheer } from './beheer/index.js';
+import { localReplayer } from './beheer/replay.js';
+import type { BerichtWatcher } from './observability/bericht-watch.js';
+import { startTracing, type Tracing, type TracingOptions } from './observability/tracing.js';
+import { Metrics } from './server/metrics.js';
+import { observeDispatch } from './server/observed-dispatch.js';
 
 export interface Zaakpoort {
   config: Config;
   server: FastifyInstance;
   backend: Backend;
   schemas: SchemaRegistry;
+  /** The message browser when configured; beheerServer when it has a port of its own (main.ts listens on it). */
+  beheer?: Beheer;
+  beheerServer?: FastifyInstance;
+  tracing?: Tracing;
   /** Stop accepting requests, finish the ones in flight, close the backend. */
   close(): Promise<void>;
 }
@@ -51,6 +61,8 @@ export interface ZaakpoortOptions {
   logger?: boolean | { stream: { write(line: string): void } };
   /** Reuse already compiled schemas (tests start many instances). */
   schemas?: SchemaRegistry;
+  /** Tracing with this exporter (tests); otherwise as the OTEL_* environment says. */
+  tracing?: TracingOptions;
 }
 
 export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {}): Promise<Zaakpoort> {
@@ -70,15 +82,29 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     clock,
     log: (level, msg, extra) => server?.log[level](extra ?? {}, msg),
   });
-  server = buildServer({ config, dispatcher, backend, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  // Observers around each dispatch: metrics, traces (when configured), the message browser (when configured).
+  const metrics = new Metrics();
+  const tracing = await startTracing(process.env, opts.tracing);
+  const beheer = await openBeheer(config, backend, (msg, err) => server?.log.warn(err ? { err } : {}, msg));
+  const watchers: BerichtWatcher[] = [];
+  if (tracing) watchers.push(tracing);
+  if (beheer) watchers.push(beheer.recorder);
+  const dispatch = observeDispatch({ dispatcher, metrics, watchers, onError: (err, operation) => server?.log.error({ err, operation }, 'dispatcher failed') });
+  server = buildServer({ config, dispatcher, backend, metrics, dispatch, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  const beheerServer = beheer?.mount(server, localReplayer({ config, content: backend.content, dispatch, store: beheer.store }));
   return {
     config,
     server,
     backend,
     schemas,
+    ...(beheer ? { beheer } : {}),
+    ...(beheerServer ? { beheerServer } : {}),
+    ...(tracing ? { tracing } : {}),
     async close() {
       accepting = false;
       await server!.close();
+      await beheer?.close();
+      await tracing?.shutdown().catch(() => undefined);
       await backend.close();
     },
   };

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   const app = zp.server;
   try {
     await app.listen({ host: config.host, port: config.port });
+    if (zp.beheerServer) await zp.beheerServer.listen({ host: config.beheer?.host ?? config.host, port: config.beheer?.port ?? 0 });
   } catch (err) {
     await zp.backend.close();
     throw err;

@@ -265,6 +265,12 @@ export class BerichtStore {
     return { ...summaryFromRow(row), detail: JSON.parse(String(row.detail)) as BerichtDetail };
   }
 
+  /** The newest bericht that replays bericht `id`. */
+  async latestReplayOf(id: number): Promise<number | undefined> {
+    const rows = await this.sql.query<{ id: number | string }>('SELECT max(id) AS id FROM bericht WHERE replay_of = ?', [id]);
+    return rows[0]?.id === null || rows[0]?.id === undefined ? undefined : Number(rows[0].id);
+  }
+
   async listAudit(f: AuditFilter): Promise<AuditRow[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
