@@ -42,7 +42,8 @@ li.step { margin: .3rem 0; background: #fff; border: 1px solid var(--line); bord
 li.step summary { cursor: pointer; }
 li.step .kind { color: var(--muted); text-transform: uppercase; font-size: .75rem; }
 li.step .ms { color: var(--muted); }
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+.pair { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; }
+.pair > section { min-width: 0; }
 pre { background: #fff; border: 1px solid var(--line); border-radius: 4px; padding: .6rem; overflow: auto; max-height: 36rem; font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre; }
 .pager a { margin-right: 1rem; }
 .actions { display: flex; gap: .6rem; align-items: center; }
