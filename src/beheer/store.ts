@@ -126,6 +126,8 @@ function summaryFromRow(r: Record<string, unknown>): BerichtSummary {
 }
 
 const FLUSH_MS = 200;
+/** Longer than any request may take (the request timeout is at most a few minutes) plus the flush delay. */
+const ID_MARGIN_MS = 30 * 60 * 1000;
 const MAX_PENDING = 500;
 const MAX_QUEUE = 10_000;
 
@@ -238,6 +240,17 @@ export class BerichtStore {
       where.push('at <= ?');
       params.push(f.to);
     }
+    // A period also bounds the ids, so the newest-first walk over an id index starts and stops near the period
+    // instead of sorting every row in it.
+    const ids = await this.idRange(f.from, f.to);
+    if (ids.low !== undefined) {
+      where.push('id >= ?');
+      params.push(ids.low);
+    }
+    if (ids.high !== undefined) {
+      where.push('id <= ?');
+      params.push(ids.high);
+    }
     if (f.minDurationMs !== undefined) {
       where.push('duration_ms >= ?');
       params.push(f.minDurationMs);
@@ -256,6 +269,23 @@ export class BerichtStore {
       params,
     );
     return rows.map(summaryFromRow);
+  }
+
+  /**
+   * Ids grow in the order berichten are written, which follows their start time (at) up to the longest request;
+   * the bounds are looked up with that margin, so they never cut off a bericht inside the period.
+   */
+  private async idRange(from: number | undefined, to: number | undefined): Promise<{ low?: number; high?: number }> {
+    const out: { low?: number; high?: number } = {};
+    if (from !== undefined) {
+      const r = await this.sql.query<{ id: number | string }>('SELECT id FROM bericht WHERE at >= ? ORDER BY at LIMIT 1', [from - ID_MARGIN_MS]);
+      out.low = r[0] ? Number(r[0].id) : Number.MAX_SAFE_INTEGER;
+    }
+    if (to !== undefined) {
+      const r = await this.sql.query<{ id: number | string }>('SELECT id FROM bericht WHERE at <= ? ORDER BY at DESC LIMIT 1', [to + ID_MARGIN_MS]);
+      out.high = r[0] ? Number(r[0].id) : 0;
+    }
+    return out;
   }
 
   async get(id: number): Promise<Bericht | undefined> {
