@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createZaakpoort } from './compose.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, openOnNetworkWarning } from './config.js';
 import { SchemaLoadError } from './schema/index.js';
 
 /** In-flight requests get this long to finish after SIGTERM/SIGINT before the process exits anyway. */
@@ -22,10 +22,17 @@ async function main(): Promise<void> {
     await zp.backend.close();
     throw err;
   }
+  const openWarning = openOnNetworkWarning(config);
+  if (openWarning) {
+    app.log.warn(openWarning);
+    console.error(`\n${'!'.repeat(100)}\n${openWarning}\n${'!'.repeat(100)}\n`);
+  }
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   app.log.info(
     `Zaakpoort listening on ${config.tls ? 'https' : 'http'}://${shownHost}:${config.port}/zds (ready in ${Math.round(performance.now() - started)} ms)`,
   );
+  if (zp.beheerServer) app.log.info(`Message browser on http${config.tls ? 's' : ''}://${config.beheer?.host ?? shownHost}:${config.beheer?.port}/beheer`);
+  else if (zp.beheer) app.log.info('Message browser on /beheer of this port');
 
   let stopping = false;
   const shutdown = (signal: string): void => {

@@ -5,6 +5,7 @@
 import { fastify, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Backend } from '../ports/index.js';
+import { httpsOptions } from '../server/tls.js';
 import { bsnHasher, loadKey } from './bsn-hash.js';
 import { BerichtRecorder } from './recorder.js';
 import type { LocalReplay } from './replay.js';
@@ -13,7 +14,6 @@ import { SessionSigner } from './session.js';
 import { BerichtStore } from './store.js';
 
 const HOUR = 60 * 60 * 1000;
-const DEFAULT_MAX_BODY = 256 * 1024;
 
 export interface Beheer {
   recorder: BerichtRecorder;
@@ -32,10 +32,10 @@ export async function openBeheer(config: Config, backend: Backend, log: (msg: st
   }
   const store = new BerichtStore(backend.sql, (e) => log('beheer: berichten niet vastgelegd', e));
   const hashBsn = bsnHasher(await loadKey(store, 'bsn-hash-key', cfg.bsnKey));
-  const signer = new SessionSigner(await loadKey(store, 'session-key', undefined), cfg.sessionMinutes ?? 480);
+  const signer = new SessionSigner(await loadKey(store, 'session-key', undefined), cfg.sessionMinutes);
   const recorder = new BerichtRecorder(
     store,
-    { keep: cfg.keep ?? 'all', maxBodyBytes: cfg.maxBodyBytes ?? DEFAULT_MAX_BODY, readAudit: cfg.readAudit ?? true, hashBsn },
+    { keep: cfg.keep, maxBodyBytes: cfg.maxBodyBytes, readAudit: cfg.readAudit, hashBsn },
     log,
   );
 
@@ -57,7 +57,9 @@ export async function openBeheer(config: Config, backend: Backend, log: (msg: st
         registerBeheerRoutes(app, deps);
         return undefined;
       }
-      own = fastify({ logger: false });
+      // Same certificate as the SOAP port, but no client certificates: people log in with their account.
+      const https = config.tls ? { https: { ...httpsOptions({ cert: config.tls.cert, key: config.tls.key }), requestCert: false } } : {};
+      own = fastify({ logger: false, ...https });
       own.removeAllContentTypeParsers();
       own.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
       registerBeheerRoutes(own, deps);

@@ -130,7 +130,7 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
     request.log.info({ beheerder: account.username, role: account.role }, 'beheer: aangemeld');
     return reply
       .code(303)
-      .header('set-cookie', cookie(issued.cookie, (config.beheer!.sessionMinutes ?? 480) * 60))
+      .header('set-cookie', cookie(issued.cookie, config.beheer!.sessionMinutes * 60))
       .header('location', '/beheer')
       .send();
   });
@@ -219,7 +219,7 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
     if (!b) return reply;
     const refusal = replayRefusal(b);
     if (refusal) return page(reply, 409, messagePage(ctxOf(session), 'Opnieuw versturen', refusal));
-    return page(reply, 200, replayConfirmPage(ctxOf(session), b, config.beheer!.replayTargets ?? [], freshReferentienummer()));
+    return page(reply, 200, replayConfirmPage(ctxOf(session), b, config.beheer!.replayTargets, freshReferentienummer()));
   });
 
   app.post('/beheer/berichten/:id/replay', async (request, reply) => {
@@ -233,7 +233,7 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
     if (refusal) return page(reply, 409, messagePage(ctxOf(session), 'Opnieuw versturen', refusal));
     if (form.get('confirm') !== 'yes') return page(reply, 400, messagePage(ctxOf(session), 'Opnieuw versturen', 'Bevestig eerst dat het bericht opnieuw wordt verwerkt.'));
     const target = form.get('target') ?? '';
-    if (target && !(config.beheer!.replayTargets ?? []).includes(target)) {
+    if (target && !(config.beheer!.replayTargets).includes(target)) {
       return page(reply, 400, messagePage(ctxOf(session), 'Opnieuw versturen', 'Dit adres staat niet in beheer.replayTargets.'));
     }
     const ref = /^ZPR[0-9A-Z]{10,30}$/.test(form.get('referentienummer') ?? '') ? form.get('referentienummer')! : freshReferentienummer();

@@ -13,6 +13,11 @@ export async function beheerConfig(extra: Partial<BeheerConfig> = {}): Promise<B
       { username: LEZER.username, passwordHash: await hashPassword(LEZER.password, 10), role: 'lezen' },
       { username: BEHEERDER.username, passwordHash: await hashPassword(BEHEERDER.password, 10), role: 'beheer' },
     ],
+    keep: 'all',
+    maxBodyBytes: 256 * 1024,
+    readAudit: true,
+    replayTargets: [],
+    sessionMinutes: 480,
     ...extra,
   };
 }
