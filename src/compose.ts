@@ -12,6 +12,7 @@ import { createDispatcher } from './zds/dispatcher.js';
 import { type Beheer, openBeheer } from './beheer/index.js';
 import { localReplayer } from './beheer/replay.js';
 import type { BerichtWatcher } from './observability/bericht-watch.js';
+import { recordingStore } from './observability/recording-store.js';
 import { startTracing, type Tracing, type TracingOptions } from './observability/tracing.js';
 import { Metrics } from './server/metrics.js';
 import { observeDispatch } from './server/observed-dispatch.js';
@@ -76,7 +77,8 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   let server: FastifyInstance | undefined;
   const dispatcher = createDispatcher({
     config,
-    backend,
+    // The SQL backends' calls become steps of each bericht (message browser, traces, backend metrics).
+    backend: backend.name === 'sqlite' || backend.name === 'postgres' ? { ...backend, store: recordingStore(backend.store, backend.name), close: () => backend.close() } : backend,
     catalogue,
     schemas,
     clock,

@@ -96,9 +96,31 @@ const beheerAccountSchema = z.strictObject({
   role: z.enum(['lezen', 'beheer']),
 });
 
+/**
+ * Login through an OpenID Connect provider (authorization code flow with PKCE). The role comes from a claim
+ * of the ID token: a value listed under roles.beheer gives beheer, under roles.lezen gives lezen, none: refused.
+ */
+const beheerOidcSchema = z.strictObject({
+  issuer: z.url({ protocol: /^https?$/ }),
+  clientId: nonEmpty,
+  /** Client secret (env ZAAKPOORT_BEHEER_OIDC_CLIENT_SECRET); absent for a public client. */
+  clientSecret: nonEmpty.optional(),
+  /** Where the provider sends the browser back: <this Zaakpoort>/beheer/oidc/callback, as registered there. */
+  redirectUrl: z.url({ protocol: /^https?$/ }),
+  /** Claim holding the user's roles or groups (a string or a list of strings). */
+  roleClaim: nonEmpty.default('roles'),
+  roles: z.strictObject({ beheer: z.array(nonEmpty).default([]), lezen: z.array(nonEmpty).default([]) }),
+  /** Claim shown as the user's name; default preferred_username, then sub. */
+  usernameClaim: nonEmpty.default('preferred_username'),
+  /** Name on the login button. */
+  label: nonEmpty.default('organisatie-account'),
+});
+
 /** The message browser at /beheer and what it keeps; absent = off (nothing recorded, nothing served). */
 const beheerSchema = z.strictObject({
-  accounts: z.array(beheerAccountSchema).min(1),
+  /** Accounts of its own; may be empty when oidc is set. */
+  accounts: z.array(beheerAccountSchema).default([]),
+  oidc: beheerOidcSchema.optional(),
   /** Serve /beheer on its own port (env ZAAKPOORT_BEHEER_PORT) instead of the SOAP port. */
   port: z.int().min(0).max(65535).optional(),
   /** Host of that port; default the main host. */
@@ -172,6 +194,9 @@ export const ConfigSchema = z
   })
   .superRefine((cfg, ctx) => {
     // Mistakes in these would silently leave Zaakpoort open, so they stop the start.
+    if (cfg.beheer && cfg.beheer.accounts.length === 0 && !cfg.beheer.oidc) {
+      ctx.addIssue({ code: 'custom', path: ['beheer', 'accounts'], message: 'moet minstens één account bevatten (of stel beheer.oidc in): de berichtenbrowser is nooit open' });
+    }
     if (cfg.tls?.requireClientCert && !cfg.tls.ca) {
       ctx.addIssue({ code: 'custom', path: ['tls', 'ca'], message: 'is verplicht bij tls.requireClientCert (de CA van de clientcertificaten)' });
     }
@@ -190,6 +215,7 @@ export type TlsConfig = z.output<typeof tlsSchema>;
 export type PostgresBackendConfig = z.output<typeof postgresBackendSchema>;
 export type BeheerConfig = z.output<typeof beheerSchema>;
 export type BeheerAccount = z.output<typeof beheerAccountSchema>;
+export type BeheerOidcConfig = z.output<typeof beheerOidcSchema>;
 
 /** Every default, nothing configured (paths not yet resolved). */
 export function defaultConfig(): Config {
@@ -232,6 +258,7 @@ export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: E
   { name: 'ZAAKPOORT_BEHEER_PORT', path: ['beheer', 'port'], kind: 'number' },
   { name: 'ZAAKPOORT_BEHEER_KEEP', path: ['beheer', 'keep'], kind: 'string' },
   { name: 'ZAAKPOORT_BEHEER_BSN_KEY', path: ['beheer', 'bsnKey'], kind: 'string', secret: true },
+  { name: 'ZAAKPOORT_BEHEER_OIDC_CLIENT_SECRET', path: ['beheer', 'oidc', 'clientSecret'], kind: 'string', secret: true },
 ];
 
 /** Load the configuration: defaults, then the JSON file, then environment variables; checked against ConfigSchema. */
@@ -268,16 +295,18 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Map<string, string> {
   for (const v of ENV) {
     const value = env[v.name];
     if (value === undefined || value === '') continue;
-    const [section, key] = v.path;
+    const [section] = v.path;
     if (section === 'backend' && (raw.backend as { kind?: unknown } | undefined)?.kind !== 'postgres') {
       throw new ConfigError(`${v.name} geldt alleen voor PostgreSQL (zet ook ZAAKPOORT_DATABASE_URL)`);
     }
-    if (key === undefined) raw[section!] = coerce(value, v.kind);
-    else {
-      const obj = (typeof raw[section!] === 'object' && raw[section!] !== null ? raw[section!] : {}) as Record<string, unknown>;
-      obj[key] = coerce(value, v.kind);
-      raw[section!] = obj;
+    // Walk (and make) the sections down to the key: paths may be deeper than one section (beheer.oidc.clientSecret).
+    let obj = raw;
+    for (const part of v.path.slice(0, -1)) {
+      const next = obj[part];
+      obj[part] = typeof next === 'object' && next !== null ? next : {};
+      obj = obj[part] as Record<string, unknown>;
     }
+    obj[v.path[v.path.length - 1]!] = coerce(value, v.kind);
     fromEnv.set(v.path.join('.'), v.name);
   }
   return fromEnv;
@@ -303,7 +332,7 @@ export function formatPath(p: ReadonlyArray<PropertyKey>): string {
   return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
 }
 
-const SECRET_KEYS = /passwordHash|password|url$|bsnKey/i;
+const SECRET_KEYS = /passwordHash|password|url$|bsnKey|clientSecret/i;
 
 function shown(input: unknown, at: string): string {
   if (SECRET_KEYS.test(at)) return '(verborgen)';
@@ -346,7 +375,7 @@ function describeIssues(issues: z.core.$ZodIssue[], fromEnv: Map<string, string>
 export function maskSecrets(cfg: Config): unknown {
   return JSON.parse(
     JSON.stringify(cfg, (key, value: unknown) => {
-      if ((key === 'passwordHash' || key === 'bsnKey') && typeof value === 'string') return '***';
+      if ((key === 'passwordHash' || key === 'bsnKey' || key === 'clientSecret') && typeof value === 'string') return '***';
       if (key === 'url' && typeof value === 'string') return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
       return value;
     }),

@@ -25,13 +25,26 @@ ${s ? html`<nav><a href="/beheer">Berichten</a><a href="/beheer/audit">Leesaudit
 </header><main>${body}</main></body></html>`.value;
 }
 
-export function loginPage(ctx: PageContext, error?: string): string {
+export interface LoginOptions {
+  /** Accounts of its own: show the password form. */
+  passwords: boolean;
+  /** Label of the OIDC button, when OIDC is configured. */
+  oidc?: string;
+}
+
+export function loginPage(ctx: PageContext, opts: LoginOptions, error?: string): string {
   return layout(ctx, 'Aanmelden', html`<h1>Aanmelden</h1>
 ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form class="login" method="post" action="/beheer/login">
+${opts.passwords ? html`<form class="login" method="post" action="/beheer/login">
 <label>Gebruikersnaam <input name="username" autocomplete="username" required autofocus></label>
 <label>Wachtwoord <input name="password" type="password" autocomplete="current-password" required></label>
-<button type="submit">Aanmelden</button></form>`);
+<button type="submit">Aanmelden</button></form>` : ''}
+${opts.oidc ? html`<p><a class="button oidc" href="/beheer/oidc/start">Aanmelden met ${opts.oidc}</a></p>` : ''}`);
+}
+
+/** After the OIDC callback: a same-site step to the list, so the browser sends the new SameSite=Strict cookie. */
+export function loggedInPage(ctx: PageContext): string {
+  return layout(ctx, 'Aangemeld', html`<meta http-equiv="refresh" content="0;url=/beheer"><h1>Aangemeld</h1><p><a href="/beheer">Naar de berichten</a></p>`);
 }
 
 export function messagePage(ctx: PageContext, title: string, message: string, status = 'error'): string {

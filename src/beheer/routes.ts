@@ -9,7 +9,8 @@ import { spendVerificationTime, verifyPassword } from '../server/passwords.js';
 import { formatTijdstip, parseTijdstip } from '../stuf/dates.js';
 import type { BsnHasher } from './bsn-hash.js';
 import { auditCsv } from './csv.js';
-import { auditPage, berichtPage, listPage, loginPage, messagePage, type PageContext, replayConfirmPage, replayResultPage } from './pages.js';
+import { auditPage, berichtPage, listPage, loggedInPage, loginPage, messagePage, type PageContext, replayConfirmPage, replayResultPage } from './pages.js';
+import { OidcLogin, type PendingLogin } from './oidc.js';
 import { freshReferentienummer, type LocalReplay, replayRefusal, replayRemote, withReferentienummer } from './replay.js';
 import { COOKIE, cookieValue, csrfMatches, type Session, type SessionSigner } from './session.js';
 import { STATIC_FILES } from './static.js';
@@ -55,6 +56,8 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
   const accounts = config.beheer!.accounts;
   const secure = Boolean(config.tls);
   const failures = new Map<string, { count: number; until: number }>();
+  const oidc = config.beheer!.oidc ? new OidcLogin(config.beheer!.oidc) : undefined;
+  const loginOptions = { passwords: accounts.length > 0, ...(oidc ? { oidc: oidc.cfg.label } : {}) };
 
   const time = (ms: number): string => {
     const t = formatTijdstip(new Date(ms), config.timeZone);
@@ -105,17 +108,17 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
 
   app.get('/beheer/login', async (request, reply) => {
     if (sessionOf(request)) return reply.code(303).header('location', '/beheer').send();
-    return page(reply, 200, loginPage(ctxOf()));
+    return page(reply, 200, loginPage(ctxOf(), loginOptions));
   });
 
   app.post('/beheer/login', async (request, reply) => {
     const form = await readForm(request);
-    if (request.headers['sec-fetch-site'] === 'cross-site') return page(reply, 403, loginPage(ctxOf(), 'Aanmelden vanaf een andere site is niet toegestaan.'));
+    if (request.headers['sec-fetch-site'] === 'cross-site') return page(reply, 403, loginPage(ctxOf(), loginOptions, 'Aanmelden vanaf een andere site is niet toegestaan.'));
     const username = (form.get('username') ?? '').trim();
     const password = form.get('password') ?? '';
     const lock = failures.get(username);
     if (lock && lock.count >= LOGIN_FAILURES_ALLOWED && lock.until > Date.now()) {
-      return page(reply, 429, loginPage(ctxOf(), 'Te veel mislukte pogingen; probeer het over een kwartier opnieuw.'));
+      return page(reply, 429, loginPage(ctxOf(), loginOptions, 'Te veel mislukte pogingen; probeer het over een kwartier opnieuw.'));
     }
     const account = accounts.find((a) => a.username === username);
     const ok = account ? await verifyPassword(password, account.passwordHash) : (await spendVerificationTime(password), false);
@@ -123,7 +126,7 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
       const f = failures.get(username) ?? { count: 0, until: 0 };
       failures.set(username, { count: f.count + 1, until: Date.now() + LOGIN_LOCK_MS });
       if (failures.size > 10_000) failures.clear();
-      return page(reply, 401, loginPage(ctxOf(), 'Gebruikersnaam of wachtwoord onjuist.'));
+      return page(reply, 401, loginPage(ctxOf(), loginOptions, 'Gebruikersnaam of wachtwoord onjuist.'));
     }
     failures.delete(username);
     const issued = signer.issue(account.username, account.role);
@@ -133,6 +136,33 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
       .header('set-cookie', cookie(issued.cookie, config.beheer!.sessionMinutes * 60))
       .header('location', '/beheer')
       .send();
+  });
+
+  const OIDC_COOKIE = 'zaakpoort_oidc';
+  app.get('/beheer/oidc/start', async (request, reply) => {
+    if (!oidc) return reply.code(404).send('not found\n');
+    let started: Awaited<ReturnType<OidcLogin['start']>>;
+    try {
+      started = await oidc.start();
+    } catch (e) {
+      request.log.warn({ err: e }, 'beheer: OIDC-provider niet bereikbaar');
+      return page(reply, 502, loginPage(ctxOf(), loginOptions, 'De identity provider is niet bereikbaar.'));
+    }
+    // SameSite=Lax: the provider sends the browser back with a cross-site navigation.
+    const pendingCookie = `${OIDC_COOKIE}=${signer.seal(started.pending)}; Path=/beheer/oidc; HttpOnly; SameSite=Lax; Max-Age=600${secure ? '; Secure' : ''}`;
+    return reply.code(303).headers(SECURITY_HEADERS).header('set-cookie', pendingCookie).header('location', started.url).send();
+  });
+
+  app.get('/beheer/oidc/callback', async (request, reply) => {
+    if (!oidc) return reply.code(404).send('not found\n');
+    const pending = signer.open<PendingLogin>(cookieValue(request.headers.cookie, OIDC_COOKIE));
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    const outcome = await oidc.finish(query, pending);
+    const clear = `${OIDC_COOKIE}=; Path=/beheer/oidc; HttpOnly; SameSite=Lax; Max-Age=0${secure ? '; Secure' : ''}`;
+    if (!outcome.ok) return page(reply.header('set-cookie', clear), 401, loginPage(ctxOf(), loginOptions, outcome.reason));
+    const issued = signer.issue(outcome.username, outcome.role);
+    request.log.info({ beheerder: outcome.username, role: outcome.role, via: 'oidc' }, 'beheer: aangemeld');
+    return page(reply.header('set-cookie', [clear, cookie(issued.cookie, config.beheer!.sessionMinutes * 60)]), 200, loggedInPage(ctxOf(issued.session)));
   });
 
   app.post('/beheer/logout', async (request, reply) => {
@@ -163,11 +193,17 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
     return b;
   };
 
+  /** The session and the bericht of a GET page about one bericht, or undefined when an answer was sent. */
+  const openBericht = async (request: FastifyRequest, reply: FastifyReply, role?: 'beheer'): Promise<{ session: Session; b: Bericht } | undefined> => {
+    const session = requireSession(request, reply, role);
+    const b = session && (await loadBericht(request, reply, session));
+    return session && b ? { session, b } : undefined;
+  };
+
   app.get('/beheer/berichten/:id', async (request, reply) => {
-    const session = requireSession(request, reply);
-    if (!session) return reply;
-    const b = await loadBericht(request, reply, session);
-    if (!b) return reply;
+    const opened = await openBericht(request, reply);
+    if (!opened) return reply;
+    const { session, b } = opened;
     const v = viewFor(b, session);
     const refusal = replayRefusal(b);
     return page(reply, 200, berichtPage(ctxOf(session), {
@@ -181,10 +217,9 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
   });
 
   app.get('/beheer/berichten/:id/download', async (request, reply) => {
-    const session = requireSession(request, reply);
-    if (!session) return reply;
-    const b = await loadBericht(request, reply, session);
-    if (!b) return reply;
+    const opened = await openBericht(request, reply);
+    if (!opened) return reply;
+    const { session, b } = opened;
     const v = viewFor(b, session);
     const file = {
       id: b.id,
@@ -213,10 +248,9 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
   });
 
   app.get('/beheer/berichten/:id/replay', async (request, reply) => {
-    const session = requireSession(request, reply, 'beheer');
-    if (!session) return reply;
-    const b = await loadBericht(request, reply, session);
-    if (!b) return reply;
+    const opened = await openBericht(request, reply, 'beheer');
+    if (!opened) return reply;
+    const { session, b } = opened;
     const refusal = replayRefusal(b);
     if (refusal) return page(reply, 409, messagePage(ctxOf(session), 'Opnieuw versturen', refusal));
     return page(reply, 200, replayConfirmPage(ctxOf(session), b, config.beheer!.replayTargets, freshReferentienummer()));

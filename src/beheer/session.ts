@@ -26,12 +26,22 @@ export class SessionSigner {
 
   issue(username: string, role: Role): { session: Session; cookie: string } {
     const session: Session = { username, role, expires: this.now() + this.minutes * 60_000, csrf: randomBytes(18).toString('base64url') };
-    const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
-    return { session, cookie: `${payload}.${this.sign(payload)}` };
+    return { session, cookie: this.seal(session) };
   }
 
   /** The session in a cookie value, when its signature holds and it has not expired. */
   read(value: string | undefined): Session | undefined {
+    const s = this.open<Session>(value);
+    return s && (s.role === 'lezen' || s.role === 'beheer') && typeof s.username === 'string' ? s : undefined;
+  }
+
+  /** Any short-lived data signed the same way (the OIDC login's state); `expires` is epoch ms. */
+  seal(data: { expires: number }): string {
+    const payload = Buffer.from(JSON.stringify(data)).toString('base64url');
+    return `${payload}.${this.sign(payload)}`;
+  }
+
+  open<T extends { expires: number }>(value: string | undefined): T | undefined {
     if (!value) return undefined;
     const dot = value.indexOf('.');
     if (dot <= 0) return undefined;
@@ -40,10 +50,8 @@ export class SessionSigner {
     const expected = Buffer.from(this.sign(payload), 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
-      const s = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
-      if (typeof s.expires !== 'number' || s.expires < this.now()) return undefined;
-      if (s.role !== 'lezen' && s.role !== 'beheer') return undefined;
-      return s;
+      const data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as T;
+      return typeof data.expires === 'number' && data.expires >= this.now() ? data : undefined;
     } catch {
       return undefined;
     }

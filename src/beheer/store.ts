@@ -218,55 +218,27 @@ export class BerichtStore {
   }
 
   async list(f: BerichtFilter): Promise<BerichtSummary[]> {
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    const eq = (column: string, v: string | undefined): void => {
-      if (v === undefined || v === '') return;
-      where.push(`${column} = ?`);
-      params.push(v);
-    };
-    eq('zender', f.zender);
-    eq('operation', f.operation);
-    eq('outcome', f.outcome);
-    eq('foutcode', f.foutcode);
-    eq('zaak_id', f.zaak);
-    eq('document_id', f.document);
-    eq('besluit_id', f.besluit);
-    if (f.from !== undefined) {
-      where.push('at >= ?');
-      params.push(f.from);
-    }
-    if (f.to !== undefined) {
-      where.push('at <= ?');
-      params.push(f.to);
-    }
     // A period also bounds the ids, so the newest-first walk over an id index starts and stops near the period
     // instead of sorting every row in it.
     const ids = await this.idRange(f.from, f.to);
-    if (ids.low !== undefined) {
-      where.push('id >= ?');
-      params.push(ids.low);
-    }
-    if (ids.high !== undefined) {
-      where.push('id <= ?');
-      params.push(ids.high);
-    }
-    if (f.minDurationMs !== undefined) {
-      where.push('duration_ms >= ?');
-      params.push(f.minDurationMs);
-    }
-    if (f.bsnHash) {
-      where.push('id IN (SELECT bericht_id FROM bericht_bsn WHERE bsn_hash = ?)');
-      params.push(f.bsnHash);
-    }
-    if (f.beforeId !== undefined) {
-      where.push('id < ?');
-      params.push(f.beforeId);
-    }
-    params.push(f.limit);
+    const c = new Conditions()
+      .add('zender = ?', f.zender)
+      .add('operation = ?', f.operation)
+      .add('outcome = ?', f.outcome)
+      .add('foutcode = ?', f.foutcode)
+      .add('zaak_id = ?', f.zaak)
+      .add('document_id = ?', f.document)
+      .add('besluit_id = ?', f.besluit)
+      .add('at >= ?', f.from)
+      .add('at <= ?', f.to)
+      .add('id >= ?', ids.low)
+      .add('id <= ?', ids.high)
+      .add('duration_ms >= ?', f.minDurationMs)
+      .add('id IN (SELECT bericht_id FROM bericht_bsn WHERE bsn_hash = ?)', f.bsnHash)
+      .add('id < ?', f.beforeId);
     const rows = await this.sql.query<Record<string, unknown>>(
-      `SELECT ${SUMMARY_COLUMNS} FROM bericht ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      params,
+      `SELECT ${SUMMARY_COLUMNS} FROM bericht ${c.clause} ORDER BY id DESC LIMIT ?`,
+      [...c.params, f.limit],
     );
     return rows.map(summaryFromRow);
   }
@@ -302,31 +274,17 @@ export class BerichtStore {
   }
 
   async listAudit(f: AuditFilter): Promise<AuditRow[]> {
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    for (const [column, v] of [['identificatie', f.identificatie], ['gebruiker', f.gebruiker], ['zender', f.zender]] as const) {
-      if (v) {
-        where.push(`${column} = ?`);
-        params.push(v);
-      }
-    }
-    if (f.from !== undefined) {
-      where.push('at >= ?');
-      params.push(f.from);
-    }
-    if (f.to !== undefined) {
-      where.push('at <= ?');
-      params.push(f.to);
-    }
-    if (f.beforeId !== undefined) {
-      where.push('id < ?');
-      params.push(f.beforeId);
-    }
-    params.push(f.limit);
+    const c = new Conditions()
+      .add('identificatie = ?', f.identificatie)
+      .add('gebruiker = ?', f.gebruiker)
+      .add('zender = ?', f.zender)
+      .add('at >= ?', f.from)
+      .add('at <= ?', f.to)
+      .add('id < ?', f.beforeId);
     const rows = await this.sql.query<Record<string, unknown>>(
       `SELECT id, at, zender, gebruiker, operation, kind, identificatie, bericht_id AS "berichtId" FROM read_audit
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      params,
+       ${c.clause} ORDER BY id DESC LIMIT ?`,
+      [...c.params, f.limit],
     );
     return rows.map((r) => ({
       ...(r as unknown as AuditRow),
@@ -355,6 +313,24 @@ export class BerichtStore {
   async ensureSetting(name: string, value: string): Promise<string> {
     await this.sql.write([{ sql: 'INSERT INTO beheer_setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', params: [name, value] }]);
     return (await this.getSetting(name)) ?? value;
+  }
+}
+
+/** WHERE conditions with their parameters; a condition whose value is absent or '' is left out. */
+class Conditions {
+  private readonly parts: string[] = [];
+  readonly params: SqlValue[] = [];
+
+  add(sql: string, value: SqlValue | undefined): this {
+    if (value !== undefined && value !== '') {
+      this.parts.push(sql);
+      this.params.push(value);
+    }
+    return this;
+  }
+
+  get clause(): string {
+    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
   }
 }
 

@@ -104,7 +104,7 @@ describe('message browser in chromium', { skip: missing || undefined, timeout: 3
     const body = await page.locator('main').innerText();
     assert.ok(!body.includes(BSN), 'no full BSN anywhere on the page for lezen');
     assert.equal(await page.locator('a', { hasText: 'Opnieuw versturen' }).count(), 0);
-    const step = page.locator('ol.steps li.step').first();
+    const step = page.locator('ol.steps li.step', { hasText: 'GET zaken /zaken' });
     assert.equal(await step.locator('code.url').isVisible(), true);
     assert.equal(await step.locator('pre').isVisible(), false);
     await step.locator('summary').click();

@@ -244,7 +244,7 @@ describe('message browser: what is kept', () => {
     }
   });
 
-  it('shows the steps a backend records for a bericht, in order', async () => {
+  it('shows the steps a bericht caused, in order: backend calls and SQL reads and transactions', async () => {
     const srv = await startBeheerServer();
     try {
       // A test double of a backend call: the ZGW backend records its HTTP calls like this.
@@ -259,13 +259,22 @@ describe('message browser: what is kept', () => {
       const c = await login(srv.url, LEZER);
       const id = /<tr data-id="(\d+)"/.exec((await c.get('/beheer')).text)![1];
       const page = await c.get(`/beheer/berichten/${id}`);
-      assert.match(page.text, /Stappen \(1\)/);
-      assert.match(page.text, /GET zaken \/zaken/);
+      // The test double's ZGW call, and the SQL backend's own read, in the order they finished.
+      const names = [...page.text.matchAll(/<strong>([^<]+)<\/strong>/g)].map((x) => x[1]);
+      assert.deepEqual(names, ['GET zaken /zaken', 'sqlite getZaak']);
+      assert.match(page.text, /Stappen \(2\)/);
       assert.match(page.text, /zgw\.test\/zaken\/api\/v1\/zaken\?identificatie=12349999/);
       assert.ok(!page.text.includes('111222333'), 'BSN in a step body masked for lezen');
+      await srv.post(envelope(m.creeerZaak({ identificatie: '12342026B000013' }, '1.2')));
+      await flushed(srv);
+      const created = /<tr data-id="(\d+)"/.exec((await c.get('/beheer?operation=creeerZaak_ZakLk01')).text)![1];
+      const txPage = await c.get(`/beheer/berichten/${created}`);
+      assert.match(txPage.text, /<strong>sqlite transaction<\/strong>/);
+      assert.match(txPage.text, /statements=\d+, calls=[^<]*insertZaak/);
       const metrics = await (await fetch(`${srv.url}/metrics`)).text();
       assert.match(metrics, /zaakpoort_backend_calls_total\{kind="zgw",operation="GET zaken \/zaken",api="zaken",status="200"\} 1/);
       assert.match(metrics, /zaakpoort_backend_call_duration_seconds_count\{kind="zgw",operation="GET zaken \/zaken",api="zaken",status="200"\} 1/);
+      assert.match(metrics, /zaakpoort_backend_calls_total\{kind="sql",operation="sqlite getZaak",api="",status=""\} 1/);
     } finally {
       await srv.close();
     }

@@ -75,12 +75,15 @@ describe('tracing', () => {
     assert.ok(child);
     assert.equal(child.parentSpanContext?.spanId, bericht.spanContext().spanId);
     assert.equal(child.attributes['http.response.status_code'], 200);
+    const sql = spans.find((x) => x.name === 'sqlite getZaak');
+    assert.ok(sql, 'the SQL backend read is a child span too');
+    assert.equal(sql.parentSpanContext?.spanId, bericht.spanContext().spanId);
   });
 
   it('starts a new trace without traceparent', async () => {
     exporter.reset();
     await srv.post(envelope(m.genereerIdentificatie('Zaak', '1.2')));
-    const [span] = exporter.getFinishedSpans();
+    const span = exporter.getFinishedSpans().find((x) => x.name === 'zds genereerZaakIdentificatie_Di02');
     assert.ok(span);
     assert.notEqual(span.spanContext().traceId, PARENT_TRACE);
     assert.equal(span.parentSpanContext, undefined);

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { assertSchemaName } from './pool.js';
+import { beheerTablesSql } from '../beheer-tables.js';
 
 export interface Migration {
   version: number;
@@ -159,61 +160,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: 'berichten (message browser), BSN-hashes, leesaudit, beheersleutels',
     sql: `
-      -- One row per bericht handled (message browser). at: epoch milliseconds. detail (JSON) holds the capped
-      -- request and answer (never document content: its size and SHA-256 instead) and the backend calls made.
-      CREATE TABLE bericht (
-        id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        at               bigint NOT NULL,
-        zender           text NOT NULL,
-        gebruiker        text,
-        operation        text NOT NULL,
-        outcome          text NOT NULL,
-        foutcode         text,
-        referentienummer text,
-        zaak_id          text,
-        document_id      text,
-        besluit_id       text,
-        duration_ms      bigint NOT NULL,
-        replay_of        bigint,
-        detail           text NOT NULL
-      );
-      CREATE INDEX bericht_at ON bericht (at);
-      CREATE INDEX bericht_zender ON bericht (zender, id);
-      CREATE INDEX bericht_operation ON bericht (operation, id);
-      CREATE INDEX bericht_outcome ON bericht (outcome, id);
-      CREATE INDEX bericht_foutcode ON bericht (foutcode, id) WHERE foutcode IS NOT NULL;
-      CREATE INDEX bericht_zaak ON bericht (zaak_id, id) WHERE zaak_id IS NOT NULL;
-      CREATE INDEX bericht_document ON bericht (document_id, id) WHERE document_id IS NOT NULL;
-      CREATE INDEX bericht_besluit ON bericht (besluit_id, id) WHERE besluit_id IS NOT NULL;
-
-      -- The BSNs in a bericht, as keyed hashes (HMAC-SHA256): searchable without keeping the number itself.
-      CREATE TABLE bericht_bsn (
-        bsn_hash   text NOT NULL,
-        bericht_id bigint NOT NULL REFERENCES bericht (id) ON DELETE CASCADE,
-        PRIMARY KEY (bsn_hash, bericht_id)
-      );
-      CREATE INDEX bericht_bsn_bericht ON bericht_bsn (bericht_id);
-
-      -- Read audit (AVG): who read which zaak, document or besluit, when, through which operation.
-      CREATE TABLE read_audit (
-        id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        at            bigint NOT NULL,
-        zender        text NOT NULL,
-        gebruiker     text,
-        operation     text NOT NULL,
-        kind          text NOT NULL CHECK (kind IN ('zaak', 'document', 'besluit')),
-        identificatie text NOT NULL,
-        bericht_id    bigint
-      );
-      CREATE INDEX read_audit_at ON read_audit (at);
-      CREATE INDEX read_audit_object ON read_audit (identificatie, id);
-      CREATE INDEX read_audit_gebruiker ON read_audit (gebruiker, id);
-
-      -- Keys the beheer side generates once and keeps (the BSN hash key, the session signing key).
-      CREATE TABLE beheer_setting (
-        name  text PRIMARY KEY,
-        value text NOT NULL
-      );
+      ${beheerTablesSql({ id: 'bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY', int: 'bigint', text: 'text' })}
     `,
   },
 ];

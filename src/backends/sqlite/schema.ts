@@ -4,6 +4,7 @@
  * the end; never edit a step that has shipped.
  */
 import type Database from 'better-sqlite3';
+import { beheerTablesSql } from '../beheer-tables.js';
 
 export interface Migration {
   version: number;
@@ -146,61 +147,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     description: 'berichten (message browser), BSN-hashes, leesaudit, beheersleutels',
     sql: `
-      -- One row per bericht handled (message browser). at: epoch milliseconds. detail (JSON) holds the capped
-      -- request and answer (never document content: its size and SHA-256 instead) and the backend calls made.
-      CREATE TABLE bericht (
-        id               INTEGER PRIMARY KEY AUTOINCREMENT,
-        at               INTEGER NOT NULL,
-        zender           TEXT NOT NULL,
-        gebruiker        TEXT,
-        operation        TEXT NOT NULL,
-        outcome          TEXT NOT NULL,
-        foutcode         TEXT,
-        referentienummer TEXT,
-        zaak_id          TEXT,
-        document_id      TEXT,
-        besluit_id       TEXT,
-        duration_ms      INTEGER NOT NULL,
-        replay_of        INTEGER,
-        detail           TEXT NOT NULL CHECK (json_valid(detail))
-      );
-      CREATE INDEX bericht_at ON bericht (at);
-      CREATE INDEX bericht_zender ON bericht (zender, id);
-      CREATE INDEX bericht_operation ON bericht (operation, id);
-      CREATE INDEX bericht_outcome ON bericht (outcome, id);
-      CREATE INDEX bericht_foutcode ON bericht (foutcode, id) WHERE foutcode IS NOT NULL;
-      CREATE INDEX bericht_zaak ON bericht (zaak_id, id) WHERE zaak_id IS NOT NULL;
-      CREATE INDEX bericht_document ON bericht (document_id, id) WHERE document_id IS NOT NULL;
-      CREATE INDEX bericht_besluit ON bericht (besluit_id, id) WHERE besluit_id IS NOT NULL;
-
-      -- The BSNs in a bericht, as keyed hashes (HMAC-SHA256): searchable without keeping the number itself.
-      CREATE TABLE bericht_bsn (
-        bsn_hash   TEXT NOT NULL,
-        bericht_id INTEGER NOT NULL REFERENCES bericht (id) ON DELETE CASCADE,
-        PRIMARY KEY (bsn_hash, bericht_id)
-      );
-      CREATE INDEX bericht_bsn_bericht ON bericht_bsn (bericht_id);
-
-      -- Read audit (AVG): who read which zaak, document or besluit, when, through which operation.
-      CREATE TABLE read_audit (
-        id            INTEGER PRIMARY KEY AUTOINCREMENT,
-        at            INTEGER NOT NULL,
-        zender        TEXT NOT NULL,
-        gebruiker     TEXT,
-        operation     TEXT NOT NULL,
-        kind          TEXT NOT NULL CHECK (kind IN ('zaak', 'document', 'besluit')),
-        identificatie TEXT NOT NULL,
-        bericht_id    INTEGER
-      );
-      CREATE INDEX read_audit_at ON read_audit (at);
-      CREATE INDEX read_audit_object ON read_audit (identificatie, id);
-      CREATE INDEX read_audit_gebruiker ON read_audit (gebruiker, id);
-
-      -- Keys the beheer side generates once and keeps (the BSN hash key, the session signing key).
-      CREATE TABLE beheer_setting (
-        name  TEXT PRIMARY KEY,
-        value TEXT NOT NULL
-      );
+      ${beheerTablesSql({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER', text: 'TEXT' })}
     `,
   },
 ];
