@@ -93,7 +93,7 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   if (beheer) watchers.push(beheer.recorder);
   const dispatch = observeDispatch({ dispatcher, metrics, watchers, onError: (err, operation) => server?.log.error({ err, operation }, 'dispatcher failed') });
   server = buildServer({ config, dispatcher, backend, metrics, dispatch, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
-  const beheerServer = beheer?.mount(server, localReplayer({ config, content: backend.content, dispatch, store: beheer.store }));
+  const beheerServer = beheer?.mount(server, localReplayer({ config, content: backend.content, dispatch, store: beheer.store, flush: beheer.flush }));
   return {
     config,
     server,

@@ -18,6 +18,8 @@ const HOUR = 60 * 60 * 1000;
 export interface Beheer {
   recorder: BerichtRecorder;
   store: BerichtStore;
+  /** Write every bericht handled so far (replay, tests, shutdown). */
+  flush(): Promise<void>;
   /** Serve the browser on app (the SOAP server), or on its own server when beheer.port is set (returned). */
   mount(app: FastifyInstance, replay: LocalReplay): FastifyInstance | undefined;
   close(): Promise<void>;
@@ -47,10 +49,15 @@ export async function openBeheer(config: Config, backend: Backend, log: (msg: st
   const pruner = setInterval(prune, HOUR);
   pruner.unref();
 
+  const flush = async (): Promise<void> => {
+    await recorder.idle();
+    await store.flush();
+  };
   let own: FastifyInstance | undefined;
   return {
     recorder,
     store,
+    flush,
     mount(app, replay) {
       const deps = { config, store, signer, hashBsn, replay };
       if (cfg.port === undefined) {
@@ -68,7 +75,7 @@ export async function openBeheer(config: Config, backend: Backend, log: (msg: st
     async close() {
       clearInterval(pruner);
       await own?.close();
-      await store.flush();
+      await flush();
     },
   };
 }

@@ -33,21 +33,30 @@ export class BerichtRecorder implements BerichtWatcher {
     private readonly log: (msg: string, e: unknown) => void,
   ) {}
 
-  /** recorded resolves with the new bericht's id once written (a replay links to it). */
-  start(b: BerichtStart): BerichtWatch & { recorded: Promise<number | undefined> } {
-    let settle: (id: Promise<number | undefined> | undefined) => void = () => undefined;
-    const recorded = new Promise<number | undefined>((r) => (settle = r));
+  private waiting = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  start(b: BerichtStart): BerichtWatch {
     return {
-      recorded,
       finish: (end) => {
-        try {
-          settle(this.record(b, end.result, end.durationMs, end.steps));
-        } catch (e) {
-          this.log('bericht niet vastgelegd', e);
-          settle(undefined);
-        }
+        // After the answer: scanning and capping the bodies is no part of the bericht's response time.
+        this.waiting++;
+        setImmediate(() => {
+          try {
+            void this.record(b, end.result, end.durationMs, end.steps);
+          } catch (e) {
+            this.log('bericht niet vastgelegd', e);
+          } finally {
+            if (--this.waiting === 0) for (const w of this.idleWaiters.splice(0)) w();
+          }
+        });
       },
     };
+  }
+
+  /** Resolves when every finished bericht is queued in the store (then store.flush() writes it). */
+  idle(): Promise<void> {
+    return this.waiting === 0 ? Promise.resolve() : new Promise((r) => this.idleWaiters.push(r));
   }
 
   private record(b: BerichtStart, result: DispatchResult, durationMs: number, steps: readonly BackendStep[]): Promise<number | undefined> {

@@ -63,6 +63,8 @@ export function localReplayer(deps: {
   content: DocumentContentStore;
   dispatch: ObservedDispatch;
   store: BerichtStore;
+  /** Writes what the recorder has (so the new bericht has an id to link to). */
+  flush: () => Promise<void>;
 }): LocalReplay {
   return async (envelope, soapVersion, soapAction, replayOf) => {
     let result: DispatchResult;
@@ -78,7 +80,7 @@ export function localReplayer(deps: {
     } catch (e) {
       return { status: 0, xml: `Niet verwerkt: ${e instanceof SoapReadError ? e.fault.omschrijving : 'het bewaarde verzoek is niet te lezen'}` };
     }
-    await deps.store.flush();
+    await deps.flush();
     const newId = await deps.store.latestReplayOf(replayOf);
     return { status: result.kind === 'ok' ? 200 : result.httpStatus, xml: answerText(result).xml, ...(newId !== undefined ? { newId } : {}) };
   };

@@ -126,6 +126,7 @@ function summaryFromRow(r: Record<string, unknown>): BerichtSummary {
 }
 
 const FLUSH_MS = 200;
+const PRUNE_CHUNK = 5000;
 /** Longer than any request may take (the request timeout is at most a few minutes) plus the flush delay. */
 const ID_MARGIN_MS = 30 * 60 * 1000;
 const MAX_PENDING = 500;
@@ -147,7 +148,8 @@ export class BerichtStore {
   /** Queue a bericht (and the reads it caused) for the next batch; resolves with its id once written. */
   add(record: BerichtRecord, audit: Omit<AuditEntry, 'berichtId'>[] = []): Promise<number | undefined> {
     if (this.pending.length >= MAX_QUEUE) {
-      this.dropped++;
+      // The database cannot keep up: the answer goes out anyway, the bericht is not kept (said once per 1000).
+      if (this.dropped++ % 1000 === 0) this.onError(new Error(`berichtenbrowser loopt achter: ${this.dropped} bericht(en) niet vastgelegd`));
       return Promise.resolve(undefined);
     }
     return new Promise((resolve) => {
@@ -294,14 +296,21 @@ export class BerichtStore {
     }));
   }
 
-  /** Remove berichten and audit rows older than the retention; returns how many berichten went. */
+  /**
+   * Remove berichten and audit rows older than the retention; returns how many berichten went. In chunks, so
+   * the writer (on SQLite the one for zaken too) is never held for long.
+   */
   async prune(olderThan: number): Promise<number> {
-    const [, berichten] = await this.sql.write([
-      { sql: 'DELETE FROM bericht_bsn WHERE bericht_id IN (SELECT id FROM bericht WHERE at < ?)', params: [olderThan] },
-      { sql: 'DELETE FROM bericht WHERE at < ?', params: [olderThan] },
-      { sql: 'DELETE FROM read_audit WHERE at < ?', params: [olderThan] },
-    ]);
-    return berichten?.changes ?? 0;
+    let removed = 0;
+    for (;;) {
+      // bericht_bsn rows go with their bericht (ON DELETE CASCADE).
+      const [berichten, audit] = await this.sql.write([
+        { sql: `DELETE FROM bericht WHERE id IN (SELECT id FROM bericht WHERE at < ? ORDER BY at LIMIT ${PRUNE_CHUNK})`, params: [olderThan] },
+        { sql: `DELETE FROM read_audit WHERE id IN (SELECT id FROM read_audit WHERE at < ? ORDER BY at LIMIT ${PRUNE_CHUNK})`, params: [olderThan] },
+      ]);
+      removed += berichten?.changes ?? 0;
+      if ((berichten?.changes ?? 0) < PRUNE_CHUNK && (audit?.changes ?? 0) < PRUNE_CHUNK) return removed;
+    }
   }
 
   async getSetting(name: string): Promise<string | undefined> {

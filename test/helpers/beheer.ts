@@ -68,5 +68,5 @@ export async function login(base: string, who: { username: string; password: str
 
 /** Wait until the recorder's queued berichten are in the database. */
 export async function flushed(srv: TestServer): Promise<void> {
-  await srv.zp.beheer!.store.flush();
+  await srv.zp.beheer!.flush();
 }
