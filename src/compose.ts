@@ -92,7 +92,7 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   if (tracing) watchers.push(tracing);
   if (beheer) watchers.push(beheer.recorder);
   const dispatch = observeDispatch({ dispatcher, metrics, watchers, onError: (err, operation) => server?.log.error({ err, operation }, 'dispatcher failed') });
-  server = buildServer({ config, dispatcher, backend, metrics, dispatch, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  server = buildServer({ config, dispatcher, backend, metrics, dispatch, ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}), ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
   const beheerServer = beheer?.mount(server, localReplayer({ config, content: backend.content, dispatch, store: beheer.store, flush: beheer.flush }));
   return {
     config,

@@ -92,7 +92,7 @@ export function listPage(ctx: PageContext, v: ListView): string {
 ${v.notice ? html`<p class="notice">${v.notice}</p>` : ''}
 <form class="filters" method="get" action="/beheer">
 ${FILTER_FIELDS.map(([name, label, type]) => html`<label>${label} <input name="${name}" type="${type}" value="${f[name] ?? ''}"${type === 'number' ? html` min="0"` : ''}></label>`)}
-<label>Uitkomst <select name="outcome">${['', 'ok', 'fault'].map((o) => html`<option value="${o}"${f.outcome === o ? html` selected` : ''}>${o || 'alle'}</option>`)}</select></label>
+<label>Uitkomst <select name="outcome">${['', 'ok', 'fault', 'rejected', 'error'].map((o) => html`<option value="${o}"${f.outcome === o ? html` selected` : ''}>${o || 'alle'}</option>`)}</select></label>
 <button type="submit">Zoeken</button> <a href="/beheer">Wissen</a></form>
 <table class="berichten"><thead><tr><th>Tijd</th><th>Zender</th><th>Operatie</th><th>Uitkomst</th><th>Foutcode</th>
 <th>Zaak</th><th>Document</th><th>Besluit</th><th class="num">ms</th></tr></thead>

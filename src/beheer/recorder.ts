@@ -6,6 +6,7 @@
 import type { BerichtStart, BerichtWatch, BerichtWatcher } from '../observability/bericht-watch.js';
 import type { BackendStep } from '../observability/steps.js';
 import type { DispatchResult } from '../zds/dispatch-result.js';
+import type { UndispatchedRequest } from '../server/app.js';
 import { faultCode } from '../server/metrics.js';
 import { answerText, requestText } from './answer-text.js';
 import type { BsnHasher } from './bsn-hash.js';
@@ -52,6 +53,26 @@ export class BerichtRecorder implements BerichtWatcher {
         });
       },
     };
+  }
+
+  /** A request refused or unreadable before dispatch: listed with what is known (no bodies were read). */
+  recordUndispatched(r: UndispatchedRequest): void {
+    if (this.opts.keep === 'none') return;
+    void this.store.add({
+      at: r.at,
+      zender: r.caller ? `(aanroeper ${r.caller})` : '(onbekend)',
+      operation: r.operation,
+      outcome: r.outcome,
+      ...(r.code ? { foutcode: r.code } : {}),
+      durationMs: r.durationMs,
+      bsnHashes: [],
+      detail: {
+        soapVersion: '1.1', soapAction: '', path: r.path, httpStatus: r.httpStatus, requestBytes: 0, responseBytes: 0,
+        truncated: { request: false, response: false }, documents: [], steps: [],
+        identificaties: { zaak: [], document: [], besluit: [] }, bsnsMasked: [],
+        faultstring: 'Geweigerd of onleesbaar voordat het bericht werd verwerkt; het verzoek is niet bewaard.',
+      },
+    });
   }
 
   /** Resolves when every finished bericht is queued in the store (then store.flush() writes it). */

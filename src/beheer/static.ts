@@ -29,7 +29,8 @@ td.num, th.num { text-align: right; }
 tr[data-id]:hover { background: #f0f4fa; cursor: pointer; }
 .outcome { padding: 0 .4rem; border-radius: 3px; color: #fff; }
 .outcome.ok { background: var(--ok); }
-.outcome.fault { background: var(--fault); }
+.outcome.fault, .outcome.error { background: var(--fault); }
+.outcome.rejected { background: #8a5a00; }
 .tag, .chip { background: #e7ecf3; padding: 0 .35rem; border-radius: 3px; margin-right: .3rem; }
 .empty { color: var(--muted); text-align: center; }
 .error { color: var(--fault); }

@@ -37,8 +37,23 @@ export interface ServerDeps {
   metrics?: Metrics;
   /** Dispatch with the observers around it (observed-dispatch.ts); default: the metrics only. */
   dispatch?: ObservedDispatch;
+  /** Told about each SOAP request that was answered without being dispatched (refused or unreadable). */
+  onUndispatched?: (info: UndispatchedRequest) => void;
   /** fastify logger option; default pino at config.logLevel. Pass false to silence; a stream captures (tests). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+}
+
+/** A SOAP request answered before dispatch: 401, 413, 415, not well-formed, ... (no body is known). */
+export interface UndispatchedRequest {
+  at: number;
+  path: string;
+  operation: string;
+  outcome: Outcome;
+  code: string;
+  httpStatus: number;
+  durationMs: number;
+  /** The authenticated caller, if any. */
+  caller?: string;
 }
 
 /** What the metrics and the access log know about one SOAP request. */
@@ -74,6 +89,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const outcomes = new WeakMap<FastifyRequest, Outcomes>();
   const authenticator = new Authenticator(config.senders);
   const callersOf = new WeakMap<FastifyRequest, TransportIdentity[]>();
+  const dispatched = new WeakSet<FastifyRequest>();
   const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
 
   // Every body is handed over as the raw stream; the SOAP route decides what it accepts.
@@ -167,6 +183,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }
 
     const operation = parsed.body.local;
+    dispatched.add(request);
     const callers = callersOf.get(request);
     const endpointPort = PORTS.find((p) => request.routeOptions.url === `/zds/${p}`);
     const result = await dispatch(
@@ -194,6 +211,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const ms = Math.round(seconds * 1000);
     const caller = callersOf.get(request)?.map((c) => c.name).join('; ') || undefined;
     request.log.info({ operation: o.operation, outcome: o.outcome, code: o.code || undefined, status, ms, caller }, 'zds');
+    if (!dispatched.has(request) && status > 0) {
+      deps.onUndispatched?.({ at: Date.now() - ms, path: request.routeOptions.url ?? '/zds', ...o, httpStatus: status, durationMs: seconds * 1000, ...(caller ? { caller } : {}) });
+    }
   };
   const recordAbandoned = (request: FastifyRequest, reply: FastifyReply): void => {
     record(request, reply.elapsedTime / 1000, 0);

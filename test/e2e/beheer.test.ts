@@ -219,6 +219,28 @@ describe('message browser: what is kept', () => {
     }
   });
 
+  it('lists requests refused or unreadable before dispatch, without a body', async () => {
+    const srv = await startBeheerServer();
+    try {
+      const broken = await srv.post('<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><x>');
+      assert.equal(broken.status, 500);
+      await assertSoapResponseValid(broken.text);
+      const media = await srv.post('hello', { contentType: 'text/plain' });
+      assert.equal(media.status, 415);
+      await flushed(srv);
+      const c = await login(srv.url, LEZER);
+      const list = await c.get('/beheer');
+      assert.equal((list.text.match(/<tr data-id=/g) ?? []).length, 2);
+      assert.match(list.text, /class="outcome rejected">rejected<\/span><\/td><td>StUF055/);
+      const id = /<tr data-id="(\d+)"/.exec((await c.get('/beheer?outcome=rejected')).text)![1];
+      const page = await c.get(`/beheer/berichten/${id}`);
+      assert.match(page.text, /HTTP 415/);
+      assert.match(page.text, /het verzoek is niet bewaard/);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('is off without a beheer section: no /beheer, nothing recorded', async () => {
     const srv = await startServer();
     try {
