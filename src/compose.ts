@@ -7,6 +7,7 @@ import { createCatalogue } from './catalogue/index.js';
 import type { Backend } from './ports/index.js';
 import { SchemaRegistry } from './schema/index.js';
 import { buildServer } from './server/app.js';
+import { DataDirProbe } from './server/storage-probe.js';
 import { type Clock, systemClock } from './stuf/dates.js';
 import { createDispatcher } from './zds/dispatcher.js';
 import { type Beheer, openBeheer } from './beheer/index.js';
@@ -84,6 +85,8 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     clock,
     log: (level, msg, extra) => server?.log[level](extra ?? {}, msg),
   });
+  const onDisk = config.backend.kind === 'sqlite' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
+  const storage = onDisk ? new DataDirProbe(config.dataDir) : undefined;
   // Observers around each dispatch: metrics, traces (when configured), the message browser (when configured).
   const metrics = new Metrics();
   const tracing = await startTracing(process.env, opts.tracing);
@@ -92,7 +95,7 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   if (tracing) watchers.push(tracing);
   if (beheer) watchers.push(beheer.recorder);
   const dispatch = observeDispatch({ dispatcher, metrics, watchers, onError: (err, operation) => server?.log.error({ err, operation }, 'dispatcher failed') });
-  server = buildServer({ config, dispatcher, backend, metrics, dispatch, ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}), ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  server = buildServer({ config, dispatcher, backend, metrics, dispatch, ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}), ready: () => accepting, ...(storage ? { storage } : {}), logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
   const beheerServer = beheer?.mount(server, localReplayer({ config, content: backend.content, dispatch, store: beheer.store, flush: beheer.flush }));
   return {
     config,
