@@ -29,16 +29,7 @@ export function recordingStore(store: ZaakStore, backendName: string): ZaakStore
               attributes: { operation: `${backendName} transaction`, statements: calls.length, calls: calls.slice(0, MAX_CALLS_NAMED).join(', ') },
               ...(error ? { error } : {}),
             });
-          return (method.call(target, (tx: StoreWriter) => fn(countingWriter(tx, calls))) as Promise<unknown>).then(
-            (v) => {
-              step();
-              return v;
-            },
-            (e: unknown) => {
-              step(e instanceof Error ? e.name : 'error');
-              throw e;
-            },
-          );
+          return settled(method.call(target, (tx: StoreWriter) => fn(countingWriter(tx, calls))), step);
         };
       }
       if (prop === 'ping' || prop === 'close') return method.bind(target);
@@ -48,19 +39,24 @@ export function recordingStore(store: ZaakStore, backendName: string): ZaakStore
         const t0 = performance.now();
         const done = (error?: string) =>
           recordStep({ kind: 'sql', name: `${backendName} ${prop}`, startedAt, durationMs: performance.now() - t0, attributes: { operation: `${backendName} ${prop}` }, ...(error ? { error } : {}) });
-        return Promise.resolve(method.apply(target, args)).then(
-          (v) => {
-            done();
-            return v;
-          },
-          (e: unknown) => {
-            done(e instanceof Error ? e.name : 'error');
-            throw e;
-          },
-        );
+        return settled(method.apply(target, args), done);
       };
     },
   });
+}
+
+/** The call's own result, after telling `done` how it ended (the error's type only: messages may quote content). */
+function settled(result: unknown, done: (error?: string) => void): Promise<unknown> {
+  return Promise.resolve(result).then(
+    (v) => {
+      done();
+      return v;
+    },
+    (e: unknown) => {
+      done(e instanceof Error ? e.name : 'error');
+      throw e;
+    },
+  );
 }
 
 /** The transaction's writer, noting the name of each call made through it. */
