@@ -101,7 +101,8 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
     `${COOKIE}=${value}; Path=/beheer; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
 
   app.get('/beheer/static/:file', async (request, reply) => {
-    const file = STATIC_FILES[(request.params as { file: string }).file];
+    const name = (request.params as { file: string }).file;
+    const file = Object.hasOwn(STATIC_FILES, name) ? STATIC_FILES[name] : undefined;
     if (!file) return reply.code(404).send('not found\n');
     return reply.headers(SECURITY_HEADERS).header('cache-control', 'max-age=3600').type(file.type).send(file.body);
   });
@@ -123,7 +124,8 @@ export function registerBeheerRoutes(app: FastifyInstance, deps: RouteDeps): voi
     const account = accounts.find((a) => a.username === username);
     const ok = account ? await verifyPassword(password, account.passwordHash) : (await spendVerificationTime(password), false);
     if (!account || !ok) {
-      const f = failures.get(username) ?? { count: 0, until: 0 };
+      // Failures count within one lock period; after it the count starts again.
+      const f = lock && lock.until > Date.now() ? lock : { count: 0, until: 0 };
       failures.set(username, { count: f.count + 1, until: Date.now() + LOGIN_LOCK_MS });
       if (failures.size > 10_000) failures.clear();
       return page(reply, 401, loginPage(ctxOf(), loginOptions, 'Gebruikersnaam of wachtwoord onjuist.'));

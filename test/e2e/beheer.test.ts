@@ -50,6 +50,17 @@ describe('message browser', () => {
     assert.equal(f.status, 303);
   });
 
+  it('locks a username after five wrong passwords', async () => {
+    const attempt = (password: string) =>
+      fetch(`${srv.url}/beheer/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'gast', password }).toString(), redirect: 'manual' });
+    for (let i = 0; i < 5; i++) assert.equal((await attempt(`wrong-${i}-password`)).status, 401);
+    const locked = await attempt('wrong-again-password');
+    assert.equal(locked.status, 429);
+    assert.match(await locked.text(), /Te veel mislukte pogingen/);
+    // Other usernames are not affected.
+    await login(srv.url, LEZER);
+  });
+
   it('lists berichten with their columns and filters by zaak, BSN, outcome and foutcode', async () => {
     const all = await lezer.get('/beheer');
     assert.equal(all.status, 200);
@@ -149,6 +160,16 @@ describe('message browser', () => {
     assert.match(lines[1]!, new RegExp(`;1234/SHV;jdevries;geefZaakdetails_ZakLv01;zaak;${ZAAK};\\d+$`));
     // creeerZaak is no read: not in the audit.
     assert.ok(!csv.text.includes('creeerZaak'));
+  });
+
+  it('serves its own stylesheet and script, nothing else', async () => {
+    const css = await fetch(`${srv.url}/beheer/static/beheer.css`);
+    assert.equal(css.status, 200);
+    assert.match(css.headers.get('content-type') ?? '', /text\/css/);
+    assert.equal((await fetch(`${srv.url}/beheer/static/beheer.js`)).status, 200);
+    for (const name of ['constructor', '__proto__', 'toString', '..%2Fpackage.json']) {
+      assert.equal((await fetch(`${srv.url}/beheer/static/${name}`)).status, 404, name);
+    }
   });
 
   it('logs out with the token', async () => {
