@@ -103,7 +103,7 @@ ${FILTER_FIELDS.map(([name, label, type]) => html`<label>${label} <input name="$
 function stepView(s: BackendStep, i: number, t: (ms: number) => string): Html {
   return html`<li class="step"><details><summary><span class="kind">${s.kind}</span> <strong>${s.name}</strong>
 ${s.method ? html` <code>${s.method}</code>` : ''} ${s.url ? html`<code class="url">${s.url}</code>` : ''}
-${s.status !== undefined ? html` <span class="status">${s.status}</span>` : ''} <span class="ms">${Math.round(s.durationMs)} ms</span>${s.error ? html` <span class="error">${s.error}</span>` : ''}</summary>
+${s.status !== undefined ? html` <span class="status">${s.status}</span>` : ''} <span class="ms">${s.durationMs < 10 ? s.durationMs.toFixed(1) : Math.round(s.durationMs)} ms</span>${s.error ? html` <span class="error">${s.error}</span>` : ''}</summary>
 <p><small>Stap ${i + 1}, begonnen ${t(s.startedAt)}</small></p>
 ${s.attributes ? html`<p><small>${Object.entries(s.attributes).map(([k, v]) => `${k}=${v}`).join(', ')}</small></p>` : ''}
 ${s.requestBody !== undefined ? html`<h4>Verzoek</h4><pre>${s.requestBody}</pre>` : ''}
