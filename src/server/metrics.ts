@@ -106,7 +106,8 @@ export class Metrics {
 
   /** One backend call, from the step recorder. ZGW calls are labelled by API (zaken, documenten, ...) and status. */
   recordStep(step: BackendStep): void {
-    const api = step.attributes?.api;
+    // A ZGW call names its API (zaken, documenten, catalogi, besluiten, ...), else it is read from the URL.
+    const api = step.attributes?.api ?? (step.kind === 'zgw' && step.url ? /\/([a-z]+)\/api\/v\d+\//.exec(step.url)?.[1] : undefined);
     const operation = step.attributes?.operation ?? step.name;
     const labels = {
       kind: LABEL_RE.test(step.kind) ? step.kind.slice(0, 20) : 'other',
