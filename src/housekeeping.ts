@@ -1,6 +1,6 @@
 /**
  * Background housekeeping, at start-up and then every `housekeepingIntervalMs`:
- * - the message log is pruned of entries older than `messageRetentionDays`, in small batches with a pause
+ * - the message log is pruned of entries older than `messageRetentionDays` (0: never), in small batches with a pause
  *   between them, so processing never waits long for it;
  * - what a crash left behind is removed: temp content (`.part` files, temp rows) nobody has written to for
  *   twice the request timeout plus a minute (no live upload can be that old: an upload must finish within the
@@ -100,6 +100,7 @@ export class Housekeeping {
   }
 
   private async pruneMessages(): Promise<number> {
+    if (this.config.messageRetentionDays === 0) return 0; // 0 keeps the log for ever
     const before = new Date(this.clock.now().getTime() - this.config.messageRetentionDays * DAY_MS).toISOString();
     let total = 0;
     while (!this.stopped) {

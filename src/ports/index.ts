@@ -3,10 +3,12 @@ export * from './document-content-store.js';
 export * from './id-generator.js';
 export * from './catalogue.js';
 export * from './unavailable.js';
+export * from './sql-store.js';
 
 import type { ZaakStore } from './zaak-store.js';
 import type { DocumentContentStore } from './document-content-store.js';
 import type { IdGenerator } from './id-generator.js';
+import type { SqlStore } from './sql-store.js';
 
 /** A configured backend: everything the operations need to store and retrieve. */
 export interface Backend {
@@ -20,6 +22,8 @@ export interface Backend {
    * instances lets one sweep at a time: undefined when another instance holds the sweep).
    */
   sweepLeftovers(opts: SweepOptions): Promise<SweepReport | undefined>;
+  /** The backend's SQL database for side tables (message browser, read audit); absent when it has none. */
+  readonly sql?: SqlStore;
   close(): Promise<void>;
 }
 

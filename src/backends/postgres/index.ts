@@ -10,6 +10,7 @@ import { PgContentStore } from './content-store.js';
 import { PgIdGenerator } from './id-generator.js';
 import { createPool, poolQuery, type PoolSettings, whileHoldingLock } from './pool.js';
 import { migrate } from './schema.js';
+import { PgSqlStore } from './sql-store.js';
 import { type Lifecycle, PgZaakStore } from './store.js';
 
 export { DatabaseUnavailableError } from './errors.js';
@@ -69,7 +70,7 @@ export async function openPostgresBackend(opts: PostgresBackendOptions): Promise
         if (o.orphans) orphans = content instanceof PgContentStore ? await content.sweepOrphans(o.orphanMinAgeMs) : await content.sweepOrphans(o.orphanMinAgeMs, referenced);
         return { temp, orphans };
       });
-    return { name: 'postgres', store, content, ids, sweepLeftovers, close: () => store.close() };
+    return { name: 'postgres', store, content, ids, sql: new PgSqlStore(pool, assertOpen), sweepLeftovers, close: () => store.close() };
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;

@@ -11,6 +11,7 @@ import { FsContentStore } from '../fs-content-store.js';
 import { openConnection, StatementCache, type Db } from './connection.js';
 import { SqliteIdGenerator } from './id-generator.js';
 import { migrate } from './schema.js';
+import { SqliteSqlStore } from './sql-store.js';
 import { SqliteZaakStore, type Lifecycle } from './store.js';
 
 export interface SqliteBackendOptions {
@@ -67,6 +68,7 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
       store,
       content,
       ids,
+      sql: new SqliteSqlStore(store, writer, reader),
       async sweepLeftovers(o) {
         const temp = await content.sweepTemp(o.tempMaxAgeMs);
         const orphans = o.orphans ? await content.sweepOrphans(o.orphanMinAgeMs, referenced) : 0;
