@@ -75,7 +75,7 @@ describe('hardening settings', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    assert.throws(() => loadConfig({ ZAAKPOORT_MESSAGE_RETENTION_DAYS: '0' }), /messageRetentionDays/);
+    assert.throws(() => loadConfig({ ZAAKPOORT_MESSAGE_RETENTION_DAYS: '-1' }), /messageRetentionDays/);
     assert.throws(() => loadConfig({ ZAAKPOORT_MAX_CONNECTIONS: '0' }), /maxConnections/);
   });
 });
