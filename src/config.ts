@@ -76,6 +76,37 @@ export interface Config {
   tls?: TlsConfig;
   backend: { kind: 'sqlite' } | PostgresBackendConfig;
   logLevel: string;
+  /** Migration from a legacy ZDS zaaksysteem (proxy / replicate / translate); absent = translate only. */
+  migration?: MigrationConfig;
+}
+
+/** What happens to a bericht: own backend only, passed on to the legacy system, or both with legacy leading. */
+export type MigrationMode = 'translate' | 'proxy' | 'replicate';
+
+/** One zaaktype's routing: a mode for all its operations, or a default with per-operation exceptions. */
+export type ZaaktypeMigrationConfig = MigrationMode | { mode?: MigrationMode; operations?: Record<string, MigrationMode> };
+
+export interface MigrationConfig {
+  legacy: {
+    /** The legacy zaaksysteem's SOAP endpoint (env ZAAKPOORT_LEGACY_URL), used for every port without its own. */
+    url: string;
+    /** Per-port endpoints where the legacy system has one path per port. */
+    ports?: Partial<Record<'BeantwoordVraag' | 'OntvangAsynchroon' | 'VerwerkSynchroonVrijBericht', string>>;
+    /** Per call; default 30000 (env ZAAKPOORT_LEGACY_TIMEOUT_MS). */
+    timeoutMs?: number;
+    /** The StUF ontvanger of the berichten Zaakpoort itself sends to the legacy system (copies, look-ups, cut-over). */
+    ontvanger?: { organisatie?: string; applicatie: string; administratie?: string };
+  };
+  /** Mode of an operation nothing more specific names; default translate (env ZAAKPOORT_MIGRATION_MODE). */
+  default?: MigrationMode;
+  /** Per operation (ZDS 1.2 name, e.g. geefZaakdetails_ZakLv01). */
+  operations?: Record<string, MigrationMode>;
+  /** Per zaaktype code; wins over operations and default. */
+  zaaktypen?: Record<string, ZaaktypeMigrationConfig>;
+  /** In replicate mode, also answer every vraag from the new backend and record the differences (env ZAAKPOORT_MIGRATION_SHADOW). */
+  shadow?: boolean;
+  /** Outbox retry: first delay and maximum delay in ms (doubling in between); defaults 1000 and 300000. */
+  outbox?: { retryBaseMs?: number; retryMaxMs?: number };
 }
 
 /** The PostgreSQL backend (several Zaakpoort instances may share one database schema). */
@@ -170,6 +201,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     b.idleTimeoutMs = num('ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS', env.ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS) ?? b.idleTimeoutMs;
     if (env.ZAAKPOORT_CONTENT_STORE) b.content = env.ZAAKPOORT_CONTENT_STORE as 'postgres' | 'fs';
   }
+  cfg.migration = migrationFromEnv(env, cfg.migration, num);
   cfg.tls = tlsFromEnv(env, cfg.tls);
   if (cfg.tls) {
     const { cert, key, ca } = cfg.tls;
@@ -179,6 +211,55 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   cfg.schemaDir = path.resolve(cwd, cfg.schemaDir);
   validateConfig(cfg);
   return cfg;
+}
+
+/** ZAAKPOORT_LEGACY_URL creates (or overrides the URL of) the migration section; the other keys refine it. */
+function migrationFromEnv(env: Env, fromFile: MigrationConfig | undefined, num: (name: string, v: string | undefined) => number | undefined): MigrationConfig | undefined {
+  const url = env.ZAAKPOORT_LEGACY_URL || fromFile?.legacy?.url;
+  if (!url && !fromFile) return undefined;
+  const m: MigrationConfig = { ...fromFile, legacy: { ...fromFile?.legacy, url: url ?? '' } };
+  const timeout = num('ZAAKPOORT_LEGACY_TIMEOUT_MS', env.ZAAKPOORT_LEGACY_TIMEOUT_MS);
+  if (timeout !== undefined) m.legacy.timeoutMs = timeout;
+  if (env.ZAAKPOORT_MIGRATION_MODE) m.default = env.ZAAKPOORT_MIGRATION_MODE as MigrationMode;
+  const shadow = env.ZAAKPOORT_MIGRATION_SHADOW;
+  if (shadow) {
+    if (!['true', 'false'].includes(shadow)) throw new ConfigError(`ZAAKPOORT_MIGRATION_SHADOW moet true of false zijn, niet "${shadow}"`);
+    m.shadow = shadow === 'true';
+  }
+  return m;
+}
+
+const MIGRATION_MODES: readonly string[] = ['translate', 'proxy', 'replicate'];
+
+function validateMigration(m: MigrationConfig): void {
+  const mode = (where: string, v: unknown): void => {
+    if (!MIGRATION_MODES.includes(v as string)) throw new ConfigError(`${where} moet translate, proxy of replicate zijn, niet "${String(v)}"`);
+  };
+  const url = (where: string, v: string): void => {
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      throw new ConfigError(`${where} moet een http- of https-URL zijn, niet "${v}"`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`${where} moet een http- of https-URL zijn, niet "${v}"`);
+  };
+  if (!m.legacy?.url) throw new ConfigError('migration.legacy.url (ZAAKPOORT_LEGACY_URL) is verplicht met een migration-sectie');
+  url('migration.legacy.url', m.legacy.url);
+  for (const [port, v] of Object.entries(m.legacy.ports ?? {})) {
+    if (!['BeantwoordVraag', 'OntvangAsynchroon', 'VerwerkSynchroonVrijBericht'].includes(port)) throw new ConfigError(`migration.legacy.ports: onbekende port "${port}"`);
+    url(`migration.legacy.ports.${port}`, v);
+  }
+  if (m.default !== undefined) mode('migration.default', m.default);
+  for (const [op, v] of Object.entries(m.operations ?? {})) mode(`migration.operations.${op}`, v);
+  for (const [code, v] of Object.entries(m.zaaktypen ?? {})) {
+    if (typeof v === 'string') {
+      mode(`migration.zaaktypen.${code}`, v);
+      continue;
+    }
+    if (v.mode !== undefined) mode(`migration.zaaktypen.${code}.mode`, v.mode);
+    for (const [op, w] of Object.entries(v.operations ?? {})) mode(`migration.zaaktypen.${code}.operations.${op}`, w);
+  }
 }
 
 /** ZAAKPOORT_TLS_CERT/_KEY/_CA/_REQUIRE_CLIENT_CERT override (or create) the file's tls section. */
@@ -222,6 +303,7 @@ export function validateConfig(cfg: Config): void {
   if (!['permissive', 'strict'].includes(cfg.catalogue.mode)) {
     throw new ConfigError(`catalogue.mode moet permissive of strict zijn`);
   }
+  if (cfg.migration) validateMigration(cfg.migration);
   validateTransportSecurity(cfg);
 }
 
