@@ -8,13 +8,16 @@ import type { Backend } from './ports/index.js';
 import { SchemaRegistry } from './schema/index.js';
 import { buildServer } from './server/app.js';
 import { type Clock, systemClock } from './stuf/dates.js';
-import { createDispatcher } from './zds/dispatcher.js';
+import { type DispatcherDeps, createDispatcher } from './zds/dispatcher.js';
+import { Migration } from './migration/index.js';
 
 export interface Zaakpoort {
   config: Config;
   server: FastifyInstance;
   backend: Backend;
   schemas: SchemaRegistry;
+  /** Present when the configuration has a migration section (proxy / replicate to a legacy zaaksysteem). */
+  migration?: Migration;
   /** Stop accepting requests, finish the ones in flight, close the backend. */
   close(): Promise<void>;
 }
@@ -51,35 +54,60 @@ export interface ZaakpoortOptions {
   logger?: boolean | { stream: { write(line: string): void } };
   /** Reuse already compiled schemas (tests start many instances). */
   schemas?: SchemaRegistry;
+  /** Wrap the configured backend (tests put an outage test double around it). */
+  wrapBackend?: (backend: Backend) => Backend;
 }
 
 export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {}): Promise<Zaakpoort> {
   const clock = opts.clock ?? systemClock;
   const schemas = opts.schemas ?? (await SchemaRegistry.load(config.schemaDir));
-  const backend = await openBackend(config, clock);
+  const opened = await openBackend(config, clock);
+  const backend = opts.wrapBackend ? opts.wrapBackend(opened) : opened;
   let accepting = true;
   // Temp files left by a crash mid-upload are never visible, but they take disk space: clear old ones.
   await backend.content.sweepTemp(24 * 60 * 60 * 1000);
   const catalogue = createCatalogue(config);
   let server: FastifyInstance | undefined;
-  const dispatcher = createDispatcher({
+  const log = (level: 'debug' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => server?.log[level](extra ?? {}, msg);
+  const deps = { config, backend, catalogue, schemas, clock, log };
+  const migration = await openMigration(config, deps);
+  const dispatcher = createDispatcher({ ...deps, ...(migration ? { router: migration.router } : {}) });
+  server = buildServer({
     config,
+    dispatcher,
     backend,
-    catalogue,
-    schemas,
-    clock,
-    log: (level, msg, extra) => server?.log[level](extra ?? {}, msg),
+    ready: () => accepting,
+    logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) },
+    ...(migration ? { healthDetails: async () => ({ migration: await migration.health() }) } : {}),
   });
-  server = buildServer({ config, dispatcher, backend, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  migration?.start();
   return {
     config,
     server,
     backend,
     schemas,
+    ...(migration ? { migration } : {}),
     async close() {
       accepting = false;
       await server!.close();
+      await migration?.close();
       await backend.close();
     },
   };
+}
+
+/**
+ * With a migration section: the migration router, whose new side is a dispatcher on the same backend without
+ * routing (and without sender checks: a bericht is authorised once, when it arrives).
+ */
+export async function openMigration(config: Config, deps: Omit<DispatcherDeps, 'router'>): Promise<Migration | undefined> {
+  const m = config.migration;
+  if (!m) return undefined;
+  const newSide = createDispatcher({ ...deps, config: { ...config, senders: [] } });
+  return Migration.open({
+    config: { ...config, migration: m },
+    side: { dispatcher: newSide, backend: deps.backend, maxMessageBytes: config.maxMessageBytes, maxDepth: config.maxDepth },
+    clock: deps.clock,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
 }

@@ -34,6 +34,8 @@ export interface ServerDeps {
   ready: () => boolean;
   /** fastify logger option; default pino at config.logLevel. Pass false to silence; a stream captures (tests). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Extra sections for /health (the migration's outbox status); informational, they do not make it 503. */
+  healthDetails?: () => Promise<Record<string, unknown>>;
 }
 
 /** What the metrics and the access log know about one SOAP request. */
@@ -226,7 +228,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.get('/health', async (_request, reply) => {
-    const report = await checkHealth(deps.ready, backend);
+    const report = { ...(await checkHealth(deps.ready, backend)), ...(await deps.healthDetails?.()) };
     return reply.code(report.status === 'ok' ? 200 : 503).header('cache-control', 'no-store').send(report);
   });
 
