@@ -42,6 +42,7 @@ function printCutover(r: CutoverResult): void {
     out(`  verschilt: zaak ${d.zaak}${d.document ? ` document ${d.document}` : ''}`);
     for (const x of d.differences.slice(0, 5)) out(`      ${x.path}: legacy ${x.legacy ?? '(ontbreekt)'} / nieuw ${x.nieuw ?? '(ontbreekt)'}`);
   }
+  for (const w of r.warnings) out(`  let op: ${w}`);
   if (r.done) {
     out(`  omgezet naar translate; identificaties verder na ${Object.entries(r.raisedPast).map(([k, v]) => `${k} ${v}`).join(', ') || '(geen legacy-waarden in het sjabloon)'}`);
   } else out('  niet omgezet');

@@ -47,6 +47,8 @@ export interface CutoverResult {
   outboxPending: number;
   /** The values each identificatie counter was raised past. */
   raisedPast: Partial<Record<IdKind, string>>;
+  /** What the beheerder should check by hand (the legacy system would not issue a fresh identificatie). */
+  warnings: string[];
 }
 
 const PAGE = 100;
@@ -95,7 +97,7 @@ function documentIds(lijstXml: string): string[] {
 }
 
 export async function cutOver(d: CutoverDeps, zaaktype: string, opts: { dryRun?: boolean } = {}): Promise<CutoverResult> {
-  const result: CutoverResult = { zaaktype, done: false, checked: 0, missing: [], different: [], outboxPending: 0, raisedPast: {} };
+  const result: CutoverResult = { zaaktype, done: false, checked: 0, missing: [], different: [], outboxPending: 0, raisedPast: {}, warnings: [] };
   result.outboxPending = (await d.store.status()).pending;
   const zaken = await legacyZaken(d, zaaktype);
   result.checked = zaken.length;
@@ -130,6 +132,10 @@ export async function cutOver(d: CutoverDeps, zaaktype: string, opts: { dryRun?:
     const answer = await d.legacy.call('VerwerkSynchroonVrijBericht', vraag.operation, [vraag.xml], vraag.soapAction);
     await d.legacy.release(answer);
     const fresh = answer.kind === 'ok' ? routingKey(answer.body)[kind] : undefined;
+    if (!fresh) {
+      result.warnings.push(`legacy zaaksysteem gaf geen nieuwe ${kind}identificatie (${answer.kind === 'fault' ? answer.faultstring : 'geen identificatie in het antwoord'}): ` +
+        `de teller staat alleen voorbij de ${kind}identificaties die de cut-over zag; controleer de hoogste legacy-waarde`);
+    }
     let highest: string | undefined;
     for (const v of fresh ? [...values, fresh] : values) {
       if (await ids.ensureAbove(kind, v)) highest = highest === undefined || v > highest ? v : highest;

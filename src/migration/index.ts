@@ -7,7 +7,7 @@ import type { Clock } from '../stuf/dates.js';
 import { cutOver, type CutoverResult } from './cutover.js';
 import { LegacyClient } from './legacy-client.js';
 import type { VraagContext } from './legacy-vragen.js';
-import type { NewSide } from './new-side.js';
+import { type NewSide, askNewSide } from './new-side.js';
 import { OutboxWorker } from './outbox.js';
 import { MigrationRouter } from './router.js';
 import { MigrationStore, type ModeOverride, type OutboxStatus, type ShadowRecord } from './store.js';
@@ -94,6 +94,12 @@ export class Migration {
    */
   shadowReport(query: ShadowReportQuery = {}): Promise<ShadowRecord[]> {
     return this.store.shadowRecords(query);
+  }
+
+  /** Ask the new side a vraag (body XML) directly, whatever the mode: for a side-by-side view of one zaak. */
+  async answerFromNewSide(bodyXml: string, soapAction = ''): Promise<{ ok: boolean; xml: string }> {
+    const { result, xml } = await askNewSide(this.deps.side, bodyXml, soapAction);
+    return { ok: result.kind === 'ok', xml };
   }
 
   async cutOver(zaaktype: string, opts: { dryRun?: boolean } = {}): Promise<CutoverResult> {

@@ -27,9 +27,9 @@ export interface LegacyVraag {
   soapAction: string;
 }
 
-function stuurgegevens(ctx: VraagContext, berichtcode: string, extra: { entiteittype?: string; functie?: string }): string {
+function stuurgegevens(ctx: VraagContext, berichtcode: string, extra: { entiteittype?: string; functie?: string }, qname = 'ZKN:stuurgegevens'): string {
   return writeStuurgegevens({
-    qname: 'ZKN:stuurgegevens',
+    qname,
     berichtcode,
     reply: {
       zender: ctx.self,
@@ -96,6 +96,6 @@ export function zakenVanZaaktype(ctx: VraagContext, zaaktype: string, after: str
 export function genereerIdentificatie(ctx: VraagContext, kind: 'Zaak' | 'Document'): LegacyVraag {
   const operation = `genereer${kind}Identificatie_Di02`;
   const functie = kind === 'Zaak' ? 'genereerZaakidentificatie' : 'genereerDocumentidentificatie';
-  const xml = `<ZDS:${operation} ${DECLS}>${stuurgegevens(ctx, 'Di02', { functie })}</ZDS:${operation}>`;
+  const xml = `<ZDS:${operation} ${DECLS}>${stuurgegevens(ctx, 'Di02', { functie }, 'ZDS:stuurgegevens')}</ZDS:${operation}>`;
   return { operation, xml, soapAction: `${ZDS_ACTION}${operation}` };
 }

@@ -73,7 +73,17 @@ export class OutboxWorker {
   }
 
   /** Carry out due entries in order until the queue is empty, the head is not due yet, or one fails. */
-  async runOnce(): Promise<RunOutcome> {
+  runOnce(): Promise<RunOutcome> {
+    // One run at a time in this process (the background worker and a beheerder's retry); store.exclusive keeps
+    // other instances out.
+    const run = this.serial.then(() => this.runExclusive());
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  private serial: Promise<unknown> = Promise.resolve();
+
+  private async runExclusive(): Promise<RunOutcome> {
     let outcome: RunOutcome = 'busy';
     const got = await this.store.exclusive(async () => {
       for (;;) {

@@ -1,0 +1,266 @@
+/**
+ * Migration modes end to end. The legacy zaaksysteem is a real one: a second Zaakpoort on its own SQLite store,
+ * reached over HTTP. The new side is the embedded store of the Zaakpoort under test (the ZGW backend is not on
+ * main yet). An outage of the new side is a test double: a wrapper around the real store that throws while
+ * "down" (the message log stays reachable, as Zaakpoort's own state does next to a ZGW system).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Backend } from '../../src/ports/index.js';
+import type { ZaakStore } from '../../src/ports/zaak-store.js';
+import { compareAnswers } from '../../src/migration/compare.js';
+import * as m from '../helpers/messages.js';
+import { assertSoapResponseValid, extractSoapPayload, schemas } from '../helpers/xsd.js';
+import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
+import { parseBody } from '../../src/migration/new-side.js';
+
+/** Test double of an outage: while down, every zaak/document call of the new side's store fails. */
+function outage(): { down: boolean; wrap: (b: Backend) => Backend } {
+  const state = { down: false, wrap: (b: Backend): Backend => b };
+  state.wrap = (b: Backend): Backend => {
+    const store = new Proxy(b.store, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        const keep = prop === 'getLoggedMessage' || prop === 'close' || prop === 'ping';
+        return (...args: unknown[]) => {
+          if (state.down && !keep) return Promise.reject(new Error('nieuwe kant tijdelijk niet bereikbaar (testdubbel)'));
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    }) as ZaakStore;
+    return { ...b, store, close: () => b.close() };
+  };
+  return state;
+}
+
+/** The answer without what differs per message (stuurgegevens) or per envelope (the in-scope soap prefix). */
+const stripStuurgegevens = (xml: string) =>
+  xml.replace(/<(\w+:)?stuurgegevens\b[\s\S]*?<\/\1?stuurgegevens>/, '').replace(/ xmlns:soap="[^"]*"/, '');
+
+describe('migration: proxy, replicate, translate against a legacy Zaakpoort over HTTP', () => {
+  let legacy: TestServer;
+  let zp: TestServer;
+  const newSide = outage();
+
+  before(async () => {
+    const registry = await schemas();
+    legacy = await startServer({}, { schemas: registry });
+    zp = await startServer(
+      {
+        migration: {
+          legacy: { url: `${legacy.url}/zds`, timeoutMs: 20_000 },
+          default: 'translate',
+          zaaktypen: { SHV01: 'replicate', CUT01: 'replicate', PRX01: 'proxy' },
+          operations: { genereerZaakIdentificatie_Di02: 'translate' },
+          shadow: true,
+          outbox: { retryBaseMs: 20, retryMaxMs: 50 },
+        },
+      },
+      { schemas: registry, wrapBackend: newSide.wrap },
+    );
+  });
+  after(async () => {
+    await zp?.close();
+    await legacy?.close();
+  });
+
+  /** POST through Zaakpoort; every answer must be schema-valid. */
+  async function viaZaakpoort(body: string, soapAction?: string) {
+    const res = await zp.post(envelope(body), soapAction ? { soapAction } : {});
+    await assertSoapResponseValid(res.text);
+    return res;
+  }
+  async function direct(body: string) {
+    const res = await legacy.post(envelope(body));
+    await assertSoapResponseValid(res.text);
+    return res;
+  }
+  async function newSideAnswer(body: string): Promise<string> {
+    const a = await zp.zp.migration!.answerFromNewSide(body);
+    assert.ok(a.ok, a.xml);
+    await assertSoapResponseValid(envelope(a.xml));
+    return a.xml;
+  }
+  /** geefZaakdetails (scope alles) and the documents with their content: identical on both sides. */
+  async function assertSameOnBothSides(zaak: string, documenten: string[]) {
+    const vragen = [m.geefZaakdetails(zaak, '1.2'), m.geefLijstZaakdocumenten(zaak, '1.2'), ...documenten.map((d) => m.geefZaakdocumentLezen(d, '1.2'))];
+    for (const vraag of vragen) {
+      const fromLegacy = extractSoapPayload((await direct(vraag)).text).xml;
+      const fromNew = await newSideAnswer(vraag);
+      assert.equal(stripStuurgegevens(fromNew), stripStuurgegevens(fromLegacy), `verschil voor ${vraag.slice(0, 60)}`);
+      const side = { backend: zp.zp.backend, maxDepth: 256, maxMessageBytes: 1 << 30, dispatcher: undefined as never };
+      const [a, b] = [await parseBody(side, fromLegacy), await parseBody(side, fromNew)];
+      assert.deepEqual(compareAnswers(a.body, b.body), []);
+      await a.release();
+      await b.release();
+    }
+  }
+
+  it('replicate: a zaak made in legacy before the switch, then updated and documented through Zaakpoort, is identical on both sides', async () => {
+    // Before the switch: the vakapplicatie talked to the legacy system itself.
+    assert.equal((await direct(m.creeerZaak({ identificatie: '1234SHV0001', zaaktype: 'SHV01' }, '1.2'))).status, 200);
+    assert.equal((await direct(m.voegZaakdocumentToe('1234D-OUD1', '1234SHV0001', Buffer.from('oud document'), '1.2'))).status, 200);
+    assert.equal(await zp.zp.backend.store.getZaak('1234SHV0001'), undefined);
+
+    const upd = await viaZaakpoort(m.updateZaak('1234SHV0001', '<ZKN:omschrijving>Aanvraag schuldhulpverlening</ZKN:omschrijving>', '<ZKN:omschrijving>Herziene aanvraag</ZKN:omschrijving>'));
+    assert.equal(upd.status, 200, upd.text);
+    assert.match(upd.text, /Bv03Bericht/);
+    const doc = await viaZaakpoort(m.voegZaakdocumentToe('1234D-NIEUW1', '1234SHV0001', Buffer.from('nieuw document via Zaakpoort'), '1.2'));
+    assert.equal(doc.status, 200, doc.text);
+    const st = await viaZaakpoort(m.actualiseerZaakstatus('1234SHV0001', { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261125090000000' }, '1.2'));
+    assert.equal(st.status, 200, st.text);
+
+    // Legacy got everything (it is leading) ...
+    const legacyZaak = await legacy.zp.backend.store.getZaak('1234SHV0001');
+    assert.equal(legacyZaak?.omschrijving, 'Herziene aanvraag');
+    assert.equal(legacyZaak?.statussen.length, 2);
+    // ... and the new side holds the same zaak, the old document copied in with its content.
+    await assertSameOnBothSides('1234SHV0001', ['1234D-OUD1', '1234D-NIEUW1']);
+    const lezen = await newSideAnswer(m.geefZaakdocumentLezen('1234D-OUD1', '1.2'));
+    assert.match(lezen, new RegExp(Buffer.from('oud document').toString('base64')));
+    assert.equal((await zp.zp.migration!.status()).outbox.pending, 0);
+  });
+
+  it('replicate: answers are the legacy system\'s own (it issues identificaties, its Bv03 and its faults)', async () => {
+    const res = await viaZaakpoort(m.geefZaakdetails('1234SHV0001', '1.2'));
+    assert.equal(res.status, 200);
+    const fromLegacy = (await direct(m.geefZaakdetails('1234SHV0001', '1.2'))).text;
+    assert.equal(stripStuurgegevens(extractSoapPayload(res.text).xml), stripStuurgegevens(extractSoapPayload(fromLegacy).xml));
+    // A change the legacy system refuses is refused, and nothing happens on the new side.
+    const refused = await viaZaakpoort(m.updateZaak('1234SHV0001', m.isVan('SHV01'), m.isVan('ANDERS01')));
+    assert.equal(refused.status, 500);
+    assert.match(refused.text, /Fo03Bericht/);
+    assert.match(refused.text, /Zaaktype is niet muteerbaar/);
+    assert.equal((await zp.zp.backend.store.getZaak('1234SHV0001'))?.omschrijving, 'Herziene aanvraag');
+  });
+
+  it('replicate: the new side down for a while loses nothing; the outbox catches up in order', async () => {
+    newSide.down = true;
+    try {
+      const create = await viaZaakpoort(m.creeerZaak({ identificatie: '1234SHV0002', zaaktype: 'SHV01', omschrijving: 'Tijdens storing' }, '1.2'));
+      assert.equal(create.status, 200, create.text);
+      const docs = await viaZaakpoort(m.voegZaakdocumentToe('1234D-STORING', '1234SHV0002', Buffer.from('tijdens de storing'), '1.2'));
+      assert.equal(docs.status, 200, docs.text);
+      const upd = await viaZaakpoort(m.updateZaak('1234SHV0001', '<ZKN:omschrijving>Herziene aanvraag</ZKN:omschrijving>', '<ZKN:omschrijving>Na de storing</ZKN:omschrijving>'));
+      assert.equal(upd.status, 200, upd.text);
+      // A zaak made in legacy that the new side never saw, touched during the outage: its copy is queued too.
+      assert.equal((await direct(m.creeerZaak({ identificatie: '1234SHV0003', zaaktype: 'SHV01' }, '1.2'))).status, 200);
+      const upd3 = await viaZaakpoort(m.actualiseerZaakstatus('1234SHV0003', { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261126090000000' }, '1.2'));
+      assert.equal(upd3.status, 200, upd3.text);
+
+      const status = await zp.zp.migration!.status();
+      // Six: the new side cannot say whether it has 1234SHV0001, so its copy is queued too (a no-op once it can).
+      assert.equal(status.outbox.pending, 6, JSON.stringify(status));
+      await zp.zp.migration!.outbox.idle();
+      const health = await fetch(`${zp.url}/health`).then((r) => r.json()) as { migration: { outbox: { pending: number; failing?: { lastError?: string } } } };
+      assert.equal(health.migration.outbox.pending, 6);
+      assert.ok(health.migration.outbox.failing?.lastError, 'the failing head and its error are visible');
+      const listed = await zp.zp.migration!.store.list();
+      assert.deepEqual(listed.map((e) => [e.operation, e.zaakIdentificatie]), [
+        ['creeerZaak_ZakLk01', '1234SHV0002'],
+        ['voegZaakdocumentToe_EdcLk01', '1234SHV0002'],
+        ['kopie', '1234SHV0001'],
+        ['updateZaak_ZakLk01', '1234SHV0001'],
+        ['kopie', '1234SHV0003'],
+        ['actualiseerZaakstatus_ZakLk01', '1234SHV0003'],
+      ]);
+    } finally {
+      newSide.down = false;
+    }
+    const migration = zp.zp.migration!;
+    await migration.outbox.idle();
+    await migration.store.retryNow(new Date());
+    assert.equal(await migration.outbox.runOnce(), 'empty', JSON.stringify(await migration.store.list()));
+    assert.equal((await migration.status()).outbox.pending, 0);
+    await assertSameOnBothSides('1234SHV0001', ['1234D-OUD1', '1234D-NIEUW1']);
+    await assertSameOnBothSides('1234SHV0002', ['1234D-STORING']);
+    await assertSameOnBothSides('1234SHV0003', []);
+  });
+
+  it('shadow comparison records a deliberately introduced difference, element by element', async () => {
+    // The difference: the new side's copy changed behind the router's back.
+    await zp.zp.backend.store.transaction(async (tx) => {
+      const z = (await tx.getZaak('1234SHV0002'))!;
+      await tx.updateZaak({ ...z, omschrijving: 'Alleen aan de nieuwe kant' });
+    });
+    const res = await viaZaakpoort(m.geefZaakdetails('1234SHV0002', '1.2'));
+    assert.match(res.text, /Tijdens storing/); // the legacy answer is the one returned
+    const [record] = await zp.zp.migration!.shadowReport({ zaaktype: 'SHV01', limit: 1 });
+    assert.ok(record, 'a shadow record');
+    assert.equal(record.operation, 'geefZaakdetails_ZakLv01');
+    assert.equal(record.zaakIdentificatie, '1234SHV0002');
+    assert.deepEqual(record.differences, [
+      { path: '/geefZaakdetails_ZakLa01/antwoord/object/omschrijving', legacy: 'Tijdens storing', nieuw: 'Alleen aan de nieuwe kant' },
+    ]);
+    // A vraag both sides answer alike leaves no record.
+    const before = (await zp.zp.migration!.shadowReport()).length;
+    await viaZaakpoort(m.geefZaakdetails('1234SHV0001', '1.2'));
+    assert.equal((await zp.zp.migration!.shadowReport()).length, before);
+  });
+
+  it('cut-over of a zaaktype with one zaak missing on the new side refuses and names it; then succeeds', async () => {
+    for (const id of ['1234CUT01', '1234CUT02']) {
+      assert.equal((await direct(m.creeerZaak({ identificatie: id, zaaktype: 'CUT01' }, '1.2'))).status, 200);
+    }
+    // Legacy issued identificaties before; the cut-over must continue past them.
+    for (let i = 0; i < 3; i++) await direct(m.genereerIdentificatie('Zaak', '1.2'));
+    // Only CUT01 is touched through Zaakpoort, so only it is copied.
+    await viaZaakpoort(m.updateZaak('1234CUT01', '<ZKN:omschrijving>Aanvraag schuldhulpverlening</ZKN:omschrijving>', '<ZKN:omschrijving>Gecontroleerd</ZKN:omschrijving>'));
+    const migration = zp.zp.migration!;
+    const refused = await migration.cutOver('CUT01');
+    assert.equal(refused.done, false);
+    assert.equal(refused.checked, 2);
+    assert.deepEqual(refused.missing, ['1234CUT02']);
+    assert.deepEqual(refused.different, []);
+    assert.deepEqual((await migration.status()).overrides, []);
+
+    // Touching it copies it in (a vraag does not: geefZaakstatus is answered by legacy, the copy comes with a change).
+    await viaZaakpoort(m.actualiseerZaakstatus('1234CUT02', { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261127090000000' }, '1.2'));
+    const done = await migration.cutOver('CUT01');
+    assert.equal(done.done, true, JSON.stringify(done));
+    assert.deepEqual((await migration.status()).overrides.map((o) => [o.zaaktype, o.mode]), [['CUT01', 'translate']]);
+    // Counter past the highest legacy identificatie: legacy issued 3, the cut-over asked a 4th.
+    assert.match(done.raisedPast.zaak ?? '', /^1234\d{4}0000004$/, JSON.stringify(done));
+    const gen = await viaZaakpoort(m.genereerIdentificatie('Zaak', '1.2'));
+    assert.match(m.extract(gen.text, 'identificatie') ?? '', /^1234\d{4}0000005$/);
+
+    // From now on CUT01 is translate: Zaakpoort's own backend only, the legacy system no longer sees it.
+    const upd = await viaZaakpoort(m.updateZaak('1234CUT01', '<ZKN:omschrijving>Gecontroleerd</ZKN:omschrijving>', '<ZKN:omschrijving>Na cut-over</ZKN:omschrijving>'));
+    assert.equal(upd.status, 200, upd.text);
+    assert.equal((await zp.zp.backend.store.getZaak('1234CUT01'))?.omschrijving, 'Na cut-over');
+    assert.equal((await legacy.zp.backend.store.getZaak('1234CUT01'))?.omschrijving, 'Gecontroleerd');
+  });
+
+  it('proxy: passed on unchanged, legacy faults returned unchanged, nothing stored on the new side', async () => {
+    const create = m.creeerZaak({ identificatie: '1234PRX01', zaaktype: 'PRX01' }, '1.2');
+    const ok = await viaZaakpoort(create);
+    assert.equal(ok.status, 200, ok.text);
+    assert.ok(await legacy.zp.backend.store.getZaak('1234PRX01'));
+    assert.equal(await zp.zp.backend.store.getZaak('1234PRX01'), undefined);
+
+    // The same creeerZaak again (another referentienummer): the legacy system's own fault, as it gives it directly.
+    const viaZp = await viaZaakpoort(m.creeerZaak({ identificatie: '1234PRX01', zaaktype: 'PRX01' }, '1.2'));
+    const directly = await direct(m.creeerZaak({ identificatie: '1234PRX01', zaaktype: 'PRX01' }, '1.2'));
+    assert.equal(viaZp.status, directly.status);
+    const faultOf = (xml: string) => ({
+      faultstring: m.extract(xml, 'faultstring'),
+      body: stripStuurgegevens(extractSoapPayload(xml).xml),
+    });
+    assert.deepEqual(faultOf(viaZp.text), faultOf(directly.text));
+    assert.match(viaZp.text, /Fo03Bericht/);
+  });
+
+  it('shadow report CLI prints the recorded differences', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migration.ts', 'shadow-report', '--zaaktype', 'SHV01'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: { ...process.env, ZAAKPOORT_DATA_DIR: zp.dataDir, ZAAKPOORT_GEMEENTECODE: '1234', ZAAKPOORT_LEGACY_URL: `${legacy.url}/zds` },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(res.status, 0, res.stderr);
+    assert.match(res.stdout, /geefZaakdetails_ZakLv01 {2}zaak 1234SHV0002/);
+    assert.match(res.stdout, /legacy: Tijdens storing\n\s+nieuw: {2}Alleen aan de nieuwe kant/);
+  });
+});
