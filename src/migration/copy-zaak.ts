@@ -157,3 +157,38 @@ export async function applySnapshot(side: NewSide, s: ZaakSnapshot, now: Date, t
     for (const p of parsed) await p.release();
   }
 }
+
+/**
+ * Bring one document on the new side up to the legacy system's current state (after a check-in the legacy
+ * system accepted): its metadata, and its content as a new version when the content differs. The lock and its
+ * checkedOutId stay the legacy system's business while it leads. Throws when the new side lacks the document.
+ */
+export async function syncDocument(legacy: LegacyClient, v: VraagContext, side: NewSide, id: string, now: Date): Promise<void> {
+  const answer = await askLegacy(legacy, geefZaakdocumentLezen(v, id));
+  if (!answer) throw new LegacyError(`legacy zaaksysteem kent document ${id} niet (meer)`);
+  const parsed = await parseBody(side, await answerText(legacy, answer));
+  let blobRef: string | undefined;
+  try {
+    const [obj] = antwoordObjects(parsed.body);
+    if (!obj) throw new LegacyError(`geefZaakdocumentLezen van document ${id} bevat geen antwoord/object`);
+    const meta = metaFrom(readDocumentAttributes(obj));
+    const inhoud = readInhoud(obj);
+    const current = await side.backend.store.getDocument(id);
+    if (!current) throw new Error(`document ${id} ontbreekt aan de nieuwe kant`);
+    let version: DocumentVersion | undefined;
+    if (inhoud?.content && inhoud.content.sha256 !== current.latest.sha256) {
+      blobRef = await side.backend.content.persist(inhoud.content.tempId);
+      version = { versionNo: current.latest.versionNo + 1, blobRef, size: inhoud.content.size, sha256: inhoud.content.sha256, createdAt: now.toISOString() };
+      if (inhoud.bestandsnaam) version.bestandsnaam = inhoud.bestandsnaam;
+      if (inhoud.contentType) version.contentType = inhoud.contentType;
+    }
+    await side.backend.store.transaction(async (tx) => {
+      if (version) await tx.addDocumentVersion(id, version);
+      await tx.updateDocumentMeta({ ...meta, identificatie: id });
+    });
+    blobRef = undefined;
+  } finally {
+    if (blobRef) await side.backend.content.remove(blobRef).catch(() => undefined);
+    await parsed.release();
+  }
+}

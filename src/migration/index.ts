@@ -4,6 +4,7 @@
  */
 import type { Config, MigrationConfig, MigrationMode } from '../config.js';
 import type { Clock } from '../stuf/dates.js';
+import { syncDocument } from './copy-zaak.js';
 import { cutOver, type CutoverResult } from './cutover.js';
 import { LegacyClient } from './legacy-client.js';
 import type { VraagContext } from './legacy-vragen.js';
@@ -56,7 +57,8 @@ export class Migration {
     const legacy = new LegacyClient({ legacy: m.legacy, content: side.backend.content, maxMessageBytes: config.maxMessageBytes, maxDepth: config.maxDepth });
     const vraag: VraagContext = { self: config.self, ontvanger: m.legacy.ontvanger ?? { applicatie: 'Zaaksysteem' }, clock, timeZone: config.timeZone };
     const retryBaseMs = m.outbox?.retryBaseMs ?? 1_000;
-    const outbox = new OutboxWorker(store, side, clock, config.timeZone, { retryBaseMs, retryMaxMs: m.outbox?.retryMaxMs ?? 300_000, pollMs: Math.min(retryBaseMs, 5_000) }, log);
+    const outbox = new OutboxWorker(store, side, clock, config.timeZone, { retryBaseMs, retryMaxMs: m.outbox?.retryMaxMs ?? 300_000, pollMs: Math.min(retryBaseMs, 5_000) }, log,
+      (id) => syncDocument(legacy, vraag, side, id, clock.now()));
     const router = new MigrationRouter({ migration: m, legacy, vraag, side, store, outbox, clock, timeZone: config.timeZone, log });
     await router.refreshOverrides();
     return new Migration(store, legacy, router, outbox, deps, vraag);

@@ -78,6 +78,13 @@ export function geefZaakdocumentLezen(ctx: VraagContext, document: string): Lega
   return lv01(ctx, 'geefZaakdocumentLezen_EdcLv01', 'EDC', document, '<ZKN:object StUF:entiteittype="EDC" StUF:scope="alles"/>');
 }
 
+/** geefZaakdocumentLezen asking only the zaak the document belongs to: to route a bericht about the document. */
+export function geefDocumentZaak(ctx: VraagContext, document: string): LegacyVraag {
+  return lv01(ctx, 'geefZaakdocumentLezen_EdcLv01', 'EDC', document,
+    '<ZKN:object StUF:entiteittype="EDC"><ZKN:identificatie xsi:nil="true"/><ZKN:isRelevantVoor StUF:entiteittype="EDCZAK">' +
+      '<ZKN:gerelateerde StUF:entiteittype="ZAK"><ZKN:identificatie xsi:nil="true"/></ZKN:gerelateerde></ZKN:isRelevantVoor></ZKN:object>');
+}
+
 /** The generic zakLv01 selecting every zaak of a zaaktype, identificatie only, from `after` on (vervolgvraag). */
 export function zakenVanZaaktype(ctx: VraagContext, zaaktype: string, after: string | undefined, maximumAantal: number): LegacyVraag {
   const xml =

@@ -35,6 +35,8 @@ export class OutboxWorker {
     private readonly timeZone: string,
     private readonly opts: OutboxOptions,
     private readonly log: Log,
+    /** Sync one document from the legacy system (entries of kind 'document'). */
+    private readonly syncDocument: (id: string) => Promise<unknown>,
   ) {}
 
   start(): void {
@@ -115,6 +117,10 @@ export class OutboxWorker {
   /** undefined when done; else why not. */
   private async apply(e: OutboxEntry): Promise<string | undefined> {
     try {
+      if (e.kind === 'document') {
+        await this.syncDocument(e.payload);
+        return undefined;
+      }
       if (e.kind === 'kopie') {
         await applySnapshot(this.side, JSON.parse(e.payload) as ZaakSnapshot, this.clock.now(), this.timeZone);
         return undefined;

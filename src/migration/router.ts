@@ -16,22 +16,23 @@ import type { DispatchResult } from '../zds/dispatch-result.js';
 import type { Operation, OperationContext } from '../zds/operation.js';
 import type { OperationRouter } from '../zds/operation-router.js';
 import { compareAnswers } from './compare.js';
-import { applySnapshot, fetchSnapshot } from './copy-zaak.js';
+import { applySnapshot, fetchSnapshot, syncDocument } from './copy-zaak.js';
 import { type LegacyAnswer, type LegacyClient, LegacyError, bodyParts, partsToString, soap11Envelope } from './legacy-client.js';
-import { type VraagContext, ZDS_ACTION, geefZaaktype } from './legacy-vragen.js';
+import { type LegacyVraag, type VraagContext, ZDS_ACTION, geefDocumentZaak, geefZaaktype } from './legacy-vragen.js';
 import { type RoutingKey, chooseMode, dependsOnZaaktype, routingKey } from './modes.js';
 import { type NewSide, faultText, parseBody, piecesToString } from './new-side.js';
 import type { OutboxWorker } from './outbox.js';
 import type { MigrationStore, NewOutboxEntry } from './store.js';
 import { NS } from '../stuf/namespaces.js';
-import { child, path, text } from '../xml/tree.js';
+import { path, text } from '../xml/tree.js';
 
 type Log = (level: 'debug' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
 /**
- * Kennisgevingen carried out on the new side in replicate mode. The rest goes to the legacy system only:
- * genereer*Identificatie (the legacy system issues identificaties until cut-over), check-out, check-in and
- * cancel (the lock and its checkedOutId belong to the legacy system while it leads), overdragenZaak.
+ * Kennisgevingen carried out on the new side in replicate mode. A check-in (updateZaakdocument) is not replayed
+ * (its checkedOutId is the legacy system's); the document is synced from the legacy system after it accepted
+ * it. The rest goes to the legacy system only: genereer*Identificatie (it issues identificaties until cut-over),
+ * check-out and cancelCheckout (the lock belongs to the legacy system while it leads), overdragenZaak.
  */
 export const REPLICATED_OPERATIONS: ReadonlySet<string> = new Set([
   'creeerZaak_ZakLk01',
@@ -105,27 +106,39 @@ export class MigrationRouter implements OperationRouter {
     return found;
   }
 
+  /** The zaak of a document or besluit: the new side, else the local index, else (documents) the legacy system. */
   private async zaakOf(key: RoutingKey): Promise<string | undefined> {
     const store = this.d.side.backend.store;
     try {
-      if (key.document) return (await store.listDocumentZaken(key.document))[0]?.zaakIdentificatie;
+      if (key.document) {
+        const linked = (await store.listDocumentZaken(key.document))[0]?.zaakIdentificatie;
+        if (linked) return linked;
+      }
       if (key.besluit) return (await store.getBesluit(key.besluit))?.zaakIdentificatie;
     } catch {
-      // The new side is down: route on operation and default.
+      // The new side is down: the index and the legacy system may still know.
     }
-    return undefined;
+    if (!key.document) return undefined;
+    const indexed = await this.d.store.zaakOfDocument(key.document).catch(() => undefined);
+    if (indexed) return indexed;
+    const fromLegacy = await this.askLegacyKey(geefDocumentZaak(this.d.vraag, key.document), ['isRelevantVoor', 'gerelateerde', 'identificatie']);
+    if (fromLegacy) await this.d.store.rememberDocumentZaak(key.document, fromLegacy).catch(() => undefined);
+    return fromLegacy;
   }
 
-  private async askLegacyZaaktype(zaak: string): Promise<string | undefined> {
-    const vraag = geefZaaktype(this.d.vraag, zaak);
+  private askLegacyZaaktype(zaak: string): Promise<string | undefined> {
+    return this.askLegacyKey(geefZaaktype(this.d.vraag, zaak), ['isVan', 'gerelateerde', 'code']);
+  }
+
+  /** One value from the legacy system's answer object (antwoord/object/...); undefined when it cannot say. */
+  private async askLegacyKey(vraag: LegacyVraag, at: string[]): Promise<string | undefined> {
     try {
       const answer = await this.d.legacy.call('BeantwoordVraag', vraag.operation, [vraag.xml], vraag.soapAction);
       await this.d.legacy.release(answer);
       if (answer.kind !== 'ok') return undefined;
-      const obj = path(answer.body, NS.zkn, 'antwoord', 'object');
-      return text(path(obj, NS.zkn, 'isVan', 'gerelateerde', 'code'))?.trim() || undefined;
+      return text(path(answer.body, NS.zkn, 'antwoord', 'object', ...at))?.trim() || undefined;
     } catch (e) {
-      this.d.log('warn', 'migratie: zaaktype niet op te vragen bij het legacy zaaksysteem', { zaak, error: String(e) });
+      this.d.log('warn', 'migratie: routeringsgegeven niet op te vragen bij het legacy zaaksysteem', { operation: vraag.operation, error: String(e) });
       return undefined;
     }
   }
@@ -133,8 +146,10 @@ export class MigrationRouter implements OperationRouter {
   async route(op: Operation, ctx: OperationContext): Promise<DispatchResult | undefined> {
     const { mode, key, zaaktype } = await this.modeFor(op, ctx);
     if (mode === 'translate') return undefined;
+    if (key.document && key.zaak && op.port !== 'BeantwoordVraag') await this.d.store.rememberDocumentZaak(key.document, key.zaak).catch(() => undefined);
     if (mode === 'proxy') return this.toResult(ctx, await this.forward(op, ctx));
     if (op.port === 'BeantwoordVraag') return this.replicateVraag(op, ctx, key, zaaktype);
+    if (op.name === 'updateZaakdocument_Di02') return this.replicateCheckIn(op, ctx, key, zaaktype);
     if (!REPLICATED_OPERATIONS.has(op.name)) return this.toResult(ctx, await this.forward(op, ctx));
     return this.replicateKennisgeving(op, ctx, key, zaaktype);
   }
@@ -190,7 +205,7 @@ export class MigrationRouter implements OperationRouter {
         const differences = legacyEl && parsed ? compareAnswers(legacyEl, parsed.body)
           : [{ path: '/', ...(legacyEl ? { legacy: legacyEl.local } : {}), ...(parsed ? { nieuw: parsed.body.local } : {}) }];
         if (differences.length === 0) return;
-        const zaak = key.zaak ?? text(child(ctx.request.body, NS.zkn, 'identificatie'));
+        const zaak = key.zaak ?? (await this.zaakOf(key));
         await this.d.store.recordShadow({
           at: this.d.clock.now().toISOString(),
           operation: op.name,
@@ -229,6 +244,24 @@ export class MigrationRouter implements OperationRouter {
       },
       () => this.d.side.dispatcher.dispatch(req),
     );
+    return this.toResult(ctx, answer);
+  }
+
+  /** updateZaakdocument: to the legacy system; once it accepted, the document is synced to the new side. */
+  private async replicateCheckIn(op: Operation, ctx: OperationContext, key: RoutingKey, zaaktype: string | undefined): Promise<DispatchResult> {
+    const zaak = key.zaak ?? (await this.zaakOf(key));
+    if (zaak) await this.copyOnFirstTouch(zaak, zaaktype);
+    const answer = await this.forward(op, ctx);
+    if (answer.kind === 'ok' && key.document) {
+      const id = key.document;
+      await this.applyOrQueue(
+        { kind: 'document', operation: op.name, ...(zaak ? { zaakIdentificatie: zaak } : {}), ...(zaaktype ? { zaaktype } : {}), payload: id, soapAction: '' },
+        async () => {
+          await syncDocument(this.d.legacy, this.d.vraag, this.d.side, id, this.d.clock.now());
+          return undefined;
+        },
+      );
+    }
     return this.toResult(ctx, answer);
   }
 

@@ -1,6 +1,6 @@
 /**
  * Zaakpoort's own migration state, in the local SQL store: the outbox (work the new backend still has to do,
- * retried until it succeeds), a small index zaak → zaaktype (for routing), the mode overrides a cut-over
+ * retried until it succeeds), a small index zaak → zaaktype and document → zaak (for routing), the mode overrides a cut-over
  * records, and the shadow comparison's findings. SQLite: its own file `migration.sqlite` next to the embedded
  * store (so the outbox keeps working while the new side is down). PostgreSQL: tables `migration_*` in
  * Zaakpoort's schema, shared by every instance. Both speak the same SQL through the small Sql interface below.
@@ -20,7 +20,8 @@ interface Sql {
   close(): Promise<void>;
 }
 
-export type OutboxKind = 'bericht' | 'kopie';
+/** bericht: carry a kennisgeving out; kopie: write a zaak snapshot; document: sync a document from the legacy system. */
+export type OutboxKind = 'bericht' | 'kopie' | 'document';
 
 export interface NewOutboxEntry {
   kind: OutboxKind;
@@ -30,7 +31,7 @@ export interface NewOutboxEntry {
   /** With referentienummer: a bericht is queued once (a resend to the legacy system does not queue it again). */
   zenderKey?: string;
   referentienummer?: string;
-  /** bericht: the SOAP 1.1 envelope as received (document content inline); kopie: the snapshot as JSON. */
+  /** bericht: the SOAP 1.1 envelope as received (document content inline); kopie: the snapshot as JSON; document: its identificatie. */
   payload: string;
   soapAction: string;
   endpointPort?: string;
@@ -95,6 +96,10 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS migration_zaak (
      identificatie TEXT PRIMARY KEY,
      zaaktype TEXT NOT NULL
+   )`,
+  `CREATE TABLE IF NOT EXISTS migration_document (
+     identificatie TEXT PRIMARY KEY,
+     zaak_identificatie TEXT NOT NULL
    )`,
   `CREATE TABLE IF NOT EXISTS migration_mode_override (
      zaaktype TEXT PRIMARY KEY,
@@ -316,6 +321,18 @@ export class MigrationStore {
   async zaaktypeOf(zaakIdentificatie: string): Promise<string | undefined> {
     const rows = await this.sql.all<{ zaaktype: string }>('SELECT zaaktype FROM migration_zaak WHERE identificatie = $1', [zaakIdentificatie]);
     return rows[0]?.zaaktype;
+  }
+
+  async rememberDocumentZaak(documentIdentificatie: string, zaakIdentificatie: string): Promise<void> {
+    await this.sql.run(
+      'INSERT INTO migration_document (identificatie, zaak_identificatie) VALUES ($1, $2) ON CONFLICT (identificatie) DO NOTHING',
+      [documentIdentificatie, zaakIdentificatie],
+    );
+  }
+
+  async zaakOfDocument(documentIdentificatie: string): Promise<string | undefined> {
+    const rows = await this.sql.all<{ zaak_identificatie: string }>('SELECT zaak_identificatie FROM migration_document WHERE identificatie = $1', [documentIdentificatie]);
+    return rows[0]?.zaak_identificatie;
   }
 
   async setOverride(o: ModeOverride): Promise<void> {

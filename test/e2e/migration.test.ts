@@ -122,6 +122,19 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     assert.equal((await zp.zp.migration!.status()).outbox.pending, 0);
   });
 
+  it('replicate: a check-out and check-in through Zaakpoort happen in legacy; the document is synced to the new side', async () => {
+    const bewerken = await viaZaakpoort(m.geefZaakdocumentBewerken('1234D-NIEUW1', '1.2'));
+    assert.equal(bewerken.status, 200, bewerken.text);
+    const checkedOutId = m.extract(bewerken.text, 'checkedOutId');
+    assert.ok(checkedOutId);
+    assert.ok((await legacy.zp.backend.store.getDocument('1234D-NIEUW1'))?.lock, 'the lock is the legacy system\'s');
+    const inchecken = await viaZaakpoort(m.updateZaakdocument('1234D-NIEUW1', '1.2', { checkedOutId, content: Buffer.from('bewerkte versie'), contentType: 'application/pdf', set: { titel: 'Bewerkt' } }));
+    assert.equal(inchecken.status, 200, inchecken.text);
+    assert.equal((await zp.zp.backend.store.getDocument('1234D-NIEUW1'))?.meta.titel, 'Bewerkt');
+    await assertSameOnBothSides('1234SHV0001', ['1234D-OUD1', '1234D-NIEUW1']);
+    assert.match(await newSideAnswer(m.geefZaakdocumentLezen('1234D-NIEUW1', '1.2')), new RegExp(Buffer.from('bewerkte versie').toString('base64')));
+  });
+
   it('replicate: answers are the legacy system\'s own (it issues identificaties, its Bv03 and its faults)', async () => {
     const res = await viaZaakpoort(m.geefZaakdetails('1234SHV0001', '1.2'));
     assert.equal(res.status, 200);
@@ -249,6 +262,36 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     });
     assert.deepEqual(faultOf(viaZp.text), faultOf(directly.text));
     assert.match(viaZp.text, /Fo03Bericht/);
+  });
+
+  it('proxy: a document with its content reaches the legacy system byte for byte; SOAP 1.2 callers get SOAP 1.2', async () => {
+    const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256));
+    const res = await zp.post(envelope(m.voegZaakdocumentToe('1234D-PRX1', '1234PRX01', bytes, '1.2'), '1.2'), { soapVersion: '1.2' });
+    assert.equal(res.status, 200, res.text);
+    assert.match(res.contentType, /application\/soap\+xml/);
+    await assertSoapResponseValid(res.text);
+    const doc = await legacy.zp.backend.store.getDocument('1234D-PRX1');
+    assert.ok(doc?.latest.blobRef);
+    const chunks: Buffer[] = [];
+    for await (const c of legacy.zp.backend.content.open(doc.latest.blobRef)) chunks.push(c as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), bytes);
+    assert.equal(await zp.zp.backend.store.getDocument('1234D-PRX1'), undefined);
+    const lezen = await viaZaakpoort(m.geefZaakdocumentLezen('1234D-PRX1', '1.2'));
+    assert.match(lezen.text, new RegExp(bytes.toString('base64').slice(0, 200).replace(/[+/]/g, '\\$&')));
+  });
+
+  it('proxy: an unreachable legacy system is a StUF058 that says so, not a hang or a stack trace', async () => {
+    const down = await startServer({ migration: { legacy: { url: 'http://127.0.0.1:9/zds', timeoutMs: 5_000 }, default: 'proxy' } });
+    try {
+      const res = await down.post(envelope(m.geefZaakdetails('1234X', '1.2')));
+      await assertSoapResponseValid(res.text);
+      assert.equal(res.status, 500);
+      assert.match(res.text, /StUF058/);
+      assert.match(res.text, /Legacy zaaksysteem niet bereikbaar/);
+      assert.match(res.text, /127\.0\.0\.1:9\/zds is niet bereikbaar/);
+    } finally {
+      await down.close();
+    }
   });
 
   it('shadow report CLI prints the recorded differences', async () => {
