@@ -59,7 +59,7 @@ export class Migration {
     const retryBaseMs = m.outbox?.retryBaseMs ?? 1_000;
     const outbox = new OutboxWorker(store, side, clock, config.timeZone, { retryBaseMs, retryMaxMs: m.outbox?.retryMaxMs ?? 300_000, pollMs: Math.min(retryBaseMs, 5_000) }, log,
       (id) => syncDocument(legacy, vraag, side, id, clock.now()));
-    const router = new MigrationRouter({ migration: m, legacy, vraag, side, store, outbox, clock, timeZone: config.timeZone, log });
+    const router = new MigrationRouter({ migration: m, senders: config.senders, legacy, vraag, side, store, outbox, clock, timeZone: config.timeZone, log });
     await router.refreshOverrides();
     return new Migration(store, legacy, router, outbox, deps, vraag);
   }

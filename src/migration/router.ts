@@ -8,7 +8,8 @@
  *     the differences recorded (shadow comparison).
  * Zaakpoort validated, authenticated and logs the bericht before the router sees it, whatever the mode.
  */
-import type { MigrationConfig, MigrationMode } from '../config.js';
+import type { MigrationConfig, MigrationMode, SenderConfig } from '../config.js';
+import { findSender } from '../zds/senders.js';
 import type { Clock } from '../stuf/dates.js';
 import { faults } from '../stuf/fault.js';
 import { systeemKey } from '../stuf/stuurgegevens.js';
@@ -49,6 +50,8 @@ const OVERRIDES_TTL_MS = 5_000;
 
 export interface RouterDeps {
   migration: MigrationConfig;
+  /** config.senders: a sender limited to zaaktypen stays limited when its berichten go to the legacy system. */
+  senders: SenderConfig[];
   legacy: LegacyClient;
   vraag: VraagContext;
   side: NewSide;
@@ -84,7 +87,8 @@ export class MigrationRouter implements OperationRouter {
   async modeFor(op: Operation, ctx: OperationContext): Promise<{ mode: MigrationMode; key: RoutingKey; zaaktype?: string }> {
     const overrides = await this.currentOverrides();
     const key = routingKey(ctx.request.body);
-    const zaaktype = dependsOnZaaktype(this.d.migration, overrides) ? await this.zaaktypeOf(key) : key.zaaktype;
+    const limited = findSender(this.d.senders, ctx.stuurgegevens.zender)?.zaaktypen !== undefined;
+    const zaaktype = limited || dependsOnZaaktype(this.d.migration, overrides) ? await this.zaaktypeOf(key) : key.zaaktype;
     const mode = chooseMode(this.d.migration, overrides, op.name, zaaktype);
     return { mode, key, ...(zaaktype !== undefined ? { zaaktype } : {}) };
   }
@@ -146,12 +150,29 @@ export class MigrationRouter implements OperationRouter {
   async route(op: Operation, ctx: OperationContext): Promise<DispatchResult | undefined> {
     const { mode, key, zaaktype } = await this.modeFor(op, ctx);
     if (mode === 'translate') return undefined;
+    this.authorise(ctx, key, zaaktype);
     if (key.document && key.zaak && op.port !== 'BeantwoordVraag') await this.d.store.rememberDocumentZaak(key.document, key.zaak).catch(() => undefined);
     if (mode === 'proxy') return this.toResult(ctx, await this.forward(op, ctx));
     if (op.port === 'BeantwoordVraag') return this.replicateVraag(op, ctx, key, zaaktype);
     if (op.name === 'updateZaakdocument_Di02') return this.replicateCheckIn(op, ctx, key, zaaktype);
     if (!REPLICATED_OPERATIONS.has(op.name)) return this.toResult(ctx, await this.forward(op, ctx));
     return this.replicateKennisgeving(op, ctx, key, zaaktype);
+  }
+
+  /**
+   * What restrictToZaaktypen does for Zaakpoort's own backend, for berichten that go to the legacy system: a
+   * sender limited to zaaktypen reaches only those; a bericht about a zaak whose zaaktype nobody can tell is refused.
+   */
+  private authorise(ctx: OperationContext, key: RoutingKey, zaaktype: string | undefined): void {
+    const sender = findSender(this.d.senders, ctx.stuurgegevens.zender);
+    if (!sender?.zaaktypen) return;
+    if (zaaktype === undefined && !key.zaak && !key.document && !key.besluit) return;
+    if (zaaktype !== undefined && sender.zaaktypen.includes(zaaktype)) return;
+    throw faults.notAuthorised(
+      'Zender is niet geautoriseerd voor dit zaaktype',
+      `applicatie "${sender.applicatie}" mag ${key.zaak ? `zaak ${key.zaak}` : key.document ? `document ${key.document}` : `besluit ${key.besluit ?? ''}`} ` +
+        `van zaaktype "${zaaktype ?? 'onbekend'}" niet zien of wijzigen`,
+    );
   }
 
   private soapAction(op: Operation, ctx: OperationContext): string {

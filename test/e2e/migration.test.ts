@@ -294,6 +294,22 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     }
   });
 
+  it('proxy: a sender limited to zaaktypen stays limited on the legacy side', async () => {
+    const limited = await startServer({ senders: [{ applicatie: 'SHV', zaaktypen: ['SHV01'] }], migration: { legacy: { url: `${legacy.url}/zds` }, default: 'proxy' } });
+    try {
+      const allowed = await limited.post(envelope(m.geefZaakdetails('1234SHV0001', '1.2')));
+      await assertSoapResponseValid(allowed.text);
+      assert.equal(allowed.status, 200, allowed.text);
+      const refused = await limited.post(envelope(m.geefZaakdetails('1234PRX01', '1.2')));
+      await assertSoapResponseValid(refused.text);
+      assert.equal(refused.status, 500);
+      assert.match(refused.text, /niet geautoriseerd voor dit zaaktype/);
+      assert.match(refused.text, /zaak 1234PRX01 van zaaktype "PRX01"/);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('shadow report CLI prints the recorded differences', async () => {
     const { spawnSync } = await import('node:child_process');
     const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migration.ts', 'shadow-report', '--zaaktype', 'SHV01'], {
