@@ -107,7 +107,7 @@ describe('migration: configuration', () => {
     assert.deepEqual(cfg.migration, { legacy: { url: 'http://oud.example/zds', timeoutMs: 5000 }, default: 'proxy', shadow: true });
     assert.equal(loadConfig({}, '/srv/zp').migration, undefined);
     assert.throws(() => loadConfig({ ZAAKPOORT_LEGACY_URL: 'ftp://oud' }, '/srv/zp'), ConfigError);
-    assert.throws(() => loadConfig({ ZAAKPOORT_LEGACY_URL: 'http://oud', ZAAKPOORT_MIGRATION_MODE: 'spiegel' }, '/srv/zp'), /translate, proxy of replicate/);
+    assert.throws(() => loadConfig({ ZAAKPOORT_LEGACY_URL: 'http://oud', ZAAKPOORT_MIGRATION_MODE: 'spiegel' }, '/srv/zp'), /translate, proxy, replicate/);
     assert.throws(() => loadConfig({ ZAAKPOORT_LEGACY_URL: 'http://oud', ZAAKPOORT_MIGRATION_SHADOW: 'ja' }, '/srv/zp'), ConfigError);
   });
 });
