@@ -13,6 +13,8 @@ import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid, extractSoapPayload, schemas } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 import { parseBody } from '../../src/migration/new-side.js';
+import { geefZaakdetailsAlles } from '../../src/migration/legacy-vragen.js';
+import { type StepCollector, runWithSteps } from '../../src/observability/steps.js';
 
 /** Test double of an outage: while down, every zaak/document call of the new side's store fails. */
 function outage(): { down: boolean; wrap: (b: Backend) => Backend } {
@@ -308,6 +310,22 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     } finally {
       await limited.close();
     }
+  });
+
+  it('records every legacy call as a backend step of the bericht (kind legacy)', async () => {
+    const collector: StepCollector = { steps: [] };
+    const vraag = geefZaakdetailsAlles({ self: { applicatie: 'Zaakpoort' }, ontvanger: { applicatie: 'Oud' }, clock: { now: () => new Date() }, timeZone: 'Europe/Amsterdam' }, '1234SHV0001');
+    const legacyClient = zp.zp.migration!.legacy;
+    const answer = await runWithSteps(collector, () => legacyClient.call('BeantwoordVraag', vraag.operation, [vraag.xml], vraag.soapAction));
+    await legacyClient.release(answer);
+    assert.equal(answer.kind, 'ok');
+    assert.equal(collector.steps.length, 1);
+    const [step] = collector.steps;
+    assert.equal(step?.kind, 'legacy');
+    assert.equal(step?.url, `${legacy.url}/zds`);
+    assert.equal(step?.status, 200);
+    assert.match(step?.requestBody ?? '', /geefZaakdetails_ZakLv01/);
+    assert.match(step?.responseBody ?? '', /geefZaakdetails_ZakLa01/);
   });
 
   it('shadow report CLI prints the recorded differences', async () => {
