@@ -214,6 +214,19 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     assert.equal((await zp.zp.migration!.shadowReport()).length, before);
   });
 
+  it('cut-over refuses a zaaktype whose zaken answer differently on the new side, and names the element', async () => {
+    // 1234SHV0002 got a deliberate difference above; the documents of 1234SHV0001 (content included) are equal.
+    const r = await zp.zp.migration!.cutOver('SHV01');
+    assert.equal(r.done, false);
+    assert.equal(r.checked, 3);
+    assert.deepEqual(r.missing, []);
+    assert.deepEqual(r.different, [{
+      zaak: '1234SHV0002',
+      differences: [{ path: '/geefZaakdetails_ZakLa01/antwoord/object/omschrijving', legacy: 'Tijdens storing', nieuw: 'Alleen aan de nieuwe kant' }],
+    }]);
+    assert.deepEqual((await zp.zp.migration!.status()).overrides, []);
+  });
+
   it('cut-over of a zaaktype with one zaak missing on the new side refuses and names it; then succeeds', async () => {
     for (const id of ['1234CUT01', '1234CUT02']) {
       assert.equal((await direct(m.creeerZaak({ identificatie: id, zaaktype: 'CUT01' }, '1.2'))).status, 200);
