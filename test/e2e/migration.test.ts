@@ -277,6 +277,17 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     });
     assert.deepEqual(faultOf(viaZp.text), faultOf(directly.text));
     assert.match(viaZp.text, /Fo03Bericht/);
+
+    // A resend (same referentienummer) goes to the legacy system again, which answers it from its own log.
+    const ref = m.nextRef();
+    const first = await viaZaakpoort(m.creeerZaak({ identificatie: '1234PRX02', zaaktype: 'PRX01' }, '1.2', ref));
+    const resend = await viaZaakpoort(m.creeerZaak({ identificatie: '1234PRX02', zaaktype: 'PRX01' }, '1.2', ref));
+    assert.equal(first.status, 200, first.text);
+    assert.equal(resend.status, 200, resend.text);
+    assert.equal(extractSoapPayload(resend.text).xml, extractSoapPayload(first.text).xml, 'the legacy system\'s original Bv03');
+    // Zaakpoort still measures what it passed on.
+    const metrics = await fetch(`${zp.url}/metrics`).then((r) => r.text());
+    assert.match(metrics, /zaakpoort_requests_total\{[^}]*operation="creeerZaak_ZakLk01"[^}]*outcome="fault"[^}]*\} [1-9]/);
   });
 
   it('proxy: a document with its content reaches the legacy system byte for byte; SOAP 1.2 callers get SOAP 1.2', async () => {
@@ -341,16 +352,23 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     assert.match(step?.responseBody ?? '', /geefZaakdetails_ZakLa01/);
   });
 
-  it('shadow report CLI prints the recorded differences', async () => {
+  it('the CLI prints the shadow report and the status', async () => {
     const { spawnSync } = await import('node:child_process');
-    const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migration.ts', 'shadow-report', '--zaaktype', 'SHV01'], {
-      cwd: new URL('../..', import.meta.url).pathname,
-      env: { ...process.env, ZAAKPOORT_DATA_DIR: zp.dataDir, ZAAKPOORT_GEMEENTECODE: '1234', ZAAKPOORT_LEGACY_URL: `${legacy.url}/zds` },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    assert.equal(res.status, 0, res.stderr);
-    assert.match(res.stdout, /geefZaakdetails_ZakLv01 {2}zaak 1234SHV0002/);
-    assert.match(res.stdout, /legacy: Tijdens storing\n\s+nieuw: {2}Alleen aan de nieuwe kant/);
+    const cli = (...args: string[]) => {
+      const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migration.ts', ...args], {
+        cwd: new URL('../..', import.meta.url).pathname,
+        env: { ...process.env, ZAAKPOORT_DATA_DIR: zp.dataDir, ZAAKPOORT_GEMEENTECODE: '1234', ZAAKPOORT_LEGACY_URL: `${legacy.url}/zds` },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      assert.equal(res.status, 0, res.stderr);
+      return res.stdout;
+    };
+    const report = cli('shadow-report', '--zaaktype', 'SHV01');
+    assert.match(report, /geefZaakdetails_ZakLv01 {2}zaak 1234SHV0002/);
+    assert.match(report, /legacy: Tijdens storing\n\s+nieuw: {2}Alleen aan de nieuwe kant/);
+    const status = JSON.parse(cli('status')) as { outbox: { pending: number }; overrides: Array<{ zaaktype: string; mode: string }> };
+    assert.equal(status.outbox.pending, 0);
+    assert.deepEqual(status.overrides.map((o) => [o.zaaktype, o.mode]), [['CUT01', 'translate']]);
   });
 });
