@@ -7,6 +7,7 @@ import { createCatalogue } from './catalogue/index.js';
 import type { Backend } from './ports/index.js';
 import { SchemaRegistry } from './schema/index.js';
 import { buildServer } from './server/app.js';
+import { DataDirProbe } from './server/storage-probe.js';
 import { type Clock, systemClock } from './stuf/dates.js';
 import { type DispatcherDeps, createDispatcher } from './zds/dispatcher.js';
 import { Migration } from './migration/index.js';
@@ -72,11 +73,14 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   const deps = { config, backend, catalogue, schemas, clock, log };
   const migration = await openMigration(config, deps);
   const dispatcher = createDispatcher({ ...deps, ...(migration ? { router: migration.router } : {}) });
+  const onDisk = config.backend.kind === 'sqlite' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
+  const storage = onDisk ? new DataDirProbe(config.dataDir) : undefined;
   server = buildServer({
     config,
     dispatcher,
     backend,
     ready: () => accepting,
+    ...(storage ? { storage } : {}),
     logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) },
     ...(migration ? { healthDetails: async () => ({ migration: await migration.health() }) } : {}),
   });

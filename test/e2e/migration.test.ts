@@ -12,6 +12,7 @@ import { compareAnswers } from '../../src/migration/compare.js';
 import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid, extractSoapPayload, schemas } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
+import { cliArgs } from '../helpers/built-server.js';
 import { parseBody } from '../../src/migration/new-side.js';
 import { geefZaakdetailsAlles } from '../../src/migration/legacy-vragen.js';
 import { type StepCollector, runWithSteps } from '../../src/observability/steps.js';
@@ -352,10 +353,10 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     assert.match(step?.responseBody ?? '', /geefZaakdetails_ZakLa01/);
   });
 
-  it('the CLI prints the shadow report and the status', async () => {
+  it('the zaakpoort migration command prints the shadow report and the status', async () => {
     const { spawnSync } = await import('node:child_process');
     const cli = (...args: string[]) => {
-      const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migration.ts', ...args], {
+      const res = spawnSync(process.execPath, [...cliArgs(), 'migration', ...args], {
         cwd: new URL('../..', import.meta.url).pathname,
         env: { ...process.env, ZAAKPOORT_DATA_DIR: zp.dataDir, ZAAKPOORT_GEMEENTECODE: '1234', ZAAKPOORT_LEGACY_URL: `${legacy.url}/zds` },
         encoding: 'utf8',

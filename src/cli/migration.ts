@@ -1,25 +1,31 @@
 /**
- * `npm run migration -- <command>`: the beheerder's view on a migration from a legacy zaaksysteem. Uses the same
- * configuration and backend as `npm start` and may run next to it.
- *   status                          modes, outbox (pending, the entry that fails and why), cut-over overrides
- *   outbox [--limit N]              the queued entries, oldest first
- *   retry                           carry out the queue now (due or not)
- *   discard --id N                  drop one queued entry (after deciding it must not be carried out)
+ * `zaakpoort migration <command>`: the beheerder's view on a migration from a legacy zaaksysteem (README "Migrating
+ * without a big bang"). Uses the same configuration and backend as `zaakpoort start` and may run next to it.
+ *   status                 modes, outbox (pending, the entry that fails and why), cut-over overrides (JSON)
+ *   outbox [--limit N]     the queued entries, oldest first
+ *   retry                  carry out the queue now (due or not)
+ *   discard --id N         drop one queued entry (after deciding it must not be carried out)
  *   shadow-report [--since ISO] [--zaaktype C] [--limit N] [--json]
- *                                   differences the shadow comparison recorded (also `npm run shadow-report`)
- *   cutover --zaaktype C [--dry-run]
- *                                   move a zaaktype from replicate to translate (also `npm run cutover`)
- * Exit code 0 when done, 1 on an error, 2 when a cut-over was refused.
+ *   cutover --zaaktype C [--dry-run]   move a zaaktype from replicate to translate; a refusal exits 1
  */
-import { parseArgs } from 'node:util';
-import { openBackend, openMigration } from '../src/compose.js';
-import { createCatalogue } from '../src/catalogue/index.js';
-import { loadConfig } from '../src/config.js';
-import type { CutoverResult, Migration, ShadowRecord } from '../src/migration/index.js';
-import { SchemaRegistry } from '../src/schema/index.js';
-import { systemClock } from '../src/stuf/dates.js';
+import { createCatalogue } from '../catalogue/index.js';
+import { openBackend, openMigration } from '../compose.js';
+import type { Config } from '../config.js';
+import type { CutoverResult, Migration, ShadowRecord } from '../migration/index.js';
+import { SchemaRegistry } from '../schema/index.js';
+import { systemClock } from '../stuf/dates.js';
+import { UsageError } from './errors.js';
 
-const USAGE = 'gebruik: npm run migration -- status | outbox [--limit N] | retry | discard --id N | shadow-report [--since ISO] [--zaaktype C] [--limit N] [--json] | cutover --zaaktype C [--dry-run]';
+export type MigrationCommand = 'status' | 'outbox' | 'retry' | 'discard' | 'shadow-report' | 'cutover';
+
+export interface MigrationOptions {
+  limit?: string;
+  id?: string;
+  since?: string;
+  zaaktype?: string;
+  json?: boolean;
+  dryRun?: boolean;
+}
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -36,7 +42,7 @@ function printShadow(records: ShadowRecord[]): void {
 
 function printCutover(r: CutoverResult): void {
   out(`zaaktype ${r.zaaktype}: ${r.checked} zaken in het legacy zaaksysteem`);
-  if (r.outboxPending > 0) out(`  outbox bevat nog ${r.outboxPending} item(s): eerst verwerken (npm run migration -- status)`);
+  if (r.outboxPending > 0) out(`  outbox bevat nog ${r.outboxPending} item(s): eerst verwerken (zaakpoort migration status)`);
   for (const m of r.missing) out(`  ontbreekt aan de nieuwe kant: ${m}`);
   for (const d of r.different) {
     out(`  verschilt: zaak ${d.zaak}${d.document ? ` document ${d.document}` : ''}`);
@@ -48,76 +54,57 @@ function printCutover(r: CutoverResult): void {
   } else out('  niet omgezet');
 }
 
-async function run(migration: Migration, command: string, values: Record<string, string | boolean | undefined>): Promise<number> {
+async function run(migration: Migration, command: MigrationCommand, values: MigrationOptions): Promise<void> {
   const limit = values.limit !== undefined ? Number(values.limit) : undefined;
   switch (command) {
     case 'status':
       out(JSON.stringify(await migration.status(), null, 2));
-      return 0;
+      return;
     case 'outbox': {
       const entries = await migration.store.list(limit ?? 100);
       if (entries.length === 0) out('outbox is leeg');
       for (const e of entries) {
         out(`#${e.id}  ${e.createdAt}  ${e.kind} ${e.operation}  zaak ${e.zaakIdentificatie ?? '-'}  pogingen ${e.attempts}${e.lastError ? `  laatste fout: ${e.lastError}` : ''}`);
       }
-      return 0;
+      return;
     }
     case 'retry': {
       await migration.store.retryNow(new Date());
       const outcome = await migration.outbox.runOnce();
       const status = await migration.store.status();
       out(`outbox: ${outcome === 'empty' ? 'alles verwerkt' : outcome === 'busy' ? 'een andere instantie verwerkt de outbox' : `nog ${status.pending} item(s)`}${status.failing ? `; #${status.failing.id} faalt: ${status.failing.lastError ?? ''}` : ''}`);
-      return outcome === 'empty' ? 0 : 1;
+      if (outcome !== 'empty') throw new Error(`de outbox is niet leeg (${status.pending} item(s))`);
+      return;
     }
     case 'discard': {
       const id = Number(values.id);
-      if (!Number.isSafeInteger(id)) throw new Error(`--id ontbreekt; ${USAGE}`);
+      if (!Number.isSafeInteger(id)) throw new UsageError('--id <nummer> ontbreekt');
       out((await migration.store.discard(id)) ? `#${id} verwijderd` : `#${id} bestaat niet`);
-      return 0;
+      return;
     }
     case 'shadow-report': {
       const records = await migration.shadowReport({
-        ...(typeof values.since === 'string' ? { since: values.since } : {}),
-        ...(typeof values.zaaktype === 'string' ? { zaaktype: values.zaaktype } : {}),
+        ...(values.since ? { since: values.since } : {}),
+        ...(values.zaaktype ? { zaaktype: values.zaaktype } : {}),
         ...(limit !== undefined ? { limit } : {}),
       });
       if (values.json) out(JSON.stringify(records, null, 2));
       else printShadow(records);
-      return 0;
+      return;
     }
     case 'cutover': {
-      if (typeof values.zaaktype !== 'string' || !values.zaaktype) throw new Error(`--zaaktype ontbreekt; ${USAGE}`);
-      const result = await migration.cutOver(values.zaaktype, { dryRun: values['dry-run'] === true });
+      if (!values.zaaktype) throw new UsageError('--zaaktype <code> ontbreekt');
+      const result = await migration.cutOver(values.zaaktype, { dryRun: values.dryRun === true });
       printCutover(result);
-      return result.done || values['dry-run'] ? 0 : 2;
+      if (!result.done && !values.dryRun) throw new Error(`cut-over van zaaktype ${values.zaaktype} geweigerd (zie hierboven)`);
+      return;
     }
-    default:
-      throw new Error(USAGE);
   }
 }
 
-async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      strict: true,
-      options: {
-        limit: { type: 'string' },
-        id: { type: 'string' },
-        since: { type: 'string' },
-        zaaktype: { type: 'string' },
-        json: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; ${USAGE}`);
-  }
-  const command = parsed.positionals[0] ?? '';
-  const config = loadConfig();
+export async function migrationCommand(config: Config, command: MigrationCommand, options: MigrationOptions): Promise<void> {
   if (!config.migration) throw new Error('de configuratie heeft geen migration-sectie (of ZAAKPOORT_LEGACY_URL)');
-  // Only a cut-over asks the new side vragen; the other commands need no schemas.
+  // Only a cut-over and a retry ask the new side anything; the other commands need no schemas.
   const schemas = command === 'cutover' || command === 'retry' ? await SchemaRegistry.load(config.schemaDir) : undefined;
   const backend = await openBackend(config, systemClock);
   try {
@@ -129,7 +116,7 @@ async function main(): Promise<number> {
       clock: systemClock,
     });
     try {
-      return await run(migration!, command, parsed.values);
+      await run(migration!, command, options);
     } finally {
       await migration!.close();
     }
@@ -137,12 +124,3 @@ async function main(): Promise<number> {
     await backend.close();
   }
 }
-
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
-    console.error(`migration: ${message.split('\n')[0]}`);
-    process.exit(1);
-  },
-);
