@@ -51,8 +51,9 @@ export class OutboxWorker {
     await this.running?.catch(() => undefined);
   }
 
-  /** Look at the queue soon (new work arrived). */
+  /** Look at the queue soon (new work arrived); only while started (the CLI works the queue when asked). */
   kick(): void {
+    if (!this.timer) return;
     if (this.running) {
       this.again = true;
       return;
@@ -64,7 +65,7 @@ export class OutboxWorker {
       this.running = undefined;
       if (this.again) {
         this.again = false;
-        if (this.timer) this.kick();
+        this.kick();
       }
     });
   }

@@ -140,7 +140,7 @@ function sqliteSql(dataDir: string): Sql {
   };
 }
 
-/** Any number; the outbox worker of one instance at a time holds it. */
+/** With the schema's hash: the outbox worker of one instance at a time holds it, per Zaakpoort schema. */
 const OUTBOX_LOCK_KEY = 7_131_300;
 
 function postgresSql(pool: pg.Pool): Sql {
@@ -154,12 +154,12 @@ function postgresSql(pool: pg.Pool): Sql {
     async exclusive(fn) {
       const c = await pool.connect();
       try {
-        const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [OUTBOX_LOCK_KEY]);
+        const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext(current_schema())) AS ok', [OUTBOX_LOCK_KEY]);
         if (!rows[0]?.ok) return false;
         try {
           await fn();
         } finally {
-          await c.query('SELECT pg_advisory_unlock($1)', [OUTBOX_LOCK_KEY]);
+          await c.query('SELECT pg_advisory_unlock($1, hashtext(current_schema()))', [OUTBOX_LOCK_KEY]);
         }
         return true;
       } finally {
