@@ -80,6 +80,7 @@ describe('migration on PostgreSQL: two instances share the outbox', { skip: url 
     assert.equal(zaak?.omschrijving, 'Via instantie a');
     assert.equal((await b.zp.backend.store.listZaakDocumenten('1234PGM01')).map((d) => d.document.meta.identificatie).join(), '1234D-PGM1');
     const lezen = await b.zp.migration!.answerFromNewSide(m.geefZaakdocumentLezen('1234D-PGM1', '1.2'));
+    await assertSoapResponseValid(envelope(lezen.xml));
     assert.match(lezen.xml, new RegExp(Buffer.from('document op PostgreSQL').toString('base64')));
   });
 
