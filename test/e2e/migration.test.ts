@@ -320,6 +320,21 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     } finally {
       await down.close();
     }
+    // A legacy system that accepts the connection and never answers: the configured timeout, then StUF058.
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => undefined).listen(0, '127.0.0.1');
+    await new Promise((r) => silent.once('listening', r));
+    const port = (silent.address() as { port: number }).port;
+    const slow = await startServer({ migration: { legacy: { url: `http://127.0.0.1:${port}/zds`, timeoutMs: 300 }, default: 'proxy' } });
+    try {
+      const res = await slow.post(envelope(m.geefZaakdetails('1234X', '1.2')));
+      await assertSoapResponseValid(res.text);
+      assert.match(res.text, /StUF058/);
+      assert.match(res.text, /antwoordde niet binnen 0\.3 s/);
+    } finally {
+      await slow.close();
+      silent.close();
+    }
   });
 
   it('proxy: a sender limited to zaaktypen stays limited on the legacy side', async () => {
