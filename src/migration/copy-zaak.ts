@@ -1,6 +1,6 @@
 /**
  * Copy-on-first-touch: a zaak the new backend does not know is read from the legacy system (geefZaakdetails
- * scope alles, geefLijstZaakdocumenten, geefZaakdocumentLezen per document, content included) and written to
+ * scope alles with its besluiten, geefLijstZaakdocumenten, geefZaakdocumentLezen per document, content included) and written to
  * the new backend before the change that touched it is applied there. Fetching and writing are separate steps:
  * the snapshot is always taken before the change goes to the legacy system, so when the new side is down it
  * goes into the outbox as it was, and the change follows it there.
@@ -12,6 +12,7 @@ import { formatDatum } from '../stuf/dates.js';
 import { type XmlElement, child, childrenNamed, isNil, leafValue, path, text } from '../xml/tree.js';
 import { metaFrom, readDocumentAttributes, readInhoud } from '../zds/kennisgeving/read-document.js';
 import { zaakFromCreeerObject } from '../zds/kennisgeving/read-zaak.js';
+import { besluitFromObject } from '../zds/kennisgeving/read-besluit.js';
 import { type LegacyAnswer, type LegacyClient, LegacyError } from './legacy-client.js';
 import { type LegacyVraag, type VraagContext, geefLijstZaakdocumenten, geefZaakdetailsAlles, geefZaakdocumentLezen } from './legacy-vragen.js';
 import { type NewSide, parseBody } from './new-side.js';
@@ -108,6 +109,12 @@ export async function applySnapshot(side: NewSide, s: ZaakSnapshot, now: Date, t
     const [zaakObj] = antwoordObjects(parsed[0]!.body);
     if (!zaakObj) throw new LegacyError(`geefZaakdetails van zaak ${s.zaak} bevat geen antwoord/object`);
     const zaak = zaakFromCreeerObject(zaakObj);
+    // Besluiten come with geefZaakdetails scope alles (leidtTot); the documents they are laid down in do not.
+    const besluiten = childrenNamed(zaakObj, NS.zkn, 'leidtTot')
+      .filter((rel) => !isNil(rel))
+      .map((rel) => child(rel, NS.zkn, 'gerelateerde'))
+      .filter((g): g is XmlElement => g !== undefined && text(child(g, NS.zkn, 'identificatie')) !== undefined)
+      .map((g) => besluitFromObject(g, s.zaak));
     const vandaag = formatDatum(now, timeZone);
     let links: ZaakDocumentLink[] = [];
     if (s.documentenlijst) {
@@ -141,6 +148,7 @@ export async function applySnapshot(side: NewSide, s: ZaakSnapshot, now: Date, t
       for (const d of documenten) {
         if (!(await tx.getDocument(d.meta.identificatie!))) await tx.insertDocument(d.meta, d.version);
       }
+      for (const b of besluiten) if (!(await tx.getBesluit(b.identificatie))) await tx.insertBesluit(b);
       for (const link of links) {
         await tx.linkDocument(link).catch((e: unknown) => {
           if (!(e instanceof DuplicateError)) throw e;

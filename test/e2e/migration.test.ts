@@ -86,8 +86,12 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     return a.xml;
   }
   /** geefZaakdetails (scope alles) and the documents with their content: identical on both sides. */
-  async function assertSameOnBothSides(zaak: string, documenten: string[]) {
-    const vragen = [m.geefZaakdetails(zaak, '1.2'), m.geefLijstZaakdocumenten(zaak, '1.2'), ...documenten.map((d) => m.geefZaakdocumentLezen(d, '1.2'))];
+  async function assertSameOnBothSides(zaak: string, documenten: string[], besluiten: string[] = []) {
+    const vragen = [
+      m.geefZaakdetails(zaak, '1.2'), m.geefLijstZaakdocumenten(zaak, '1.2'), m.geefLijstBesluiten(zaak, '1.2'),
+      ...documenten.map((d) => m.geefZaakdocumentLezen(d, '1.2')),
+      ...besluiten.map((b) => m.geefBesluitdetails(b)),
+    ];
     for (const vraag of vragen) {
       const fromLegacy = extractSoapPayload((await direct(vraag)).text).xml;
       const fromNew = await newSideAnswer(vraag);
@@ -104,6 +108,7 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     // Before the switch: the vakapplicatie talked to the legacy system itself.
     assert.equal((await direct(m.creeerZaak({ identificatie: '1234SHV0001', zaaktype: 'SHV01' }, '1.2'))).status, 200);
     assert.equal((await direct(m.voegZaakdocumentToe('1234D-OUD1', '1234SHV0001', Buffer.from('oud document'), '1.2'))).status, 200);
+    assert.equal((await direct(m.voegBesluitToe('1234B-OUD1', '1234SHV0001', { toelichting: 'voor de overstap' }))).status, 200);
     assert.equal(await zp.zp.backend.store.getZaak('1234SHV0001'), undefined);
 
     const upd = await viaZaakpoort(m.updateZaak('1234SHV0001', '<ZKN:omschrijving>Aanvraag schuldhulpverlening</ZKN:omschrijving>', '<ZKN:omschrijving>Herziene aanvraag</ZKN:omschrijving>'));
@@ -113,13 +118,15 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     assert.equal(doc.status, 200, doc.text);
     const st = await viaZaakpoort(m.actualiseerZaakstatus('1234SHV0001', { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261125090000000' }, '1.2'));
     assert.equal(st.status, 200, st.text);
+    const bsl = await viaZaakpoort(m.voegBesluitToe('1234B-NIEUW1', '1234SHV0001', { documenten: ['1234D-NIEUW1'] }));
+    assert.equal(bsl.status, 200, bsl.text);
 
     // Legacy got everything (it is leading) ...
     const legacyZaak = await legacy.zp.backend.store.getZaak('1234SHV0001');
     assert.equal(legacyZaak?.omschrijving, 'Herziene aanvraag');
     assert.equal(legacyZaak?.statussen.length, 2);
-    // ... and the new side holds the same zaak, the old document copied in with its content.
-    await assertSameOnBothSides('1234SHV0001', ['1234D-OUD1', '1234D-NIEUW1']);
+    // ... and the new side holds the same zaak, the old document and besluit copied in, the document with its content.
+    await assertSameOnBothSides('1234SHV0001', ['1234D-OUD1', '1234D-NIEUW1'], ['1234B-OUD1', '1234B-NIEUW1']);
     const lezen = await newSideAnswer(m.geefZaakdocumentLezen('1234D-OUD1', '1.2'));
     assert.match(lezen, new RegExp(Buffer.from('oud document').toString('base64')));
     assert.equal((await zp.zp.migration!.status()).outbox.pending, 0);
