@@ -344,6 +344,14 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     }
   });
 
+  it('proxy: Zaakpoort still validates: a schema-invalid bericht is refused here and never reaches the legacy system', async () => {
+    const invalid = m.creeerZaak({ identificatie: '1234PRX09', zaaktype: 'PRX01' }, '1.2').replace(/<ZKN:zaakniveau>1<\/ZKN:zaakniveau>/, '');
+    const res = await viaZaakpoort(invalid);
+    assert.equal(res.status, 500);
+    assert.match(res.text, /StUF055/);
+    assert.equal(await legacy.zp.backend.store.getZaak('1234PRX09'), undefined);
+  });
+
   it('proxy: a sender limited to zaaktypen stays limited on the legacy side', async () => {
     const limited = await startServer({ senders: [{ applicatie: 'SHV', zaaktypen: ['SHV01'] }], migration: { legacy: { url: `${legacy.url}/zds` }, default: 'proxy' } });
     try {

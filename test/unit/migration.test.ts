@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { parseGeneratedIdentificatie } from '../../src/domain/identificatie.js';
 import { compareAnswers, flatten } from '../../src/migration/compare.js';
 import * as vragen from '../../src/migration/legacy-vragen.js';
+import { LegacyClient } from '../../src/migration/legacy-client.js';
 import { chooseMode, dependsOnZaaktype, routingKey } from '../../src/migration/modes.js';
 import { readEnvelope } from '../../src/soap/envelope-reader.js';
 import type { DocumentContentStore } from '../../src/ports/document-content-store.js';
@@ -87,6 +88,15 @@ describe('migration: the berichten Zaakpoort sends to the legacy system', () => 
     ]) {
       await assertSchemaValid(v.xml);
     }
+  });
+});
+
+describe('migration: legacy endpoints', () => {
+  it('one URL for every port, or a URL per port where the legacy system has one path per port', () => {
+    const client = new LegacyClient({ legacy: { url: 'http://oud/zds', ports: { BeantwoordVraag: 'http://oud/zds/vraag' } }, content: noContent, maxMessageBytes: 1, maxDepth: 1 });
+    assert.equal(client.endpoint('BeantwoordVraag'), 'http://oud/zds/vraag');
+    assert.equal(client.endpoint('OntvangAsynchroon'), 'http://oud/zds');
+    assert.equal(client.timeoutMs, 30_000);
   });
 });
 
