@@ -11,6 +11,7 @@ import { DataDirProbe } from './server/storage-probe.js';
 import { type Clock, systemClock } from './stuf/dates.js';
 import { type DispatcherDeps, createDispatcher } from './zds/dispatcher.js';
 import { Migration } from './migration/index.js';
+import { newSideLog } from './migration/new-side.js';
 
 export interface Zaakpoort {
   config: Config;
@@ -107,7 +108,7 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
 export async function openMigration(config: Config, deps: Omit<DispatcherDeps, 'router'>): Promise<Migration | undefined> {
   const m = config.migration;
   if (!m) return undefined;
-  const newSide = createDispatcher({ ...deps, config: { ...config, senders: [] } });
+  const newSide = createDispatcher({ ...deps, config: { ...config, senders: [] }, log: newSideLog(deps.log) });
   return Migration.open({
     config: { ...config, migration: m },
     side: { dispatcher: newSide, backend: deps.backend, maxMessageBytes: config.maxMessageBytes, maxDepth: config.maxDepth },

@@ -3,6 +3,7 @@
  * bericht carried out in translate mode). Replicated kennisgevingen, outbox entries and shadow vragen all go
  * through it, so they get the same validation, idempotency and answers as a bericht sent to Zaakpoort directly.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
 import type { Backend } from '../ports/index.js';
 import { readEnvelope } from '../soap/envelope-reader.js';
@@ -14,6 +15,7 @@ import type { ResponsePiece } from '../zds/operation.js';
 import { soap11Envelope } from './legacy-client.js';
 
 export interface NewSide {
+  /** A dispatcher whose log goes through newSideLog (so the outbox can say why the new side failed). */
   dispatcher: Dispatcher;
   backend: Backend;
   maxMessageBytes: number;
@@ -69,4 +71,29 @@ export function faultText(detailXml: string): string {
   const code = /<(?:\w+:)?code>([^<]*)</.exec(detailXml)?.[1] ?? '';
   const details = /<(?:\w+:)?details>([^<]*)</.exec(detailXml)?.[1] ?? '';
   return [code, details].filter(Boolean).join(' ');
+}
+
+type Log = (level: 'debug' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
+/** The internal error the new side logged while handling one piece of work (its answer only says "see the log"). */
+const loggedError = new AsyncLocalStorage<{ error?: string }>();
+
+/** The new side's dispatcher log: passed on, and an internal error remembered for the work it belongs to. */
+export function newSideLog(log: Log | undefined): Log {
+  return (level, msg, extra) => {
+    const slot = loggedError.getStore();
+    if (slot && level === 'error' && extra?.error && typeof extra.error === 'object') {
+      const e = extra.error as { type?: string; message?: string };
+      slot.error = [e.type, e.message].filter(Boolean).join(': ');
+    }
+    log?.(level, msg, extra);
+  };
+}
+
+/** Run work on the new side; a fault is described with the (masked) internal error it logged, if any. */
+export async function onNewSide(work: () => Promise<DispatchResult | undefined>): Promise<string | undefined> {
+  const slot: { error?: string } = {};
+  const r = await loggedError.run(slot, work);
+  if (!r || r.kind === 'ok') return undefined;
+  return `${r.omschrijving}: ${faultText(r.detailXml)}${slot.error ? ` (${slot.error})` : ''}`;
 }

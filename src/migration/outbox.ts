@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../stuf/dates.js';
 import { applySnapshot, type ZaakSnapshot } from './copy-zaak.js';
-import { type NewSide, faultText, parseEnvelope } from './new-side.js';
+import { type NewSide, onNewSide, parseEnvelope } from './new-side.js';
 import type { MigrationStore, OutboxEntry } from './store.js';
 import type { Port } from '../stuf/messages.js';
 
@@ -128,8 +128,7 @@ export class OutboxWorker {
       }
       const req = await parseEnvelope(this.side, e.payload, e.soapAction, e.endpointPort as Port | undefined);
       // A resend of a bericht the new side already carried out gets its logged answer: that counts as done.
-      const r = await this.side.dispatcher.dispatch(req);
-      return r.kind === 'ok' ? undefined : `${r.omschrijving}: ${faultText(r.detailXml)}`;
+      return await onNewSide(() => this.side.dispatcher.dispatch(req));
     } catch (err) {
       return err instanceof Error ? err.message : String(err);
     }

@@ -21,7 +21,7 @@ import { applySnapshot, fetchSnapshot, syncDocument } from './copy-zaak.js';
 import { type LegacyAnswer, type LegacyClient, LegacyError, bodyParts, partsToString, soap11Envelope } from './legacy-client.js';
 import { type LegacyVraag, type VraagContext, ZDS_ACTION, geefDocumentZaak, geefZaaktype } from './legacy-vragen.js';
 import { type RoutingKey, chooseMode, dependsOnZaaktype, routingKey } from './modes.js';
-import { type NewSide, faultText, parseBody, piecesToString } from './new-side.js';
+import { type NewSide, onNewSide, parseBody, piecesToString } from './new-side.js';
 import type { OutboxWorker } from './outbox.js';
 import type { MigrationStore, NewOutboxEntry } from './store.js';
 import { NS } from '../stuf/namespaces.js';
@@ -314,9 +314,9 @@ export class MigrationRouter implements OperationRouter {
     const pending = await this.d.store.hasPending().catch(() => true);
     if (!pending) {
       try {
-        const r = await apply();
-        if (!r || r.kind === 'ok') return;
-        entry.lastError = `${r.omschrijving}: ${faultText(r.detailXml)}`;
+        const error = await onNewSide(apply);
+        if (error === undefined) return;
+        entry.lastError = error;
       } catch (e) {
         entry.lastError = e instanceof Error ? e.message : String(e);
       }

@@ -178,7 +178,8 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
       await zp.zp.migration!.outbox.idle();
       const health = await fetch(`${zp.url}/health`).then((r) => r.json()) as { migration: { outbox: { pending: number; failing?: { lastError?: string } } } };
       assert.equal(health.migration.outbox.pending, 6);
-      assert.ok(health.migration.outbox.failing?.lastError, 'the failing head and its error are visible');
+      // The failing head and why: the new side's own (masked) error, not just "see the log".
+      assert.match(health.migration.outbox.failing?.lastError ?? '', /StUF058.*nieuwe kant tijdelijk niet bereikbaar \(testdubbel\)/);
       const listed = await zp.zp.migration!.store.list();
       assert.deepEqual(listed.map((e) => [e.operation, e.zaakIdentificatie]), [
         ['creeerZaak_ZakLk01', '1234SHV0002'],
