@@ -1,6 +1,7 @@
 /**
  * Copy-on-first-touch: a zaak the new backend does not know is read from the legacy system (geefZaakdetails
- * scope alles with its besluiten, geefLijstZaakdocumenten, geefZaakdocumentLezen per document, content included) and written to
+ * scope alles with its besluiten, geefLijstZaakdocumenten, geefZaakdocumentLezen per document, content included,
+ * geefBesluitdetails per besluit) and written to
  * the new backend before the change that touched it is applied there. Fetching and writing are separate steps:
  * the snapshot is always taken before the change goes to the legacy system, so when the new side is down it
  * goes into the outbox as it was, and the change follows it there.
@@ -12,9 +13,9 @@ import { formatDatum } from '../stuf/dates.js';
 import { type XmlElement, child, childrenNamed, isNil, leafValue, path, text } from '../xml/tree.js';
 import { metaFrom, readDocumentAttributes, readInhoud } from '../zds/kennisgeving/read-document.js';
 import { zaakFromCreeerObject } from '../zds/kennisgeving/read-zaak.js';
-import { besluitFromObject } from '../zds/kennisgeving/read-besluit.js';
+import { besluitFromObject, readVastgelegdIn } from '../zds/kennisgeving/read-besluit.js';
 import { type LegacyAnswer, type LegacyClient, LegacyError } from './legacy-client.js';
-import { type LegacyVraag, type VraagContext, geefLijstZaakdocumenten, geefZaakdetailsAlles, geefZaakdocumentLezen } from './legacy-vragen.js';
+import { type LegacyVraag, type VraagContext, geefBesluitdetails, geefLijstZaakdocumenten, geefZaakdetailsAlles, geefZaakdocumentLezen } from './legacy-vragen.js';
 import { type NewSide, parseBody } from './new-side.js';
 
 /** The legacy answers a copy is made from, as text (document content inline as base64). */
@@ -23,6 +24,8 @@ export interface ZaakSnapshot {
   zaakdetails: string;
   documentenlijst: string;
   documenten: string[];
+  /** geefBesluitdetails per besluit of the zaak (for the documents each is laid down in). */
+  besluiten?: string[];
 }
 
 export function foutcode(fo: XmlElement | undefined): string | undefined {
@@ -93,7 +96,30 @@ export async function fetchSnapshot(legacy: LegacyClient, v: VraagContext, side:
       await lijst.release();
     }
   }
-  return { zaak, zaakdetails, documentenlijst, documenten };
+  const besluiten: string[] = [];
+  const parsedDetails = await parseBody(side, zaakdetails);
+  try {
+    for (const id of besluitIds(parsedDetails.body)) {
+      const b = await askLegacy(legacy, geefBesluitdetails(v, id));
+      if (b) besluiten.push(await answerText(legacy, b));
+    }
+  } finally {
+    await parsedDetails.release();
+  }
+  return { zaak, zaakdetails, documentenlijst, documenten, besluiten };
+}
+
+/** The besluiten geefZaakdetails names (leidtTot), as elements with the besluit's attributes. */
+function besluitElements(details: XmlElement): XmlElement[] {
+  const [zaakObj] = antwoordObjects(details);
+  return childrenNamed(zaakObj, NS.zkn, 'leidtTot')
+    .filter((rel) => !isNil(rel))
+    .map((rel) => child(rel, NS.zkn, 'gerelateerde'))
+    .filter((g): g is XmlElement => g !== undefined && text(child(g, NS.zkn, 'identificatie')) !== undefined);
+}
+
+function besluitIds(details: XmlElement): string[] {
+  return besluitElements(details).map((g) => text(child(g, NS.zkn, 'identificatie'))!);
 }
 
 /**
@@ -109,12 +135,16 @@ export async function applySnapshot(side: NewSide, s: ZaakSnapshot, now: Date, t
     const [zaakObj] = antwoordObjects(parsed[0]!.body);
     if (!zaakObj) throw new LegacyError(`geefZaakdetails van zaak ${s.zaak} bevat geen antwoord/object`);
     const zaak = zaakFromCreeerObject(zaakObj);
-    // Besluiten come with geefZaakdetails scope alles (leidtTot); the documents they are laid down in do not.
-    const besluiten = childrenNamed(zaakObj, NS.zkn, 'leidtTot')
-      .filter((rel) => !isNil(rel))
-      .map((rel) => child(rel, NS.zkn, 'gerelateerde'))
-      .filter((g): g is XmlElement => g !== undefined && text(child(g, NS.zkn, 'identificatie')) !== undefined)
-      .map((g) => besluitFromObject(g, s.zaak));
+    // Besluiten come with geefZaakdetails scope alles (leidtTot), the documents they are laid down in with
+    // geefBesluitdetails.
+    const besluiten = besluitElements(parsed[0]!.body).map((g) => besluitFromObject(g, s.zaak));
+    for (const xml of s.besluiten ?? []) {
+      const detail = await parseBody(side, xml);
+      parsed.push(detail);
+      const [obj] = antwoordObjects(detail.body);
+      const b = besluiten.find((x) => x.identificatie === text(child(obj, NS.zkn, 'identificatie')));
+      if (obj && b) b.documenten = readVastgelegdIn(obj).map((r) => r.documentIdentificatie).filter((d): d is string => d !== undefined);
+    }
     const vandaag = formatDatum(now, timeZone);
     let links: ZaakDocumentLink[] = [];
     if (s.documentenlijst) {

@@ -73,6 +73,11 @@ export function geefLijstZaakdocumenten(ctx: VraagContext, zaak: string): Legacy
       '</ZKN:heeftRelevant></ZKN:object>');
 }
 
+/** geefBesluitdetails with scope alles: the besluit with the documents it is laid down in. */
+export function geefBesluitdetails(ctx: VraagContext, besluit: string): LegacyVraag {
+  return lv01(ctx, 'geefBesluitdetails_BslLv01', 'BSL', besluit, '<ZKN:object StUF:entiteittype="BSL" StUF:scope="alles"/>');
+}
+
 /** geefZaakdocumentLezen with scope alles: metadata and content. */
 export function geefZaakdocumentLezen(ctx: VraagContext, document: string): LegacyVraag {
   return lv01(ctx, 'geefZaakdocumentLezen_EdcLv01', 'EDC', document, '<ZKN:object StUF:entiteittype="EDC" StUF:scope="alles"/>');

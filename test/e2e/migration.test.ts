@@ -108,7 +108,7 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     // Before the switch: the vakapplicatie talked to the legacy system itself.
     assert.equal((await direct(m.creeerZaak({ identificatie: '1234SHV0001', zaaktype: 'SHV01' }, '1.2'))).status, 200);
     assert.equal((await direct(m.voegZaakdocumentToe('1234D-OUD1', '1234SHV0001', Buffer.from('oud document'), '1.2'))).status, 200);
-    assert.equal((await direct(m.voegBesluitToe('1234B-OUD1', '1234SHV0001', { toelichting: 'voor de overstap' }))).status, 200);
+    assert.equal((await direct(m.voegBesluitToe('1234B-OUD1', '1234SHV0001', { toelichting: 'voor de overstap', documenten: ['1234D-OUD1'] }))).status, 200);
     assert.equal(await zp.zp.backend.store.getZaak('1234SHV0001'), undefined);
 
     const upd = await viaZaakpoort(m.updateZaak('1234SHV0001', '<ZKN:omschrijving>Aanvraag schuldhulpverlening</ZKN:omschrijving>', '<ZKN:omschrijving>Herziene aanvraag</ZKN:omschrijving>'));

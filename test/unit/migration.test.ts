@@ -81,6 +81,7 @@ describe('migration: the berichten Zaakpoort sends to the legacy system', () => 
       vragen.geefLijstZaakdocumenten(ctx, '1234Z1'),
       vragen.geefZaakdocumentLezen(ctx, 'D1'),
       vragen.geefDocumentZaak(ctx, 'D1'),
+      vragen.geefBesluitdetails(ctx, 'B1'),
       vragen.zakenVanZaaktype(ctx, 'SHV01', undefined, 100),
       vragen.zakenVanZaaktype(ctx, 'SHV01', '1234Z9', 100),
       vragen.genereerIdentificatie(ctx, 'Zaak'),
