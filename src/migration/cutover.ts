@@ -9,7 +9,7 @@
  */
 import type { IdKind } from '../domain/model.js';
 import { NS } from '../stuf/namespaces.js';
-import { child, childrenNamed, path, text } from '../xml/tree.js';
+import { type XmlElement, child, childrenNamed, path, text } from '../xml/tree.js';
 import { compareAnswers } from './compare.js';
 import { routingKey } from './modes.js';
 import { askLegacy } from './copy-zaak.js';
@@ -71,19 +71,20 @@ async function legacyZaken(d: CutoverDeps, zaaktype: string): Promise<string[]> 
   }
 }
 
-type Comparison = { kind: 'missing' } | { kind: 'different'; differences: ShadowDifference[] } | { kind: 'equal'; legacyXml: string };
+/** equal carries the legacy answer's tree (its document content already released; the tree is plain data). */
+type Comparison = { kind: 'missing' } | { kind: 'different'; differences: ShadowDifference[] } | { kind: 'equal'; legacy?: XmlElement };
 
 /** Ask both sides the same vraag and compare. */
 async function compareVraag(d: CutoverDeps, vraag: LegacyVraag): Promise<Comparison> {
   const legacy = await askLegacy(d.legacy, vraag);
-  if (!legacy) return { kind: 'equal', legacyXml: '' };
+  if (!legacy) return { kind: 'equal' };
   try {
     const nieuw = await askNewSide(d.side, vraag.xml, vraag.soapAction);
     if (nieuw.result.kind !== 'ok') return { kind: 'missing' };
     const parsed = await parseBody(d.side, nieuw.xml);
     try {
       const differences = compareAnswers(legacy.body, parsed.body);
-      return differences.length ? { kind: 'different', differences: differences.slice(0, 20) } : { kind: 'equal', legacyXml: await d.legacy.answerXml(legacy) };
+      return differences.length ? { kind: 'different', differences: differences.slice(0, 20) } : { kind: 'equal', legacy: legacy.body };
     } finally {
       await parsed.release();
     }
@@ -92,8 +93,12 @@ async function compareVraag(d: CutoverDeps, vraag: LegacyVraag): Promise<Compari
   }
 }
 
-function documentIds(lijstXml: string): string[] {
-  return [...lijstXml.matchAll(/<(?:\w+:)?heeftRelevant\b[^>]*>\s*<(?:\w+:)?gerelateerde\b[^>]*>\s*<(?:\w+:)?identificatie>([^<]+)</g)].map((m) => m[1]!);
+/** The documents a geefLijstZaakdocumenten answer lists. */
+function documentIds(lijst: XmlElement | undefined): string[] {
+  const obj = path(lijst, NS.zkn, 'antwoord', 'object');
+  return childrenNamed(obj, NS.zkn, 'heeftRelevant')
+    .map((rel) => text(path(rel, NS.zkn, 'gerelateerde', 'identificatie')))
+    .filter((id): id is string => id !== undefined);
 }
 
 export async function cutOver(d: CutoverDeps, zaaktype: string, opts: { dryRun?: boolean } = {}): Promise<CutoverResult> {
@@ -117,7 +122,7 @@ export async function cutOver(d: CutoverDeps, zaaktype: string, opts: { dryRun?:
       result.different.push({ zaak, differences: lijst.kind === 'different' ? lijst.differences : [{ path: 'geefLijstZaakdocumenten', legacy: 'antwoord', nieuw: 'fout' }] });
       continue;
     }
-    for (const doc of documentIds(lijst.legacyXml)) {
+    for (const doc of documentIds(lijst.legacy)) {
       documenten.push(doc);
       const lezen = await compareVraag(d, geefZaakdocumentLezen(d.vraag, doc));
       if (lezen.kind === 'missing') result.missing.push(`${zaak}/${doc}`);

@@ -153,7 +153,7 @@ export class LegacyClient {
         ...step,
         status,
         durationMs: Date.now() - startedAt,
-        responseBody: answer.kind === 'ok' ? stepText(answer.parts.map((p) => p)) : answer.detailXml.slice(0, STEP_BODY_CAP),
+        responseBody: answer.kind === 'ok' ? stepText(answer.parts) : answer.detailXml.slice(0, STEP_BODY_CAP),
         ...(answer.kind === 'fault' ? { error: answer.faultstring.slice(0, 200) } : {}),
       });
       return answer;
