@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
-import type { Backend } from '../../src/ports/index.js';
-import type { ZaakStore } from '../../src/ports/zaak-store.js';
 import * as m from '../helpers/messages.js';
+import { outage } from '../helpers/outage.js';
 import { dropSchemas, findTestDatabase, testSchemaName } from '../helpers/postgres.js';
 import { assertSoapResponseValid, schemas } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
@@ -20,20 +19,7 @@ describe('migration on PostgreSQL: two instances share the outbox', { skip: url 
   let legacy: TestServer;
   let a: TestServer;
   let b: TestServer;
-  let down = false;
-
-  /** Test double of an outage on instance a: its zaak/document calls fail while `down`. */
-  const outage = (backend: Backend): Backend => {
-    const store = new Proxy(backend.store, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof v !== 'function') return v;
-        const keep = prop === 'getLoggedMessage' || prop === 'close' || prop === 'ping';
-        return (...args: unknown[]) => (down && !keep ? Promise.reject(new Error('nieuwe kant weg (testdubbel)')) : (v as (...x: unknown[]) => unknown).apply(target, args));
-      },
-    }) as ZaakStore;
-    return { ...backend, store, close: () => backend.close() };
-  };
+  const newSide = outage();
 
   before(async () => {
     const registry = await schemas();
@@ -42,7 +28,7 @@ describe('migration on PostgreSQL: two instances share the outbox', { skip: url 
       backend: { kind: 'postgres', url: url!, schema, poolMax: 5 },
       migration: { legacy: { url: `${legacy.url}/zds` }, zaaktypen: { SHV01: 'replicate' }, outbox: { retryBaseMs: 20, retryMaxMs: 50 } },
     });
-    a = await startServer(cfg(), { schemas: registry, wrapBackend: outage });
+    a = await startServer(cfg(), { schemas: registry, wrapBackend: newSide.wrap });
     b = await startServer(cfg(), { schemas: registry });
   });
   after(async () => {
@@ -64,14 +50,14 @@ describe('migration on PostgreSQL: two instances share the outbox', { skip: url 
     // The background workers would pick the queue up at once; here the test says when.
     await a.zp.migration!.outbox.stop();
     await b.zp.migration!.outbox.stop();
-    down = true;
+    newSide.down = true;
     try {
       await post(a, m.updateZaak('1234PGM01', '<ZKN:omschrijving>Aanvraag schuldhulpverlening</ZKN:omschrijving>', '<ZKN:omschrijving>Via instantie a</ZKN:omschrijving>'));
       await post(a, m.voegZaakdocumentToe('1234D-PGM1', '1234PGM01', Buffer.from('document op PostgreSQL'), '1.2'));
       const status = await b.zp.migration!.status();
       assert.equal(status.outbox.pending, 3, JSON.stringify(status.outbox)); // kopie, updateZaak, voegZaakdocumentToe
     } finally {
-      down = false;
+      newSide.down = false;
     }
     // Instance b works the shared queue (PostgreSQL advisory lock: one instance at a time).
     assert.equal(await b.zp.migration!.outbox.runOnce(), 'empty');

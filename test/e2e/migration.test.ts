@@ -6,36 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Backend } from '../../src/ports/index.js';
-import type { ZaakStore } from '../../src/ports/zaak-store.js';
 import { compareAnswers } from '../../src/migration/compare.js';
 import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid, extractSoapPayload, schemas } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 import { cliArgs } from '../helpers/built-server.js';
+import { outage } from '../helpers/outage.js';
 import { parseBody } from '../../src/migration/new-side.js';
 import { geefZaakdetailsAlles } from '../../src/migration/legacy-vragen.js';
 import { type StepCollector, runWithSteps } from '../../src/observability/steps.js';
-
-/** Test double of an outage: while down, every zaak/document call of the new side's store fails. */
-function outage(): { down: boolean; wrap: (b: Backend) => Backend } {
-  const state = { down: false, wrap: (b: Backend): Backend => b };
-  state.wrap = (b: Backend): Backend => {
-    const store = new Proxy(b.store, {
-      get(target, prop, receiver) {
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof v !== 'function') return v;
-        const keep = prop === 'getLoggedMessage' || prop === 'close' || prop === 'ping';
-        return (...args: unknown[]) => {
-          if (state.down && !keep) return Promise.reject(new Error('nieuwe kant tijdelijk niet bereikbaar (testdubbel)'));
-          return (v as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    }) as ZaakStore;
-    return { ...b, store, close: () => b.close() };
-  };
-  return state;
-}
 
 /** The answer without what differs per message (stuurgegevens) or per envelope (the in-scope soap prefix). */
 const stripStuurgegevens = (xml: string) =>
