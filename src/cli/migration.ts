@@ -6,6 +6,7 @@
  *   retry                  carry out the queue now (due or not)
  *   discard --id N         drop one queued entry (after deciding it must not be carried out)
  *   shadow-report [--since ISO] [--zaaktype C] [--limit N] [--json]
+ *   copy --zaak Z | --zaaktype C       copy zaken from the legacy system ahead of their first touch
  *   cutover --zaaktype C [--dry-run]   move a zaaktype from replicate to translate; a refusal exits 1
  */
 import { createCatalogue } from '../catalogue/index.js';
@@ -16,9 +17,10 @@ import { SchemaRegistry } from '../schema/index.js';
 import { systemClock } from '../stuf/dates.js';
 import { UsageError } from './errors.js';
 
-export type MigrationCommand = 'status' | 'outbox' | 'retry' | 'discard' | 'shadow-report' | 'cutover';
+export type MigrationCommand = 'status' | 'outbox' | 'retry' | 'discard' | 'shadow-report' | 'copy' | 'cutover';
 
 export interface MigrationOptions {
+  zaak?: string;
   limit?: string;
   id?: string;
   since?: string;
@@ -90,6 +92,14 @@ async function run(migration: Migration, command: MigrationCommand, values: Migr
       });
       if (values.json) out(JSON.stringify(records, null, 2));
       else printShadow(records);
+      return;
+    }
+    case 'copy': {
+      if (!values.zaak === !values.zaaktype) throw new UsageError('geef --zaak <identificatie> of --zaaktype <code>');
+      const r = await migration.copy(values.zaak ? { zaak: values.zaak } : { zaaktype: values.zaaktype! });
+      out(`gekopieerd: ${r.copied.length}, al aanwezig: ${r.present.length}, wacht in de outbox: ${r.queued.length}, onbekend bij het legacy zaaksysteem: ${r.unknown.length}`);
+      for (const id of r.copied) out(`  gekopieerd ${id}`);
+      for (const id of r.unknown) out(`  onbekend ${id}`);
       return;
     }
     case 'cutover': {

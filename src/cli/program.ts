@@ -94,6 +94,10 @@ function program(): Command {
     .option('--limit <n>', 'hoogstens zoveel')
     .option('--json', 'als JSON')
     .action(act('shadow-report'));
+  sub('copy', 'kopieer zaken uit het legacy zaaksysteem naar de nieuwe kant vóór hun eerste aanraking')
+    .option('--zaak <identificatie>', 'één zaak')
+    .option('--zaaktype <code>', 'elke zaak van dit zaaktype')
+    .action(act('copy'));
   sub('cutover', 'zet een zaaktype van replicate naar translate (weigert en zegt waarom als de nieuwe kant niet gelijk is)')
     .requiredOption('--zaaktype <code>', 'het zaaktype')
     .option('--dry-run', 'alleen controleren')

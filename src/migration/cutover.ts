@@ -54,7 +54,7 @@ export interface CutoverResult {
 const PAGE = 100;
 
 /** Every zaak identificatie of the zaaktype in the legacy system (zakLv01 in pages). */
-async function legacyZaken(d: CutoverDeps, zaaktype: string): Promise<string[]> {
+export async function legacyZaken(d: Pick<CutoverDeps, 'legacy' | 'vraag'>, zaaktype: string): Promise<string[]> {
   const out: string[] = [];
   let after: string | undefined;
   for (;;) {

@@ -4,8 +4,8 @@
  */
 import type { Config, MigrationConfig, MigrationMode } from '../config.js';
 import type { Clock } from '../stuf/dates.js';
-import { syncDocument } from './copy-zaak.js';
-import { cutOver, type CutoverResult } from './cutover.js';
+import { applySnapshot, fetchSnapshot, syncDocument } from './copy-zaak.js';
+import { cutOver, type CutoverResult, legacyZaken } from './cutover.js';
 import { LegacyClient } from './legacy-client.js';
 import type { VraagContext } from './legacy-vragen.js';
 import { type NewSide, askNewSide } from './new-side.js';
@@ -102,6 +102,30 @@ export class Migration {
   async answerFromNewSide(bodyXml: string, soapAction = ''): Promise<{ ok: boolean; xml: string }> {
     const { result, xml } = await askNewSide(this.deps.side, bodyXml, soapAction);
     return { ok: result.kind === 'ok', xml };
+  }
+
+  /**
+   * Copy zaken from the legacy system to the new side ahead of their first touch (a backfill before cut-over):
+   * one zaak, or every zaak of a zaaktype. Zaken the new side has already, or that the outbox still holds work
+   * for (that work must come first), are left alone.
+   */
+  async copy(what: { zaak: string } | { zaaktype: string }): Promise<{ copied: string[]; present: string[]; queued: string[]; unknown: string[] }> {
+    const ids = 'zaak' in what ? [what.zaak] : await legacyZaken({ legacy: this.legacy, vraag: this.vraag }, what.zaaktype);
+    const out = { copied: [] as string[], present: [] as string[], queued: [] as string[], unknown: [] as string[] };
+    for (const id of ids) {
+      if (await this.deps.side.backend.store.getZaak(id)) {
+        out.present.push(id);
+        continue;
+      }
+      if ((await this.store.pendingFor(id)) > 0) {
+        out.queued.push(id);
+        continue;
+      }
+      const snapshot = await fetchSnapshot(this.legacy, this.vraag, this.deps.side, id);
+      if (!snapshot) out.unknown.push(id);
+      else out[(await applySnapshot(this.deps.side, snapshot, this.deps.clock.now(), this.deps.config.timeZone)) === 'copied' ? 'copied' : 'present'].push(id);
+    }
+    return out;
   }
 
   async cutOver(zaaktype: string, opts: { dryRun?: boolean } = {}): Promise<CutoverResult> {

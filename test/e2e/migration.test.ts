@@ -217,7 +217,7 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
   });
 
   it('cut-over of a zaaktype with one zaak missing on the new side refuses and names it; then succeeds', async () => {
-    for (const id of ['1234CUT01', '1234CUT02']) {
+    for (const id of ['1234CUT01', '1234CUT02', '1234CUT03']) {
       assert.equal((await direct(m.creeerZaak({ identificatie: id, zaaktype: 'CUT01' }, '1.2'))).status, 200);
     }
     // Legacy issued identificaties before; the cut-over must continue past them.
@@ -227,13 +227,16 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     const migration = zp.zp.migration!;
     const refused = await migration.cutOver('CUT01');
     assert.equal(refused.done, false);
-    assert.equal(refused.checked, 2);
-    assert.deepEqual(refused.missing, ['1234CUT02']);
+    assert.equal(refused.checked, 3);
+    assert.deepEqual(refused.missing, ['1234CUT02', '1234CUT03']);
     assert.deepEqual(refused.different, []);
     assert.deepEqual((await migration.status()).overrides, []);
 
     // Touching it copies it in (a vraag does not: geefZaakstatus is answered by legacy, the copy comes with a change).
     await viaZaakpoort(m.actualiseerZaakstatus('1234CUT02', { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261127090000000' }, '1.2'));
+    // The rest by a backfill of the zaaktype (what `zaakpoort migration copy --zaaktype` does).
+    assert.deepEqual(await migration.copy({ zaaktype: 'CUT01' }), { copied: ['1234CUT03'], present: ['1234CUT01', '1234CUT02'], queued: [], unknown: [] });
+    await assertSameOnBothSides('1234CUT03', []);
     const done = await migration.cutOver('CUT01');
     assert.equal(done.done, true, JSON.stringify(done));
     assert.deepEqual((await migration.status()).overrides.map((o) => [o.zaaktype, o.mode]), [['CUT01', 'translate']]);
