@@ -367,7 +367,7 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     assert.match(step?.responseBody ?? '', /geefZaakdetails_ZakLa01/);
   });
 
-  it('the zaakpoort migration command prints the shadow report and the status', async () => {
+  it('the zaakpoort migration command prints the shadow report and the status, and copies', async () => {
     const { spawnSync } = await import('node:child_process');
     const cli = (...args: string[]) => {
       const res = spawnSync(process.execPath, [...cliArgs(), 'migration', ...args], {
@@ -385,5 +385,6 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     const status = JSON.parse(cli('status')) as { outbox: { pending: number }; overrides: Array<{ zaaktype: string; mode: string }> };
     assert.equal(status.outbox.pending, 0);
     assert.deepEqual(status.overrides.map((o) => [o.zaaktype, o.mode]), [['CUT01', 'translate']]);
+    assert.match(cli('copy', '--zaak', '1234CUT01'), /gekopieerd: 0, al aanwezig: 1/);
   });
 });
