@@ -3,7 +3,7 @@
  * §30–39): identificatie, lock/unlock, a new versie on every change, downloads, bestandsdelen, relations.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ApiError, invalid, notFound } from './errors.js';
+import { invalid, notFound } from './errors.js';
 import { IOT, standardHandlers } from './catalogi.js';
 import { type Ctx, type Handler, type Reply, type ResourceDef, crud, listItems, listReply, render } from './resource.js';
 import type { Stored } from './store.js';
@@ -12,6 +12,7 @@ import { EIO, OIO, ZIO } from './zaken.js';
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export const BESTANDSDEEL = 'documenten/bestandsdelen';
+export const GEBRUIKSRECHTEN = 'documenten/gebruiksrechten';
 const BIO = 'besluiten/besluitinformatieobjecten';
 
 /** Open Zaak's default DOCUMENTEN_UPLOAD_CHUNK_SIZE (MIN_UPLOAD_SIZE): 4 GiB. */
@@ -127,6 +128,7 @@ function eioDef(): ResourceDef {
       }
       for (const p of ctx.store.where(BESTANDSDEEL, 'eio', s.url)) ctx.store.remove(p);
       for (const o of ctx.store.where(OIO, 'informatieobject', s.url)) ctx.store.remove(o);
+      for (const g of ctx.store.where(GEBRUIKSRECHTEN, 'informatieobject', s.url)) ctx.store.remove(g);
       ctx.store.versions.delete(s.uuid);
     },
     render: (s, ctx) => renderEio(ctx, s, s.data, latestContent(ctx, s) !== null),
@@ -179,10 +181,30 @@ function pickVersion(ctx: Ctx, s: Stored): { data: Json; content: Buffer | null 
   return versions[versions.length - 1] ?? { data: s.data, content: null };
 }
 
+/**
+ * Gebruiksrechten (not in the recordings; as the Documenten API standard describes): creating one sets the
+ * document's `indicatieGebruiksrecht` to true, deleting the last one sets it back to null.
+ */
+function gebruiksrechtenDef(): ResourceDef {
+  const setIndicatie = (ctx: Ctx, eioUrl: string, value: boolean | null): void => {
+    const eio = ctx.store.byUrlOf(eioUrl);
+    if (eio) eio.data.indicatieGebruiksrecht = value;
+  };
+  return {
+    kind: GEBRUIKSRECHTEN,
+    schemaRef: '#/components/schemas/Gebruiksrechten',
+    refs: { informatieobject: EIO },
+    afterCreate: (ctx, s) => setIndicatie(ctx, s.data.informatieobject, true),
+    destroy: (ctx, s) => {
+      if (ctx.store.where(GEBRUIKSRECHTEN, 'informatieobject', s.data.informatieobject).length === 1) setIndicatie(ctx, s.data.informatieobject, null);
+    },
+  };
+}
+
 export function documentenDefs(): ResourceDef[] {
   const oio: ResourceDef = { kind: OIO, schemaRef: '#/components/schemas/ObjectInformatieObject', refs: { informatieobject: EIO } };
   const deel: ResourceDef = { kind: BESTANDSDEEL, schemaRef: '#/components/schemas/BestandsDeel' };
-  return [eioDef(), oio, deel];
+  return [eioDef(), oio, deel, gebruiksrechtenDef()];
 }
 
 export function documentenHandlers(defs: Map<string, ResourceDef>): Record<string, Handler> {
@@ -191,6 +213,7 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
   const out: Record<string, Handler> = {
     ...standardHandlers('documenten', 'enkelvoudiginformatieobject', eio),
     ...standardHandlers('documenten', 'objectinformatieobject', defs.get(OIO)!),
+    ...standardHandlers('documenten', 'gebruiksrechten', defs.get(GEBRUIKSRECHTEN)!),
   };
   out['documenten:enkelvoudiginformatieobject_create'] = (ctx) => {
     const r = c.create(ctx) as { status: number; body: Json; headers: Record<string, string> };

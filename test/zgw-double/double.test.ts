@@ -320,6 +320,59 @@ describe('ZGW test double', () => {
     assert.deepEqual(responseViolations(d), []);
   });
 
+  it('deleting a zaak removes its rollen, statussen, resultaat, zaakobjecten, zaakeigenschappen and ZIOs; a besluit blocks it', async () => {
+    const zt = cat.zaaktypen.B1026!;
+    const zaak = await newZaak();
+    const post = async (p: string, body: Json) => {
+      const r = await c.call('POST', p, body);
+      assert.equal(r.status, 201, `${p}: ${JSON.stringify(r.body)}`);
+      return r.body;
+    };
+    await post('/zaken/api/v1/rollen', { zaak: zaak.url, roltype: zt.roltypen.initiator, betrokkeneType: 'natuurlijk_persoon', roltoelichting: 'x', betrokkeneIdentificatie: { inpBsn: '111222333' } });
+    await post('/zaken/api/v1/statussen', { zaak: zaak.url, statustype: zt.statustypenByVolgnummer[1], datumStatusGezet: '2026-01-15T10:00:00Z' });
+    await post('/zaken/api/v1/resultaten', { zaak: zaak.url, resultaattype: zt.resultaattypen.Toegekend });
+    await post('/zaken/api/v1/zaakobjecten', { zaak: zaak.url, objectType: 'adres', objectIdentificatie: { identificatie: '1', wplWoonplaatsNaam: 'X', gorOpenbareRuimteNaam: 'Y', huisnummer: 1 } });
+    const ze = await post(`/zaken/api/v1/zaken/${zaak.uuid}/zaakeigenschappen`, { zaak: zaak.url, eigenschap: zt.eigenschappen.kenteken, waarde: 'AB-12-CD' });
+    assert.equal(ze.naam, 'kenteken');
+    const eio = await post('/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: Buffer.from('hallo').toString('base64'), informatieobjecttype: cat.informatieobjecttypen.Aanvraag, indicatieGebruiksrecht: false });
+    await post('/zaken/api/v1/zaakinformatieobjecten', { zaak: zaak.url, informatieobject: eio.url });
+    const besluit = await post('/besluiten/api/v1/besluiten', { verantwoordelijkeOrganisatie: '002220647', besluittype: cat.besluittypen.Vergunningsbesluit, zaak: zaak.url, datum: '2026-01-15', ingangsdatum: '2026-01-15' });
+    assert.equal((await c.call('GET', `/zaken/api/v1/zaken/${zaak.uuid}/besluiten`)).body.length, 1);
+    const blocked = await c.call('DELETE', zaak.url);
+    assert.equal(blocked.status, 400);
+    assert.equal(blocked.body.invalidParams[0].code, 'related-besluiten');
+    assert.equal((await c.call('DELETE', besluit.url)).status, 204);
+    assert.equal((await c.call('DELETE', zaak.url)).status, 204);
+    const q = `zaak=${encodeURIComponent(zaak.url)}`;
+    for (const p of ['rollen', 'statussen', 'resultaten', 'zaakobjecten']) assert.equal((await c.call('GET', `/zaken/api/v1/${p}?${q}`)).body.count, 0, p);
+    assert.deepEqual((await c.call('GET', `/zaken/api/v1/zaakinformatieobjecten?${q}`)).body, []);
+    assert.deepEqual((await c.call('GET', `/documenten/api/v1/objectinformatieobjecten?object=${encodeURIComponent(zaak.url)}`)).body, []);
+    assert.equal((await c.call('GET', ze.url)).status, 404);
+    assert.equal((await c.call('DELETE', eio.url)).status, 204, 'no relation left');
+    assert.deepEqual(responseViolations(d), []);
+  });
+
+  it('gebruiksrechten set indicatieGebruiksrecht (not recorded; as the standard describes)', async () => {
+    const eio = await c.call('POST', '/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: null, informatieobjecttype: cat.informatieobjecttypen.Aanvraag });
+    assert.equal(eio.body.indicatieGebruiksrecht, null);
+    const g = await c.call('POST', '/documenten/api/v1/gebruiksrechten', { informatieobject: eio.body.url, startdatum: '2026-01-15T00:00:00Z', omschrijvingVoorwaarden: 'geen' });
+    assert.equal(g.status, 201, JSON.stringify(g.body));
+    assert.equal((await c.call('GET', eio.body.url)).body.indicatieGebruiksrecht, true);
+    await c.call('DELETE', g.body.url);
+    assert.equal((await c.call('GET', eio.body.url)).body.indicatieGebruiksrecht, null);
+  });
+
+  it('a client restricted to some zaaktypen neither sees nor creates zaken of others', async () => {
+    d.addClient({ clientId: 'narrow', secret: 'narrow-secret', scopes: TRANSLATOR_SCOPES, zaaktypen: ['http://elsewhere/zaaktypen/1'] });
+    const as = { clientId: 'narrow', secret: 'narrow-secret' };
+    const zaak = await newZaak();
+    assert.equal((await c.call('GET', zaak.url, undefined, as)).status, 403);
+    assert.equal((await c.call('GET', '/zaken/api/v1/zaken', undefined, as)).body.count, 0);
+    const r = await c.call('POST', '/zaken/api/v1/zaken', { zaaktype: cat.zaaktypen.B1026!.url, bronorganisatie: '002220647', verantwoordelijkeOrganisatie: '002220647', startdatum: '2026-01-15' }, as);
+    assert.equal(r.status, 400);
+    assert.equal(r.body.invalidParams[0].code, 'does_not_exist');
+  });
+
   it('reset() forgets data, requests, violations and faults', async () => {
     d.faults.failNth('GET', '/x', 1, 500);
     d.reset();

@@ -37,6 +37,11 @@ export interface ZgwClientSpec {
   allScopes?: boolean;
   /** Scopes when not all, e.g. the translator-like set without `zaken.geforceerd-bijwerken`. */
   scopes?: string[];
+  /**
+   * Zaaktype URLs the client is authorised for in the Zaken API (the Autorisaties `zaaktype` of component zrc);
+   * omitted: all. Zaken of other zaaktypen are invisible to it and cannot be created (zaaktype `does_not_exist`).
+   */
+  zaaktypen?: string[];
 }
 
 export interface ZgwDoubleOptions {
@@ -94,7 +99,7 @@ function allDefs(selectielijst: Map<string, SelectielijstEntry>): Map<string, Re
 }
 
 function toClient(c: ZgwClientSpec): Client {
-  return { clientId: c.clientId, secret: c.secret, allScopes: c.allScopes ?? false, scopes: new Set(c.scopes ?? []) };
+  return { clientId: c.clientId, secret: c.secret, allScopes: c.allScopes ?? false, scopes: new Set(c.scopes ?? []), zaaktypen: c.zaaktypen ? new Set(c.zaaktypen) : undefined };
 }
 
 /** Start a ZGW test double on 127.0.0.1 (ephemeral port). */

@@ -295,12 +295,6 @@ export function resolveRef(api: ApiName, schema: Json): Json {
   return s;
 }
 
-/** The schema of the 200 response of the GET detail operation at `template` (the resource's shape). */
-export function responseSchemaRef(api: ApiName, template: string, method = 'GET', status = '200'): string | undefined {
-  const r = load()[api].routes.find((x) => x.template === template);
-  return r?.ops[method]?.responses[status];
-}
-
 export interface InvalidParam {
   name: string;
   code: string;

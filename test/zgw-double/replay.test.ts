@@ -34,7 +34,6 @@ const EXCLUDED: Array<{ match: (e: Exchange) => boolean; reason: string }> = [
   { match: (e) => e.request.path.includes('/audittrail'), reason: 'audittrail is not implemented by the double' },
   { match: (e) => e.request.path.includes('/klantcontacten'), reason: 'klantcontacten (deprecated in Zaken 1.5) are not implemented by the double' },
   { match: (e) => 'If-None-Match' in e.request.headers || /etag/i.test(e.step), reason: 'ETag / If-None-Match: the recorded installation never changed its ETags (README §42); the double sends none' },
-  { match: (e) => /no rights on/.test(e.step), reason: 'per-zaaktype authorisations of a restricted client are not modelled (the double has per-client scopes only)' },
 ];
 
 /** Exchanges where the double knowingly answers differently, with the reason. Keyed `<file>#<index>`. */
@@ -189,7 +188,8 @@ async function replayScenario(file: string): Promise<{ outcomes: Outcome[]; doub
       const b = e.request.body;
       const secret = `secret-${b.clientIds[0]}`;
       secrets.set(b.clientIds[0], secret);
-      double.addClient({ clientId: b.clientIds[0], secret, allScopes: b.heeftAlleAutorisaties, scopes: b.autorisaties.flatMap((a: Json) => a.scopes) });
+      const zaaktypen = b.autorisaties.filter((a: Json) => a.component === 'zrc' && a.zaaktype).map((a: Json) => m.rewrite(a.zaaktype));
+      double.addClient({ clientId: b.clientIds[0], secret, allScopes: b.heeftAlleAutorisaties, scopes: b.autorisaties.flatMap((a: Json) => a.scopes), zaaktypen: zaaktypen.length ? zaaktypen : undefined });
     }
     if (reason) {
       outcomes.push({ index, step: e.step, result: 'excluded', diffs: [], reason });

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ApiError, invalid } from './errors.js';
+import { invalid } from './errors.js';
 import { type ApiName, type Operation, resolveRef } from './oas.js';
 import { fillShape, pickKnown } from './shape.js';
 import { type Client, type Store, type Stored, matchesFilter, paginate, toUtc } from './store.js';
@@ -167,4 +167,3 @@ export function crud(def: ResourceDef): Record<'list' | 'create' | 'read' | 'upd
   };
 }
 
-export { ApiError };

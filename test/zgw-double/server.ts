@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import Busboy from 'busboy';
 import { decodeJwt, jwtVerify } from 'jose';
 import { ApiError, forbidden, methodNotAllowed, validationError } from './errors.js';
-import { type Fault, type FaultAction, type FaultSpec, FaultTable, type Faults } from './faults.js';
+import { type Fault, type FaultSpec, FaultTable, type Faults } from './faults.js';
 import { API_NAMES, API_VERSIONS, type ApiName, type InvalidParam, type Operation, matchRoute, toInvalidParams, validatorFor, validateParam } from './oas.js';
 import type { Ctx, Handler, Reply } from './resource.js';
 import { type Client, Store } from './store.js';
@@ -454,10 +454,5 @@ export class DoubleServer {
   private violation(kind: Violation['kind'], method: string, path: string, operationId: string | undefined, errors: InvalidParam[], status?: number): void {
     this.violations.push({ kind, method, path, operationId, status, errors });
   }
-
-  heldCount(): number {
-    return this.held.size;
-  }
 }
 
-export type { FaultAction };

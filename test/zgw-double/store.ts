@@ -23,6 +23,8 @@ export interface Client {
   secret: string;
   allScopes: boolean;
   scopes: Set<string>;
+  /** Zaaktype URLs this client may use in the Zaken API (undefined: all). */
+  zaaktypen?: Set<string>;
 }
 
 export const PAGE_SIZE = 100;
@@ -168,6 +170,8 @@ export function matchesFilter(data: Json, name: string, value: string, lookup?: 
   const op = m[2];
   const values = lookup?.(field) ?? [getPath(data, field.split('__'))];
   const test = (v: unknown): boolean => {
+    // a list field (e.g. `trefwoorden`) matches when it holds the value
+    if (Array.isArray(v) && op === undefined) return value.split(',').every((x) => v.map(String).includes(x));
     switch (op) {
       case 'in':
         return value.split(',').includes(String(v));

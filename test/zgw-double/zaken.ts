@@ -3,9 +3,8 @@
  * §16–29): identificatie, closing and reopening, rollen, statussen, resultaat, zaakobjecten, zaakeigenschappen,
  * zaakinformatieobjecten, relations, search and expand.
  */
-import { randomUUID } from 'node:crypto';
 import { ApiError, forbidden, invalid, zaakClosed } from './errors.js';
-import { BESLUITTYPE, EIGENSCHAP, RESULTAATTYPE, ROLTYPE, STATUSTYPE, ZAAKTYPE, standardHandlers } from './catalogi.js';
+import { EIGENSCHAP, RESULTAATTYPE, ROLTYPE, STATUSTYPE, ZAAKTYPE, standardHandlers } from './catalogi.js';
 import { type Ctx, type Handler, type ResourceDef, listItems, listReply, render } from './resource.js';
 import { type Stored, elfProef, localDatePart, matchesFilter } from './store.js';
 
@@ -87,6 +86,7 @@ function zaakDef(): ResourceDef {
     refs: { zaaktype: ZAAKTYPE, hoofdzaak: ZAAK },
     fixedAfterCreate: ['identificatie'],
     create: (ctx, data) => {
+      if (!mayUseZaaktype(ctx, data.zaaktype)) throw badZaaktype(data.zaaktype);
       const zt = ctx.store.byUrlOf(data.zaaktype)!;
       if (zt.data.concept !== false) throw invalid('zaaktype', 'not-published', 'Het ZAAKTYPE is nog niet gepubliceerd.');
       for (const f of ['bronorganisatie', 'verantwoordelijkeOrganisatie']) {
@@ -106,16 +106,19 @@ function zaakDef(): ResourceDef {
       data.archiefactiedatum ??= null;
     },
     update: (ctx, s, data, changes) => {
+      if (!mayUseZaaktype(ctx, s.data.zaaktype)) throw forbidden();
       if (isClosed(s) && !ctx.can('zaken.geforceerd-bijwerken')) throw forbidden('Modifying a closed case with current scope is forbidden');
       if ('relevanteAndereZaken' in changes || 'hoofdzaak' in changes) checkZaakRelations(ctx, data);
     },
     destroy: (ctx, s) => {
+      if (!mayUseZaaktype(ctx, s.data.zaaktype)) throw forbidden();
       if (ctx.store.where(BESLUIT, 'zaak', s.url).length) {
         throw invalid('nonFieldErrors', 'related-besluiten', 'Deze zaak heeft nog besluiten; verwijder deze eerst.');
       }
       for (const kind of [ROL, STATUS, RESULTAAT, ZAAKOBJECT, ZAAKEIGENSCHAP, ZAAKBESLUIT]) for (const x of ctx.store.where(kind, 'zaak', s.url)) ctx.store.remove(x);
       for (const zio of ctx.store.where(ZIO, 'zaak', s.url)) removeZio(ctx, zio);
     },
+    scope: (ctx, items) => items.filter((z) => mayUseZaaktype(ctx, z.data.zaaktype)),
     filter: (ctx, s, name, value) => {
       if (name.startsWith('rol__')) {
         const rolName = name.slice(5);
@@ -139,6 +142,15 @@ function zaakDef(): ResourceDef {
       };
     },
   };
+}
+
+/** A client restricted to some zaaktypen neither sees nor creates zaken of others. */
+function mayUseZaaktype(ctx: Ctx, zaaktype: string): boolean {
+  return !ctx.client.zaaktypen || ctx.client.allScopes || ctx.client.zaaktypen.has(zaaktype);
+}
+
+function badZaaktype(url: string): ApiError {
+  return invalid('zaaktype', 'does_not_exist', `Bad URL "${url}" - object could not be fetched. This *may* be because you have insufficient read permissions.`);
 }
 
 function checkZaakRelations(ctx: Ctx, data: Json): void {
@@ -394,6 +406,7 @@ export function zakenHandlers(defs: Map<string, ResourceDef>): Record<string, Ha
   };
   out['zaken:zaak_read'] = (ctx) => {
     const s = ctx.store.mustGet(ZAAK, ctx.params.uuid!);
+    if (!mayUseZaaktype(ctx, s.data.zaaktype)) throw forbidden();
     const expand = (ctx.query.get('expand') ?? '').split(',').filter(Boolean);
     checkExpand(expand);
     const body = render(zaakD, s, ctx);
@@ -447,4 +460,3 @@ function within(geom: Json, area: Json): boolean {
   return inside;
 }
 
-export { randomUUID, BESLUITTYPE };
