@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createZaakpoort } from './compose.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, openOnNetworkWarning } from './config.js';
 import { SchemaLoadError } from './schema/index.js';
 
 /** In-flight requests get this long to finish after SIGTERM/SIGINT before the process exits anyway. */
@@ -20,6 +20,11 @@ async function main(): Promise<void> {
   } catch (err) {
     await zp.backend.close();
     throw err;
+  }
+  const openWarning = openOnNetworkWarning(config);
+  if (openWarning) {
+    app.log.warn(openWarning);
+    console.error(`\n${'!'.repeat(100)}\n${openWarning}\n${'!'.repeat(100)}\n`);
   }
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   app.log.info(
