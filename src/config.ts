@@ -124,6 +124,8 @@ export const ConfigSchema = z
     maxMessageBytes: z.int().min(1).default(1024 * MIB),
     maxDepth: z.int().min(8).default(256),
     requestTimeoutMs: z.int().min(1).default(300_000),
+    /** After SIGTERM/SIGINT, in-flight requests get this long before the process exits anyway (exit 1). */
+    shutdownTimeoutMs: z.int().min(0).default(30_000),
     validation: strictness.default('strict'),
     /** geefZaakdetails/geefZaakstatus for an unknown zaak: Fo02 StUF064 (default) or an La01 without antwoord. */
     unknownObjectAnswer: z.enum(['fout', 'leeg']).default('fout'),
@@ -181,6 +183,7 @@ export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: E
   { name: 'ZAAKPOORT_TIME_ZONE', path: ['timeZone'], kind: 'string' },
   { name: 'ZAAKPOORT_GEMEENTECODE', path: ['gemeentecode'], kind: 'string' },
   { name: 'ZAAKPOORT_MAX_MESSAGE_BYTES', path: ['maxMessageBytes'], kind: 'number' },
+  { name: 'ZAAKPOORT_SHUTDOWN_TIMEOUT_MS', path: ['shutdownTimeoutMs'], kind: 'number' },
   { name: 'ZAAKPOORT_LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { name: 'ZAAKPOORT_VALIDATION', path: ['validation'], kind: 'string' },
   { name: 'ZAAKPOORT_DATABASE_URL', path: ['backend', 'url'], kind: 'string', secret: true },
