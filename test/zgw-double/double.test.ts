@@ -271,6 +271,8 @@ describe('ZGW test double', () => {
     assert.equal(closed.body.einddatum, '2026-02-01');
     assert.equal(closed.body.archiefnominatie, 'vernietigen');
     assert.equal(closed.body.archiefactiedatum, '2036-02-01');
+    const future = await c.call('POST', '/zaken/api/v1/statussen', { zaak: zaak.url, statustype: zt.statustypenByVolgnummer[2], datumStatusGezet: new Date(Date.now() + 3_600_000).toISOString() });
+    assert.equal(future.body.invalidParams?.[0]?.code, 'future_not_allowed');
     const patch = await c.call('PATCH', zaak.url, { omschrijving: 'x' }, as);
     assert.equal(patch.status, 403);
     assert.equal(patch.body.detail, 'Modifying a closed case with current scope is forbidden');

@@ -399,6 +399,10 @@ export class DoubleServer {
         form = await this.parseMultipart(headers, stream ?? Readable.from([raw]));
         body = form.fields;
       } else if (raw.length) {
+        if (op.requestContentType === 'application/json' && !ctype.includes('application/json')) {
+          this.violation('request', method, url.pathname, op.operationId, [{ name: 'Content-Type', code: 'unsupported', reason: ctype || '(none)' }]);
+          throw new ApiError(415, 'UnsupportedMediaType', 'unsupported_media_type', `Ongeldige media type "${ctype}" in aanvraag.`);
+        }
         try {
           body = JSON.parse(raw.toString('utf8'));
         } catch (e) {
@@ -412,9 +416,7 @@ export class DoubleServer {
         delete body.expand;
       }
       if (op.requestSchema && op.requestContentType === 'application/json') {
-        if (!ctype.includes('application/json') && raw.length) {
-          this.violation('request', method, url.pathname, op.operationId, [{ name: 'Content-Type', code: 'unsupported', reason: ctype }]);
-        }
+
         const validate = validatorFor(api, op.requestSchema);
         if (!validate(body ?? {})) {
           const params = toInvalidParams(validate.errors);

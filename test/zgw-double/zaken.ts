@@ -203,6 +203,8 @@ function statusDef(): ResourceDef {
     refs: { zaak: ZAAK, statustype: STATUSTYPE, gezetdoor: ROL },
     order: (a, b) => (a.data.datumStatusGezet < b.data.datumStatusGezet ? 1 : a.data.datumStatusGezet > b.data.datumStatusGezet ? -1 : b.seq - a.seq),
     create: (ctx, data) => {
+      // not in the recordings: Open Zaak's status serializer has a "not in the future" validator on this field
+      if (Date.parse(data.datumStatusGezet) > ctx.store.now()) throw invalid('datumStatusGezet', 'future_not_allowed', 'Deze datum mag niet in de toekomst zijn.');
       sameZaaktype(ctx, 'statustype', data.statustype, data.zaak);
       const zaak = ctx.store.byUrlOf(data.zaak)!;
       const eind = isEindStatustype(ctx, data.statustype);
