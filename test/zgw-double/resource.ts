@@ -123,9 +123,12 @@ export function listItems(ctx: Ctx, def: ResourceDef, items: Stored[], query: UR
 }
 
 export function listReply(ctx: Ctx, def: ResourceDef, items: Stored[], transform?: (j: Json) => Json): Reply {
-  const rendered = items.map((s) => (transform ? transform(render(def, s, ctx)) : render(def, s, ctx)));
+  const show = (s: Stored): Json => (transform ? transform(render(def, s, ctx)) : render(def, s, ctx));
   const paginated = String(ctx.op.responses['200']?.$ref ?? '').includes('Paginated');
-  return { status: 200, body: paginated ? paginate(rendered, ctx.url, ctx.query.get('page')) : rendered };
+  if (!paginated) return { status: 200, body: items.map(show) };
+  // page first, render only that page
+  const page = paginate(items, ctx.url, ctx.query.get('page'));
+  return { status: 200, body: { ...page, results: page.results.map(show) } };
 }
 
 /** The standard handlers of a resource (those its OAS path defines are wired by the server). */
@@ -156,6 +159,7 @@ export function crud(def: ResourceDef): Record<'list' | 'create' | 'read' | 'upd
       const data = { ...s.data, ...changes };
       def.update?.(ctx, s, data, changes);
       s.data = data;
+      ctx.store.touch(def.kind);
       def.afterUpdate?.(ctx, s);
       return { status: 200, body: render(def, s, ctx) };
     },

@@ -84,15 +84,18 @@ export class DoubleServer {
   private readonly held = new Set<ServerResponse>();
   private port = 0;
   private listening = false;
+  private readonly verified = new Set<string>();
 
   constructor(private readonly deps: ServerDeps) {
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {
-        // a bug of the double: answer 500 so the test sees it rather than hanging
+        // a bug of the double: answer 500 (rather than hang) and record it, so the double's own tests fail on it
+        const message = err instanceof Error ? err.message : String(err);
+        this.violation('response', req.method ?? '', req.url ?? '', undefined, [{ name: 'double', code: 'internal-error', reason: message }], 500);
         if (!res.headersSent) {
-          res.writeHead(500, { 'Content-Type': 'text/plain' });
-          res.end(`zgw-double internal error: ${(err as Error).stack}`);
-        }
+          res.writeHead(500, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ type: `${this.base}/ref/fouten/APIException/`, code: 'error', title: 'Er is een serverfout opgetreden.', status: 500, detail: `zgw-double internal error: ${message}`, instance: `urn:uuid:${randomUUID()}` }));
+        } else res.destroy();
       });
     });
     this.server.keepAliveTimeout = 5000;
@@ -207,7 +210,13 @@ export class DoubleServer {
     const client = this.deps.clients.get(String(claims.client_id ?? ''));
     if (!client) throw forbidden('Client identifier bestaat niet', 'PermissionDenied', 'invalid-client-identifier');
     try {
-      await jwtVerify(token, new TextEncoder().encode(client.secret), { algorithms: ['HS256'], currentDate: new Date(this.deps.store.now()) });
+      // a client reuses its token for many calls: verify the signature once per (token, secret)
+      const key = `${client.secret}\u0000${token}`;
+      if (!this.verified.has(key)) {
+        await jwtVerify(token, new TextEncoder().encode(client.secret), { algorithms: ['HS256'], currentDate: new Date(this.deps.store.now()) });
+        if (this.verified.size > 1000) this.verified.clear();
+        this.verified.add(key);
+      }
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || code === 'ERR_JWS_INVALID' || code === 'ERR_JOSE_ALG_NOT_ALLOWED') {
@@ -227,13 +236,12 @@ export class DoubleServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', this.base);
-    const ctypeIn = req.headers['content-type'] ?? '';
+    const ctype = req.headers['content-type'] ?? '';
     // multipart bodies (bestandsdelen) are parsed as they stream in, never held in memory
-    const streamed = ctypeIn.startsWith('multipart/');
+    const streamed = ctype.startsWith('multipart/');
     const raw = streamed ? Buffer.alloc(0) : await this.readBody(req);
     const entry: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, status: 0 };
     this.requests.push(entry);
-    const ctype = req.headers['content-type'] ?? '';
     if (raw.length && ctype.includes('json')) {
       try {
         entry.body = JSON.parse(raw.toString('utf8'));

@@ -336,7 +336,7 @@ function zaakbesluitDef(): ResourceDef {
   };
 }
 
-/** Fields that `expand` accepts on a zaak and the kind each points to. */
+/** The expanded form of a URL (or list of URLs): the rendered resource(s), with nested `_expand` for dotted paths. */
 function expandValue(ctx: Ctx, value: unknown, path: string[], defs: Map<string, ResourceDef>): unknown {
   const one = (url: unknown): unknown => {
     const s = ctx.store.byUrlOf(url as string);
