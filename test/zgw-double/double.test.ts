@@ -344,7 +344,13 @@ describe('ZGW test double', () => {
     assert.equal(blocked.status, 400);
     assert.equal(blocked.body.invalidParams[0].code, 'related-besluiten');
     assert.equal((await c.call('DELETE', besluit.url)).status, 204);
+    const counts = d.counts();
+    assert.equal(d.objects('zaken/rollen').filter((r: Json) => r.zaak === zaak.url).length, 1);
     assert.equal((await c.call('DELETE', zaak.url)).status, 204);
+    const after = d.counts();
+    for (const k of ['zaken/zaken', 'zaken/rollen', 'zaken/statussen', 'zaken/resultaten', 'zaken/zaakobjecten', 'zaken/zaakeigenschappen', 'zaken/zaakinformatieobjecten', 'documenten/objectinformatieobjecten']) {
+      assert.equal(after[k] ?? 0, counts[k]! - 1, k);
+    }
     const q = `zaak=${encodeURIComponent(zaak.url)}`;
     for (const p of ['rollen', 'statussen', 'resultaten', 'zaakobjecten']) assert.equal((await c.call('GET', `/zaken/api/v1/${p}?${q}`)).body.count, 0, p);
     assert.deepEqual((await c.call('GET', `/zaken/api/v1/zaakinformatieobjecten?${q}`)).body, []);

@@ -17,7 +17,7 @@ import { type SelectielijstEntry, catalogiDefs, catalogiHandlers } from './catal
 import { DEFAULT_CHUNK_SIZE, documentenDefs, documentenHandlers } from './documenten.js';
 import type { Faults } from './faults.js';
 import { loadOas } from './oas.js';
-import type { ResourceDef } from './resource.js';
+import { type Ctx, type ResourceDef, render } from './resource.js';
 import { type Seeded, type SeedSpec, runSeed } from './seed.js';
 import { DoubleServer, type RecordedRequest, type Violation } from './server.js';
 import { type Client, Store } from './store.js';
@@ -86,6 +86,14 @@ export interface ZgwDouble {
   readonly externalObjects: string[];
   /** Bestandsdeel size used for new large uploads (can be changed at run time). */
   chunkSize: number;
+  /**
+   * How many resources each collection holds now, keyed `api/collection` (e.g. `zaken/rollen`,
+   * `documenten/enkelvoudiginformatieobjecten`); empty collections are left out. For compensation tests: after a
+   * failed ZDS operation no half-made zaak may remain.
+   */
+  counts(): Record<string, number>;
+  /** The resources of a collection (`api/collection`) as the API would answer them, oldest first, without HTTP. */
+  objects(kind: string): unknown[];
   /** Forget all data, requests, violations and faults (clients and chunk size stay). */
   reset(): void;
   /** Stop the server; held (timed-out) responses and open connections are destroyed, content files removed. */
@@ -151,6 +159,13 @@ export async function startZgwDouble(opts: ZgwDoubleOptions = {}): Promise<ZgwDo
     },
     set chunkSize(n: number) {
       state.chunkSize = n;
+    },
+    counts: () => Object.fromEntries(store.kinds().sort().map((k) => [k, store.all(k).length])),
+    objects: (kind) => {
+      const def = defs.get(kind);
+      if (!def) throw new Error(`zgw-double: unknown collection ${kind} (use api/collection, e.g. zaken/rollen)`);
+      const ctx = { store, client: main, can: () => true } as unknown as Ctx;
+      return store.all(kind).sort((a, b) => a.seq - b.seq).map((s) => render(def, s, ctx));
     },
     reset: () => {
       store.clear();

@@ -107,6 +107,11 @@ export class Store {
     return url ? this.byUrl.get(url) : undefined;
   }
 
+  /** The kinds (`api/collection`) that hold resources now. */
+  kinds(): string[] {
+    return [...this.byKind.keys()].filter((k) => (this.byKind.get(k)?.size ?? 0) > 0);
+  }
+
   all(kind: string): Stored[] {
     return [...(this.byKind.get(kind)?.values() ?? [])];
   }
