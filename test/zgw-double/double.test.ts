@@ -114,6 +114,15 @@ describe('ZGW test double', () => {
     assert.equal(d.roots.besluiten, `${d.baseUrl}/besluiten/api/v1`);
   });
 
+  it('serves the OAS files as Open Zaak does (no authentication)', async () => {
+    const yaml = await fetch(`${d.roots.zaken}/schema/openapi.yaml`);
+    assert.equal(yaml.status, 200);
+    assert.equal(yaml.headers.get('content-type'), 'application/vnd.oai.openapi');
+    assert.match(await yaml.text(), /^openapi: 3\.0/m);
+    const json = await fetch(`${d.roots.documenten}/schema/openapi.yaml?format=json`);
+    assert.equal(((await json.json()) as Json).info.title, 'Documenten API');
+  });
+
   it('seeds a published catalogus whose objects are what the Catalogi API answers', async () => {
     const zt = cat.zaaktypen.B1026!;
     const list = await c.call('GET', `/catalogi/api/v1/zaaktypen?catalogus=${encodeURIComponent(cat.catalogus)}&identificatie=B1026`);

@@ -14,7 +14,7 @@ import { decodeJwt, jwtVerify } from 'jose';
 import type { Content } from './content.js';
 import { ApiError, forbidden, methodNotAllowed, validationError } from './errors.js';
 import { type Fault, type FaultSpec, FaultTable, type Faults } from './faults.js';
-import { API_NAMES, API_VERSIONS, type ApiName, type InvalidParam, type Operation, matchRoute, toInvalidParams, validatorFor, validateParam } from './oas.js';
+import { API_NAMES, API_VERSIONS, type ApiName, type InvalidParam, type Operation, matchRoute, servedOas, toInvalidParams, validatorFor, validateParam } from './oas.js';
 import type { Ctx, Handler, Reply } from './resource.js';
 import { type Client, Store } from './store.js';
 
@@ -319,6 +319,11 @@ export class DoubleServer {
       return htmlNotFound;
     }
     const sub = url.pathname.slice(`/${api}/api/v1`.length);
+    if (sub === '/schema/openapi.yaml' && (method === 'GET' || method === 'HEAD')) {
+      // the served specification (no authentication), `?format=json` as JSON (README of the recordings)
+      const json = url.searchParams.get('format') === 'json';
+      return { status: 200, raw: { data: Buffer.from(servedOas(api, json ? 'json' : 'yaml')), contentType: json ? 'application/json' : 'application/vnd.oai.openapi' }, headers: { 'API-version': API_VERSIONS[api] } };
+    }
     const route = matchRoute(api, sub, method);
     if (!route) {
       this.violation('request', method, url.pathname, undefined, [{ name: 'path', code: 'unknown-path', reason: `not in the ${api} OAS` }]);
