@@ -2,7 +2,8 @@
  * ZGW TEST DOUBLE: an in-process, in-memory stand-in (large document content in temp files) for Open Zaak 1.12.4
  * (Zaken 1.5, Documenten 1.4, Catalogi 1.3, Besluiten 1.1) for the tests of Zaakpoort's ZGW backend. It is NOT
  * Open Zaak: it implements the behaviour the recordings in ../shared/zgw/recordings show (checked by
- * replay.test.ts) and validates every request and every response against the official OAS files. The acceptance run of the ZGW backend uses a real Open Zaak.
+ * replay.test.ts) and validates every request and every response against the official OAS files. The
+ * acceptance run of the ZGW backend uses a real Open Zaak.
  *
  * Usage:
  *   const zgw = await startZgwDouble();
