@@ -244,17 +244,26 @@ describe('ZGW test double', () => {
 
   it('holds a timed-out call until the client gives up, and close() ends it', async () => {
     const other = await startZgwDouble();
-    other.faults.timeout('GET', /zaaktypen/);
     const token = await makeJwt(other.clientId, other.secret);
-    const aborted = fetch(`${other.roots.catalogi}/zaaktypen`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(300) });
-    await assert.rejects(aborted, /abort|timeout/i);
+    /** Wait until the double has received the call the fault holds (a condition, not a fixed sleep). */
+    const arrived = async (f: { fired: number }, n: number) => {
+      for (let i = 0; i < 2000 && f.fired < n; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(f.fired, n);
+    };
+    const first = other.faults.timeout('GET', /zaaktypen/);
+    const abort = new AbortController();
+    const aborted = fetch(`${other.roots.catalogi}/zaaktypen`, { headers: { Authorization: `Bearer ${token}` }, signal: abort.signal });
+    await arrived(first, 1);
+    abort.abort();
+    await assert.rejects(aborted, /abort/i);
     // a second held call is ended by close(), so no socket keeps the process alive
+    other.faults.clear();
+    const second = other.faults.timeout('GET', /zaaktypen/);
     const held = new Promise<string>((resolve) => {
       const req = http.get(`${other.roots.catalogi}/zaaktypen`, { headers: { Authorization: `Bearer ${token}` } }, () => resolve('answered'));
       req.on('error', () => resolve('closed'));
     });
-    other.faults.timeout('GET', /zaaktypen/);
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived(second, 1);
     await other.close();
     assert.equal(await held, 'closed');
   });
