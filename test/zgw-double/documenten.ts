@@ -122,8 +122,7 @@ function eioDef(): ResourceDef {
       delete s.data.__content;
       delete s.data.__parts;
       versionsOf(ctx, s).push({ data: { ...s.data }, content, registered: s.data.beginRegistratie });
-      // the PATCH answer lists no parts yet; a later GET does (README §38)
-      if (parts) s.data.__partsPending = s.data.bestandsomvang;
+      if (parts) createParts(ctx, s, s.data.bestandsomvang);
     },
     destroy: (ctx, s) => {
       if (ctx.store.where(ZIO, 'informatieobject', s.url).length || ctx.store.where(BIO, 'informatieobject', s.url).length) {
@@ -145,11 +144,6 @@ function latestContent(ctx: Ctx | undefined, s: Stored): Content | null {
 }
 
 function renderEio(ctx: Ctx | undefined, s: Stored, data: Json, hasContent: boolean): Json {
-  if (ctx && data.__partsPending !== undefined) {
-    createParts(ctx, s, data.__partsPending);
-    delete data.__partsPending;
-    return { ...withoutInternal(data), inhoud: null, locked: !!data.lock, bestandsdelen: [] };
-  }
   const parts = partsOf(ctx, s).map((p) => ({ url: p.url, volgnummer: p.data.volgnummer, omvang: p.data.omvang, voltooid: p.data.voltooid, lock: s.data.lock ?? '' }));
   return {
     ...withoutInternal(data),
@@ -225,6 +219,15 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     r.body.lock = s.data.lock ?? '';
     return r;
   };
+  // the answer to a large-file update lists no parts yet; a later GET does (README §38)
+  for (const op of ['update', 'partial_update']) {
+    out[`documenten:enkelvoudiginformatieobject_${op}`] = async (ctx) => {
+      const r = await c.update(ctx);
+      const body = ctx.body as Json;
+      if (r.status === 200 && body?.inhoud === null && Number(body?.bestandsomvang) > 0) r.body.bestandsdelen = [];
+      return r;
+    };
+  }
   out['documenten:enkelvoudiginformatieobject_read'] = (ctx) => {
     const s = ctx.store.mustGet(EIO, ctx.params.uuid!);
     if (ctx.query.has('versie') || ctx.query.has('registratieOp')) {
