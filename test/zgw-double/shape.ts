@@ -123,7 +123,7 @@ export function fillShape(api: ApiName, schema: Json, value: Json): Json {
     } else out[name] = emptyValue(api, p, name);
   }
   // keep extra keys the double sets on purpose: `_expand`, and the EIO `lock` Open Zaak answers ("" or the lock)
-  for (const [k, v] of Object.entries(value)) if (!(k in out) && (k.startsWith('_') || k === 'lock')) out[k] = v;
+  for (const [k, v] of Object.entries(value)) if (!(k in out) && (k === '_expand' || k === 'lock')) out[k] = v;
   return out;
 }
 
