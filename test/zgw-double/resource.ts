@@ -59,7 +59,7 @@ export interface ResourceDef {
   afterUpdate?: (ctx: Ctx, s: Stored) => void;
   /** Rules and cascade on DELETE. */
   destroy?: (ctx: Ctx, s: Stored) => void;
-  /** A query parameter that is not a plain field: return the values to compare, or a boolean verdict. */
+  /** A query parameter that is not a plain field: return the verdict, or undefined for the plain comparison. */
   filter?: (ctx: Ctx, s: Stored, name: string, value: string) => boolean | undefined;
   /** Query parameters handled by `scope` rather than by filters. */
   specialParams?: string[];

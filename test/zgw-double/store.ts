@@ -200,13 +200,13 @@ function getPath(obj: Json, path: string[]): unknown {
 
 /**
  * Generic query filter: `a__b` is the nested field a.b; suffixes `__in`, `__gt(e)`, `__lt(e)`, `__isnull`.
- * `lookup` lets a resource resolve names that are not plain fields (e.g. `rol__…` on zaken).
+ * Names that are not plain fields (e.g. `rol__…` on zaken) are handled by the resource's own `filter`.
  */
-export function matchesFilter(data: Json, name: string, value: string, lookup?: (name: string) => unknown[] | undefined): boolean {
+export function matchesFilter(data: Json, name: string, value: string): boolean {
   const m = /^(.*?)(?:__(in|gt|gte|lt|lte|isnull))?$/.exec(name)!;
   const field = m[1]!;
   const op = m[2];
-  const values = lookup?.(field) ?? [getPath(data, field.split('__'))];
+  const actual = getPath(data, field.split('__'));
   const test = (v: unknown): boolean => {
     // a list field (e.g. `trefwoorden`) matches when it holds the value
     if (Array.isArray(v) && op === undefined) return value.split(',').every((x) => v.map(String).includes(x));
@@ -228,7 +228,7 @@ export function matchesFilter(data: Json, name: string, value: string, lookup?: 
         return v !== undefined && v !== null && String(v) === value;
     }
   };
-  return values.some(test);
+  return test(actual);
 }
 
 /** `{count, next, previous, results}` for page `page` of `items`; next/previous with alphabetically sorted query. */
