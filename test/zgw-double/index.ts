@@ -52,6 +52,11 @@ export interface ZgwDoubleOptions {
   clients?: ZgwClientSpec[];
   /** The double's clock in ms (default `Date.now`): "today", server timestamps and the JWT `iat` checks use it. */
   now?: () => number;
+  /**
+   * Validate request and response bodies against the OAS (default true). Only a benchmark that measures Zaakpoort's
+   * own time should switch it off; then no body violation is checked or recorded.
+   */
+  validate?: boolean;
 }
 
 /** The scopes of the restricted "translator-like" Applicatie of the recordings (README "Restricted clients"). */
@@ -128,7 +133,7 @@ export async function startZgwDouble(opts: ZgwDoubleOptions = {}): Promise<ZgwDo
     ...documentenHandlers(defs),
     ...besluitenHandlers(defs),
   };
-  const server = new DoubleServer({ store, clients, handlers, chunkSize: () => state.chunkSize });
+  const server = new DoubleServer({ store, clients, handlers, chunkSize: () => state.chunkSize, validate: opts.validate ?? true });
   await server.listen();
   store.base = server.base;
   const faults = server.faultsApi();
