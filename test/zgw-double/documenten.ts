@@ -16,6 +16,14 @@ export const BESTANDSDEEL = 'documenten/bestandsdelen';
 export const GEBRUIKSRECHTEN = 'documenten/gebruiksrechten';
 const BIO = 'besluiten/besluitinformatieobjecten';
 
+/** The name Open Zaak stores a file under (`<uuid>.bin`), not `bestandsnaam`; stable per content. */
+const storedNames = new WeakMap<Content, string>();
+function storedName(c: Content): string {
+  let n = storedNames.get(c);
+  if (!n) storedNames.set(c, (n = `${randomUUID()}.bin`));
+  return n;
+}
+
 /** Open Zaak's default DOCUMENTEN_UPLOAD_CHUNK_SIZE (MIN_UPLOAD_SIZE): 4 GiB. */
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 ** 3;
 
@@ -253,7 +261,7 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     return {
       status: 200,
       headers: {
-        'Content-Disposition': `attachment; filename="${randomUUID()}.bin"`,
+        'Content-Disposition': `attachment; filename="${storedName(v.content)}"`,
         'Last-Modified': new Date(Date.parse(v.data.beginRegistratie)).toUTCString(),
         'API-version': '',
       },
