@@ -16,12 +16,21 @@ export const BESTANDSDEEL = 'documenten/bestandsdelen';
 export const GEBRUIKSRECHTEN = 'documenten/gebruiksrechten';
 const BIO = 'besluiten/besluitinformatieobjecten';
 
-/** The name Open Zaak stores a file under (`<uuid>.bin`), not `bestandsnaam`; stable per content. */
+/**
+ * The name Open Zaak stores a file under, which the download names: `<uuid>.bin` for a base64 upload, and for
+ * merged bestandsdelen the bestandsnaam with Django's 7-character suffix (`groot_bzdj4zA.bin`); stable per content.
+ */
 const storedNames = new WeakMap<Content, string>();
 function storedName(c: Content): string {
   let n = storedNames.get(c);
   if (!n) storedNames.set(c, (n = `${randomUUID()}.bin`));
   return n;
+}
+
+function mergedName(bestandsnaam: string): string {
+  const m = /^(.*?)(\.[^.]*)?$/.exec(bestandsnaam)!;
+  const suffix = Array.from(randomBytes(7), (b) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[b % 62]).join('');
+  return `${m[1]}_${suffix}${m[2] ?? ''}`;
 }
 
 /** Open Zaak's default DOCUMENTEN_UPLOAD_CHUNK_SIZE (MIN_UPLOAD_SIZE): 4 GiB. */
@@ -288,7 +297,9 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     }
     if (parts.length && parts.every((p) => p.data.voltooid)) {
       const versions = versionsOf(ctx, s);
-      versions[versions.length - 1]!.content = await ctx.store.files.concat(parts.map((p) => p.data.content as Content));
+      const merged = await ctx.store.files.concat(parts.map((p) => p.data.content as Content));
+      if (s.data.bestandsnaam) storedNames.set(merged, mergedName(s.data.bestandsnaam));
+      versions[versions.length - 1]!.content = merged;
       for (const p of parts) ctx.store.remove(p);
     }
     // a forced unlock of an unfinished upload leaves the parts (without lock) and no content (README §33)

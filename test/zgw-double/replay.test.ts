@@ -137,6 +137,11 @@ function diff(rec: Json, act: Json, at: string, m: Mapping, out: string[]): void
   if (rec !== act) out.push(`${at}: ${JSON.stringify(act)?.slice(0, 120)} vs recorded ${JSON.stringify(rec)?.slice(0, 120)}`);
 }
 
+/** A stored file name with its generated parts (a uuid, Django's 7-character suffix) as placeholders. */
+function storedFileShape(disposition: string): string {
+  return disposition.replace(UUID, 'U').replace(/_[A-Za-z0-9]{7}(\.[^."]*)?"$/, '_R$1"');
+}
+
 function errorSummary(b: Json): Json {
   return {
     code: b?.code,
@@ -263,6 +268,13 @@ async function replayScenario(file: string): Promise<{ outcomes: Outcome[]; doub
       if (rec !== act) diffs.push(`header ${h}: ${act} vs recorded ${rec}`);
     }
     if ('Location' in e.response.headers !== res.headers.has('Location')) diffs.push(`header Location presence differs`);
+    // downloads: the stored file name (a uuid) and a Last-Modified, as recorded
+    for (const h of ['Content-Disposition', 'Last-Modified']) {
+      const rec = e.response.headers[h];
+      const act = res.headers.get(h);
+      if ((rec === undefined) !== (act === null)) diffs.push(`header ${h}: ${act} vs recorded ${rec}`);
+      else if (h === 'Content-Disposition' && rec && storedFileShape(rec) !== storedFileShape(act!)) diffs.push(`header ${h}: ${act} vs recorded ${rec}`);
+    }
     const key = `${file}#${index}`;
     if (KNOWN_MISMATCHES[key] !== undefined) outcomes.push({ index, step: e.step, result: 'known', diffs, reason: KNOWN_MISMATCHES[key] });
     else outcomes.push({ index, step: e.step, result: diffs.length ? 'mismatch' : 'matched', diffs });
