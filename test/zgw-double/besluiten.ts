@@ -22,10 +22,7 @@ function besluitDef(): ResourceDef {
     refs: { besluittype: BESLUITTYPE, zaak: ZAAK },
     fixedAfterCreate: ['identificatie'],
     create: (ctx, data) => {
-      if (!data.identificatie) data.identificatie = ctx.store.nextIdentificatie('BESLUIT', String(data.datum).slice(0, 4));
-      else if (ctx.store.all(BESLUIT).some((b) => b.data.verantwoordelijkeOrganisatie === data.verantwoordelijkeOrganisatie && b.data.identificatie === data.identificatie)) {
-        throw invalid('identificatie', 'identificatie-niet-uniek', 'Deze identificatie bestaat al voor deze verantwoordelijke organisatie');
-      }
+      ctx.store.assignIdentificatie(BESLUIT, data, 'BESLUIT', String(data.datum).slice(0, 4), 'verantwoordelijkeOrganisatie', 'Deze identificatie bestaat al voor deze verantwoordelijke organisatie');
       if (data.datum > ctx.store.today()) throw invalid('datum', 'future_not_allowed', 'Deze datum mag niet in de toekomst zijn.');
       if (data.zaak) {
         assertZaakOpen(ctx, data.zaak);

@@ -70,10 +70,7 @@ function eioDef(): ResourceDef {
     refs: { informatieobjecttype: IOT },
     fixedAfterCreate: ['identificatie'],
     create: (ctx, data) => {
-      if (!data.identificatie) data.identificatie = ctx.store.nextIdentificatie('DOCUMENT', String(data.creatiedatum ?? '').slice(0, 4) || String(new Date().getUTCFullYear()));
-      else if (ctx.store.all(EIO).some((d) => d.data.bronorganisatie === data.bronorganisatie && d.data.identificatie === data.identificatie)) {
-        throw invalid('identificatie', 'identificatie-niet-uniek', 'Deze identificatie bestaat al voor deze bronorganisatie');
-      }
+      ctx.store.assignIdentificatie(EIO, data, 'DOCUMENT', String(data.creatiedatum).slice(0, 4), 'bronorganisatie', 'Deze identificatie bestaat al voor deze bronorganisatie');
       if (data.indicatieGebruiksrecht === true) {
         throw invalid('indicatieGebruiksrecht', 'missing-gebruiksrechten', "De indicatie moet op 'ja' gezet worden door `gebruiksrechten` aan te maken, dit kan niet direct op deze resource.");
       }

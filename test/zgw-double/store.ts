@@ -137,6 +137,20 @@ export class Store {
     this.indexes.delete(kind);
   }
 
+  /**
+   * Give `data` its identificatie: the next `<PREFIX>-<year>-<10 digits>` when it has none, else check that no
+   * other resource of `kind` has it for the same owner (bronorganisatie / verantwoordelijkeOrganisatie).
+   */
+  assignIdentificatie(kind: string, data: Json, prefix: string, year: string, ownerField: string, taken: string): void {
+    if (!data.identificatie) {
+      data.identificatie = this.nextIdentificatie(prefix, year);
+      return;
+    }
+    if (this.all(kind).some((x) => x.data[ownerField] === data[ownerField] && x.data.identificatie === data.identificatie)) {
+      throw invalid('identificatie', 'identificatie-niet-uniek', taken);
+    }
+  }
+
   /** Next number of a `<PREFIX>-<year>-<10 digits>` identificatie. */
   nextIdentificatie(prefix: string, year: string): string {
     const key = `${prefix}-${year}`;

@@ -92,10 +92,7 @@ function zaakDef(): ResourceDef {
       for (const f of ['bronorganisatie', 'verantwoordelijkeOrganisatie']) {
         if (data[f] !== undefined && !elfProef(data[f])) throw invalid(f, 'invalid', 'Onjuist RSIN nummer.');
       }
-      if (!data.identificatie) data.identificatie = ctx.store.nextIdentificatie('ZAAK', String(data.startdatum).slice(0, 4));
-      else if (ctx.store.all(ZAAK).some((z) => z.data.bronorganisatie === data.bronorganisatie && z.data.identificatie === data.identificatie)) {
-        throw invalid('identificatie', 'identificatie-niet-uniek', 'Deze identificatie bestaat al binnen de bronorganisatie.');
-      }
+      ctx.store.assignIdentificatie(ZAAK, data, 'ZAAK', String(data.startdatum).slice(0, 4), 'bronorganisatie', 'Deze identificatie bestaat al binnen de bronorganisatie.');
       checkZaakRelations(ctx, data);
       data.registratiedatum ??= ctx.store.today();
       data.vertrouwelijkheidaanduiding ??= zt.data.vertrouwelijkheidaanduiding;
