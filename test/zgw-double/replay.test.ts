@@ -9,6 +9,7 @@
  * the OAS.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -177,6 +178,10 @@ async function replayScenario(file: string): Promise<{ outcomes: Outcome[]; doub
   const m = new Mapping(double.baseUrl);
   const secrets = new Map<string, string>([['smoke-client', double.secret]]);
   const outcomes: Outcome[] = [];
+  // what a large download must contain: the parts the replay uploaded (content(size)), merged in volgnummer order
+  const openParts = new Map<string, Array<{ volgnummer: number; omvang: number }>>();
+  const lastVersie = new Map<string, number>();
+  const mergedSha = new Map<string, string>(); // `${eioUrl}#${versie}` → sha256 of the merged content
 
   // facts of the Selectielijst stand-in, read from the recorded resultaattypen (the double has no Selectielijst)
   for (const e of exchanges) {
@@ -261,6 +266,29 @@ async function replayScenario(file: string): Promise<{ outcomes: Outcome[]; doub
       if (!expected.equals(raw)) diffs.push(`body ${JSON.stringify(raw.toString('utf8').slice(0, 60))} vs recorded ${JSON.stringify(expected.toString('utf8').slice(0, 60))}`);
     } else if (e.response.bodyEncoding === 'omitted') {
       if (raw.length !== e.response.body.size) diffs.push(`body size ${raw.length} vs recorded ${e.response.body.size}`);
+      const u = new URL(res.url);
+      const eioUrl = `${u.origin}${u.pathname.replace(/\/download$/, '')}`;
+      const versie = Number(u.searchParams.get('versie') ?? lastVersie.get(eioUrl));
+      const expected = mergedSha.get(`${eioUrl}#${versie}`);
+      if (!expected) diffs.push(`no uploaded content known for ${eioUrl} versie ${versie}`);
+      else if (createHash('sha256').update(raw).digest('hex') !== expected) diffs.push('downloaded content is not the uploaded parts in volgnummer order');
+    }
+    if (res.status < 300 && recCt.includes('json') && e.request.method !== 'HEAD') {
+      const act = JSON.parse(raw.toString('utf8') || 'null');
+      for (const item of [act, ...(Array.isArray(act?.results) ? act.results : [])]) {
+        if (typeof item?.versie === 'number' && typeof item.url === 'string') lastVersie.set(item.url, item.versie);
+        if (Array.isArray(item?.bestandsdelen) && item.bestandsdelen.length) openParts.set(item.url, item.bestandsdelen.map((p: Json) => ({ volgnummer: p.volgnummer, omvang: p.omvang })));
+      }
+    }
+    if (res.status === 204 && e.request.path.endsWith('/unlock')) {
+      const eioUrl = (double.baseUrl + m.rewrite(e.request.path)).replace(/\/unlock$/, '');
+      const parts = openParts.get(eioUrl);
+      if (parts) {
+        const hash = createHash('sha256');
+        for (const p of [...parts].sort((a, b) => a.volgnummer - b.volgnummer)) hash.update(content(p.omvang));
+        mergedSha.set(`${eioUrl}#${lastVersie.get(eioUrl)}`, hash.digest('hex'));
+        openParts.delete(eioUrl);
+      }
     }
     for (const h of ['API-version', 'Allow', 'Content-Crs']) {
       const rec = e.response.headers[h];
