@@ -33,7 +33,6 @@ const INDEX: { recordings: Array<{ file: string; recordedAt: string; seconds: nu
 const EXCLUDED: Array<{ match: (e: Exchange) => boolean; reason: string }> = [
   { match: (e) => e.request.path.startsWith('/autorisaties/'), reason: 'Autorisaties API management is not part of the double; the replay turns these Applicaties into double.addClient()' },
   { match: (e) => e.request.path.includes('/audittrail'), reason: 'audittrail is not implemented by the double' },
-  { match: (e) => e.request.path.includes('/klantcontacten'), reason: 'klantcontacten (deprecated in Zaken 1.5) are not implemented by the double' },
   { match: (e) => 'If-None-Match' in e.request.headers || /etag/i.test(e.step), reason: 'ETag / If-None-Match: the recorded installation never changed its ETags (README §42); the double sends none' },
 ];
 
@@ -290,8 +289,8 @@ async function replayScenario(file: string): Promise<{ outcomes: Outcome[]; doub
         openParts.delete(eioUrl);
       }
     }
-    for (const h of ['API-version', 'Allow', 'Content-Crs']) {
-      const rec = e.response.headers[h];
+    for (const h of ['API-version', 'Allow', 'Content-Crs', 'Warning']) {
+      const rec = e.response.headers[h] === undefined ? undefined : m.rewrite(e.response.headers[h]);
       const act = res.headers.get(h) ?? undefined;
       if (rec !== act) diffs.push(`header ${h}: ${act} vs recorded ${rec}`);
     }

@@ -18,6 +18,7 @@ export const ZAAKOBJECT = 'zaken/zaakobjecten';
 export const ZAAKEIGENSCHAP = 'zaken/zaakeigenschappen';
 export const ZIO = 'zaken/zaakinformatieobjecten';
 export const ZAAKBESLUIT = 'zaken/zaakbesluiten';
+export const KLANTCONTACT = 'zaken/klantcontacten';
 export const EIO = 'documenten/enkelvoudiginformatieobjecten';
 export const OIO = 'documenten/objectinformatieobjecten';
 export const BESLUIT = 'besluiten/besluiten';
@@ -112,7 +113,7 @@ function zaakDef(): ResourceDef {
       if (ctx.store.where(BESLUIT, 'zaak', s.url).length) {
         throw invalid('nonFieldErrors', 'related-besluiten', 'Deze zaak heeft nog besluiten; verwijder deze eerst.');
       }
-      for (const kind of [ROL, STATUS, RESULTAAT, ZAAKOBJECT, ZAAKEIGENSCHAP, ZAAKBESLUIT]) for (const x of ctx.store.where(kind, 'zaak', s.url)) ctx.store.remove(x);
+      for (const kind of [ROL, STATUS, RESULTAAT, ZAAKOBJECT, ZAAKEIGENSCHAP, ZAAKBESLUIT, KLANTCONTACT]) for (const x of ctx.store.where(kind, 'zaak', s.url)) ctx.store.remove(x);
       for (const zio of ctx.store.where(ZIO, 'zaak', s.url)) removeZio(ctx, zio);
     },
     scope: (ctx, items) => items.filter((z) => mayUseZaaktype(ctx, z.data.zaaktype)),
@@ -325,6 +326,16 @@ function zioDef(): ResourceDef {
   };
 }
 
+/** Klantcontacten: deprecated in Zaken 1.5; they work, and every answer carries Open Zaak's `Warning` (README §27). */
+function klantcontactDef(): ResourceDef {
+  return {
+    kind: KLANTCONTACT,
+    schemaRef: '#/components/schemas/KlantContact',
+    refs: { zaak: ZAAK },
+    create: (ctx, data) => assertZaakOpen(ctx, data.zaak),
+  };
+}
+
 function zaakbesluitDef(): ResourceDef {
   return {
     kind: ZAAKBESLUIT,
@@ -382,7 +393,7 @@ function checkExpand(expand: string[]): void {
 }
 
 export function zakenDefs(): ResourceDef[] {
-  return [zaakDef(), rolDef(), statusDef(), resultaatDef(), zaakobjectDef(), zaakeigenschapDef(), zioDef(), zaakbesluitDef()];
+  return [zaakDef(), rolDef(), statusDef(), resultaatDef(), zaakobjectDef(), zaakeigenschapDef(), zioDef(), zaakbesluitDef(), klantcontactDef()];
 }
 
 export function zakenHandlers(defs: Map<string, ResourceDef>): Record<string, Handler> {
@@ -395,6 +406,13 @@ export function zakenHandlers(defs: Map<string, ResourceDef>): Record<string, Ha
     ...standardHandlers('zaken', 'zaakobject', def(ZAAKOBJECT)),
     ...standardHandlers('zaken', 'zaakinformatieobject', def(ZIO)),
   };
+  for (const [op, h] of Object.entries(standardHandlers('zaken', 'klantcontact', def(KLANTCONTACT)))) {
+    out[op] = async (ctx) => {
+      const r = await h(ctx);
+      const warning = `299 "${ctx.store.root('zaken')}/klantcontacten" "Deze endpoint is verouderd en zal binnenkort uit dienst worden genomen. Maak gebruik van de vervangende contactmomenten API."`;
+      return { ...r, headers: { ...(r.headers ?? {}), Warning: warning } };
+    };
+  }
   const zaakD = def(ZAAK);
   // zaak list results always carry `_expand` (README §29)
   const expandList = (ctx: Ctx, items: Stored[], expand: string[]) => listReply(ctx, zaakD, items, (z) => applyExpand(ctx, z, expand, defs));
