@@ -378,6 +378,15 @@ describe('ZGW test double', () => {
     assert.deepEqual(responseViolations(d), []);
   });
 
+  it("a document can only be linked to a zaak whose zaaktype lists the document's informatieobjecttype", async () => {
+    const other = await d.seed({ zaaktypen: [{ identificatie: 'ZONDER', informatieobjecttypen: ['Anders'] }] });
+    const zaak = await newZaak();
+    const eio = await c.call('POST', '/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: null, informatieobjecttype: other.informatieobjecttypen.Anders });
+    const r = await c.call('POST', '/zaken/api/v1/zaakinformatieobjecten', { zaak: zaak.url, informatieobject: eio.body.url });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.invalidParams[0].code, 'missing-zaaktype-informatieobjecttype-relation');
+  });
+
   it('gebruiksrechten set indicatieGebruiksrecht (not recorded; as the standard describes)', async () => {
     const eio = await c.call('POST', '/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: null, informatieobjecttype: cat.informatieobjecttypen.Aanvraag });
     assert.equal(eio.body.indicatieGebruiksrecht, null);

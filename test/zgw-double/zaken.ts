@@ -4,7 +4,7 @@
  * zaakinformatieobjecten, relations, search and expand.
  */
 import { ApiError, forbidden, invalid, zaakClosed } from './errors.js';
-import { EIGENSCHAP, RESULTAATTYPE, ROLTYPE, STATUSTYPE, ZAAKTYPE, standardHandlers } from './catalogi.js';
+import { EIGENSCHAP, RESULTAATTYPE, ROLTYPE, STATUSTYPE, ZAAKTYPE, ZIOT, standardHandlers } from './catalogi.js';
 import { type Ctx, type Handler, type ResourceDef, listItems, listReply, render } from './resource.js';
 import { type Stored, elfProef, localDatePart, matchesFilter } from './store.js';
 
@@ -310,6 +310,13 @@ function zioDef(): ResourceDef {
     refs: { zaak: ZAAK, informatieobject: EIO, status: STATUS },
     create: (ctx, data) => {
       assertZaakOpen(ctx, data.zaak);
+      // not in the recordings (their zaaktypen always listed the type): Open Zaak's ZIO validator requires the
+      // document's informatieobjecttype among the zaaktype's (zaaktype-informatieobjecttypen)
+      const iot = ctx.store.byUrlOf(data.informatieobject)?.data.informatieobjecttype;
+      const zaaktype = ctx.store.byUrlOf(data.zaak)?.data.zaaktype;
+      if (iot && zaaktype && !ctx.store.where(ZIOT, 'zaaktype', zaaktype).some((z) => z.data.informatieobjecttype === iot)) {
+        throw invalid('nonFieldErrors', 'missing-zaaktype-informatieobjecttype-relation', 'Het informatieobjecttype hoort niet bij het zaaktype van de zaak.');
+      }
       if (ctx.store.where(ZIO, 'zaak', data.zaak).some((z) => z.data.informatieobject === data.informatieobject)) {
         throw invalid('nonFieldErrors', 'unique', 'De velden zaak, informatieobject moeten een unieke set zijn.');
       }
