@@ -57,6 +57,13 @@ function bioDef(): ResourceDef {
     schemaRef: '#/components/schemas/BesluitInformatieObject',
     refs: { besluit: BESLUIT, informatieobject: EIO },
     create: (ctx, data) => {
+      // not in the recordings (their besluittype listed the type): Open Zaak requires the document's
+      // informatieobjecttype among the besluittype's informatieobjecttypen
+      const iot = ctx.store.byUrlOf(data.informatieobject)?.data.informatieobjecttype;
+      const besluittype = ctx.store.byUrlOf(ctx.store.byUrlOf(data.besluit)?.data.besluittype);
+      if (iot && besluittype && !(besluittype.data.informatieobjecttypen ?? []).includes(iot)) {
+        throw invalid('nonFieldErrors', 'missing-besluittype-informatieobjecttype-relation', 'Het informatieobjecttype hoort niet bij het besluitype van de besluit.');
+      }
       if (ctx.store.where(BIO, 'besluit', data.besluit).some((b) => b.data.informatieobject === data.informatieobject)) {
         throw invalid('nonFieldErrors', 'unique', 'De velden besluit, informatieobject moeten een unieke set zijn.');
       }

@@ -357,6 +357,11 @@ describe('ZGW test double', () => {
     const eio = await post('/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: Buffer.from('hallo').toString('base64'), informatieobjecttype: cat.informatieobjecttypen.Aanvraag, indicatieGebruiksrecht: false });
     await post('/zaken/api/v1/zaakinformatieobjecten', { zaak: zaak.url, informatieobject: eio.url });
     const besluit = await post('/besluiten/api/v1/besluiten', { verantwoordelijkeOrganisatie: '002220647', besluittype: cat.besluittypen.Vergunningsbesluit, zaak: zaak.url, datum: '2026-01-15', ingangsdatum: '2026-01-15' });
+    await post('/besluiten/api/v1/besluitinformatieobjecten', { besluit: besluit.url, informatieobject: eio.url });
+    const foreign = await d.seed({ zaaktypen: [{ identificatie: 'ANDERS', informatieobjecttypen: ['Elders'] }] });
+    const eio2 = await post('/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: null, informatieobjecttype: foreign.informatieobjecttypen.Elders });
+    const refused = await c.call('POST', '/besluiten/api/v1/besluitinformatieobjecten', { besluit: besluit.url, informatieobject: eio2.url });
+    assert.equal(refused.body.invalidParams?.[0]?.code, 'missing-besluittype-informatieobjecttype-relation');
     assert.equal((await c.call('GET', `/zaken/api/v1/zaken/${zaak.uuid}/besluiten`)).body.length, 1);
     const blocked = await c.call('DELETE', zaak.url);
     assert.equal(blocked.status, 400);
