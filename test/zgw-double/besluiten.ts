@@ -20,8 +20,9 @@ function besluitDef(): ResourceDef {
     kind: BESLUIT,
     schemaRef: '#/components/schemas/Besluit',
     refs: { besluittype: BESLUITTYPE, zaak: ZAAK },
-    fixedAfterCreate: ['identificatie'],
+    fixedAfterCreate: ['identificatie', 'besluittype'],
     create: (ctx, data) => {
+      if (ctx.store.byUrlOf(data.besluittype)?.data.concept !== false) throw invalid('besluittype', 'not-published', 'Het besluittype is nog niet gepubliceerd.');
       ctx.store.assignIdentificatie(BESLUIT, data, 'BESLUIT', String(data.datum).slice(0, 4), 'verantwoordelijkeOrganisatie', 'Deze identificatie bestaat al voor deze verantwoordelijke organisatie');
       if (data.datum > ctx.store.today()) throw invalid('datum', 'future_not_allowed', 'Deze datum mag niet in de toekomst zijn.');
       if (data.zaak) {

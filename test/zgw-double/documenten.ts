@@ -36,6 +36,11 @@ function mergedName(bestandsnaam: string): string {
 /** Open Zaak's default DOCUMENTEN_UPLOAD_CHUNK_SIZE (MIN_UPLOAD_SIZE): 4 GiB. */
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 ** 3;
 
+/** Open Zaak refuses a document of a concept informatieobjecttype (`not-published`), as a zaak of a concept zaaktype. */
+function requirePublished(ctx: Ctx, url: string): void {
+  if (ctx.store.byUrlOf(url)?.data.concept !== false) throw invalid('informatieobjecttype', 'not-published', 'Het informatieobjecttype is nog niet gepubliceerd.');
+}
+
 function decodeBase64(name: string, value: string): Buffer {
   const clean = value.replace(/\s/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) {
@@ -68,8 +73,9 @@ function eioDef(): ResourceDef {
     kind: EIO,
     schemaRef: '#/components/schemas/EnkelvoudigInformatieObject',
     refs: { informatieobjecttype: IOT },
-    fixedAfterCreate: ['identificatie'],
+    fixedAfterCreate: ['identificatie', 'informatieobjecttype'],
     create: (ctx, data) => {
+      requirePublished(ctx, data.informatieobjecttype);
       ctx.store.assignIdentificatie(EIO, data, 'DOCUMENT', String(data.creatiedatum).slice(0, 4), 'bronorganisatie', 'Deze identificatie bestaat al voor deze bronorganisatie');
       if (data.indicatieGebruiksrecht === true) {
         throw invalid('indicatieGebruiksrecht', 'missing-gebruiksrechten', "De indicatie moet op 'ja' gezet worden door `gebruiksrechten` aan te maken, dit kan niet direct op deze resource.");

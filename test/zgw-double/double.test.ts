@@ -392,6 +392,20 @@ describe('ZGW test double', () => {
     assert.equal(r.body.invalidParams[0].code, 'missing-zaaktype-informatieobjecttype-relation');
   });
 
+  it('zaaktype, informatieobjecttype and besluittype must be published and cannot be changed afterwards', async () => {
+    const concept = await c.call('POST', '/catalogi/api/v1/informatieobjecttypen', { catalogus: cat.catalogus, omschrijving: 'Concept', vertrouwelijkheidaanduiding: 'openbaar', beginGeldigheid: '2026-01-01', informatieobjectcategorie: 'x' });
+    assert.equal(concept.status, 201, JSON.stringify(concept.body));
+    const eio = await c.call('POST', '/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: null, informatieobjecttype: concept.body.url });
+    assert.equal(eio.body.invalidParams?.[0]?.code, 'not-published');
+    const bt = await c.call('POST', '/catalogi/api/v1/besluittypen', { catalogus: cat.catalogus, omschrijving: 'Concept', publicatieIndicatie: false, informatieobjecttypen: [], beginGeldigheid: '2026-01-01' });
+    const besluit = await c.call('POST', '/besluiten/api/v1/besluiten', { verantwoordelijkeOrganisatie: '002220647', besluittype: bt.body.url, datum: '2026-01-15', ingangsdatum: '2026-01-15' });
+    assert.equal(besluit.body.invalidParams?.[0]?.code, 'not-published');
+    const zaak = await newZaak();
+    const other = await d.seed({ zaaktypen: [{ identificatie: 'ANDER' }] });
+    const patch = await c.call('PATCH', zaak.url, { zaaktype: other.zaaktypen.ANDER!.url });
+    assert.equal(patch.body.invalidParams?.[0]?.code, 'wijzigen-niet-toegelaten');
+  });
+
   it('gebruiksrechten set indicatieGebruiksrecht (not recorded; as the standard describes)', async () => {
     const eio = await c.call('POST', '/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: null, informatieobjecttype: cat.informatieobjecttypen.Aanvraag });
     assert.equal(eio.body.indicatieGebruiksrecht, null);

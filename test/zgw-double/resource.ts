@@ -152,10 +152,11 @@ export function crud(def: ResourceDef): Record<'list' | 'create' | 'read' | 'upd
       const s = ctx.store.mustGet(def.kind, ctx.params.uuid!);
       const changes = pickKnown(api, { $ref: ctx.op.requestSchemaRef }, ctx.body ?? {});
       normaliseDates(api, ctx.op.requestSchemaRef, changes);
+      // as in Open Zaak's field validators: the reference must resolve before its immutability is checked
+      checkRefs(ctx, def, changes);
       for (const f of def.fixedAfterCreate ?? []) {
         if (f in changes && changes[f] !== s.data[f]) throw invalid(f, 'wijzigen-niet-toegelaten', 'Dit veld mag niet gewijzigd worden.');
       }
-      checkRefs(ctx, def, changes);
       const data = { ...s.data, ...changes };
       def.update?.(ctx, s, data, changes);
       s.data = data;

@@ -85,7 +85,7 @@ function zaakDef(): ResourceDef {
     kind: ZAAK,
     schemaRef: '#/components/schemas/Zaak',
     refs: { zaaktype: ZAAKTYPE, hoofdzaak: ZAAK },
-    fixedAfterCreate: ['identificatie'],
+    fixedAfterCreate: ['identificatie', 'zaaktype'],
     create: (ctx, data) => {
       if (!mayUseZaaktype(ctx, data.zaaktype)) throw badZaaktype(data.zaaktype);
       const zt = ctx.store.byUrlOf(data.zaaktype)!;
