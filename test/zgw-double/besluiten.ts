@@ -3,8 +3,8 @@
  * §40–41): identificatie, datum rules, the zaaktype check, besluitinformatieobjecten and the zaak's besluiten.
  */
 import { invalid } from './errors.js';
-import { BESLUITTYPE, standardHandlers } from './catalogi.js';
-import type { Handler, ResourceDef } from './resource.js';
+import { BESLUITTYPE } from './catalogi.js';
+import { type Handler, type ResourceDef, standardHandlers } from './resource.js';
 import { BESLUIT, EIO, OIO, ZAAK, ZAAKBESLUIT, assertZaakOpen } from './zaken.js';
 
 export const BIO = 'besluiten/besluitinformatieobjecten';

@@ -4,8 +4,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { invalid, notFound } from './errors.js';
-import { IOT, standardHandlers } from './catalogi.js';
-import { type Ctx, type Handler, type Reply, type ResourceDef, crud, listItems, listReply, render } from './resource.js';
+import { IOT } from './catalogi.js';
+import { type Ctx, type Handler, type Reply, type ResourceDef, crud, listItems, listReply, render, standardHandlers } from './resource.js';
 import type { Stored } from './store.js';
 import { type Content, memory, sizeOf } from './content.js';
 import { EIO, OIO, ZIO } from './zaken.js';

@@ -173,3 +173,15 @@ export function crud(def: ResourceDef): Record<'list' | 'create' | 'read' | 'upd
   };
 }
 
+/** `prefix_list`, `prefix_create`, … handlers of a resource, keyed `api:operationId`. */
+export function standardHandlers(api: string, prefix: string, def: ResourceDef): Record<string, Handler> {
+  const c = crud(def);
+  return {
+    [`${api}:${prefix}_list`]: c.list,
+    [`${api}:${prefix}_create`]: c.create,
+    [`${api}:${prefix}_read`]: c.read,
+    [`${api}:${prefix}_update`]: c.update,
+    [`${api}:${prefix}_partial_update`]: c.update,
+    [`${api}:${prefix}_delete`]: c.destroy,
+  };
+}

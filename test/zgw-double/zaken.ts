@@ -4,8 +4,8 @@
  * zaakinformatieobjecten, relations, search and expand.
  */
 import { ApiError, forbidden, invalid, zaakClosed } from './errors.js';
-import { EIGENSCHAP, RESULTAATTYPE, ROLTYPE, STATUSTYPE, ZAAKTYPE, ZIOT, standardHandlers } from './catalogi.js';
-import { type Ctx, type Handler, type ResourceDef, listItems, listReply, render } from './resource.js';
+import { EIGENSCHAP, RESULTAATTYPE, ROLTYPE, STATUSTYPE, ZAAKTYPE, ZIOT } from './catalogi.js';
+import { type Ctx, type Handler, type ResourceDef, listItems, listReply, render, standardHandlers } from './resource.js';
 import { type Stored, elfProef, localDatePart, matchesFilter } from './store.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
