@@ -9,7 +9,9 @@ import { SchemaRegistry } from './schema/index.js';
 import { buildServer } from './server/app.js';
 import { DataDirProbe } from './server/storage-probe.js';
 import { type Clock, systemClock } from './stuf/dates.js';
-import { createDispatcher } from './zds/dispatcher.js';
+import { type DispatcherDeps, createDispatcher } from './zds/dispatcher.js';
+import { Migration } from './migration/index.js';
+import { newSideLog } from './migration/new-side.js';
 import { Housekeeping } from './housekeeping.js';
 import { type Beheer, openBeheer } from './beheer/index.js';
 import { localReplayer } from './beheer/replay.js';
@@ -24,6 +26,8 @@ export interface Zaakpoort {
   server: FastifyInstance;
   backend: Backend;
   schemas: SchemaRegistry;
+  /** Present when the configuration has a migration section (proxy / replicate to a legacy zaaksysteem). */
+  migration?: Migration;
   /** Background message-log pruning and crash-leftover sweep. */
   housekeeping: Housekeeping;
   /** The message browser when configured; beheerServer when it has a port of its own (main.ts listens on it). */
@@ -68,24 +72,30 @@ export interface ZaakpoortOptions {
   schemas?: SchemaRegistry;
   /** Tracing with this exporter (tests); otherwise as the OTEL_* environment says. */
   tracing?: TracingOptions;
+  /** Wrap the configured backend (tests put an outage test double around it). */
+  wrapBackend?: (backend: Backend) => Backend;
 }
 
 export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {}): Promise<Zaakpoort> {
   const clock = opts.clock ?? systemClock;
   const schemas = opts.schemas ?? (await SchemaRegistry.load(config.schemaDir));
-  const backend = await openBackend(config, clock);
+  const opened = await openBackend(config, clock);
+  const backend = opts.wrapBackend ? opts.wrapBackend(opened) : opened;
   let accepting = true;
-  let server: FastifyInstance | undefined;
   const catalogue = createCatalogue(config);
-  const dispatcher = createDispatcher({
+  let server: FastifyInstance | undefined;
+  const log = (level: 'debug' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => server?.log[level](extra ?? {}, msg);
+  const deps = {
     config,
     // The SQL backends' calls become steps of each bericht (message browser, traces, backend metrics).
     backend: backend.name === 'sqlite' || backend.name === 'postgres' ? { ...backend, store: recordingStore(backend.store, backend.name), close: () => backend.close() } : backend,
     catalogue,
     schemas,
     clock,
-    log: (level, msg, extra) => server?.log[level](extra ?? {}, msg),
-  });
+    log,
+  };
+  const migration = await openMigration(config, deps);
+  const dispatcher = createDispatcher({ ...deps, ...(migration ? { router: migration.router } : {}) });
   const onDisk = config.backend.kind === 'sqlite' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
   const storage = onDisk ? new DataDirProbe(config.dataDir) : undefined;
   // Observers around each dispatch: metrics, traces (when configured), the message browser (when configured).
@@ -96,18 +106,31 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   if (tracing) watchers.push(tracing);
   if (beheer) watchers.push(beheer.recorder);
   const dispatch = observeDispatch({ dispatcher, metrics, watchers, onError: (err, operation) => server?.log.error({ err, operation }, 'dispatcher failed') });
-  server = buildServer({ config, dispatcher, backend, metrics, dispatch, ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}), ready: () => accepting, ...(storage ? { storage } : {}), logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  server = buildServer({
+    config,
+    dispatcher,
+    backend,
+    metrics,
+    dispatch,
+    ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}),
+    ready: () => accepting,
+    ...(storage ? { storage } : {}),
+    logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) },
+    ...(migration ? { healthDetails: async () => ({ migration: await migration.health() }) } : {}),
+  });
   const beheerServer = beheer?.mount(server, localReplayer({ config, content: backend.content, dispatch, store: beheer.store, flush: beheer.flush }));
   // Message-log retention and crash leftovers: once now (before the first request), then in the background.
-  const log = server.log;
-  const housekeeping = new Housekeeping(config, backend, clock, (level, msg, extra) => log[level](extra ?? {}, msg));
+  const serverLog = server.log;
+  const housekeeping = new Housekeeping(config, backend, clock, (level, msg, extra) => serverLog[level](extra ?? {}, msg));
   await housekeeping.start();
+  migration?.start();
   return {
     config,
     server,
     backend,
     schemas,
     housekeeping,
+    ...(migration ? { migration } : {}),
     ...(beheer ? { beheer } : {}),
     ...(beheerServer ? { beheerServer } : {}),
     ...(tracing ? { tracing } : {}),
@@ -115,9 +138,26 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
       accepting = false;
       await housekeeping.stop();
       await server!.close();
+      await migration?.close();
       await beheer?.close();
       await tracing?.shutdown().catch(() => undefined);
       await backend.close();
     },
   };
+}
+
+/**
+ * With a migration section: the migration router, whose new side is a dispatcher on the same backend without
+ * routing (and without sender checks: a bericht is authorised once, when it arrives).
+ */
+export async function openMigration(config: Config, deps: Omit<DispatcherDeps, 'router'>): Promise<Migration | undefined> {
+  const m = config.migration;
+  if (!m) return undefined;
+  const newSide = createDispatcher({ ...deps, config: { ...config, senders: [] }, log: newSideLog(deps.log) });
+  return Migration.open({
+    config: { ...config, migration: m },
+    side: { dispatcher: newSide, backend: deps.backend, maxMessageBytes: config.maxMessageBytes, maxDepth: config.maxDepth },
+    clock: deps.clock,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
 }

@@ -206,6 +206,10 @@ export class FsContentStore implements DocumentContentStore {
     });
   }
 
+  openTemp(tempId: string): Readable {
+    return createReadStream(this.tempPath(tempId));
+  }
+
   open(blobRef: string): Readable {
     return createReadStream(this.blobPath(blobRef));
   }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, defaultConfig } from '../../src/config.js';
-import { type Zaakpoort, createZaakpoort } from '../../src/compose.js';
+import { type Zaakpoort, type ZaakpoortOptions, createZaakpoort } from '../../src/compose.js';
 import type { SchemaRegistry } from '../../src/schema/index.js';
 import type { Clock } from '../../src/stuf/dates.js';
 import type { TracingOptions } from '../../src/observability/tracing.js';
@@ -33,7 +33,10 @@ export interface TestServer {
 }
 
 /** opts.logs receives the JSON log lines (at overrides.logLevel, default info when given) instead of silence. */
-export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry; tracing?: TracingOptions; logs?: string[]; clock?: Clock } = {}): Promise<TestServer> {
+export async function startServer(
+  overrides: Partial<Config> = {},
+  opts: { schemas?: SchemaRegistry; tracing?: TracingOptions; wrapBackend?: ZaakpoortOptions['wrapBackend']; logs?: string[]; clock?: Clock } = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-test-'));
   const config: Config = {
     ...defaultConfig(),
@@ -45,8 +48,13 @@ export async function startServer(overrides: Partial<Config> = {}, opts: { schem
     ...overrides,
   };
   const logs = opts.logs;
-  const logger = logs ? { stream: { write: (line: string) => void logs.push(line) } } : false;
-  const zp = await createZaakpoort(config, { logger, schemas: opts.schemas, ...(opts.tracing ? { tracing: opts.tracing } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+  const zp = await createZaakpoort(config, {
+    logger: logs ? { stream: { write: (line: string) => void logs.push(line) } } : false,
+    schemas: opts.schemas,
+    ...(opts.tracing ? { tracing: opts.tracing } : {}),
+    ...(opts.wrapBackend ? { wrapBackend: opts.wrapBackend } : {}),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   await zp.server.listen({ port: 0, host: '127.0.0.1' });
   const addr = zp.server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
