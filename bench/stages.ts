@@ -114,6 +114,7 @@ function discardingContentStore(): DocumentContentStore {
     },
     async persist(tempId) { return tempId; },
     async discardTemp() {},
+    openTemp() { throw new Error('discarding store: nothing to open'); },
     open() { throw new Error('discarding store: nothing to open'); },
     async remove() {},
     async sweepTemp() { return 0; },
