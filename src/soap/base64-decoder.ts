@@ -48,8 +48,12 @@ export class Base64Decoder {
   private dataChars = 0;
   private padChars = 0;
   private ended = false;
+  private lineFeedsTaken = 0;
+
   /** Line feeds in what pushBytes() took (the envelope reader counts lines). */
-  lineFeeds = 0;
+  get lineFeeds(): number {
+    return this.lineFeedsTaken;
+  }
 
   /** Decode the next piece of text; returns the bytes that are complete so far (possibly empty). */
   push(chunk: string): Buffer {
@@ -119,7 +123,7 @@ export class Base64Decoder {
     this.carry = tail;
     this.dataChars += dataChars;
     this.offset += n;
-    this.lineFeeds += lineFeeds;
+    this.lineFeedsTaken += lineFeeds;
     return decoded;
   }
 
