@@ -24,6 +24,28 @@ export interface Leaf {
   children?: Leaf[];
 }
 
+/**
+ * StUF:tijdvakGeldigheid (begin/eindGeldigheid) or StUF:tijdvakRelatie (begin/eindRelatie): StUF tijdstippen
+ * as sent. An absent end means open (answered as nil with noValue geenWaarde), an absent begin unknown.
+ */
+export interface Tijdvak {
+  begin?: string;
+  eind?: string;
+}
+
+/**
+ * One StUF:extraElement: a named value the standard has no element for (Open Forms sends every unmapped form
+ * field this way; Decos and PinkRoccade use them too). waarde undefined = sent as nil.
+ */
+export interface ExtraElement {
+  naam: string;
+  waarde?: string;
+  /** StUF:noValue of a nil extraElement. */
+  noValue?: string;
+  /** StUF:indOnvolledigeDatum when the value is an incomplete date. */
+  indOnvolledigeDatum?: string;
+}
+
 export type BetrokkeneKind =
   | 'medewerker'
   | 'organisatorischeEenheid'
@@ -66,6 +88,10 @@ export interface Rol {
   afwijkendCorrespondentieAdres?: Leaf;
   /** The whole heeftAlsAanspreekpunt element (contactpersoon), as sent. */
   aanspreekpunt?: Leaf;
+  /** StUF:tijdvakGeldigheid of the rol. */
+  tijdvakGeldigheid?: Tijdvak;
+  /** StUF:extraElementen of the rol, in message order (emailadres is also kept there when sent that way). */
+  extraElementen?: ExtraElement[];
 }
 
 export interface Statustype {
@@ -93,11 +119,15 @@ export interface AnderZaakObject {
   omschrijving?: string;
   aanduiding?: string;
   registratie?: string;
+  /** The GML geometry inside `lokatie` (gml:Point, gml:Polygon, ... any type BG:GeometrieIMGeo allows), as sent. */
+  lokatie?: Leaf;
 }
 
 export interface ZaakRelatie {
   soort: 'heeftAlsDeelzaak' | 'heeftBetrekkingOpAndere' | 'heeftAlsHoofdzaak';
   identificatie: string;
+  /** StUF:tijdvakRelatie of the relation. */
+  tijdvakRelatie?: Tijdvak;
 }
 
 /** A heeftBetrekkingOp relation: the object (adres, buurt, pand, ...) under gerelateerde, kerngegevens only. */
@@ -136,6 +166,10 @@ export interface Zaak {
   zaakniveau: string;
   deelzakenIndicatie: string;
   tijdstipRegistratie?: string;
+  /** StUF:tijdvakGeldigheid of the zaak. */
+  tijdvakGeldigheid?: Tijdvak;
+  /** StUF:extraElementen of the zaak, in message order. */
+  extraElementen?: ExtraElement[];
   rollen: Rol[];
   statussen: Status[];
   relaties: ZaakRelatie[];
@@ -164,6 +198,8 @@ export interface DocumentMeta {
   vertrouwelijkAanduiding?: string;
   auteur?: string;
   link?: string;
+  /** StUF:extraElementen of the document, in message order. */
+  extraElementen?: ExtraElement[];
 }
 
 export interface DocumentVersion {
@@ -219,6 +255,10 @@ export interface Besluit {
   datumUiterlijkeReactie?: StufDate;
   toelichting?: string;
   tijdstipRegistratie?: string;
+  /** StUF:tijdvakGeldigheid as sent; without it answers use the werking period (ingangsdatum – einddatum). */
+  tijdvakGeldigheid?: Tijdvak;
+  /** StUF:extraElementen of the besluit, in message order. */
+  extraElementen?: ExtraElement[];
   documenten: string[];
 }
 

@@ -55,6 +55,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { config, clock } = deps;
   const log = deps.log ?? (() => undefined);
   const idempotency = new IdempotencyLog(deps.backend.store, clock, log);
+  // StUF010 applies once addresses are configured; `self` is always one of them.
+  const ownAddresses = config.addresses?.length ? [config.self, ...config.addresses] : undefined;
 
   /** SOAP 1.1 answers every fault with HTTP 500; SOAP 1.2 uses 400 for the sender's faults (plek client). */
   function faultResult(fault: StufFault, port: Port, soapVersion: SoapVersion, sg: Stuurgegevens | undefined, httpStatus?: number): DispatchResult {
@@ -86,6 +88,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       entiteittype: op.expect.entiteittype,
       functie: op.expect.functie,
       requireAddressing: op.port === 'OntvangAsynchroon' && op.expect.berichtcode !== 'Di02',
+      ownAddresses,
     });
     return authoriseSender(config.senders, sg.zender, op.name, req.callers ?? []);
   }

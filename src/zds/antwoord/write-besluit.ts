@@ -1,7 +1,7 @@
 /** Writing BSL answer content (geefBesluitdetails, leidtTot in zaak answers) in XSD element order. */
 import type { Besluit, StufDate } from '../../domain/model.js';
-import { type Scope, explicitlyAsked, wants } from './scope.js';
-import { zkn, zknDate, zknNil } from './xml.js';
+import { type Scope, explicitlyAsked, extraElementenFilter, wants } from './scope.js';
+import { writeExtraElementen, writeTijdvak, zkn, zknDate, zknNil } from './xml.js';
 
 type Field = [element: string, value: string | StufDate | undefined];
 
@@ -21,10 +21,11 @@ function fields(b: Besluit): Field[] {
 }
 
 /**
- * tijdvakGeldigheid of a besluit. Zaakpoort keeps no separate besluittype validity, so the werking period
- * stands in: begin = ingangsdatumWerking, eind = einddatumWerking or open (geenWaarde).
+ * tijdvakGeldigheid of a besluit: as sent, or when none was sent (Zaakpoort keeps no besluittype validity)
+ * the werking period: begin = ingangsdatumWerking, eind = einddatumWerking or open (geenWaarde).
  */
 export function writeBesluitTijdvak(b: Besluit): string {
+  if (b.tijdvakGeldigheid) return writeTijdvak(b.tijdvakGeldigheid);
   const eind = b.einddatumWerking
     ? `<StUF:eindGeldigheid>${b.einddatumWerking.value}</StUF:eindGeldigheid>`
     : '<StUF:eindGeldigheid xsi:nil="true" StUF:noValue="geenWaarde"/>';
@@ -36,6 +37,8 @@ export interface BesluitWriteOptions {
   required?: readonly string[];
   /** tijdvakGeldigheid is mandatory (geefBesluitdetails) rather than metadata on request. */
   tijdvakRequired?: boolean;
+  /** The answer type has StUF:extraElementen after tijdstipRegistratie (geefBesluitdetails; not the gerelateerde of leidtTot). */
+  extraElementen?: boolean;
 }
 
 /** identificatie … StUF:tijdstipRegistratie of a besluit, honouring the scope. */
@@ -53,6 +56,7 @@ export function writeBesluitAttributes(b: Besluit, scope: Scope, opts: BesluitWr
   if (scope.metagegevens && (scope.all || wants(scope, 'tijdstipRegistratie')) && b.tijdstipRegistratie) {
     out += `<StUF:tijdstipRegistratie>${b.tijdstipRegistratie}</StUF:tijdstipRegistratie>`;
   }
+  if (opts.extraElementen) out += writeExtraElementen(b.extraElementen, extraElementenFilter(scope));
   return out;
 }
 

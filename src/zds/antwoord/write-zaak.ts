@@ -4,8 +4,8 @@ import { NS } from '../../stuf/namespaces.js';
 import { ROL_TYPES } from '../../domain/model.js';
 import { huidigeStatus, statussenNieuwsteEerst } from '../../domain/zaak-rules.js';
 import { escapeText } from '../../xml/escape.js';
-import { type Scope, explicitlyAsked, relationScope, wants } from './scope.js';
-import { writeLeaves, zkn, zknDate, zknNil, zknNilGroup } from './xml.js';
+import { type Scope, explicitlyAsked, extraElementenFilter, parseScopeObject, relationScope, wants } from './scope.js';
+import { writeExtraElementen, writeLeaves, writeTijdvak, writeTijdvakRelatie, zkn, zknDate, zknNil, zknNilGroup } from './xml.js';
 
 const ROL_ENTITEITTYPE: Record<string, string> = {
   heeftAlsBelanghebbende: 'ZAKBTRBLH',
@@ -57,9 +57,13 @@ function writeRol(rol: Rol, scope: Scope): string {
   // The afwijkend adres groups are the same type in kennisgeving and answer, so they are echoed as sent.
   if (rol.afwijkendCorrespondentieAdres) out += writeLeaves([rol.afwijkendCorrespondentieAdres]);
   if (scope.metagegevens && (rol.beginRelatie || rol.eindRelatie)) out += tijdvakRelatie(rol.beginRelatie, rol.eindRelatie);
-  if (rol.emailadres) {
-    out += `<StUF:extraElementen><StUF:extraElement naam="emailadres">${escapeText(rol.emailadres)}</StUF:extraElement></StUF:extraElementen>`;
-  }
+  if (scope.metagegevens && rol.tijdvakGeldigheid) out += writeTijdvak(rol.tijdvakGeldigheid);
+  // An explicit scope asks for a rol's extraElementen inside the relation element itself.
+  const relEl = scope.explicit?.get(rol.rolType);
+  const asked = extraElementenFilter(relEl ? parseScopeObject(relEl) : scope);
+  // Zaken stored before extraElementen were kept as a whole only know the e-mail address.
+  const extra = rol.extraElementen ?? (rol.emailadres ? [{ naam: 'emailadres', waarde: rol.emailadres }] : undefined);
+  out += writeExtraElementen(extra, asked);
   if (rol.aanspreekpunt) out += writeAanspreekpunt(rol.aanspreekpunt, `${et}CTP`);
   return out + `</ZKN:${rol.rolType}>`;
 }
@@ -104,6 +108,22 @@ export function writeStatus(st: Status, laatste: boolean, zaak: Zaak): string {
 export interface ZaakAnswerExtras {
   heeftRelevant?: string[];
   leidtTot?: string[];
+  /** The stored zaken that relaties (deelzaak, hoofdzaak, betrekkingOpAndere) refer to, for their details. */
+  gerelateerdeZaken?: ReadonlyMap<string, Zaak>;
+}
+
+/**
+ * The gerelateerde of a zaak relation: identificatie, and when the zaak is in the store its omschrijving and
+ * zaaktype (ZAK-gerelateerdeAntwoord). A relation to a zaak that is not here stays a reference.
+ */
+function writeGerelateerdeZaak(id: string, zaak: Zaak | undefined, sub: Scope): string {
+  let out = zkn('identificatie', id);
+  if (zaak && wants(sub, 'omschrijving')) out += zkn('omschrijving', zaak.omschrijving);
+  if (zaak && wants(sub, 'isVan')) {
+    const zt = zaak.zaaktype;
+    out += `<ZKN:isVan StUF:entiteittype="ZAKZKT"><ZKN:gerelateerde StUF:entiteittype="ZKT">${zkn('omschrijving', zt.omschrijving)}${zkn('code', zt.code)}${zkn('ingangsdatumObject', zt.ingangsdatumObject)}</ZKN:gerelateerde></ZKN:isVan>`;
+  }
+  return `<ZKN:gerelateerde StUF:entiteittype="ZAK">${out}</ZKN:gerelateerde>`;
 }
 
 /** The children of antwoord/object for a zaak. */
@@ -128,7 +148,8 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
     for (const o of zaak.anderZaakObjecten) {
       // All four children are required in the answer group; absent ones are nil.
       const part = (n: 'omschrijving' | 'aanduiding' | 'registratie') => (o[n] ? zkn(n, o[n]) : zknNil(n));
-      out += `<ZKN:anderZaakObject>${part('omschrijving')}${part('aanduiding')}${zknNil('lokatie')}${part('registratie')}</ZKN:anderZaakObject>`;
+      const lokatie = o.lokatie ? `<ZKN:lokatie>${writeLeaves([o.lokatie])}</ZKN:lokatie>` : zknNil('lokatie');
+      out += `<ZKN:anderZaakObject>${part('omschrijving')}${part('aanduiding')}${lokatie}${part('registratie')}</ZKN:anderZaakObject>`;
     }
   }
   if (wants(scope, 'resultaat')) {
@@ -156,9 +177,13 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
   date('datumVernietigingDossier', zaak.datumVernietigingDossier);
   field('zaakniveau', zaak.zaakniveau);
   field('deelzakenIndicatie', zaak.deelzakenIndicatie);
+  if (scope.metagegevens && (scope.all || wants(scope, 'tijdvakGeldigheid')) && zaak.tijdvakGeldigheid) {
+    out += writeTijdvak(zaak.tijdvakGeldigheid);
+  }
   if (scope.metagegevens && (scope.all || wants(scope, 'tijdstipRegistratie')) && zaak.tijdstipRegistratie) {
     out += `<StUF:tijdstipRegistratie>${zaak.tijdstipRegistratie}</StUF:tijdstipRegistratie>`;
   }
+  out += writeExtraElementen(zaak.extraElementen, extraElementenFilter(scope));
   if (wants(scope, 'isVan')) {
     const zt = zaak.zaaktype;
     const sub = relationScope(scope, 'isVan');
@@ -184,8 +209,10 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
     const rel = zaak.relaties.filter((r) => r.soort === soort);
     const et = RELATIE_ENTITEITTYPE[soort];
     if (rel.length === 0 && explicitlyAsked(scope, soort)) out += zknNil(soort, 'geenWaarde', ` StUF:entiteittype="${et}"`);
+    const sub = relationScope(scope, soort);
     for (const r of rel) {
-      out += `<ZKN:${soort} StUF:entiteittype="${et}"><ZKN:gerelateerde StUF:entiteittype="ZAK">${zkn('identificatie', r.identificatie)}</ZKN:gerelateerde></ZKN:${soort}>`;
+      const tv = scope.metagegevens && r.tijdvakRelatie ? writeTijdvakRelatie(r.tijdvakRelatie) : '';
+      out += `<ZKN:${soort} StUF:entiteittype="${et}">${writeGerelateerdeZaak(r.identificatie, extras.gerelateerdeZaken?.get(r.identificatie), sub)}${tv}</ZKN:${soort}>`;
     }
   }
   if (wants(scope, 'heeft')) {

@@ -1,5 +1,5 @@
 /** Small helpers for writing answer elements with our fixed prefixes (ZKN, StUF, BG, xsi, xmime). */
-import type { Leaf, StufDate } from '../../domain/model.js';
+import type { ExtraElement, Leaf, StufDate, Tijdvak } from '../../domain/model.js';
 import { NS } from '../../stuf/namespaces.js';
 import { escapeAttr, escapeText } from '../../xml/escape.js';
 
@@ -59,6 +59,37 @@ export function writeLeaves(leaves: Leaf[], filter?: (leaf: Leaf) => boolean): s
   return out;
 }
 
-/** The namespace declarations every answer root carries. */
+/**
+ * StUF:tijdvakGeldigheid or StUF:tijdvakRelatie (pass the element names). An open end is nil with geenWaarde,
+ * an unknown begin nil with waardeOnbekend (both elements are required in the group).
+ */
+export function writeTijdvak(tv: Tijdvak, group = 'tijdvakGeldigheid', names: [string, string] = ['beginGeldigheid', 'eindGeldigheid']): string {
+  const [b, e] = names;
+  const begin = tv.begin ? `<StUF:${b}>${escapeText(tv.begin)}</StUF:${b}>` : `<StUF:${b} xsi:nil="true" StUF:noValue="waardeOnbekend"/>`;
+  const eind = tv.eind ? `<StUF:${e}>${escapeText(tv.eind)}</StUF:${e}>` : `<StUF:${e} xsi:nil="true" StUF:noValue="geenWaarde"/>`;
+  return `<StUF:${group}>${begin}${eind}</StUF:${group}>`;
+}
+
+export function writeTijdvakRelatie(tv: Tijdvak): string {
+  return writeTijdvak(tv, 'tijdvakRelatie', ['beginRelatie', 'eindRelatie']);
+}
+
+/** StUF:extraElementen as they were sent ('' for none, or when `asked` is undefined: the scope did not ask). */
+export function writeExtraElementen(all: ExtraElement[] | undefined, asked: ((naam: string) => boolean) | undefined): string {
+  const extra = asked ? all?.filter((x) => asked(x.naam)) : undefined;
+  if (!extra || extra.length === 0) return '';
+  let out = '<StUF:extraElementen>';
+  for (const x of extra) {
+    const ind = x.indOnvolledigeDatum ? ` StUF:indOnvolledigeDatum="${escapeAttr(x.indOnvolledigeDatum)}"` : '';
+    if (x.waarde === undefined) {
+      out += `<StUF:extraElement naam="${escapeAttr(x.naam)}" xsi:nil="true" StUF:noValue="${escapeAttr(x.noValue ?? 'geenWaarde')}"/>`;
+    } else {
+      out += `<StUF:extraElement naam="${escapeAttr(x.naam)}"${ind}>${escapeText(x.waarde)}</StUF:extraElement>`;
+    }
+  }
+  return out + '</StUF:extraElementen>';
+}
+
+/** The namespace declarations every answer root carries (gml for geometry stored as sent). */
 export const ANSWER_NS_DECLS =
-  `xmlns:ZKN="${NS.zkn}" xmlns:StUF="${NS.stuf}" xmlns:BG="${NS.bg}" xmlns:xsi="${NS.xsi}" xmlns:xmime="${NS.xmime}"`;
+  `xmlns:ZKN="${NS.zkn}" xmlns:StUF="${NS.stuf}" xmlns:BG="${NS.bg}" xmlns:xsi="${NS.xsi}" xmlns:xmime="${NS.xmime}" xmlns:gml="${NS.gml}"`;

@@ -2,6 +2,7 @@
 import type { DocumentMeta, StufDate } from '../../domain/model.js';
 import { parseDatum } from '../../stuf/dates.js';
 import { NS } from '../../stuf/namespaces.js';
+import { readExtraElementen } from './leaves.js';
 import { type ExtractedContent, type XmlElement, attr, child, leafValue, path, text } from '../../xml/tree.js';
 
 type Tri<T> = T | null | undefined;
@@ -20,7 +21,7 @@ export function readDocumentAttributes(obj: XmlElement): DocumentAttributes {
   const out: Record<string, Tri<string | StufDate>> = {};
   for (const f of TEXT_FIELDS) out[f] = leafValue(child(obj, NS.zkn, elementName(f)));
   for (const f of DATE_FIELDS) out[f] = parseDatum(child(obj, NS.zkn, f));
-  return out as DocumentAttributes;
+  return { ...out, extraElementen: readExtraElementen(obj) } as DocumentAttributes;
 }
 
 /** Keep only the fields that have a value. */

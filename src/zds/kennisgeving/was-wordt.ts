@@ -111,7 +111,7 @@ export function checkOnveranderlijk(stored: Zaak, oud: ZaakAttributes, nieuw: Za
 
 const SIMPLE = ['omschrijving', 'toelichting', 'startdatum', 'registratiedatum', 'publicatiedatum', 'einddatumGepland',
   'uiterlijkeEinddatum', 'einddatum', 'betalingsIndicatie', 'laatsteBetaaldatum', 'archiefnominatie', 'datumVernietigingDossier',
-  'zaakniveau', 'deelzakenIndicatie', 'tijdstipRegistratie'] as const;
+  'zaakniveau', 'deelzakenIndicatie', 'tijdstipRegistratie', 'tijdvakGeldigheid', 'extraElementen'] as const;
 const REQUIRED: ReadonlySet<string> = new Set(['startdatum', 'registratiedatum', 'zaakniveau', 'deelzakenIndicatie']);
 const GROUPS = ['resultaat', 'opschorting', 'verlenging'] as const;
 
@@ -176,6 +176,13 @@ function keepContact(rol: Rol, stored: Rol, nieuw: XmlElement | undefined): Rol 
   for (const k of ['afwijkendCorrespondentieAdres', 'aanspreekpunt'] as const) {
     if (sent[k] === undefined && stored[k]) rol[k] = stored[k];
   }
+  // extraElementen (with emailadres) and tijdvakGeldigheid: likewise kept when the new object leaves them out.
+  const has = (local: string) => nieuw !== undefined && child(nieuw, NS.stuf, local) !== undefined;
+  if (!has('extraElementen')) {
+    if (stored.extraElementen) rol.extraElementen = stored.extraElementen;
+    if (stored.emailadres) rol.emailadres = stored.emailadres;
+  }
+  if (!has('tijdvakGeldigheid') && stored.tijdvakGeldigheid) rol.tijdvakGeldigheid = stored.tijdvakGeldigheid;
   return rol;
 }
 

@@ -4,9 +4,10 @@
  */
 import { escapeText } from '../../xml/escape.js';
 import { la01 } from '../antwoord/frame.js';
-import { parseScope, wants } from '../antwoord/scope.js';
+import { extraElementenFilter, parseScope, wants } from '../antwoord/scope.js';
 import { inhoudPieces, writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
 import type { Operation, ResponsePiece } from '../operation.js';
+import { writeExtraElementen } from '../antwoord/xml.js';
 import { gelijkIdentificatie } from './common.js';
 import { notFoundAnswer } from './geef-zaakdetails.js';
 
@@ -25,7 +26,7 @@ export const geefZaakdocumentLezen: Operation = {
     if (!doc) return notFoundAnswer(ctx, 'Document', id, () => la01(ctx, names, 'EDC', undefined));
     const pieces: ResponsePiece[] = [`<ZKN:object StUF:entiteittype="EDC">${writeDocumentMeta(doc.meta, scope, REQUIRED)}`];
     pieces.push(...inhoudPieces(doc));
-    let tail = '';
+    let tail = writeExtraElementen(doc.meta.extraElementen, extraElementenFilter(scope));
     if (wants(scope, 'isRelevantVoor')) {
       for (const link of await ctx.backend.store.listDocumentZaken(id)) {
         tail +=
