@@ -57,6 +57,13 @@ export interface Config {
   /** Our own StUF address, used as zender in answers when the request named no ontvanger. */
   self: { organisatie?: string; applicatie: string; administratie?: string };
   /**
+   * Further StUF addresses this instance answers to (one Zaakpoort serving several organisaties or
+   * administraties). When this list is non-empty, an ontvanger that is neither `self` nor one of these gets
+   * StUF010; a part left out of an address (organisatie, administratie) matches anything. Empty = any
+   * ontvanger is accepted (quick start).
+   */
+  addresses: Array<{ organisatie?: string; applicatie: string; administratie?: string }>;
+  /**
    * Identificatie templates. Placeholders: {gemeentecode}, {jaar}, {volgnummer:N} (zero-padded to N digits).
    * A template without {jaar} numbers continuously; with {jaar} the sequence restarts each year.
    */
@@ -105,6 +112,7 @@ export function defaultConfig(): Config {
     timeZone: 'Europe/Amsterdam',
     gemeentecode: '0000',
     self: { applicatie: 'Zaakpoort' },
+    addresses: [],
     idTemplates: {
       zaak: '{gemeentecode}{jaar}{volgnummer:7}',
       document: '{gemeentecode}D{jaar}{volgnummer:7}',
@@ -221,6 +229,9 @@ export function validateConfig(cfg: Config): void {
   }
   if (!['permissive', 'strict'].includes(cfg.catalogue.mode)) {
     throw new ConfigError(`catalogue.mode moet permissive of strict zijn`);
+  }
+  if (!Array.isArray(cfg.addresses) || cfg.addresses.some((a) => !a || typeof a.applicatie !== 'string' || !a.applicatie)) {
+    throw new ConfigError('addresses moet een lijst van StUF-adressen zijn, elk met ten minste applicatie');
   }
   validateTransportSecurity(cfg);
 }
