@@ -90,6 +90,8 @@ export interface Rol {
   aanspreekpunt?: Leaf;
   /** StUF:tijdvakGeldigheid of the rol. */
   tijdvakGeldigheid?: Tijdvak;
+  /** StUF:tijdstipRegistratie of the rol relation (17-digit tijdstip). */
+  tijdstipRegistratie?: string;
   /** StUF:extraElementen of the rol, in message order (emailadres is also kept there when sent that way). */
   extraElementen?: ExtraElement[];
 }
@@ -128,6 +130,8 @@ export interface ZaakRelatie {
   identificatie: string;
   /** StUF:tijdvakRelatie of the relation. */
   tijdvakRelatie?: Tijdvak;
+  /** StUF:tijdstipRegistratie of the relation (17-digit tijdstip). */
+  tijdstipRegistratie?: string;
 }
 
 /** A heeftBetrekkingOp relation: the object (adres, buurt, pand, ...) under gerelateerde, kerngegevens only. */
@@ -135,6 +139,10 @@ export interface Zaakobject {
   omschrijving?: string;
   /** The element under gerelateerde with its attributes (StUF:entiteittype), kept as data. */
   object: Leaf;
+  /** StUF:tijdvakRelatie of the heeftBetrekkingOp relation. */
+  tijdvakRelatie?: Tijdvak;
+  /** StUF:tijdstipRegistratie of the relation (17-digit tijdstip). */
+  tijdstipRegistratie?: string;
 }
 
 export interface Zaaktype {

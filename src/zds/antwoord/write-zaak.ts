@@ -35,14 +35,18 @@ const AUTHENTIEK_AFTER = new Set(['inp.bsn', 'inn.nnpId']);
 
 /**
  * A subject inside `gerelateerde`: kerngegevens only, or everything we were told. Zaakpoort does not consult
- * the BRP/NHR itself, so unless the sender said otherwise the key is marked as not authentic (N).
+ * the BRP/NHR itself, so unless the sender said otherwise whether the key is authentic is unknown: nil with
+ * waardeOnbekend (as the StUF-testplatform expects a nil authentiek).
  */
 export function writeBetrokkene(b: Betrokkene, kernOnly: boolean): string {
   const et = SUBJECT_ENTITEITTYPE[b.kind];
   let leaves = kernOnly ? b.leaves.filter((l) => l.local === b.keyElement || l.local === 'authentiek') : b.leaves;
   if (AUTHENTIEK_AFTER.has(b.keyElement) && !leaves.some((l) => l.local === 'authentiek')) {
     const at = leaves.findIndex((l) => l.local === b.keyElement);
-    const authentiek: Leaf = { ns: NS.bg, local: 'authentiek', value: 'N', attrs: [{ ns: NS.stuf, local: 'metagegeven', value: 'true' }] };
+    const authentiek: Leaf = {
+      ns: NS.bg, local: 'authentiek', value: '',
+      attrs: [{ ns: NS.stuf, local: 'metagegeven', value: 'true' }, { ns: NS.xsi, local: 'nil', value: 'true' }, { ns: NS.stuf, local: 'noValue', value: 'waardeOnbekend' }],
+    };
     leaves = [...leaves.slice(0, at + 1), authentiek, ...leaves.slice(at + 1)];
   }
   return `<ZKN:${b.kind} StUF:entiteittype="${et}">${writeLeaves(leaves)}</ZKN:${b.kind}>`;
@@ -58,6 +62,7 @@ function writeRol(rol: Rol, scope: Scope): string {
   if (rol.afwijkendCorrespondentieAdres) out += writeLeaves([rol.afwijkendCorrespondentieAdres]);
   if (scope.metagegevens && (rol.beginRelatie || rol.eindRelatie)) out += tijdvakRelatie(rol.beginRelatie, rol.eindRelatie);
   if (scope.metagegevens && rol.tijdvakGeldigheid) out += writeTijdvak(rol.tijdvakGeldigheid);
+  if (scope.metagegevens) out += registratie(rol.tijdstipRegistratie);
   // An explicit scope asks for a rol's extraElementen inside the relation element itself.
   const relEl = scope.explicit?.get(rol.rolType);
   const asked = extraElementenFilter(relEl ? parseScopeObject(relEl) : scope);
@@ -77,10 +82,14 @@ function writeAanspreekpunt(leaf: Leaf, et: string): string {
   return writeLeaves([{ ...leaf, attrs: [{ ns: NS.stuf, local: 'entiteittype', value: et }, ...attrs] }]);
 }
 
+/** StUF:tijdstipRegistratie when known ('' otherwise). */
+const registratie = (t: string | undefined): string => (t ? `<StUF:tijdstipRegistratie>${escapeText(t)}</StUF:tijdstipRegistratie>` : '');
+
 /** heeftBetrekkingOp (ZAKOBJ): the object under gerelateerde is echoed as sent (kennisgeving ⊂ answer type). */
-function writeZaakobject(o: Zaakobject): string {
+function writeZaakobject(o: Zaakobject, metagegevens: boolean): string {
+  const meta = metagegevens ? (o.tijdvakRelatie ? writeTijdvakRelatie(o.tijdvakRelatie) : '') + registratie(o.tijdstipRegistratie) : '';
   return `<ZKN:heeftBetrekkingOp StUF:entiteittype="ZAKOBJ"><ZKN:gerelateerde>${writeLeaves([o.object])}</ZKN:gerelateerde>` +
-    `${zkn('omschrijving', o.omschrijving)}</ZKN:heeftBetrekkingOp>`;
+    `${zkn('omschrijving', o.omschrijving)}${meta}</ZKN:heeftBetrekkingOp>`;
 }
 
 function tijdvakRelatie(begin: string | undefined, eind: string | undefined): string {
@@ -116,7 +125,7 @@ export interface ZaakAnswerExtras {
  * The gerelateerde of a zaak relation: identificatie, and when the zaak is in the store its omschrijving and
  * zaaktype (ZAK-gerelateerdeAntwoord). A relation to a zaak that is not here stays a reference.
  */
-function writeGerelateerdeZaak(id: string, zaak: Zaak | undefined, sub: Scope): string {
+export function writeGerelateerdeZaak(id: string, zaak: Zaak | undefined, sub: Scope): string {
   let out = zkn('identificatie', id);
   if (zaak && wants(sub, 'omschrijving')) out += zkn('omschrijving', zaak.omschrijving);
   if (zaak && wants(sub, 'isVan')) {
@@ -194,7 +203,7 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
   if (wants(scope, 'heeftBetrekkingOp')) {
     const objecten = zaak.zaakobjecten ?? [];
     if (objecten.length === 0 && explicitlyAsked(scope, 'heeftBetrekkingOp')) out += zknNil('heeftBetrekkingOp', 'geenWaarde', ' StUF:entiteittype="ZAKOBJ"');
-    for (const o of objecten) out += writeZaakobject(o);
+    for (const o of objecten) out += writeZaakobject(o, scope.metagegevens);
   }
   for (const rolType of ROL_TYPES) {
     if (!wants(scope, rolType)) continue;
@@ -211,7 +220,7 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
     if (rel.length === 0 && explicitlyAsked(scope, soort)) out += zknNil(soort, 'geenWaarde', ` StUF:entiteittype="${et}"`);
     const sub = relationScope(scope, soort);
     for (const r of rel) {
-      const tv = scope.metagegevens && r.tijdvakRelatie ? writeTijdvakRelatie(r.tijdvakRelatie) : '';
+      const tv = scope.metagegevens ? (r.tijdvakRelatie ? writeTijdvakRelatie(r.tijdvakRelatie) : '') + registratie(r.tijdstipRegistratie) : '';
       out += `<ZKN:${soort} StUF:entiteittype="${et}">${writeGerelateerdeZaak(r.identificatie, extras.gerelateerdeZaken?.get(r.identificatie), sub)}${tv}</ZKN:${soort}>`;
     }
   }

@@ -34,20 +34,34 @@ export function zknNilGroup(name: string): string {
   return `<ZKN:${name} xsi:nil="true"/>`;
 }
 
-/** Re-emit data taken from a message (a person, an address) with our prefixes. */
+/**
+ * Re-emit data taken from a message (a person, an address, a geometry) with our prefixes. A namespace we have
+ * no prefix for (GML metadata, xlink, a vendor's own) is declared where it is used, so nothing sent is lost.
+ */
 export function writeLeaves(leaves: Leaf[], filter?: (leaf: Leaf) => boolean): string {
   let out = '';
   for (const leaf of leaves) {
     if (filter && !filter(leaf)) continue;
-    const prefix = PREFIX_BY_NS[leaf.ns];
-    if (!prefix) continue; // a namespace we cannot name is left out rather than guessed
-    const qname = `${prefix}:${leaf.local}`;
+    let decls = '';
+    const own = new Map<string, string>();
+    const prefixFor = (ns: string): string => {
+      const known = PREFIX_BY_NS[ns];
+      if (known) return known;
+      let p = own.get(ns);
+      if (!p) {
+        p = `ns${own.size + 1}`;
+        own.set(ns, p);
+        decls += ` xmlns:${p}="${escapeAttr(ns)}"`;
+      }
+      return p;
+    };
+    const qname = leaf.ns === '' ? leaf.local : `${prefixFor(leaf.ns)}:${leaf.local}`;
     let attrs = '';
     for (const a of leaf.attrs ?? []) {
-      const ap = PREFIX_BY_NS[a.ns];
       if (a.ns === '') attrs += ` ${a.local}="${escapeAttr(a.value)}"`;
-      else if (ap) attrs += ` ${ap}:${a.local}="${escapeAttr(a.value)}"`;
+      else attrs += ` ${prefixFor(a.ns)}:${a.local}="${escapeAttr(a.value)}"`;
     }
+    attrs = decls + attrs;
     if (leaf.children && leaf.children.length > 0) {
       out += `<${qname}${attrs}>${writeLeaves(leaf.children)}</${qname}>`;
     } else if (leaf.value === '') {

@@ -94,3 +94,10 @@ export function extraElement(el: XmlElement, naam: string): string | undefined {
   }
   return undefined;
 }
+
+/** StUF:tijdstipRegistratie of an element, normalised to 17 digits; undefined when absent or nil. */
+export function readTijdstipRegistratie(el: XmlElement): string | undefined {
+  const e = child(el, NS.stuf, 'tijdstipRegistratie');
+  const t = e && !isNil(e) ? text(e) : undefined;
+  return t ? normaliseTijdstip(t) : undefined;
+}

@@ -2,9 +2,9 @@
  * geefZaakdocumentLezen_EdcLv01 → geefZaakdocumentLezen_EdcLa01: document metadata and the latest checked-in
  * content, streamed from the store as base64.
  */
-import { escapeText } from '../../xml/escape.js';
 import { la01 } from '../antwoord/frame.js';
-import { extraElementenFilter, parseScope, wants } from '../antwoord/scope.js';
+import { extraElementenFilter, parseScope, relationScope, wants } from '../antwoord/scope.js';
+import { writeGerelateerdeZaak } from '../antwoord/write-zaak.js';
 import { inhoudPieces, writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
 import type { Operation, ResponsePiece } from '../operation.js';
 import { writeExtraElementen } from '../antwoord/xml.js';
@@ -28,10 +28,12 @@ export const geefZaakdocumentLezen: Operation = {
     pieces.push(...inhoudPieces(doc));
     let tail = writeExtraElementen(doc.meta.extraElementen, extraElementenFilter(scope));
     if (wants(scope, 'isRelevantVoor')) {
+      const sub = relationScope(scope, 'isRelevantVoor');
       for (const link of await ctx.backend.store.listDocumentZaken(id)) {
+        // The zaak with its omschrijving and zaaktype when the scope asks more than kerngegevens.
+        const zaak = sub.all || sub.explicit ? await ctx.backend.store.getZaak(link.zaakIdentificatie) : undefined;
         tail +=
-          `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK"><ZKN:gerelateerde StUF:entiteittype="ZAK">` +
-          `<ZKN:identificatie>${escapeText(link.zaakIdentificatie)}</ZKN:identificatie></ZKN:gerelateerde>` +
+          `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK">${writeGerelateerdeZaak(link.zaakIdentificatie, zaak, sub)}` +
           `${writeLinkAttributes(link, { staAsVolgnummer: false })}</ZKN:isRelevantVoor>`;
       }
     }
