@@ -187,12 +187,20 @@ describe('zaak mutations', () => {
     });
   }
 
-  it('refuses removing the only initiator without replacement, and a second initiator; nothing is written', async () => {
+  it('a new initiator sent with T replaces the one the zaak has (as the StUF-testplatform expects), ending it', async () => {
+    const id = await createZaak();
+    await ok(m.updateZaak(id, m.rol('heeftAlsInitiator', 'T'), m.rol('heeftAlsInitiator', 'T', { medewerker: 'MDW555' }, { begin: '20261201' })));
+    const z = await stored(id);
+    assert.deepEqual(active(z, 'heeftAlsInitiator'), ['MDW555']);
+    const oud = z.rollen.find((r) => r.rolType === 'heeftAlsInitiator' && r.betrokkene.key === '123456782');
+    assert.equal(oud?.eindRelatie, '20261201', 'the old initiator ends where the new one begins');
+  });
+
+  it('refuses removing the only initiator without replacement; nothing is written', async () => {
     const id = await createZaak();
     const before = await stored(id);
     const res = await fault(m.updateZaak(id, m.rol('heeftAlsInitiator', 'V', { bsn: '123456782' }), m.rol('heeftAlsInitiator', 'V')), /StUF058/);
     assert.match(res.text, /enige initiator/);
-    await fault(m.updateZaak(id, m.rol('heeftAlsInitiator', 'T'), m.rol('heeftAlsInitiator', 'T', { medewerker: 'MDW555' })), /StUF058[\s\S]*initiator/);
     // A V for a rol the zaak does not have names the relation and the subject.
     const missing = await fault(m.updateZaak(id, m.rol('heeftAlsUitvoerende', 'V', { medewerker: 'NOPE' }), m.rol('heeftAlsUitvoerende', 'V')), /StUF064/);
     assert.match(missing.text, /heeftAlsUitvoerende\[1\][\s\S]*NOPE/);

@@ -186,7 +186,7 @@ function keepContact(rol: Rol, stored: Rol, nieuw: XmlElement | undefined): Rol 
   return rol;
 }
 
-function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string): void {
+function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string, toegevoegd: Set<Rol>): void {
   switch (p.soort) {
     case 'I':
       return;
@@ -195,8 +195,21 @@ function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string): void {
       // A subject that is already an active betrokkene in this role is updated in place, not duplicated.
       const rol = newRol(p);
       const i = zaak.rollen.findIndex((r) => r.rolType === rol.rolType && !r.eindRelatie && sameBetrokkene(r.betrokkene, rol.betrokkene));
-      if (i >= 0) zaak.rollen[i] = keepContact({ ...rol, beginRelatie: rol.beginRelatie ?? zaak.rollen[i]!.beginRelatie } as Rol, zaak.rollen[i]!, p.nieuw);
-      else zaak.rollen.push(rol);
+      if (i >= 0) {
+        zaak.rollen[i] = keepContact({ ...rol, beginRelatie: rol.beginRelatie ?? zaak.rollen[i]!.beginRelatie } as Rol, zaak.rollen[i]!, p.nieuw);
+        return;
+      }
+      if (rol.rolType === 'heeftAlsInitiator') {
+        // A zaak has one initiator: a new one sent with T replaces the one the zaak has (the StUF-testplatform's
+        // updateZaak does this), ending it where the new one begins. Two new ones in one message stay an error.
+        for (const [j, r] of zaak.rollen.entries()) {
+          if (r.rolType === 'heeftAlsInitiator' && !r.eindRelatie && !toegevoegd.has(r)) {
+            zaak.rollen[j] = { ...r, eindRelatie: rol.beginRelatie ?? vandaag };
+          }
+        }
+      }
+      toegevoegd.add(rol);
+      zaak.rollen.push(rol);
       return;
     }
     case 'W': {
@@ -381,9 +394,10 @@ export function applyWasWordt(stored: Zaak, oud: XmlElement, nieuw: XmlElement, 
   const zaak: Zaak = structuredClone(stored);
   const einddatumExpliciet = applyAttributes(zaak, oudA, nieuwA);
   const uitkomst: WasWordtUitkomst = { zaak, einddatumExpliciet, nieuweStatussen: [], nieuweZaakRelaties: [], besluiten: [] };
+  const toegevoegd = new Set<Rol>();
   for (const p of pairRelations(oud, nieuw)) {
     if (p.naam === 'heeftBetrekkingOp') applyZaakobject(zaak, p);
-    else if (isRolType(p.naam)) applyRol(zaak, p, vandaag);
+    else if (isRolType(p.naam)) applyRol(zaak, p, vandaag, toegevoegd);
     else if (p.naam === 'heeft') applyStatus(zaak, p, uitkomst.nieuweStatussen);
     else if (p.naam === 'leidtTot') uitkomst.besluiten.push(p);
     else applyZaakRelatie(zaak, p, uitkomst.nieuweZaakRelaties);
