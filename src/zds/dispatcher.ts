@@ -102,9 +102,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   ): Promise<DispatchResult & { loggedInTransaction?: boolean }> {
     const strictness = sender?.validation ?? config.validation;
     if (strictness !== 'off') {
-      const result = deps.schemas.validate(schemaSetFor(req.body.ns, req.body.local), schemaSpelling(req.body, req.bodyXml, op.name));
-      if (!result.valid) {
-        const details = result.issues.slice(0, 5).map((i) => (i.line ? `regel ${i.line}: ${i.message}` : i.message)).join(' | ');
+      const set = schemaSetFor(req.body.ns, req.body.local);
+      const result = deps.schemas.validate(set, schemaSpelling(req.body, req.bodyXml, op.name));
+      // libxml2 leaves fixed values on attribute references unchecked; the rules derived from the XSD do it.
+      const fixed = deps.schemas.fixedAttributeViolations(set, req.body).map(
+        (v) => `regel ${v.line}: ${v.element} heeft ${v.attribute}="${v.actual}", het schema schrijft "${v.expected}" voor`,
+      );
+      if (!result.valid || fixed.length > 0) {
+        const issues = result.valid ? [] : result.issues.map((i) => (i.line ? `regel ${i.line}: ${i.message}` : i.message));
+        const details = [...issues, ...fixed].slice(0, 5).join(' | ');
         if (strictness === 'strict') throw faults.schema(details);
         // libxml2 quotes the offending value (it may be a BSN): masked in the log, the sender gets it in full.
         log('warn', 'bericht niet valide volgens schema, toch verwerkt', { operation: op.name, details: redact(details) });
