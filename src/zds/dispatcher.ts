@@ -150,11 +150,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const op: Operation = alsoOn ? { ...resolved.op, port: alsoOn } : resolved.op;
         port = op.port;
         const sender = admit(op, req, sg);
-        const replay = await idempotency.lookup(op, req, sg);
-        if (replay) return replay;
-        const { loggedInTransaction, ...result } = await run(op, req, sg, resolved.dialect, sender);
-        if (!loggedInTransaction) await idempotency.remember(op, req, sg, result);
-        return result;
+        const stuur = sg;
+        return await idempotency.singleFlight(op, stuur, async () => {
+          const replay = await idempotency.lookup(op, req, stuur);
+          if (replay) return replay;
+          try {
+            const { loggedInTransaction, ...result } = await run(op, req, stuur, resolved.dialect, sender);
+            if (!loggedInTransaction) await idempotency.remember(op, req, stuur, result);
+            return result;
+          } catch (e) {
+            // A copy of this bericht processed elsewhere (another instance) may have won the race and made this
+            // one fail (identificatie niet uniek, log entry exists): then its answer is this one's answer.
+            const original = await idempotency.lookup(op, req, stuur).catch((again: unknown) => {
+              if (again instanceof StufFault) throw again;
+              return undefined;
+            });
+            if (original) return original;
+            throw e;
+          }
+        });
       } catch (e) {
         const fault = e instanceof StufFault ? e : internalFault(e);
         return faultResult(fault, port, req.soapVersion, sg);
