@@ -31,6 +31,25 @@ export interface SenderConfig {
   oin?: string;
   /** HTTP basic auth for this application; passwordHash from `npm run hash-password` (scrypt), never the password. */
   basicAuth?: { username: string; passwordHash: string };
+  /** Known deviations of this application from ZDS that Zaakpoort accepts anyway; all off by default. */
+  deviations?: SenderDeviations;
+}
+
+/**
+ * Real clients as they are. Each switch is for a client seen doing it, and only for the senders it is set on.
+ */
+export interface SenderDeviations {
+  /**
+   * Open Forms (StUF-ZDS plugin, payment status): updateZaak as zakLk01 with mutatiesoort W and ONE object, the
+   * new state (betalingsIndicatie, laatsteBetaaldatum, extraElementen). Taken as the new object, with an old
+   * object that holds only the identificatie.
+   */
+  updateZaakEnkelObject?: boolean;
+  /**
+   * Open Forms' single-object updateZaak (above) carries relations with verwerkingssoort W that have no
+   * counterpart in an old object: the stored relation is found through the new one (same rol, same betrokkene).
+   */
+  wijzigingZonderOudeRelatie?: boolean;
 }
 
 /** HTTPS, optionally with client certificates (Digikoppeling style two-sided TLS). Paths to PEM files. */
@@ -247,6 +266,10 @@ function validateTransportSecurity(cfg: Config): void {
     if (!s.applicatie) throw new ConfigError(`senders[${i}] mist applicatie`);
     if (s.validation !== undefined && !['strict', 'warn', 'off'].includes(s.validation)) {
       throw new ConfigError(`${at}: validation moet strict, warn of off zijn`);
+    }
+    const known = ['updateZaakEnkelObject', 'wijzigingZonderOudeRelatie'];
+    for (const [k, v] of Object.entries(s.deviations ?? {})) {
+      if (!known.includes(k) || typeof v !== 'boolean') throw new ConfigError(`${at}: deviations.${k} is onbekend of geen true/false (bekend: ${known.join(', ')})`);
     }
     if (s.zaaktypen !== undefined && (!Array.isArray(s.zaaktypen) || s.zaaktypen.some((z) => typeof z !== 'string'))) {
       throw new ConfigError(`${at}: zaaktypen moet een lijst van zaaktypecodes zijn`);

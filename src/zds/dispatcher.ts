@@ -129,6 +129,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       zenderKey: systeemKey(sg.zender),
       reply,
       port: op.port,
+      ...(sender?.deviations ? { deviations: sender.deviations } : {}),
     };
     const pieces = await op.handle(ctx);
     return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom, loggedInTransaction: inTx.logged() };

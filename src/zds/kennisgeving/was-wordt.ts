@@ -147,9 +147,15 @@ export function applyAttributes(zaak: Zaak, oud: ZaakAttributes, nieuw: ZaakAttr
 
 const sameBetrokkene = (a: Betrokkene, b: Betrokkene) => a.kind === b.kind && a.key === b.key;
 
+export interface WasWordtOptions {
+  /** Sender deviation: a W relation without an old counterpart is found through the new one (config.ts). */
+  wijzigingZonderOudeRelatie?: boolean;
+}
+
 /** The stored active rol the old object refers to (same rolType and subject). */
-function findRol(zaak: Zaak, p: RelatiePaar): number {
-  const oud = p.oud ? readRol(p.oud) : undefined;
+function findRol(zaak: Zaak, p: RelatiePaar, opts: WasWordtOptions = {}): number {
+  const zonderOud = opts.wijzigingZonderOudeRelatie && p.soort === 'W' && isLegeRelatie(p.oud);
+  const oud = zonderOud ? (p.nieuw ? readRol(p.nieuw) : undefined) : p.oud ? readRol(p.oud) : undefined;
   if (!oud) {
     throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de bestaande relatie in het oude object`, `${where(p, 'oud')} is leeg of ontbreekt`);
   }
@@ -186,7 +192,7 @@ function keepContact(rol: Rol, stored: Rol, nieuw: XmlElement | undefined): Rol 
   return rol;
 }
 
-function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string, toegevoegd: Set<Rol>): void {
+function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string, toegevoegd: Set<Rol>, opts: WasWordtOptions): void {
   switch (p.soort) {
     case 'I':
       return;
@@ -213,7 +219,7 @@ function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string, toegevoegd: Set<R
       return;
     }
     case 'W': {
-      const i = findRol(zaak, p);
+      const i = findRol(zaak, p, opts);
       const rol = newRol(p);
       if (!rol.beginRelatie && zaak.rollen[i]!.beginRelatie) rol.beginRelatie = zaak.rollen[i]!.beginRelatie;
       zaak.rollen[i] = keepContact(rol, zaak.rollen[i]!, p.nieuw);
@@ -387,7 +393,7 @@ function applyZaakobject(zaak: Zaak, p: RelatiePaar): void {
 }
 
 /** Apply a W kennisgeving (old and new object) to a copy of the stored zaak. */
-export function applyWasWordt(stored: Zaak, oud: XmlElement, nieuw: XmlElement, vandaag: string): WasWordtUitkomst {
+export function applyWasWordt(stored: Zaak, oud: XmlElement, nieuw: XmlElement, vandaag: string, opts: WasWordtOptions = {}): WasWordtUitkomst {
   const oudA = readZaakAttributes(oud);
   const nieuwA = readZaakAttributes(nieuw);
   checkOnveranderlijk(stored, oudA, nieuwA);
@@ -397,7 +403,7 @@ export function applyWasWordt(stored: Zaak, oud: XmlElement, nieuw: XmlElement, 
   const toegevoegd = new Set<Rol>();
   for (const p of pairRelations(oud, nieuw)) {
     if (p.naam === 'heeftBetrekkingOp') applyZaakobject(zaak, p);
-    else if (isRolType(p.naam)) applyRol(zaak, p, vandaag, toegevoegd);
+    else if (isRolType(p.naam)) applyRol(zaak, p, vandaag, toegevoegd, opts);
     else if (p.naam === 'heeft') applyStatus(zaak, p, uitkomst.nieuweStatussen);
     else if (p.naam === 'leidtTot') uitkomst.besluiten.push(p);
     else applyZaakRelatie(zaak, p, uitkomst.nieuweZaakRelaties);

@@ -101,7 +101,7 @@ export async function verwerkWijziging(
   await ctx.backend.store.transaction(async (tx) => {
     const stored = await tx.getZaak(id);
     if (!stored) throw faults.notFound('Zaak niet gevonden', `Er is geen zaak met identificatie ${id}`);
-    const u = applyWasWordt(stored, oud, nieuw, vandaag);
+    const u = applyWasWordt(stored, oud, nieuw, vandaag, { wijzigingZonderOudeRelatie: ctx.deviations?.wijzigingZonderOudeRelatie === true });
     if (opts.alleenStatus) {
       u.zaak = { ...structuredClone(stored), statussen: u.zaak.statussen };
       u.einddatumExpliciet = false;
@@ -124,5 +124,6 @@ export const updateZaak: Operation = {
   name: 'updateZaak_ZakLk01',
   port: 'OntvangAsynchroon',
   expect: { berichtcode: 'Lk01', entiteittype: 'ZAK' },
-  handle: (ctx) => verwerkWijziging(ctx),
+  // Open Forms' single-object W (its payment status) only when that sender is configured for it.
+  handle: (ctx) => verwerkWijziging(ctx, { enkelObject: ctx.deviations?.updateZaakEnkelObject === true }),
 };
