@@ -110,6 +110,8 @@ export interface Status {
   datumStatusGezet: string;
   toelichting?: string;
   gezetDoor?: Betrokkene;
+  /** isGezetDoor's own rolOmschrijving / rolomschrijvingGeneriek, as sent. */
+  gezetDoorRol?: { rolOmschrijving?: string; rolomschrijvingGeneriek?: string };
 }
 
 export interface Kenmerk {
@@ -208,6 +210,10 @@ export interface DocumentMeta {
   link?: string;
   /** StUF:extraElementen of the document, in message order. */
   extraElementen?: ExtraElement[];
+  /** StUF:tijdvakGeldigheid of the document. */
+  tijdvakGeldigheid?: Tijdvak;
+  /** StUF:tijdstipRegistratie of the document (17-digit tijdstip). */
+  tijdstipRegistratie?: string;
 }
 
 export interface DocumentVersion {
@@ -248,6 +254,10 @@ export interface ZaakDocumentLink {
   sttVolgnummer?: string;
   sttOmschrijving?: string;
   staDatumStatusGezet?: string;
+  /** StUF:tijdvakRelatie, tijdvakGeldigheid and tijdstipRegistratie of the link, as sent. */
+  tijdvakRelatie?: Tijdvak;
+  tijdvakGeldigheid?: Tijdvak;
+  tijdstipRegistratie?: string;
 }
 
 export interface Besluit {

@@ -199,7 +199,7 @@ const INDICATOREN = new Set(['V', 'D', 'M', 'J']);
  */
 export function parseDatum(el: XmlElement | undefined): StufDate | null | undefined {
   if (!el) return undefined;
-  if (isNil(el) || noValue(el) !== undefined) return null;
+  if (isNil(el)) return null; // a date sent with a stray noValue but a value keeps the value (see leafValue)
   const value = text(el) ?? '';
   if (value === '') return null;
   const where = `${el.qname} (regel ${el.line})`;

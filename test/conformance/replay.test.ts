@@ -14,6 +14,34 @@ import { envelope, startServer } from '../helpers/zaakpoort.js';
 import { EXPECTED } from './expected.js';
 import { seedWijziging } from './seed-zaak.js';
 import { type FixtureRow, asRequest, readFixture, readIndex } from './fixture-index.js';
+import { type Node, bodyOf, missingFromAnswer, parseXml } from './stp-compare.js';
+
+/** How each creating kennisgeving is read back, and where its object sits in the request. */
+const READ_BACK: Record<string, { object: (body: Node) => Node | undefined; vraag: (id: string) => string }> = {
+  creeerZaak_ZakLk01: { object: (b) => child(b, 'object'), vraag: (id) => m.geefZaakdetails(id, '1.2') },
+  voegZaakdocumentToe_EdcLk01: { object: (b) => child(b, 'object'), vraag: (id) => m.geefZaakdocumentLezen(id, '1.2') },
+  maakZaakdocument_EdcLk01: { object: (b) => child(b, 'object'), vraag: (id) => m.geefZaakdocumentLezen(id, '1.2') },
+  voegBesluitToe_Di01: { object: (b) => child(child(b, 'object'), 'besluit'), vraag: (id) => m.geefBesluitdetails(id) },
+};
+
+/**
+ * Elements a read-back answers differently from what was sent, on purpose: "<fixture> <path>" patterns with the
+ * reason. Everything else a kennisgeving stored must come back field by field.
+ */
+const READ_BACK_DIFFERENCES: Array<{ where: RegExp; why: string }> = [
+  { where: /^(voegZaakdocumentToe|maakZaakdocument)_EdcLk01__\S+ object\/isRelevantVoor\/gerelateerde\/(omschrijving|isVan\/gerelateerde\/(omschrijving|code|ingangsdatumObject)):/,
+    why: 'the zaak is answered from the stored zaak (seeded by this test with its own omschrijving and zaaktype), not from the copy of its kerngegevens in the document message' },
+  { where: /^voegBesluitToe_Di01__\S+ besluit\/isVastgelegdIn\/gerelateerde\/(titel|dct\.omschrijving):/,
+    why: 'the document is answered from the stored document (seeded by this test), not from the copy in the besluit message' },
+  { where: /^creeerZaak_ZakLk01__haarlem-stp__3\.xml object\/(heeftAlsDeelzaak|heeftBetrekkingOpAndere)\/gerelateerde\/(omschrijving|isVan): not answered$/,
+    why: 'the related zaak 0123456789 is not in the store: kept and answered as a reference (testplatform), without details' },
+  { where: /^creeerZaak_ZakLk01__haarlem-stp__3\.xml object\/leidtTot\/(tijdvakRelatie|tijdstipRegistratie): not answered$/,
+    why: 'NOT KEPT (known gap): the metagegevens of the zaak–besluit relation itself; the besluit and its link are' },
+];
+
+function child(n: Node | undefined, local: string): Node | undefined {
+  return n?.children.find((c) => c.local === local);
+}
 
 
 
@@ -107,6 +135,32 @@ async function seedBesluiten(srv: Awaited<ReturnType<typeof startServer>>, row: 
   if (besluitId) await post(m.voegBesluitToe(besluitId, zaakId), `besluit ${besluitId}`);
 }
 
+/**
+ * Content, not only the kind of answer: a creating kennisgeving is read back (geefZaakdetails scope alles,
+ * geefZaakdocumentLezen, geefBesluitdetails) and compared with the request field by field; an La01 to a vraag
+ * must be about the object asked for.
+ */
+async function checkContent(srv: Awaited<ReturnType<typeof startServer>>, row: FixtureRow, request: string, answer: string): Promise<void> {
+  const body = bodyOf(parseXml(request));
+  const rb = READ_BACK[row.operation];
+  if (rb) {
+    const sent = rb.object(body);
+    const id = child(sent, 'identificatie')?.text;
+    assert.ok(sent && id, `${row.file}: no object identificatie`);
+    const read = await srv.post(envelope(rb.vraag(id)));
+    await assertSoapResponseValid(read.text);
+    assert.equal(read.status, 200, read.text);
+    const got = child(child(bodyOf(parseXml(read.text)), 'antwoord'), 'object');
+    const missing = missingFromAnswer(sent, got).filter((d) => !READ_BACK_DIFFERENCES.some((x) => x.where.test(`${row.file} ${d}`)));
+    assert.deepEqual(missing, [], `${row.file}: stored and answered differently from what was sent`);
+  }
+  const asked = child(child(body, 'gelijk'), 'identificatie')?.text;
+  if (asked && /La01/.test(answer)) {
+    const object = child(child(bodyOf(parseXml(answer)), 'antwoord'), 'object');
+    if (object) assert.equal(child(object, 'identificatie')?.text, asked, `${row.file}: the answer is about another object`);
+  }
+}
+
 describe('fixture replay (operations of the core flow)', () => {
   let compiled: SchemaRegistry;
   const table = new Map<string, { passed: number; total: number }>();
@@ -140,6 +194,7 @@ describe('fixture replay (operations of the core flow)', () => {
         } else {
           assert.equal(res.status, 200, res.text);
           assert.match(res.text, EXPECTED[row.operation]!, res.text);
+          await checkContent(srv, row, req.body, res.text);
         }
         entry.passed += 1;
       } finally {

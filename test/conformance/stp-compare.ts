@@ -115,3 +115,28 @@ export function compare(expected: Node, actual: Node, opts: CompareOptions = {},
   }
   return out;
 }
+
+/**
+ * What a kennisgeving said that a read-back does not say: every element with a value in `sent` (an object of a
+ * creeerZaak, voegZaakdocumentToe, ...) must be in `answer` at the same place with the same value (relations
+ * and groups paired per name in order; nil and empty elements carry no value and are skipped).
+ */
+export function missingFromAnswer(sent: Node, answer: Node | undefined, path = ''): string[] {
+  const here = path || sent.local;
+  if (sent.attrs.get(`{${XSI}}nil`) === 'true' || (sent.children.length === 0 && sent.text === '')) return [];
+  if (!answer) return [`${here}: not answered`];
+  if (sent.children.length === 0) {
+    const norm = (s: string) => (sent.local === 'inhoud' ? s.replace(/\s+/g, '') : s);
+    // A number is the same number with or without leading zeros (volgnummer 0001 is statustype 1).
+    const numeric = /^\d+$/.test(sent.text) && /^\d+$/.test(answer.text) && Number(sent.text) === Number(answer.text) && !/^[0-9]{8,17}$/.test(sent.text);
+    return numeric || sameValue(norm(sent.text), norm(answer.text)) ? [] : [`${here}: sent "${sent.text.slice(0, 60)}", answered "${answer.text.slice(0, 60)}"`];
+  }
+  const out: string[] = [];
+  const names = [...new Set(sent.children.map((c) => `{${c.ns}}${c.local}`))];
+  for (const name of names) {
+    const s = sent.children.filter((c) => `{${c.ns}}${c.local}` === name);
+    const a = answer.children.filter((c) => `{${c.ns}}${c.local}` === name);
+    s.forEach((child, i) => out.push(...missingFromAnswer(child, a[i], `${here}/${child.local}${s.length > 1 ? `[${i + 1}]` : ''}`)));
+  }
+  return out;
+}

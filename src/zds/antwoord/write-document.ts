@@ -1,9 +1,9 @@
 /** Writing EDC answer content (geefZaakdocumentLezen, geefLijstZaakdocumenten, geefZaakdocumentBewerken). */
 import type { Document, DocumentMeta, ZaakDocumentLink } from '../../domain/model.js';
-import { escapeAttr } from '../../xml/escape.js';
+import { escapeAttr, escapeText } from '../../xml/escape.js';
 import type { ResponsePiece } from '../operation.js';
 import { type Scope, explicitlyAsked, wants } from './scope.js';
-import { zkn, zknDate, zknNil } from './xml.js';
+import { writeTijdvak, writeTijdvakRelatie, zkn, zknDate, zknNil } from './xml.js';
 
 /** The EDC metadata elements in XSD order (identificatie … link), honouring the scope. */
 export function writeDocumentMeta(meta: DocumentMeta, scope: Scope, required: readonly string[] = []): string {
@@ -49,10 +49,26 @@ export function inhoudPieces(doc: Document): ResponsePiece[] {
 }
 
 /** The zaak–document link attributes after `gerelateerde` (ZAKEDC / EDCZAK), registratiedatum always present. */
-export function writeLinkAttributes(link: ZaakDocumentLink, opts: { staAsVolgnummer: boolean }): string {
+export function writeLinkAttributes(link: ZaakDocumentLink, opts: { staAsVolgnummer: boolean; metagegevens?: boolean }): string {
   let out = zkn('titel', link.titel) + zkn('beschrijving', link.beschrijving) + zkn('registratiedatum', link.registratiedatum);
   out += zkn('stt.volgnummer', link.sttVolgnummer) + zkn('stt.omschrijving', link.sttOmschrijving);
   // geefLijstZaakdocumenten types sta.datumStatusGezet as a 4-digit number (schema defect): leave it out there.
   if (!opts.staAsVolgnummer) out += zkn('sta.datumStatusGezet', link.staDatumStatusGezet);
+  if (opts.metagegevens) {
+    if (link.tijdvakRelatie) out += writeTijdvakRelatie(link.tijdvakRelatie);
+    if (link.tijdvakGeldigheid) out += writeTijdvak(link.tijdvakGeldigheid);
+    if (link.tijdstipRegistratie) out += `<StUF:tijdstipRegistratie>${escapeText(link.tijdstipRegistratie)}</StUF:tijdstipRegistratie>`;
+  }
+  return out;
+}
+
+/** StUF:tijdvakGeldigheid and StUF:tijdstipRegistratie of a document (after inhoud), when the scope asks metagegevens. */
+export function writeDocumentMetagegevens(meta: DocumentMeta, scope: Scope): string {
+  if (!scope.metagegevens) return '';
+  let out = '';
+  if (meta.tijdvakGeldigheid && (scope.all || wants(scope, 'tijdvakGeldigheid'))) out += writeTijdvak(meta.tijdvakGeldigheid);
+  if (meta.tijdstipRegistratie && (scope.all || wants(scope, 'tijdstipRegistratie'))) {
+    out += `<StUF:tijdstipRegistratie>${escapeText(meta.tijdstipRegistratie)}</StUF:tijdstipRegistratie>`;
+  }
   return out;
 }

@@ -99,7 +99,7 @@ function tijdvakRelatie(begin: string | undefined, eind: string | undefined): st
 }
 
 /** One `heeft` (ZAKSTT) relation; `laatste` is the derived indicatieLaatsteStatus. */
-export function writeStatus(st: Status, laatste: boolean, zaak: Zaak): string {
+export function writeStatus(st: Status, laatste: boolean, zaak: Zaak, kernOnly = true): string {
   const t = st.statustype;
   let out = '<ZKN:heeft StUF:entiteittype="ZAKSTT"><ZKN:gerelateerde StUF:entiteittype="STT">';
   out += zkn('zkt.code', t.zktCode ?? zaak.zaaktype.code) + zkn('zkt.omschrijving', t.zktOmschrijving ?? zaak.zaaktype.omschrijving);
@@ -108,7 +108,8 @@ export function writeStatus(st: Status, laatste: boolean, zaak: Zaak): string {
   out += zkn('toelichting', st.toelichting) + zkn('datumStatusGezet', st.datumStatusGezet);
   out += zkn('indicatieLaatsteStatus', laatste ? 'J' : 'N');
   if (st.gezetDoor) {
-    out += `<ZKN:isGezetDoor StUF:entiteittype="ZAKSTTBTR"><ZKN:gerelateerde>${writeBetrokkene(st.gezetDoor, true)}</ZKN:gerelateerde></ZKN:isGezetDoor>`;
+    const rol = kernOnly ? '' : zkn('rolOmschrijving', st.gezetDoorRol?.rolOmschrijving) + zkn('rolomschrijvingGeneriek', st.gezetDoorRol?.rolomschrijvingGeneriek);
+    out += `<ZKN:isGezetDoor StUF:entiteittype="ZAKSTTBTR"><ZKN:gerelateerde>${writeBetrokkene(st.gezetDoor, kernOnly)}</ZKN:gerelateerde>${rol}</ZKN:isGezetDoor>`;
   }
   return out + '</ZKN:heeft>';
 }
@@ -228,7 +229,8 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
     const current = huidigeStatus(zaak);
     const statussen = statussenNieuwsteEerst(zaak);
     if (statussen.length === 0 && explicitlyAsked(scope, 'heeft')) out += zknNil('heeft', 'geenWaarde', ' StUF:entiteittype="ZAKSTT"');
-    for (const st of statussen) out += writeStatus(st, st === current, zaak);
+    const sub = relationScope(scope, 'heeft');
+    for (const st of statussen) out += writeStatus(st, st === current, zaak, !sub.all);
   }
   if (wants(scope, 'heeftRelevant')) {
     const docs = extras.heeftRelevant ?? [];

@@ -1,8 +1,8 @@
 /** Reading an EDC object (voegZaakdocumentToe, maakZaakdocument, updateZaakdocument) into the model. */
-import type { DocumentMeta, StufDate } from '../../domain/model.js';
+import type { DocumentMeta, StufDate, Tijdvak } from '../../domain/model.js';
 import { parseDatum } from '../../stuf/dates.js';
 import { NS } from '../../stuf/namespaces.js';
-import { readExtraElementen } from './leaves.js';
+import { readExtraElementen, readTijdstipRegistratie, readTijdvak, readTijdvakRelatie } from './leaves.js';
 import { type ExtractedContent, type XmlElement, attr, child, leafValue, path, text } from '../../xml/tree.js';
 
 type Tri<T> = T | null | undefined;
@@ -21,7 +21,7 @@ export function readDocumentAttributes(obj: XmlElement): DocumentAttributes {
   const out: Record<string, Tri<string | StufDate>> = {};
   for (const f of TEXT_FIELDS) out[f] = leafValue(child(obj, NS.zkn, elementName(f)));
   for (const f of DATE_FIELDS) out[f] = parseDatum(child(obj, NS.zkn, f));
-  return { ...out, extraElementen: readExtraElementen(obj) } as DocumentAttributes;
+  return { ...out, extraElementen: readExtraElementen(obj), tijdvakGeldigheid: readTijdvak(obj), tijdstipRegistratie: readTijdstipRegistratie(obj) } as DocumentAttributes;
 }
 
 /** Keep only the fields that have a value. */
@@ -59,6 +59,9 @@ export interface IsRelevantVoor {
   sttVolgnummer?: string;
   sttOmschrijving?: string;
   staDatumStatusGezet?: string;
+  tijdvakRelatie?: Tijdvak;
+  tijdvakGeldigheid?: Tijdvak;
+  tijdstipRegistratie?: string;
 }
 
 /** The isRelevantVoor (EDCZAK) relation: which zaak the document belongs to, with the link's own attributes. */
@@ -73,7 +76,13 @@ export function readIsRelevantVoor(obj: XmlElement): IsRelevantVoor | undefined 
   ];
   for (const [field, el] of names) {
     const v = leafValue(child(rel, NS.zkn, el));
-    if (typeof v === 'string') out[field] = v;
+    if (typeof v === 'string') (out as unknown as Record<string, string>)[field] = v;
   }
+  const tr = readTijdvakRelatie(rel);
+  if (tr) out.tijdvakRelatie = tr;
+  const tg = readTijdvak(rel);
+  if (tg) out.tijdvakGeldigheid = tg;
+  const reg = readTijdstipRegistratie(rel);
+  if (reg) out.tijdstipRegistratie = reg;
   return out;
 }

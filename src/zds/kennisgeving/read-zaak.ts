@@ -208,6 +208,14 @@ export function readStatus(rel: XmlElement): Status | undefined {
   if (toelichting) status.toelichting = toelichting;
   const gezetDoor = path(rel, NS.zkn, 'isGezetDoor', 'gerelateerde');
   if (gezetDoor && elements(gezetDoor).length > 0) status.gezetDoor = readBetrokkene(gezetDoor, 'heeft/isGezetDoor');
+  const btr = z(rel, 'isGezetDoor');
+  const rolOmschrijving = btr ? opt(btr, 'rolOmschrijving') : undefined;
+  const generiek = btr ? opt(btr, 'rolomschrijvingGeneriek') : undefined;
+  if (rolOmschrijving || generiek) {
+    status.gezetDoorRol = {};
+    if (rolOmschrijving) status.gezetDoorRol.rolOmschrijving = rolOmschrijving;
+    if (generiek) status.gezetDoorRol.rolomschrijvingGeneriek = generiek;
+  }
   return status;
 }
 

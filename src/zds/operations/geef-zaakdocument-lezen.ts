@@ -5,7 +5,7 @@
 import { la01 } from '../antwoord/frame.js';
 import { extraElementenFilter, parseScope, relationScope, wants } from '../antwoord/scope.js';
 import { writeGerelateerdeZaak } from '../antwoord/write-zaak.js';
-import { inhoudPieces, writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
+import { inhoudPieces, writeDocumentMeta, writeDocumentMetagegevens, writeLinkAttributes } from '../antwoord/write-document.js';
 import type { Operation, ResponsePiece } from '../operation.js';
 import { writeExtraElementen } from '../antwoord/xml.js';
 import { gelijkIdentificatie } from './common.js';
@@ -26,7 +26,7 @@ export const geefZaakdocumentLezen: Operation = {
     if (!doc) return notFoundAnswer(ctx, 'Document', id, () => la01(ctx, names, 'EDC', undefined));
     const pieces: ResponsePiece[] = [`<ZKN:object StUF:entiteittype="EDC">${writeDocumentMeta(doc.meta, scope, REQUIRED)}`];
     pieces.push(...inhoudPieces(doc));
-    let tail = writeExtraElementen(doc.meta.extraElementen, extraElementenFilter(scope));
+    let tail = writeDocumentMetagegevens(doc.meta, scope) + writeExtraElementen(doc.meta.extraElementen, extraElementenFilter(scope));
     if (wants(scope, 'isRelevantVoor')) {
       const sub = relationScope(scope, 'isRelevantVoor');
       for (const link of await ctx.backend.store.listDocumentZaken(id)) {
@@ -34,7 +34,7 @@ export const geefZaakdocumentLezen: Operation = {
         const zaak = sub.all || sub.explicit ? await ctx.backend.store.getZaak(link.zaakIdentificatie) : undefined;
         tail +=
           `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK">${writeGerelateerdeZaak(link.zaakIdentificatie, zaak, sub)}` +
-          `${writeLinkAttributes(link, { staAsVolgnummer: false })}</ZKN:isRelevantVoor>`;
+          `${writeLinkAttributes(link, { staAsVolgnummer: false, metagegevens: scope.metagegevens })}</ZKN:isRelevantVoor>`;
       }
     }
     pieces.push(tail + '</ZKN:object>');
