@@ -134,8 +134,13 @@ function shown(s: string): string {
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
 
+/**
+ * StUF055 when the schema itself refuses the form (not 8 to 17 digits); a form the schema lets through that
+ * is no real moment (maand 13, 9 digits) is schema-valid but cannot be processed: StUF058.
+ */
 function invalidTijdstip(s: string, why: string): never {
-  throw faults.invalid('Ongeldig tijdstip', `tijdstip "${shown(s)}": ${why}`);
+  const schemaForm = /^[0-9]{8,17}$/.test(s);
+  throw (schemaForm ? faults.processing : faults.invalid)('Ongeldig tijdstip', `tijdstip "${shown(s)}": ${why}`);
 }
 
 /** Check the lexical form and the ranges of a tijdstip; returns its wall-clock fields. */
@@ -203,8 +208,9 @@ export function parseDatum(el: XmlElement | undefined): StufDate | null | undefi
   const value = text(el) ?? '';
   if (value === '') return null;
   const where = `${el.qname} (regel ${el.line})`;
+  // The schema types a Datum as a decimal of at most 8 digits: what it lets through but is no date is StUF058.
   const fail = (why: string): never => {
-    throw faults.invalid('Ongeldige datum', `${where}: "${shown(value)}" ${why}`);
+    throw (/^[0-9]{1,8}$/.test(value) ? faults.processing : faults.invalid)('Ongeldige datum', `${where}: "${shown(value)}" ${why}`);
   };
   const ind = attr(el, NS.stuf, 'indOnvolledigeDatum') ?? 'V';
   if (!INDICATOREN.has(ind)) fail(`heeft een onbekende indOnvolledigeDatum "${shown(ind)}" (V, D, M of J)`);

@@ -93,7 +93,7 @@ describe('client deviations, switchable per sender', () => {
   it('wijzigingZonderOudeRelatie: a W on the initiator without old counterpart changes the stored rol; without the switch it is refused', async () => {
     const a = await createOn(enkel);
     const refused = await send(enkel, openFormsPayment(a, INITIATOR_W));
-    assert.match(refused.text, /StUF055[\s\S]*bestaande relatie in het oude object/);
+    assert.match(refused.text, /StUF058[\s\S]*bestaande relatie in het oude object/);
     const b = await createOn(beide);
     const res = await send(beide, openFormsPayment(b, INITIATOR_W));
     assert.equal(res.status, 200, res.text);

@@ -78,7 +78,7 @@ export function pairRelations(oud: XmlElement, nieuw: XmlElement): RelatiePaar[]
       const so = o[i] ? verwerkingssoort(o[i]!) : undefined;
       const sn = n[i] ? verwerkingssoort(n[i]!) : undefined;
       if (so && sn && so !== sn) {
-        throw faults.invalid('Verwerkingssoort van een relatie verschilt tussen oud en nieuw object',
+        throw faults.processing('Verwerkingssoort van een relatie verschilt tussen oud en nieuw object',
           `${where(loc)}: oud heeft verwerkingssoort ${so}, nieuw ${sn}; relaties staan in beide objecten in dezelfde volgorde`);
       }
       const soort = sn ?? so;
@@ -157,7 +157,7 @@ function findRol(zaak: Zaak, p: RelatiePaar, opts: WasWordtOptions = {}): number
   const zonderOud = opts.wijzigingZonderOudeRelatie && p.soort === 'W' && isLegeRelatie(p.oud);
   const oud = zonderOud ? (p.nieuw ? readRol(p.nieuw) : undefined) : p.oud ? readRol(p.oud) : undefined;
   if (!oud) {
-    throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de bestaande relatie in het oude object`, `${where(p, 'oud')} is leeg of ontbreekt`);
+    throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de bestaande relatie in het oude object`, `${where(p, 'oud')} is leeg of ontbreekt`);
   }
   const i = zaak.rollen.findIndex((r) => r.rolType === oud.rolType && !r.eindRelatie && sameBetrokkene(r.betrokkene, oud.betrokkene));
   if (i < 0) {
@@ -169,7 +169,7 @@ function findRol(zaak: Zaak, p: RelatiePaar, opts: WasWordtOptions = {}): number
 
 function newRol(p: RelatiePaar): Rol {
   const rol = p.nieuw ? readRol(p.nieuw) : undefined;
-  if (!rol) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de relatie in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
+  if (!rol) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de relatie in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
   return rol;
 }
 
@@ -251,7 +251,7 @@ const sameStatus = (a: Status, b: Status) => a.statustype.volgnummer === b.statu
 function applyStatus(zaak: Zaak, p: RelatiePaar, nieuwe: Status[]): void {
   const find = (): number => {
     const oud = p.oud ? readStatus(p.oud) : undefined;
-    if (!oud) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de bestaande status in het oude object`, `${where(p, 'oud')} is leeg of ontbreekt`);
+    if (!oud) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de bestaande status in het oude object`, `${where(p, 'oud')} is leeg of ontbreekt`);
     const i = zaak.statussen.findIndex((s) => sameStatus(s, oud));
     if (i < 0) {
       throw faults.notFound('Status van de zaak niet gevonden',
@@ -261,7 +261,7 @@ function applyStatus(zaak: Zaak, p: RelatiePaar, nieuwe: Status[]): void {
   };
   const nieuw = (): Status => {
     const st = p.nieuw ? readStatus(p.nieuw) : undefined;
-    if (!st) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de status in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
+    if (!st) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de status in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
     return st;
   };
   switch (p.soort) {
@@ -286,14 +286,14 @@ function applyStatus(zaak: Zaak, p: RelatiePaar, nieuwe: Status[]): void {
       zaak.statussen.splice(find(), 1);
       return;
     default:
-      throw faults.invalid('Verwerkingssoort niet toegestaan voor een status', `${where(p)}: verwerkingssoort ${p.soort}; een status wordt toegevoegd (T), gewijzigd (W) of verwijderd (V)`);
+      throw faults.processing('Verwerkingssoort niet toegestaan voor een status', `${where(p)}: verwerkingssoort ${p.soort}; een status wordt toegevoegd (T), gewijzigd (W) of verwijderd (V)`);
   }
 }
 
 function applyZaakRelatie(zaak: Zaak, p: RelatiePaar, nieuwe: ZaakRelatie[]): void {
   const add = () => {
     const r = p.nieuw ? readZaakRelatie(p.nieuw) : undefined;
-    if (!r) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de gerelateerde zaak in het nieuwe object`, `${where(p, 'nieuw')}: gerelateerde/identificatie ontbreekt`);
+    if (!r) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de gerelateerde zaak in het nieuwe object`, `${where(p, 'nieuw')}: gerelateerde/identificatie ontbreekt`);
     if (r.identificatie === zaak.identificatie) throw faults.processing('Een zaak kan niet aan zichzelf gerelateerd worden', `${where(p, 'nieuw')}: ${r.identificatie}`);
     if (!zaak.relaties.some((x) => x.soort === r.soort && x.identificatie === r.identificatie)) {
       zaak.relaties.push(r);
@@ -361,7 +361,7 @@ function applyZaakobject(zaak: Zaak, p: RelatiePaar): void {
   };
   const nieuw = (): Zaakobject => {
     const o = p.nieuw ? readZaakobject(p.nieuw) : undefined;
-    if (!o) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt het zaakobject in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
+    if (!o) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt het zaakobject in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
     return o;
   };
   switch (p.soort) {

@@ -20,7 +20,7 @@ export const actualiseerZaakstatus: Operation = {
       alleenStatus: true,
       extraCheck(u, nieuw) {
         if (nieuweStatusElementen(nieuw).length === 0 || u.nieuweStatussen.length === 0) {
-          throw faults.invalid('Geen nieuwe status', 'het nieuwe object moet een heeft (ZAKSTT) met StUF:verwerkingssoort="T" en een gerelateerde statustype bevatten');
+          throw faults.processing('Geen nieuwe status', 'het nieuwe object moet een heeft (ZAKSTT) met StUF:verwerkingssoort="T" en een gerelateerde statustype bevatten');
         }
       },
     }),

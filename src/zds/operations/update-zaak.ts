@@ -28,13 +28,13 @@ function wijzigingObjecten(body: XmlElement, enkelObject: boolean): [XmlElement,
   const objs = childrenNamed(body, NS.zkn, 'object');
   if (enkelObject && objs.length === 1) return [alleenIdentificatie(objs[0]!), objs[0]!];
   if (mutatiesoort !== 'W') {
-    throw faults.invalid('Mutatiesoort moet W zijn', `parameters/mutatiesoort is "${mutatiesoort ?? ''}"; een wijziging van een zaak is een W-kennisgeving met een oud en een nieuw object`);
+    throw faults.processing('Mutatiesoort moet W zijn', `parameters/mutatiesoort is "${mutatiesoort ?? ''}"; een wijziging van een zaak is een W-kennisgeving met een oud en een nieuw object`);
   }
   const [oud, nieuw] = objects(body, 2) as [XmlElement, XmlElement];
   for (const [i, obj] of [oud, nieuw].entries()) {
     const soort = verwerkingssoort(obj);
     if (soort !== 'W' && soort !== 'I') {
-      throw faults.invalid('Verwerkingssoort van het object moet W of I zijn', `object[${i + 1}] heeft StUF:verwerkingssoort="${soort ?? ''}"`);
+      throw faults.processing('Verwerkingssoort van het object moet W of I zijn', `object[${i + 1}] heeft StUF:verwerkingssoort="${soort ?? ''}"`);
     }
   }
   return [oud, nieuw];
@@ -59,7 +59,7 @@ export async function verwerkBesluit(ctx: OperationContext, tx: StoreWriter, zaa
   }
   const bsl = path(p.nieuw, NS.zkn, 'gerelateerde');
   const id = text(child(bsl, NS.zkn, 'identificatie'));
-  if (!bsl || !id) throw faults.invalid('Besluit zonder identificatie', `${plek}: gerelateerde/identificatie ontbreekt`);
+  if (!bsl || !id) throw faults.processing('Besluit zonder identificatie', `${plek}: gerelateerde/identificatie ontbreekt`);
   const bestaand = await tx.getBesluit(id);
   if (bestaand) {
     if (bestaand.zaakIdentificatie !== zaak.identificatie) {
@@ -69,7 +69,7 @@ export async function verwerkBesluit(ctx: OperationContext, tx: StoreWriter, zaa
   }
   requireValidIdentificatie(ctx, 'besluit', id);
   const a = readBesluitAttributes(bsl);
-  if (!a.datumBeslissing) throw faults.invalid('Nieuw besluit zonder datumBeslissing', `${plek}: gerelateerde/datumBeslissing is verplicht voor een nieuw besluit`);
+  if (!a.datumBeslissing) throw faults.processing('Nieuw besluit zonder datumBeslissing', `${plek}: gerelateerde/datumBeslissing is verplicht voor een nieuw besluit`);
   // RGBZ: a besluit works from the day it is taken unless the message says otherwise.
   const besluit: Besluit = { identificatie: id, zaakIdentificatie: zaak.identificatie, datumBeslissing: a.datumBeslissing,
     ingangsdatumWerking: a.ingangsdatumWerking ?? a.datumBeslissing, documenten: [] };
