@@ -10,7 +10,7 @@ import type { ParsedRequest, SoapVersion } from '../soap/parsed-request.js';
 import { SoapReadError } from '../soap/read-error.js';
 import { checkStuurgegevens } from '../stuf/checks.js';
 import type { Clock } from '../stuf/dates.js';
-import { StufFault, faults } from '../stuf/fault.js';
+import { StufFault, faults, foutTekst } from '../stuf/fault.js';
 import { faultForPort, writeBv03, writeFo } from '../stuf/messages.js';
 import { NS } from '../stuf/namespaces.js';
 import { replyAddressing } from '../stuf/reply.js';
@@ -24,6 +24,7 @@ import { authoriseSender } from './senders.js';
 import { restrictToZaaktypen } from './zaaktype-scope.js';
 import { IdempotencyLog } from './idempotency.js';
 import { schemaSpelling } from './errata.js';
+import { guardAnswer } from './answer-guard.js';
 
 export interface Dispatcher {
   dispatch(req: ParsedRequest): Promise<DispatchResult>;
@@ -67,7 +68,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       soapVersion,
       httpStatus: httpStatus ?? (soapVersion === '1.2' && fault.plek === 'client' ? 400 : 500),
       plek: fault.plek,
-      omschrijving: fault.omschrijving,
+      omschrijving: foutTekst(fault).omschrijving,
       detailXml: writeFo(kind, fault, reply),
     };
   }
@@ -131,7 +132,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       port: op.port,
       ...(sender?.deviations ? { deviations: sender.deviations } : {}),
     };
-    const pieces = await op.handle(ctx);
+    const answer = await op.handle(ctx);
+    // Vragen and vrije berichten echo stored data: never let a value stored under validation "warn" make them invalid.
+    const pieces = op.port === 'OntvangAsynchroon' ? answer : guardAnswer(deps.schemas, answer, log);
     return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom, loggedInTransaction: inTx.logged() };
   }
 
