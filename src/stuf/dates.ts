@@ -213,7 +213,8 @@ export function parseDatum(el: XmlElement | undefined): StufDate | null | undefi
     throw (/^[0-9]{1,8}$/.test(value) ? faults.processing : faults.invalid)('Ongeldige datum', `${where}: "${shown(value)}" ${why}`);
   };
   const ind = attr(el, NS.stuf, 'indOnvolledigeDatum') ?? 'V';
-  if (!INDICATOREN.has(ind)) fail(`heeft een onbekende indOnvolledigeDatum "${shown(ind)}" (V, D, M of J)`);
+  // The indicator is an enumeration in the schema: an unknown one is a schema violation.
+  if (!INDICATOREN.has(ind)) throw faults.invalid('Ongeldige datum', `${where}: heeft een onbekende indOnvolledigeDatum "${shown(ind)}" (V, D, M of J)`);
   if (!/^[0-9]{8}$/.test(value)) fail('is geen datum jjjjmmdd');
   const year = Number(value.slice(0, 4));
   const month = Number(value.slice(4, 6));

@@ -73,7 +73,7 @@ export function foutTekst(fault: Pick<StufFault, 'code' | 'omschrijving' | 'deta
 
 /** Shorthands for the faults the operations raise most. */
 export const faults = {
-  schema: (details: string) => new StufFault('StUF055', 'client', 'Bericht is niet valide volgens het schema', details),
+  schema: (details: string) => new StufFault('StUF055', 'client', FOUTCODE_OMSCHRIJVING.StUF055!, details),
   invalid: (omschrijving: string, details?: string) => new StufFault('StUF055', 'client', omschrijving, details),
   notFound: (omschrijving: string, details?: string) => new StufFault('StUF064', 'server', omschrijving, details),
   processing: (omschrijving: string, details?: string) => new StufFault('StUF058', 'server', omschrijving, details),

@@ -209,12 +209,12 @@ describe('zaak mutations', () => {
 
   it('refuses a wrong mutatiesoort, an unknown statustype and an actualiseerZaakstatus without new status', async () => {
     const id = await createZaak();
-    await fault(m.updateZaak(id, '', '<ZKN:omschrijving>x</ZKN:omschrijving>', '1.2', { mutatiesoort: 'T' }), /StUF055[\s\S]*mutatiesoort/);
+    await fault(m.updateZaak(id, '', '<ZKN:omschrijving>x</ZKN:omschrijving>', '1.2', { mutatiesoort: 'T' }), /StUF058[\s\S]*mutatiesoort/);
     const st = await fault(m.actualiseerZaakstatus(id, { volgnummer: '9', omschrijving: 'Bestaat niet', datum: '20261125100000000' }, '1.2'), /StUF058/);
     assert.match(st.text, /Statustype onbekend[\s\S]*SHV01/);
     const zonder = m.actualiseerZaakstatus(id, { ...BEHANDELING, datum: '20261125100000000' }, '1.2')
       .replace(/<ZKN:heeft StUF:entiteittype="ZAKSTT" StUF:verwerkingssoort="T"><ZKN:gerelateerde[\s\S]*<\/ZKN:heeft>/, m.heeft(undefined));
-    await fault(zonder, /StUF055[\s\S]*Geen nieuwe status/);
+    await fault(zonder, /StUF058[\s\S]*Geen nieuwe status/);
     assert.equal((await stored(id)).statussen.length, 1);
   });
 

