@@ -1,13 +1,21 @@
-/** Liveness + readiness: schemas compiled and the backend answering a ping. */
+/**
+ * Readiness: schemas compiled, the backend answering a ping and, where documents live on disk, the data directory
+ * really writable (GET /health and /health/ready). Liveness (GET /health/live) only says the process answers.
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { APP_ROOT } from '../app-root.js';
 import type { Backend } from '../ports/index.js';
+import type { StorageProbe } from './storage-probe.js';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';
   schemas: 'compiled' | 'not compiled';
   backend: 'reachable' | 'unreachable';
+  /** Only when documents are stored on disk (SQLite, or PostgreSQL with content store fs). */
+  storage?: 'writable' | 'not writable';
+  /** Why storage is not writable (ENOSPC, EROFS, ENOENT, timeout), never a path. */
+  storageError?: string;
   version: string;
 }
 
@@ -24,13 +32,16 @@ function readVersion(): string {
   }
 }
 
-export async function checkHealth(ready: () => boolean, backend: Backend): Promise<HealthReport> {
+export async function checkHealth(ready: () => boolean, backend: Backend, storage?: StorageProbe): Promise<HealthReport> {
   const schemasOk = ready();
-  const backendOk = await ping(backend);
+  const [backendOk, storageError] = await Promise.all([ping(backend), storage?.check()]);
+  const storageOk = storageError === undefined;
   return {
-    status: schemasOk && backendOk ? 'ok' : 'unavailable',
+    status: schemasOk && backendOk && storageOk ? 'ok' : 'unavailable',
     schemas: schemasOk ? 'compiled' : 'not compiled',
     backend: backendOk ? 'reachable' : 'unreachable',
+    ...(storage ? { storage: storageOk ? 'writable' : 'not writable' } : {}),
+    ...(storageError ? { storageError } : {}),
     version: VERSION,
   };
 }

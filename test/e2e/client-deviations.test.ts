@@ -9,9 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import type { SenderDeviations } from '../../src/config.js';
 import { asRequest, readFixture, readIndex } from '../conformance/fixture-index.js';
 import * as m from '../helpers/messages.js';
-import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
+import { NEEDS_FIXTURES, type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 
-const row = readIndex().find((r) => r.file === 'updateZaak_ZakLk01__openforms-vcr__1.xml')!;
+const row = (NEEDS_FIXTURES ? [] : readIndex()).find((r) => r.file === 'updateZaak_ZakLk01__openforms-vcr__1.xml')!;
 const OPEN_FORMS = { organisatie: 'zender_organisatie-0', applicatie: 'zender_applicatie-0', administratie: 'zender_administratie-0' };
 
 /** The recorded Open Forms message about zaak `id` (the recording's zaak "1234" is too short for the schema). */
@@ -32,7 +32,7 @@ const INITIATOR_W =
 let n = 0;
 const newId = () => `1234${String(Date.now() % 1e6).padStart(6, '0')}${++n}`;
 
-describe('client deviations, switchable per sender', () => {
+describe('client deviations, switchable per sender', { skip: NEEDS_FIXTURES }, () => {
   const servers: TestServer[] = [];
   const start = async (deviations?: SenderDeviations) => {
     const s = await startServer({ senders: [{ ...OPEN_FORMS, ...(deviations ? { deviations } : {}) }, { organisatie: '1234', applicatie: 'SHV' }] }, { validateAnswers: true });
