@@ -68,9 +68,8 @@ describe('schema layer', () => {
     registry = await schemas();
   });
 
-  // No time limit here (the machine may be loaded; start-up time is measured by npm run bench): the load time
-  // is reported, the file counts are checked.
-  it('compiles both sets from the full closure', () => {
+  // How fast the sets compile is measured by the cold-start bench (npm run bench), not asserted here.
+  it('compiles both sets from every official file', () => {
     assert.equal(registry.hubSet('zds-1.2').fileCount, 57);
     assert.equal(registry.hubSet('zds-1.1.02').fileCount, 54);
     console.log(`# schema load (hubs + compile of both sets): ${registry.loadMillis.toFixed(0)} ms`);
@@ -222,7 +221,7 @@ describe('schema layer', () => {
       await assert.rejects(SchemaRegistry.load(dir), (e: unknown) => {
         assert.ok(e instanceof SchemaLoadError);
         assert.match(e.message, /does not exist/);
-        assert.match(e.message, /npm run provision-xsd/);
+        assert.match(e.message, /provision-xsd/);
         assert.match(e.message, /ZAAKPOORT_SCHEMA_DIR/);
         return true;
       });

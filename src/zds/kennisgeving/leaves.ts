@@ -101,3 +101,15 @@ export function readTijdstipRegistratie(el: XmlElement): string | undefined {
   const t = e && !isNil(e) ? text(e) : undefined;
   return t ? normaliseTijdstip(t) : undefined;
 }
+
+/** The metagegevens of a relation as sent: tijdvakRelatie, tijdvakGeldigheid, tijdstipRegistratie (only those present). */
+export function relatieMetagegevens(rel: XmlElement): { tijdvakRelatie?: Tijdvak; tijdvakGeldigheid?: Tijdvak; tijdstipRegistratie?: string } {
+  const out: { tijdvakRelatie?: Tijdvak; tijdvakGeldigheid?: Tijdvak; tijdstipRegistratie?: string } = {};
+  const tr = readTijdvakRelatie(rel);
+  if (tr) out.tijdvakRelatie = tr;
+  const tg = readTijdvak(rel);
+  if (tg) out.tijdvakGeldigheid = tg;
+  const reg = readTijdstipRegistratie(rel);
+  if (reg) out.tijdstipRegistratie = reg;
+  return out;
+}

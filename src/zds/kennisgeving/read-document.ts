@@ -2,7 +2,7 @@
 import type { DocumentMeta, StufDate, Tijdvak } from '../../domain/model.js';
 import { parseDatum } from '../../stuf/dates.js';
 import { NS } from '../../stuf/namespaces.js';
-import { readExtraElementen, readTijdstipRegistratie, readTijdvak, readTijdvakRelatie } from './leaves.js';
+import { readExtraElementen, readTijdstipRegistratie, readTijdvak, relatieMetagegevens } from './leaves.js';
 import { type ExtractedContent, type XmlElement, attr, child, leafValue, path, text } from '../../xml/tree.js';
 
 type Tri<T> = T | null | undefined;
@@ -78,11 +78,5 @@ export function readIsRelevantVoor(obj: XmlElement): IsRelevantVoor | undefined 
     const v = leafValue(child(rel, NS.zkn, el));
     if (typeof v === 'string') (out as unknown as Record<string, string>)[field] = v;
   }
-  const tr = readTijdvakRelatie(rel);
-  if (tr) out.tijdvakRelatie = tr;
-  const tg = readTijdvak(rel);
-  if (tg) out.tijdvakGeldigheid = tg;
-  const reg = readTijdstipRegistratie(rel);
-  if (reg) out.tijdstipRegistratie = reg;
-  return out;
+  return { ...out, ...relatieMetagegevens(rel) };
 }

@@ -9,7 +9,7 @@ import { faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { type XmlElement, attr, child, childrenNamed, elements, isNil, leafValue, path, text } from '../../xml/tree.js';
 import { readBetrokkene } from './read-betrokkene.js';
-import { extraElement, readExtraElementen, readTijdstipRegistratie, readTijdvak, readTijdvakRelatie, tijdvakRelatie, toLeaf } from './leaves.js';
+import { extraElement, readExtraElementen, readTijdvak, relatieMetagegevens, tijdvakRelatie, toLeaf } from './leaves.js';
 
 type Tri<T> = T | null | undefined;
 
@@ -136,10 +136,9 @@ export function readRol(rel: XmlElement): Rol | undefined {
   if (email) rol.emailadres = email;
   const extra = readExtraElementen(rel);
   if (extra) rol.extraElementen = extra;
-  const geldigheid = readTijdvak(rel);
-  if (geldigheid) rol.tijdvakGeldigheid = geldigheid;
-  const registratie = readTijdstipRegistratie(rel);
-  if (registratie) rol.tijdstipRegistratie = registratie;
+  const { tijdvakGeldigheid, tijdstipRegistratie } = relatieMetagegevens(rel);
+  if (tijdvakGeldigheid) rol.tijdvakGeldigheid = tijdvakGeldigheid;
+  if (tijdstipRegistratie) rol.tijdstipRegistratie = tijdstipRegistratie;
   if (tv.begin) rol.beginRelatie = tv.begin;
   if (tv.eind) rol.eindRelatie = tv.eind;
   const contact = rolContact(rel);
@@ -172,10 +171,9 @@ export function readZaakobject(rel: XmlElement): Zaakobject | undefined {
   const zo: Zaakobject = { object: toLeaf(object) };
   const omschrijving = leafValue(z(rel, 'omschrijving'));
   if (typeof omschrijving === 'string' && omschrijving) zo.omschrijving = omschrijving;
-  const tv = readTijdvakRelatie(rel);
-  if (tv) zo.tijdvakRelatie = tv;
-  const registratie = readTijdstipRegistratie(rel);
-  if (registratie) zo.tijdstipRegistratie = registratie;
+  const { tijdvakRelatie, tijdstipRegistratie } = relatieMetagegevens(rel);
+  if (tijdvakRelatie) zo.tijdvakRelatie = tijdvakRelatie;
+  if (tijdstipRegistratie) zo.tijdstipRegistratie = tijdstipRegistratie;
   return zo;
 }
 
@@ -226,10 +224,9 @@ export function readZaakRelatie(rel: XmlElement): ZaakRelatie | undefined {
   const id = text(path(rel, NS.zkn, 'gerelateerde', 'identificatie'));
   if (!id) return undefined;
   const r: ZaakRelatie = { soort: rel.local as ZaakRelatie['soort'], identificatie: id };
-  const tv = readTijdvakRelatie(rel);
-  if (tv) r.tijdvakRelatie = tv;
-  const registratie = readTijdstipRegistratie(rel);
-  if (registratie) r.tijdstipRegistratie = registratie;
+  const { tijdvakRelatie, tijdstipRegistratie } = relatieMetagegevens(rel);
+  if (tijdvakRelatie) r.tijdvakRelatie = tijdvakRelatie;
+  if (tijdstipRegistratie) r.tijdstipRegistratie = tijdstipRegistratie;
   return r;
 }
 
