@@ -158,6 +158,26 @@ describe('kept and answered: extraElementen, GML, tijdvakken, relations, leidtTo
     assert.match(details, /<StUF:extraElement naam="kanaal">e-mail<\/StUF:extraElement>/);
   });
 
+  it('scope exactness: asked and without value is nil with the right noValue (nietOndersteund for what Zaakpoort does not keep), not asked is absent', async () => {
+    const zaakId = newId();
+    await ok(m.creeerZaak({ identificatie: zaakId }, '1.2'));
+    // Asked for explicitly, not in the zaak: geenWaarde.
+    const zaak = await ok(m.geefZaakdetails(zaakId, '1.2', { explicit: '<ZKN:identificatie xsi:nil="true"/><ZKN:toelichting xsi:nil="true"/><ZKN:einddatum xsi:nil="true"/>' }));
+    assert.match(zaak, /<ZKN:identificatie>[^<]+<\/ZKN:identificatie><ZKN:toelichting xsi:nil="true" StUF:noValue="geenWaarde"\/><ZKN:einddatum xsi:nil="true" StUF:noValue="geenWaarde"\/><\/ZKN:object>/);
+    const docId = newId('D');
+    await ok(m.voegZaakdocumentToe(docId, zaakId, Buffer.from('x'), '1.2'));
+    const explicit = '<ZKN:object StUF:entiteittype="EDC"><ZKN:identificatie xsi:nil="true"/><ZKN:dct.categorie xsi:nil="true"/><ZKN:titel xsi:nil="true"/></ZKN:object>';
+    const lezen = await ok(m.geefZaakdocumentLezen(docId, '1.2').replace('<ZKN:object StUF:entiteittype="EDC" StUF:scope="alles"/>', explicit));
+    assert.match(lezen, /<ZKN:dct\.categorie xsi:nil="true" StUF:noValue="nietOndersteund"\/>/);
+    assert.doesNotMatch(lezen, /dct\.omschrijving|dct\.omschrijvingGeneriek|isRelevantVoor|beschrijving/, 'not asked, so absent');
+    const besluitId = newId('B');
+    await ok(m.voegBesluitToe(besluitId, zaakId));
+    const bscope = '<ZKN:object StUF:entiteittype="BSL"><ZKN:identificatie xsi:nil="true"/><ZKN:bst.categorie xsi:nil="true"/><ZKN:datumBeslissing xsi:nil="true"/><ZKN:ingangsdatumWerking xsi:nil="true"/></ZKN:object>';
+    const besluit = await ok(m.geefBesluitdetails(besluitId).replace('<ZKN:object StUF:entiteittype="BSL" StUF:scope="alles"/>', bscope));
+    assert.match(besluit, /<ZKN:identificatie>[^<]+<\/ZKN:identificatie><ZKN:bst\.categorie xsi:nil="true" StUF:noValue="nietOndersteund"\/><ZKN:datumBeslissing>20261201<\/ZKN:datumBeslissing>/);
+    assert.doesNotMatch(besluit, /bst\.omschrijving>|toelichting/, 'not asked, so absent');
+  });
+
   it('actualiseerZaakstatus changes the status and nothing else', async () => {
     const id = newId();
     await ok(m.creeerZaak({ identificatie: id, omschrijving: 'Oorspronkelijk' }, '1.2'));

@@ -39,13 +39,22 @@ export interface BesluitWriteOptions {
   tijdvakRequired?: boolean;
   /** The answer type has StUF:extraElementen after tijdstipRegistratie (geefBesluitdetails; not the gerelateerde of leidtTot). */
   extraElementen?: boolean;
+  /** The answer type has the besluittype attributes (bst.omschrijvingGeneriek ... bst.publicatieTermijn): geefBesluitdetails. */
+  besluittype?: boolean;
 }
+
+/** Besluittype attributes Zaakpoort keeps no catalogue for: asked for explicitly, they are answered as not supported. */
+const BESLUITTYPE_NIET_ONDERSTEUND = ['bst.omschrijvingGeneriek', 'bst.categorie', 'bst.reactietermijn', 'bst.publicatieIndicatie',
+  'bst.publicatieTekst', 'bst.publicatieTermijn'];
 
 /** identificatie … StUF:tijdstipRegistratie of a besluit, honouring the scope. */
 export function writeBesluitAttributes(b: Besluit, scope: Scope, opts: BesluitWriteOptions = {}): string {
   const required = opts.required ?? [];
   let out = zkn('identificatie', b.identificatie);
   for (const [name, value] of fields(b)) {
+    if (name === 'datumBeslissing' && opts.besluittype) {
+      for (const n of BESLUITTYPE_NIET_ONDERSTEUND) if (explicitlyAsked(scope, n)) out += zknNil(n, 'nietOndersteund');
+    }
     const must = required.includes(name);
     if (!must && !wants(scope, name)) continue;
     if (value === undefined || value === '') {

@@ -8,8 +8,11 @@ import { writeTijdvak, writeTijdvakRelatie, zkn, zknDate, zknNil } from './xml.j
 /** The EDC metadata elements in XSD order (identificatie … link), honouring the scope. */
 export function writeDocumentMeta(meta: DocumentMeta, scope: Scope, required: readonly string[] = []): string {
   let out = zkn('identificatie', meta.identificatie);
-  const fields: Array<[string, string | undefined, 'text' | 'date']> = [
+  const fields: Array<[string, string | undefined, 'text' | 'date' | 'unsupported']> = [
     ['dct.omschrijving', meta.dctOmschrijving, 'text'],
+    // Documenttype attributes Zaakpoort does not keep: asked for, they are answered as not supported.
+    ['dct.omschrijvingGeneriek', undefined, 'unsupported'],
+    ['dct.categorie', undefined, 'unsupported'],
     ['creatiedatum', undefined, 'date'],
     ['ontvangstdatum', undefined, 'date'],
     ['titel', meta.titel, 'text'],
@@ -24,6 +27,10 @@ export function writeDocumentMeta(meta: DocumentMeta, scope: Scope, required: re
     ['link', meta.link, 'text'],
   ];
   for (const [name, value, kind] of fields) {
+    if (kind === 'unsupported') {
+      if (explicitlyAsked(scope, name)) out += zknNil(name, 'nietOndersteund');
+      continue;
+    }
     const must = required.includes(name);
     if (!must && !wants(scope, name)) continue;
     if (kind === 'date') {
