@@ -25,6 +25,7 @@ import { restrictToZaaktypen } from './zaaktype-scope.js';
 import { IdempotencyLog } from './idempotency.js';
 import { schemaSpelling } from './errata.js';
 import { guardAnswer } from './answer-guard.js';
+import type { OperationRouter } from './operation-router.js';
 
 export interface Dispatcher {
   dispatch(req: ParsedRequest): Promise<DispatchResult>;
@@ -39,6 +40,8 @@ export interface DispatcherDeps {
   schemas: SchemaRegistry;
   clock: Clock;
   log?: (level: 'debug' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+  /** Berichten the router takes (migration: proxy / replicate) are not carried out here. */
+  router?: OperationRouter;
 }
 
 /** Port of a message we could not resolve: guess from the root name so the fault type (Fo02/Fo03) fits. */
@@ -132,6 +135,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       port: op.port,
       ...(sender?.deviations ? { deviations: sender.deviations } : {}),
     };
+    const routed = await deps.router?.route(op, ctx);
+    if (routed) return { ...routed, loggedInTransaction: true }; // not ours to log: see OperationRouter
     const answer = await op.handle(ctx);
     // Vragen and vrije berichten echo stored data: never let a value stored under validation "warn" make them invalid.
     const pieces = op.port === 'OntvangAsynchroon' ? answer : guardAnswer(deps.schemas, answer, log);

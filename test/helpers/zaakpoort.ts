@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, defaultConfig } from '../../src/config.js';
-import { type Zaakpoort, createZaakpoort } from '../../src/compose.js';
+import { type Zaakpoort, type ZaakpoortOptions, createZaakpoort } from '../../src/compose.js';
 import type { SchemaRegistry } from '../../src/schema/index.js';
+import type { TracingOptions } from '../../src/observability/tracing.js';
 import { assertSoapResponseValid } from './xsd.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,7 +38,10 @@ export interface TestServer {
  * (multi-instance, idempotency) has all of them checked without validating on the servers' event loop while
  * they are under load. close() fails when one is invalid.
  */
-export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry; validateAnswers?: boolean } = {}): Promise<TestServer> {
+export async function startServer(
+  overrides: Partial<Config> = {},
+  opts: { schemas?: SchemaRegistry; tracing?: TracingOptions; wrapBackend?: ZaakpoortOptions['wrapBackend']; validateAnswers?: boolean } = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-test-'));
   const config: Config = {
     ...defaultConfig(),
@@ -48,7 +52,12 @@ export async function startServer(overrides: Partial<Config> = {}, opts: { schem
     logLevel: 'silent',
     ...overrides,
   };
-  const zp = await createZaakpoort(config, { logger: false, schemas: opts.schemas });
+  const zp = await createZaakpoort(config, {
+    logger: false,
+    schemas: opts.schemas,
+    ...(opts.tracing ? { tracing: opts.tracing } : {}),
+    ...(opts.wrapBackend ? { wrapBackend: opts.wrapBackend } : {}),
+  });
   const validateAnswers = opts.validateAnswers === true;
   const answers: string[] = [];
   await zp.server.listen({ port: 0, host: '127.0.0.1' });
