@@ -9,6 +9,7 @@ import { type Zaakpoort, type ZaakpoortOptions, createZaakpoort } from '../../sr
 import type { SchemaRegistry } from '../../src/schema/index.js';
 import type { Clock } from '../../src/stuf/dates.js';
 import type { TracingOptions } from '../../src/observability/tracing.js';
+import { assertSoapResponseValid } from './xsd.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The project's shared folder beside the repository (ZAAKPOORT_TEST_SHARED_DIR overrides, e.g. to try a run without it). */
@@ -32,10 +33,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** opts.logs receives the JSON log lines (at overrides.logLevel, default info when given) instead of silence. */
+/**
+ * `validateAnswers`: every answer post() returns is kept and validated against the official XSDs
+ * (assertSoapResponseValid) when the server is closed, so a suite that sends many messages at once
+ * (multi-instance, idempotency) has all of them checked without validating on the servers' event loop while
+ * they are under load. close() fails when one is invalid. `logs` receives the JSON log lines (level info unless
+ * overrides.logLevel says otherwise) instead of silence; `clock` replaces the system clock.
+ */
 export async function startServer(
   overrides: Partial<Config> = {},
-  opts: { schemas?: SchemaRegistry; tracing?: TracingOptions; wrapBackend?: ZaakpoortOptions['wrapBackend']; logs?: string[]; clock?: Clock } = {},
+  opts: { schemas?: SchemaRegistry; tracing?: TracingOptions; wrapBackend?: ZaakpoortOptions['wrapBackend']; validateAnswers?: boolean; logs?: string[]; clock?: Clock } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-test-'));
   const config: Config = {
@@ -55,6 +62,8 @@ export async function startServer(
     ...(opts.wrapBackend ? { wrapBackend: opts.wrapBackend } : {}),
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  const validateAnswers = opts.validateAnswers === true;
+  const answers: string[] = [];
   await zp.server.listen({ port: 0, host: '127.0.0.1' });
   const addr = zp.server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -73,11 +82,14 @@ export async function startServer(
         headers['content-type'] = opts.contentType ?? `application/soap+xml; charset=utf-8${opts.soapAction ? `; action="${opts.soapAction}"` : ''}`;
       }
       const res = await fetch(url + (opts.path ?? '/zds'), { method: 'POST', headers, body });
-      return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+      const answer = { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+      if (validateAnswers) answers.push(answer.text);
+      return answer;
     },
     async close() {
       await zp.close();
       await rm(dataDir, { recursive: true, force: true });
+      for (const text of answers.splice(0)) await assertSoapResponseValid(text);
     },
   };
 }
