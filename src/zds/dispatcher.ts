@@ -189,7 +189,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         // Our own failure while reading (temp store, database): logged with its cause, answered without it.
         const fault = err.fault.plek === 'server' && err.cause !== undefined ? internal(err.cause, err.fault.omschrijving) : err.fault;
         const result = faultResult(fault, port, err.soapVersion, undefined, err.httpStatus);
-        return err.soapCode && result.kind === 'fault' ? { ...result, soapCode: err.soapCode } : result;
+        // A SOAP-level fault: its faultstring names the header block (SOAP 1.1 carries no detail for it).
+        return err.soapCode && result.kind === 'fault' ? { ...result, soapCode: err.soapCode, omschrijving: err.fault.omschrijving } : result;
       }
       return faultResult(internal(err), 'BeantwoordVraag', '1.1', undefined);
     },
