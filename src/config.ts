@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { type ZgwSettings, validateZgwSettings, zgwSettingsFromEnv } from './backends/zgw/config.js';
 
 export type Strictness = 'strict' | 'warn' | 'off';
 
@@ -74,8 +75,19 @@ export interface Config {
   senders: SenderConfig[];
   /** Serve HTTPS instead of HTTP. */
   tls?: TlsConfig;
-  backend: { kind: 'sqlite' } | PostgresBackendConfig;
+  backend: { kind: 'sqlite' } | PostgresBackendConfig | ZgwBackendConfig;
   logLevel: string;
+}
+
+/**
+ * The ZGW backend (Open Zaak): zaken, documenten and besluiten live in the ZGW APIs; Zaakpoort's own small state
+ * (identificatie counters, message log, journal of units of work) stays in SQLite under dataDir, or in PostgreSQL
+ * when `local` is set (env ZAAKPOORT_DATABASE_URL). The shape is defined in src/backends/zgw/config.ts.
+ */
+export interface ZgwBackendConfig extends ZgwSettings {
+  kind: 'zgw';
+  /** Where Zaakpoort's own state lives; absent = SQLite under dataDir. */
+  local?: PostgresBackendConfig;
 }
 
 /** The PostgreSQL backend (several Zaakpoort instances may share one database schema). */
@@ -158,12 +170,25 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   cfg.maxMessageBytes = num('ZAAKPOORT_MAX_MESSAGE_BYTES', env.ZAAKPOORT_MAX_MESSAGE_BYTES) ?? cfg.maxMessageBytes;
   cfg.logLevel = env.ZAAKPOORT_LOG_LEVEL || cfg.logLevel;
   if (env.ZAAKPOORT_VALIDATION) cfg.validation = env.ZAAKPOORT_VALIDATION as Strictness;
-  if (env.ZAAKPOORT_DATABASE_URL) {
+  const wantsZgw = env.ZAAKPOORT_BACKEND === 'zgw' || (!env.ZAAKPOORT_BACKEND && cfg.backend.kind === 'zgw');
+  if (env.ZAAKPOORT_BACKEND && !['sqlite', 'postgres', 'zgw'].includes(env.ZAAKPOORT_BACKEND)) {
+    throw new ConfigError(`ZAAKPOORT_BACKEND moet sqlite, postgres of zgw zijn, niet "${env.ZAAKPOORT_BACKEND}"`);
+  }
+  if (wantsZgw) {
+    const fromFile = cfg.backend.kind === 'zgw' ? cfg.backend : undefined;
+    const local = fromFile?.local ?? (cfg.backend.kind === 'postgres' ? cfg.backend : undefined);
+    const settings = zgwSettingsFromEnv(env, fromFile);
+    cfg.backend = { ...settings, kind: 'zgw', ...(local ? { local } : {}) };
+    if (env.ZAAKPOORT_DATABASE_URL) {
+      cfg.backend.local = { ...(cfg.backend.local ?? {}), kind: 'postgres', url: env.ZAAKPOORT_DATABASE_URL };
+    }
+  } else if (env.ZAAKPOORT_DATABASE_URL) {
     // Keep PostgreSQL settings from the configuration file; the URL (with its password) usually comes from env.
     cfg.backend = { ...(cfg.backend.kind === 'postgres' ? cfg.backend : {}), kind: 'postgres', url: env.ZAAKPOORT_DATABASE_URL };
   }
-  if (cfg.backend.kind === 'postgres') {
-    const b = cfg.backend;
+  const pgBackend = cfg.backend.kind === 'postgres' ? cfg.backend : cfg.backend.kind === 'zgw' ? cfg.backend.local : undefined;
+  if (pgBackend) {
+    const b = pgBackend;
     b.schema = env.ZAAKPOORT_DATABASE_SCHEMA || b.schema;
     b.poolMax = num('ZAAKPOORT_DATABASE_POOL_MAX', env.ZAAKPOORT_DATABASE_POOL_MAX) ?? b.poolMax;
     b.statementTimeoutMs = num('ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS', env.ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS) ?? b.statementTimeoutMs;
@@ -213,6 +238,7 @@ export function validateConfig(cfg: Config): void {
       throw new ConfigError(`idTemplates.${kind} moet {volgnummer} of {volgnummer:N} bevatten`);
     }
   }
+  if (cfg.backend.kind === 'zgw') validateZgwSettings(cfg.backend, (m) => new ConfigError(m));
   if (cfg.backend.kind === 'postgres') {
     if (!cfg.backend.url) throw new ConfigError('backend.url (ZAAKPOORT_DATABASE_URL) is verplicht voor PostgreSQL');
     if (cfg.backend.content !== undefined && !['postgres', 'fs'].includes(cfg.backend.content)) {

@@ -6,6 +6,7 @@ export * from './catalogue.js';
 import type { ZaakStore } from './zaak-store.js';
 import type { DocumentContentStore } from './document-content-store.js';
 import type { IdGenerator } from './id-generator.js';
+import type { Catalogue } from './catalogue.js';
 
 /** A configured backend: everything the operations need to store and retrieve. */
 export interface Backend {
@@ -13,5 +14,9 @@ export interface Backend {
   readonly store: ZaakStore;
   readonly content: DocumentContentStore;
   readonly ids: IdGenerator;
+  /** A backend that brings its own zaaktypecatalogus (ZGW: the Catalogi API) answers with it instead of the configured one. */
+  readonly catalogue?: Catalogue;
+  /** Per part of the backend (ZGW: per API) 'ok' or a short reason, for /health. */
+  health?(): Promise<Record<string, string>>;
   close(): Promise<void>;
 }

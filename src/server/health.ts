@@ -8,6 +8,8 @@ export interface HealthReport {
   status: 'ok' | 'unavailable';
   schemas: 'compiled' | 'not compiled';
   backend: 'reachable' | 'unreachable';
+  /** Per part of the backend when it reports them (ZGW: each API and the local state), 'ok' or a short reason. */
+  parts?: Record<string, string>;
   version: string;
 }
 
@@ -26,13 +28,31 @@ function readVersion(): string {
 
 export async function checkHealth(ready: () => boolean, backend: Backend): Promise<HealthReport> {
   const schemasOk = ready();
-  const backendOk = await ping(backend);
+  const parts = backend.health ? await partsOf(backend) : undefined;
+  const backendOk = parts ? Object.values(parts).every((v) => v === 'ok') : await ping(backend);
   return {
     status: schemasOk && backendOk ? 'ok' : 'unavailable',
     schemas: schemasOk ? 'compiled' : 'not compiled',
     backend: backendOk ? 'reachable' : 'unreachable',
+    ...(parts ? { parts } : {}),
     version: VERSION,
   };
+}
+
+async function partsOf(backend: Backend): Promise<Record<string, string>> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      backend.health!(),
+      new Promise<Record<string, string>>((resolve) => {
+        timer = setTimeout(() => resolve({ backend: 'geen antwoord binnen de tijdslimiet' }), PING_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    return { backend: 'fout' };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A hanging backend must not hang the health check (load balancers time out and flap otherwise). */

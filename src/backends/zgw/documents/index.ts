@@ -1,0 +1,121 @@
+/**
+ * The documents part of the ZGW backend: enkelvoudiginformatieobjecten (EIO), zaakinformatieobjecten (ZIO),
+ * besluitinformatieobjecten (BIO) and the content store on the Documenten API. The zaak side calls only what
+ * is declared here, so this module can be filled in without touching the rest of the backend.
+ *
+ * Rules every implementation must keep (see ../../../../../shared/zgw/README.md, items 30–39):
+ * - every change runs inside the caller's UnitOfWork (`unit.create/patch/remove`), so a failing bericht undoes it;
+ * - content is streamed, never held in memory: bestandsdelen for large documents (part size from the
+ *   `bestandsdelen` answer, default one part), so a 1 GB document passes with the server under 200 MB RSS;
+ * - a document's checkedOutId stands for the ZGW lock; the lock owner (zender) is kept in the local state.
+ */
+import type { Document, DocumentLock, DocumentMeta, DocumentVersion, ZaakDocumentLink } from '../../../domain/model.js';
+import type { DocumentContentStore } from '../../../ports/document-content-store.js';
+import type { ZgwContext } from '../context.js';
+import type { UnitOfWork } from '../unit-of-work.js';
+
+/** Thrown by the parts that are not implemented yet: the dispatcher turns it into a clear StUF058. */
+export class NotImplementedOnZgw extends Error {
+  override name = 'NotImplementedOnZgw';
+  constructor(readonly what: string) {
+    super(`${what} is op de ZGW-backend nog niet beschikbaar`);
+  }
+}
+
+export class ZgwDocuments {
+  constructor(private readonly ctx: ZgwContext) {}
+
+  /**
+   * The DocumentContentStore of the ZGW backend: temp content is received on local disk (streamed from the SOAP
+   * reader) and `persist` must upload it to the Documenten API (POST EIO with inhoud null + bestandsomvang, then
+   * PUT each bestandsdeel streaming from the temp file, then unlock), returning a blobRef that names the EIO
+   * version (e.g. its URL + `?versie=N`); `open(blobRef)` streams the download (`Accept: application/octet-stream`).
+   * Today: the local file store of the local state backend, so temp handling works; persist is not wired yet.
+   */
+  content(): DocumentContentStore {
+    return this.ctx.local.content;
+  }
+
+  /**
+   * geefZaakdocumentLezen and friends: the EIO with this identificatie (GET /enkelvoudiginformatieobjecten
+   * ?identificatie=&bronorganisatie=) as a ZDS Document: meta from the EIO fields (titel, beschrijving,
+   * creatiedatum, ontvangstdatum, verzenddatum, taal, versie, status, vertrouwelijkheidaanduiding, auteur, link,
+   * formaat, informatieobjecttype → dct.omschrijving), latest = the current versie, lock from `locked` plus the
+   * local check-out owner.
+   */
+  async getDocument(identificatie: string, unit?: UnitOfWork): Promise<Document | undefined> {
+    void identificatie; void unit;
+    throw new NotImplementedOnZgw('Documenten lezen (geefZaakdocumentLezen, geefLijstZaakdocumenten)');
+  }
+
+  /** Every EIO versie (`?versie=N` for N = 1..current), oldest first; [] for an unknown document. */
+  async listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
+    void identificatie;
+    throw new NotImplementedOnZgw('Documentversies');
+  }
+
+  /** GET /zaakinformatieobjecten?zaak=<zaak url> (a plain array) joined with each EIO, in ZIO registratiedatum order. */
+  async listZaakDocumenten(zaakUrl: string, zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
+    void zaakUrl; void zaakIdentificatie;
+    throw new NotImplementedOnZgw('Zaakdocumenten opvragen');
+  }
+
+  /** GET /zaakinformatieobjecten?informatieobject=<eio url>: the zaken (by identificatie) a document is linked to. */
+  async listDocumentZaken(documentIdentificatie: string): Promise<ZaakDocumentLink[]> {
+    void documentIdentificatie;
+    throw new NotImplementedOnZgw('Zaken van een document');
+  }
+
+  /**
+   * voegZaakdocumentToe / maakZaakdocument: POST the EIO (informatieobjecttype from the zaaktype's ZIOTs by
+   * dct.omschrijving via the profile's documenttypen, bronorganisatie = ctx.rsin, taal default
+   * ctx.settings.defaults.taal), content from firstVersion.blobRef; undo = DELETE EIO.
+   */
+  async insertDocument(unit: UnitOfWork, meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void> {
+    void unit; void meta; void firstVersion;
+    throw new NotImplementedOnZgw('Documenten toevoegen (voegZaakdocumentToe, maakZaakdocument)');
+  }
+
+  /** updateZaakdocument: PATCH the EIO metadata with the lock (POST lock first when Zaakpoort holds none). */
+  async updateDocumentMeta(unit: UnitOfWork, meta: DocumentMeta): Promise<void> {
+    void unit; void meta;
+    throw new NotImplementedOnZgw('Documentmetadata wijzigen (updateZaakdocument)');
+  }
+
+  /** updateZaakdocument with content: PATCH inhoud null + bestandsomvang, PUT the bestandsdelen, a new versie. */
+  async addDocumentVersion(unit: UnitOfWork, identificatie: string, version: DocumentVersion): Promise<void> {
+    void unit; void identificatie; void version;
+    throw new NotImplementedOnZgw('Nieuwe documentversie (updateZaakdocument)');
+  }
+
+  /** geefZaakdocumentbewerken = POST …/lock (the lock value is kept as checkedOutId); cancelCheckout = POST …/unlock. */
+  async setDocumentLock(unit: UnitOfWork, identificatie: string, lock: DocumentLock | undefined): Promise<void> {
+    void unit; void identificatie; void lock;
+    throw new NotImplementedOnZgw('Documenten uitchecken (geefZaakdocumentbewerken, cancelCheckout)');
+  }
+
+  /** POST /zaakinformatieobjecten {zaak, informatieobject, titel, beschrijving}; undo = DELETE ZIO. */
+  async linkDocument(unit: UnitOfWork, zaakUrl: string, link: ZaakDocumentLink): Promise<void> {
+    void unit; void zaakUrl; void link;
+    throw new NotImplementedOnZgw('Document aan zaak koppelen');
+  }
+
+  /** ontkoppelZaakdocument: DELETE the ZIO (undo: create it again). */
+  async unlinkDocument(unit: UnitOfWork, zaakUrl: string, documentIdentificatie: string): Promise<boolean> {
+    void unit; void zaakUrl; void documentIdentificatie;
+    throw new NotImplementedOnZgw('Document ontkoppelen (ontkoppelZaakdocument)');
+  }
+
+  /** besluitinformatieobjecten: make the BIOs of a besluit match `documenten` (POST missing, DELETE removed). */
+  async setBesluitDocumenten(unit: UnitOfWork, besluitUrl: string, documenten: string[]): Promise<void> {
+    void unit; void besluitUrl;
+    if (documenten.length === 0) return;
+    throw new NotImplementedOnZgw('Documenten van een besluit (besluitinformatieobjecten)');
+  }
+
+  /** The documents (by identificatie) a besluit is laid down in: GET /besluitinformatieobjecten?besluit=. */
+  async listBesluitDocumenten(besluitUrl: string): Promise<string[]> {
+    void besluitUrl;
+    throw new NotImplementedOnZgw('Documenten van een besluit (besluitinformatieobjecten)');
+  }
+}
