@@ -19,6 +19,7 @@ import { ZgwHttpError, ZgwUnreachableError } from './http.js';
 import { type Reader, type ZaakSnapshot, plainReader, readZaak } from './read-zaak.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { insertZaak, updateZaak } from './write-zaak.js';
+import { findZaken } from './find-zaken.js';
 import type { ZgwBesluiten } from './besluiten.js';
 import type { UnitIntent } from './journal.js';
 
@@ -84,10 +85,7 @@ class ZgwReads implements StoreReader {
   }
 
   findZaken(query: ZaakQuery): Promise<ZaakQueryResult> {
-    void query;
-    return this.guarded(async () => {
-      throw new NotImplementedOnZgw('Zaken zoeken (zakLv01)');
-    });
+    return this.guarded(() => findZaken(this.ctx, this.reader, query));
   }
 
   getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined> {

@@ -13,6 +13,8 @@ import type { Document, DocumentLock, DocumentMeta, DocumentVersion, ZaakDocumen
 import type { DocumentContentStore } from '../../../ports/document-content-store.js';
 import type { ZgwContext } from '../context.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import { type Reader, plainReader } from '../read-zaak.js';
+import { faults } from '../../../stuf/fault.js';
 
 /** Thrown by the parts that are not implemented yet: the dispatcher turns it into a clear StUF058. */
 export class NotImplementedOnZgw extends Error {
@@ -106,16 +108,46 @@ export class ZgwDocuments {
     throw new NotImplementedOnZgw('Document ontkoppelen (ontkoppelZaakdocument)');
   }
 
-  /** besluitinformatieobjecten: make the BIOs of a besluit match `documenten` (POST missing, DELETE removed). */
-  async setBesluitDocumenten(unit: UnitOfWork, besluitUrl: string, documenten: string[]): Promise<void> {
-    void unit; void besluitUrl;
-    if (documenten.length === 0) return;
-    throw new NotImplementedOnZgw('Documenten van een besluit (besluitinformatieobjecten)');
+  /** The EIO URL of a document identificatie (under Zaakpoort's bronorganisatie), or undefined. */
+  async eioUrl(r: Reader, identificatie: string): Promise<string | undefined> {
+    const list = await r.list<{ url: string; identificatie: string }>({
+      api: 'documenten', url: '/enkelvoudiginformatieobjecten', query: { identificatie, bronorganisatie: this.ctx.rsin }, purpose: `document ${identificatie} opzoeken`,
+    });
+    return list.find((d) => d.identificatie === identificatie)?.url;
   }
 
-  /** The documents (by identificatie) a besluit is laid down in: GET /besluitinformatieobjecten?besluit=. */
-  async listBesluitDocumenten(besluitUrl: string): Promise<string[]> {
-    void besluitUrl;
-    throw new NotImplementedOnZgw('Documenten van een besluit (besluitinformatieobjecten)');
+  /**
+   * besluitinformatieobjecten: make the BIOs of a besluit match `documenten` (identificaties): POST the missing
+   * ones (undo: DELETE), DELETE the ones no longer named (undo: POST again). Every named document must exist.
+   */
+  async setBesluitDocumenten(unit: UnitOfWork, besluitUrl: string, documenten: string[]): Promise<void> {
+    const bios = await unit.list<{ url: string; informatieobject: string }>({ api: 'besluiten', url: '/besluitinformatieobjecten', query: { besluit: besluitUrl }, purpose: 'documenten van het besluit lezen' });
+    if (bios.length === 0 && documenten.length === 0) return;
+    const wanted = new Map<string, string>();
+    for (const id of documenten) {
+      const url = await this.eioUrl(unit, id);
+      if (!url) throw faults.notFound('Document niet gevonden', `isVastgelegdIn: er is geen document met identificatie ${id} in het zaaksysteem (ZGW)`);
+      wanted.set(url, id);
+    }
+    for (const bio of bios) {
+      if (wanted.has(bio.informatieobject)) {
+        wanted.delete(bio.informatieobject);
+        continue;
+      }
+      await unit.remove({ api: 'besluiten', url: bio.url, purpose: 'document van het besluit ontkoppelen' },
+        { collection: '/besluitinformatieobjecten', body: { besluit: besluitUrl, informatieobject: bio.informatieobject } }, 'besluitinformatieobject');
+    }
+    for (const [url, id] of wanted) {
+      await unit.create({ api: 'besluiten', url: '/besluitinformatieobjecten', body: { besluit: besluitUrl, informatieobject: url }, purpose: `document ${id} aan het besluit koppelen` }, 'besluitinformatieobject', {
+        url: '/besluitinformatieobjecten', query: { besluit: besluitUrl }, match: { informatieobject: url }, keep: bios.map((b) => b.url),
+      });
+    }
+  }
+
+  /** The documents (by identificatie) a besluit is laid down in: GET /besluitinformatieobjecten?besluit= (a plain array). */
+  async listBesluitDocumenten(besluitUrl: string, r: Reader = plainReader(this.ctx)): Promise<string[]> {
+    const bios = await r.list<{ informatieobject: string }>({ api: 'besluiten', url: '/besluitinformatieobjecten', query: { besluit: besluitUrl }, purpose: 'documenten van het besluit lezen' });
+    const ids = await Promise.all(bios.map(async (b) => (await r.read<{ identificatie: string }>({ api: 'documenten', url: b.informatieobject, purpose: 'document van het besluit lezen' }, { allow404: true }))?.identificatie));
+    return ids.filter((i): i is string => i !== undefined);
   }
 }
