@@ -23,6 +23,7 @@ interface ZgwZaaktypeRaw {
   eindeGeldigheid?: string | null;
   versiedatum?: string;
   concept?: boolean;
+  catalogus?: string;
   deelzaaktypen?: string[];
   besluittypen?: string[];
   informatieobjecttypen?: string[];
@@ -89,10 +90,12 @@ export class ZgwCatalogue {
     const cached = this.byCode.get(code);
     if (!opts.reload && this.fresh(cached)) return cached;
     return this.once(`code:${code}`, async () => {
-      const list = await this.o.http.listAll<ZgwZaaktypeRaw>({
-        api: 'catalogi', url: '/zaaktypen', query: { catalogus: await this.catalogus(), identificatie: code }, purpose: `zaaktype ${code} opzoeken`,
-      });
-      const pick = this.validToday(list.filter((z) => z.identificatie === code && z.concept !== true));
+      // Filtered on catalogus here, not in the query: the served OAS types that filter as an integer.
+      const [catalogus, list] = await Promise.all([
+        this.catalogus(),
+        this.o.http.listAll<ZgwZaaktypeRaw>({ api: 'catalogi', url: '/zaaktypen', query: { identificatie: code }, purpose: `zaaktype ${code} opzoeken` }),
+      ]);
+      const pick = this.validToday(list.filter((z) => z.identificatie === code && z.concept !== true && (z.catalogus === undefined || z.catalogus === catalogus)));
       if (!pick) {
         this.byCode.delete(code);
         return undefined;
@@ -143,20 +146,31 @@ export class ZgwCatalogue {
     return p;
   }
 
+  /** Informatieobjecttypen and besluittypen by URL: shared by zaaktypen, they change rarely. */
+  private readonly byTypeUrl = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  private typeByUrl<T>(url: string, purpose: string): Promise<T> {
+    const hit = this.byTypeUrl.get(url);
+    if (hit && this.now() - hit.at < this.o.ttlMs) return hit.value as Promise<T>;
+    const value = this.o.http.json<T>({ api: 'catalogi', method: 'GET', url, purpose }).then((r) => r.body);
+    value.catch(() => this.byTypeUrl.delete(url));
+    this.byTypeUrl.set(url, { at: this.now(), value });
+    return value;
+  }
+
   private async load(z: ZgwZaaktypeRaw): Promise<ZaaktypeEntry> {
     const h = this.o.http;
-    const q = { zaaktype: z.url };
-    const catalogus = await this.catalogus();
+    // By zaaktypeIdentificatie and then on the zaaktype URL: the served OAS types the zaaktype filter as an integer.
+    const q = { zaaktypeIdentificatie: z.identificatie };
+    const ofThisVersion = <T extends { zaaktype?: string }>(list: T[]) => list.filter((x) => x.zaaktype === undefined || x.zaaktype === z.url);
     const [statustypen, roltypen, resultaattypen, eigenschappen, informatieobjecttypen, besluittypen] = await Promise.all([
-      h.listAll<ZgwStatustype>({ api: 'catalogi', url: '/statustypen', query: q, purpose: 'statustypen lezen' }),
-      h.listAll<ZgwRoltype>({ api: 'catalogi', url: '/roltypen', query: q, purpose: 'roltypen lezen' }),
-      h.listAll<ZgwResultaattype>({ api: 'catalogi', url: '/resultaattypen', query: q, purpose: 'resultaattypen lezen' }),
-      h.listAll<ZgwEigenschap>({ api: 'catalogi', url: '/eigenschappen', query: q, purpose: 'eigenschappen lezen' }),
-      h.listAll<ZgwInformatieobjecttype>({ api: 'catalogi', url: '/informatieobjecttypen', query: { catalogus }, purpose: 'informatieobjecttypen lezen' }),
-      h.listAll<ZgwBesluittype>({ api: 'catalogi', url: '/besluittypen', query: { catalogus }, purpose: 'besluittypen lezen' }),
+      h.listAll<ZgwStatustype & { zaaktype?: string }>({ api: 'catalogi', url: '/statustypen', query: q, purpose: 'statustypen lezen' }).then(ofThisVersion),
+      h.listAll<ZgwRoltype & { zaaktype?: string }>({ api: 'catalogi', url: '/roltypen', query: q, purpose: 'roltypen lezen' }).then(ofThisVersion),
+      h.listAll<ZgwResultaattype & { zaaktype?: string }>({ api: 'catalogi', url: '/resultaattypen', query: q, purpose: 'resultaattypen lezen' }).then(ofThisVersion),
+      h.listAll<ZgwEigenschap & { zaaktype?: string }>({ api: 'catalogi', url: '/eigenschappen', query: q, purpose: 'eigenschappen lezen' }).then(ofThisVersion),
+      Promise.all((z.informatieobjecttypen ?? []).map((u) => this.typeByUrl<ZgwInformatieobjecttype>(u, 'informatieobjecttype lezen'))),
+      Promise.all((z.besluittypen ?? []).map((u) => this.typeByUrl<ZgwBesluittype>(u, 'besluittype lezen'))),
     ]);
-    const allowedIot = new Set(z.informatieobjecttypen ?? []);
-    const allowedBt = new Set(z.besluittypen ?? []);
     const entry: ZaaktypeEntry = {
       url: z.url,
       code: z.identificatie,
@@ -166,8 +180,8 @@ export class ZgwCatalogue {
       roltypen,
       resultaattypen,
       eigenschappen,
-      informatieobjecttypen: allowedIot.size > 0 ? informatieobjecttypen.filter((i) => allowedIot.has(i.url)) : informatieobjecttypen,
-      besluittypen: allowedBt.size > 0 ? besluittypen.filter((b) => allowedBt.has(b.url)) : besluittypen,
+      informatieobjecttypen,
+      besluittypen,
       loadedAt: this.now(),
     };
     this.byUrl.set(z.url, entry);

@@ -64,13 +64,20 @@ export class UnitOfWork {
   }
 
   /**
-   * POST a new resource. `lost` describes how to find it should the answer be lost (list + match); without it a
-   * lost answer leaves nothing to find, which is only right for resources deleted with their parent anyway.
+   * POST a new resource. `lost` describes how to find it should the answer be lost (list + match). It is
+   * journalled only then: recorded before the call, a refused POST (e.g. a duplicate identificatie) would make
+   * the undo delete the resource that already existed. The price: a crash while the POST is in flight can leave
+   * the new resource without a journal entry (the README names this window).
    */
   async create<T extends ZgwResource>(call: Omit<ZgwCall, 'method'>, what: string, lost?: Omit<Extract<Undo, { kind: 'deleteMatching' }>, 'kind' | 'api' | 'what'>): Promise<T> {
-    if (lost) this.note({ kind: 'deleteMatching', api: call.api, what, ...lost });
     this.calls++;
-    const res = await this.http.json<T>({ ...call, method: 'POST' });
+    let res;
+    try {
+      res = await this.http.json<T>({ ...call, method: 'POST' });
+    } catch (e) {
+      if (lost && e instanceof ZgwUnreachableError && e.outcomeUnknown) this.note({ kind: 'deleteMatching', api: call.api, what, ...lost });
+      throw e;
+    }
     this.note({ kind: 'delete', api: call.api, url: res.body.url, what });
     return res.body;
   }

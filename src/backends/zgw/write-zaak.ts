@@ -158,7 +158,9 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak):
   let created: ZgwResource;
   try {
     created = await unit.create<ZgwResource>({ api: 'zaken', url: '/zaken', body, purpose: 'zaak aanmaken' }, `zaak ${zaak.identificatie}`, {
-      url: '/zaken', query: { identificatie: zaak.identificatie, bronorganisatie: ctx.rsin }, match: { identificatie: zaak.identificatie }, keep: [],
+      // Matched on more than the identificatie: a zaak that already existed with it (the POST then failed) must survive.
+      url: '/zaken', query: { identificatie: zaak.identificatie, bronorganisatie: ctx.rsin },
+      match: { identificatie: zaak.identificatie, zaaktype: entry.url, startdatum: String(body.startdatum), omschrijving: String(body.omschrijving), toelichting: String(body.toelichting) }, keep: [],
     });
   } catch (e) {
     if (isNotUnique(e)) throw new DuplicateError('zaak', zaak.identificatie);

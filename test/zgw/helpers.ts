@@ -1,0 +1,127 @@
+/**
+ * Shared set-up of the ZGW backend tests: the ZGW TEST DOUBLE (test/zgw-double: an in-process stand-in for
+ * Open Zaak that validates every request and response against the official OAS; it is not Open Zaak), a seeded
+ * catalogue, and a ZGW backend with its local state in a temp directory.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openSqliteBackend } from '../../src/backends/sqlite/index.js';
+import { type ZgwSettings, zgwSettingsFromEnv } from '../../src/backends/zgw/config.js';
+import { type ZgwBackend, openZgwBackend } from '../../src/backends/zgw/index.js';
+import type { Config } from '../../src/config.js';
+import { type Seeded, type SeedSpec, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
+
+export const RSIN = '002220647';
+export const GEMEENTECODE = '0363';
+export const TEMPLATES: Config['idTemplates'] = {
+  zaak: '{gemeentecode}{jaar}{volgnummer:7}',
+  document: '{gemeentecode}D{jaar}{volgnummer:7}',
+  besluit: '{gemeentecode}B{volgnummer:6}',
+};
+
+/** The catalogue every ZGW test uses: zaaktype B1026 with three statustypen, the usual roltypen, two resultaten. */
+export const CATALOGUE: SeedSpec = {
+  catalogus: { domein: 'ZAAK', rsin: RSIN },
+  zaaktypen: [
+    {
+      identificatie: 'B1026',
+      omschrijving: 'Aanvraag schuldhulp',
+      statustypen: ['Ontvangen', 'In behandeling', 'Afgehandeld'],
+      roltypen: ['initiator', 'belanghebbende', 'behandelaar', 'zaakcoordinator', 'adviseur', 'beslisser'],
+      resultaattypen: ['Toegekend', 'Afgewezen'],
+      informatieobjecttypen: ['Aanvraag', 'Besluit'],
+      besluittypen: ['Toekenning'],
+      deelzaaktypen: ['B1027'],
+    },
+    {
+      identificatie: 'B1027',
+      omschrijving: 'Deelzaak schuldhulp',
+      statustypen: ['Ontvangen', 'Afgehandeld'],
+      roltypen: ['initiator', 'behandelaar'],
+      resultaattypen: ['Afgerond'],
+    },
+  ],
+};
+
+export function settingsFor(double: ZgwDouble, overrides: Partial<ZgwSettings> = {}): ZgwSettings {
+  return {
+    ...zgwSettingsFromEnv({
+      ZAAKPOORT_ZGW_ZAKEN_URL: double.roots.zaken,
+      ZAAKPOORT_ZGW_DOCUMENTEN_URL: double.roots.documenten,
+      ZAAKPOORT_ZGW_CATALOGI_URL: double.roots.catalogi,
+      ZAAKPOORT_ZGW_BESLUITEN_URL: double.roots.besluiten,
+      ZAAKPOORT_ZGW_CLIENT_ID: double.clientId,
+      ZAAKPOORT_ZGW_SECRET: double.secret,
+      ZAAKPOORT_ZGW_RSIN: RSIN,
+      ZAAKPOORT_ZGW_CATALOGUS: JSON.stringify({ domein: 'ZAAK', rsin: RSIN }),
+      ZAAKPOORT_ZGW_TIMEOUT_MS: '3000',
+    }, undefined),
+    retries: 2,
+    ...overrides,
+  };
+}
+
+export interface ZgwFixture {
+  double: ZgwDouble;
+  seeded: Seeded;
+  backend: ZgwBackend;
+  dir: string;
+  /** Close and open the backend again on the same directory (journal recovery runs). */
+  reopen(): Promise<ZgwBackend>;
+  close(): Promise<void>;
+}
+
+export async function openZgwFixture(opts: { now?: () => Date; settings?: Partial<ZgwSettings>; double?: ZgwDouble } = {}): Promise<ZgwFixture> {
+  const double = opts.double ?? (await startZgwDouble());
+  const seeded = await double.seed(CATALOGUE);
+  const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-zgw-'));
+  const now = opts.now ?? (() => new Date());
+  const open = async () =>
+    openZgwBackend({
+      settings: settingsFor(double, opts.settings),
+      local: await openSqliteBackend({ dataDir: dir, idTemplates: TEMPLATES, gemeentecode: GEMEENTECODE, timeZone: 'Europe/Amsterdam', now }),
+      dataDir: dir,
+      gemeentecode: GEMEENTECODE,
+      timeZone: 'Europe/Amsterdam',
+      now,
+      backoffMs: 5,
+    });
+  const f: ZgwFixture = {
+    double,
+    seeded,
+    backend: await open(),
+    dir,
+    async reopen() {
+      await f.backend.close();
+      f.backend = await open();
+      return f.backend;
+    },
+    async close() {
+      await f.backend.close();
+      if (!opts.double) await double.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return f;
+}
+
+/** The zaken the double holds under our RSIN (what a beheerder would find in Open Zaak). */
+export async function zakenInZgw(double: ZgwDouble): Promise<string[]> {
+  const res = await fetch(`${double.roots.zaken}/zaken?bronorganisatie=${RSIN}`, { headers: await authHeaders(double) });
+  const body = (await res.json()) as { results: Array<{ identificatie: string }> };
+  return body.results.map((z) => z.identificatie);
+}
+
+export async function authHeaders(double: ZgwDouble): Promise<Record<string, string>> {
+  const { ZgwJwt } = await import('../../src/backends/zgw/jwt.js');
+  const jwt = new ZgwJwt({ clientId: double.clientId, secret: double.secret, userId: 'test', userRepresentation: 'test', renewSeconds: 60 });
+  return { Authorization: `Bearer ${await jwt.bearer()}`, Accept: 'application/json', 'Accept-Crs': 'EPSG:4326' };
+}
+
+/** All objects of a list endpoint of the double, read as the test (not through the backend). */
+export async function listInZgw<T>(double: ZgwDouble, url: string): Promise<T[]> {
+  const res = await fetch(url, { headers: await authHeaders(double) });
+  const body = (await res.json()) as { results?: T[] } | T[];
+  return Array.isArray(body) ? body : (body.results ?? []);
+}
