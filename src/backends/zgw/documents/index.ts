@@ -58,7 +58,10 @@ export class ZgwDocuments {
 
   /** GET /zaakinformatieobjecten?zaak=<zaak url> (a plain array) joined with each EIO, in ZIO registratiedatum order. */
   async listZaakDocumenten(zaakUrl: string, zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
-    void zaakUrl; void zaakIdentificatie;
+    void zaakIdentificatie;
+    // A zaak without zaakinformatieobjecten truly has no documents; with some, their EIOs are not translated yet.
+    const zios = await plainReader(this.ctx).list<{ url: string }>({ api: 'zaken', url: '/zaakinformatieobjecten', query: { zaak: zaakUrl }, purpose: 'documenten van de zaak lezen' });
+    if (zios.length === 0) return [];
     throw new NotImplementedOnZgw('Zaakdocumenten opvragen');
   }
 
