@@ -73,6 +73,10 @@ describe('Zaakpoort with backend zgw (on the ZGW test double)', () => {
     assert.equal(m.extract(d.text, 'indicatieLaatsteStatus'), 'J');
     assert.equal(m.extract(d.text, 'datumStatusGezet'), '20261124101500000');
     assert.ok(m.extractAll(d.text, 'identificatie').includes('MDW042'));
+    // What ZGW has no field for is kept beside it and answered as sent: the rol's code and omschrijving, voorvoegsel.
+    assert.ok(m.extractAll(d.text, 'code').includes('INI'), 'rol code kept');
+    assert.ok(m.extractAll(d.text, 'omschrijving').includes('Aanvrager'), 'rol omschrijving kept');
+    assert.equal(m.extract(d.text, 'voorvoegselGeslachtsnaam'), 'de');
 
     const s = await send(m.geefZaakstatus(id, '1.2'));
     assert.equal(s.status, 200, s.text);

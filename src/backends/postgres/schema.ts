@@ -155,6 +155,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX overdracht_zaak ON overdracht (zaak_id);
     `,
   },
+  {
+    version: 3,
+    description: 'sidecar: gegevens naast een ander systeem (ZGW-backend: ZDS-gegevens zonder ZGW-veld)',
+    sql: `
+      CREATE TABLE sidecar (
+        key        text PRIMARY KEY,
+        data       jsonb NOT NULL,
+        updated_at text NOT NULL
+      );
+    `,
+  },
 ];
 
 export function newestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

@@ -95,6 +95,10 @@ class ZgwReads implements StoreReader {
   getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {
     return this.ctx.local.store.getOverdracht(referentienummer);
   }
+
+  getSidecar(keys: string[]): Promise<Map<string, unknown>> {
+    return this.ctx.local.store.getSidecar(keys);
+  }
 }
 
 type LocalOp = (tx: StoreWriter) => Promise<void>;
@@ -113,13 +117,37 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.closed = true;
   }
 
+  /** Sidecar values are written with the message log, when the unit completed; until then reads see them here. */
+  private readonly pendingSidecar = new Map<string, unknown>();
+
+  private readonly keep = (key: string, value: unknown): void => {
+    this.pendingSidecar.set(key, value);
+    this.localOps.push((tx) => tx.putSidecar(key, value));
+  };
+
+  override async getSidecar(keys: string[]): Promise<Map<string, unknown>> {
+    const stored = await this.ctx.local.store.getSidecar(keys.filter((k) => !this.pendingSidecar.has(k)));
+    for (const k of keys) {
+      if (!this.pendingSidecar.has(k)) continue;
+      const v = this.pendingSidecar.get(k);
+      if (v === undefined) stored.delete(k);
+      else stored.set(k, v);
+    }
+    return stored;
+  }
+
+  async putSidecar(key: string, value: unknown): Promise<void> {
+    this.check();
+    this.keep(key, value);
+  }
+
   private check(): void {
     if (this.closed) throw new Error('Deze transactie is al afgesloten');
   }
 
   override async snapshot(identificatie: string): Promise<ZaakSnapshot | undefined> {
     this.check();
-    const snap = await readZaak(this.ctx, this.reader, identificatie);
+    const snap = await readZaak(this.ctx, this.reader, identificatie, (keys) => this.getSidecar(keys));
     if (snap) this.snapshots.set(identificatie, snap);
     return snap;
   }
@@ -127,7 +155,7 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
   /** Writes raise ZGW errors as they are: transaction() undoes the unit first and then turns them into faults. */
   async insertZaak(zaak: Zaak): Promise<void> {
     this.check();
-    await insertZaak(this.ctx, this.unit, zaak);
+    await insertZaak(this.ctx, this.unit, zaak, this.keep);
     this.snapshots.delete(zaak.identificatie);
   }
 
@@ -135,7 +163,7 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.check();
     const snap = this.snapshots.get(zaak.identificatie) ?? (await this.snapshot(zaak.identificatie));
     if (!snap) throw faults.notFound('Zaak niet gevonden', `Er is geen zaak met identificatie ${zaak.identificatie} in het zaaksysteem (ZGW)`);
-    await updateZaak(this.ctx, this.unit, snap, zaak);
+    await updateZaak(this.ctx, this.unit, snap, zaak, this.keep);
     this.snapshots.delete(zaak.identificatie);
   }
 
