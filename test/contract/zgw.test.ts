@@ -3,8 +3,8 @@
  * Open Zaak, not Open Zaak), one double per test group. Every request the backend sent must be OAS-valid.
  *
  * The capabilities say honestly where ZGW differs: no transactions (writes are visible at once, undone on
- * failure); the fixture zaak reduced to what the ZGW APIs can hold (see zgwZaak); documents and overdrachten
- * are not translated yet (those tests are reported as skipped).
+ * failure); the fixture zaak reduced to what the ZGW APIs can hold (see zgwZaak); documents are not
+ * translated yet (those tests are reported as skipped).
  */
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
@@ -98,6 +98,5 @@ runBackendContract('zgw', async (dataDir, opts) => {
   isolation: false,
   skip: {
     documents: 'documents are not translated to the Documenten API yet (branch zgw-documents)',
-    overdrachten: 'overdrachten are not kept on the ZGW backend yet',
   },
 });

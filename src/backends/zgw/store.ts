@@ -221,14 +221,40 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.localOps.push((tx) => tx.logMessage(message));
   }
 
+  /**
+   * Overdrachten are Zaakpoort's own state. The local store's overdracht table references its zaak table, so the
+   * local state keeps a reference row (identificatie and zaaktype only) for a zaak with an overdracht; the zaak
+   * itself is and stays in ZGW.
+   */
   async insertOverdracht(overdracht: Overdracht): Promise<void> {
-    void overdracht;
-    throw new NotImplementedOnZgw('Zaak overdragen (overdragenZaak)');
+    this.check();
+    const snap = this.snapshots.get(overdracht.zaakIdentificatie) ?? (await this.snapshot(overdracht.zaakIdentificatie));
+    if (!snap) throw new Error(`overdracht ${overdracht.referentienummer}: de zaak of het document waarnaar verwezen wordt bestaat niet`);
+    if (await this.ctx.local.store.getOverdracht(overdracht.referentienummer)) throw new DuplicateError('overdracht', overdracht.referentienummer);
+    const z = snap.zaak;
+    this.localOps.push(async (tx) => {
+      if (!(await tx.getZaak(z.identificatie))) {
+        await tx.insertZaak({ identificatie: z.identificatie, zaaktype: { code: z.zaaktype.code }, kenmerken: [], anderZaakObjecten: [], startdatum: z.startdatum,
+          registratiedatum: z.registratiedatum, zaakniveau: z.zaakniveau, deelzakenIndicatie: z.deelzakenIndicatie, rollen: [], statussen: [], relaties: [] });
+      }
+      await tx.insertOverdracht(overdracht);
+    });
+    this.pendingOverdrachten.set(overdracht.referentienummer, overdracht);
   }
 
   async updateOverdracht(overdracht: Overdracht): Promise<void> {
-    void overdracht;
-    throw new NotImplementedOnZgw('Zaak overdragen (overdragenZaak)');
+    this.check();
+    if (!this.pendingOverdrachten.has(overdracht.referentienummer) && !(await this.ctx.local.store.getOverdracht(overdracht.referentienummer))) {
+      throw new Error(`overdracht ${overdracht.referentienummer} bestaat niet`);
+    }
+    this.localOps.push((tx) => tx.updateOverdracht(overdracht));
+    this.pendingOverdrachten.set(overdracht.referentienummer, overdracht);
+  }
+
+  private readonly pendingOverdrachten = new Map<string, Overdracht>();
+
+  override async getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {
+    return this.pendingOverdrachten.get(referentienummer) ?? this.ctx.local.store.getOverdracht(referentienummer);
   }
 
   async markIdentificatieUsed(kind: IdKind, value: string): Promise<void> {
