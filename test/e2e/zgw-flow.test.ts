@@ -83,6 +83,16 @@ describe('Zaakpoort with backend zgw (on the ZGW test double)', () => {
     assert.equal(m.extract(s.text, 'volgnummer'), '1');
   });
 
+  it('ZDS 1.1: zakLk01 (creeer) and zakLv01 (details) over SOAP 1.1 with SOAPAction', async () => {
+    const id = newId();
+    const c = await send(m.creeerZaak({ identificatie: id }, '1.1'), `${m.ACTION_11}creeerZaak_Lk01`);
+    assert.match(c.text, /Bv03Bericht/, c.text);
+    const d = await send(m.geefZaakdetails(id, '1.1'), `${m.ACTION_11}geefZaakdetails_Lv01`);
+    assert.match(d.text, /zakLa01/, d.text);
+    assert.equal(m.extract(d.text, 'identificatie'), id);
+    assert.equal(m.extract(d.text, 'inp.bsn'), '123456782');
+  });
+
   it('a resend of creeerZaak gets the original answer and changes nothing in ZGW', async () => {
     const id = newId();
     const ref = `ref-${id}`;
