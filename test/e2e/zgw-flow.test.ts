@@ -10,7 +10,7 @@ import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 import { type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
-import { RSIN, settingsFor } from '../zgw/helpers.js';
+import { RSIN, authHeaders, settingsFor } from '../zgw/helpers.js';
 
 const SHV = {
   catalogus: { domein: 'ZAAK', rsin: RSIN },
@@ -117,6 +117,13 @@ describe('Zaakpoort with backend zgw (on the ZGW test double)', () => {
     assert.match(r.text, /Bv03Bericht/, r.text);
     const a = await send(m.actualiseerZaakstatus(id, { volgnummer: '3', omschrijving: 'Afgehandeld', datum: '20261130103000000' }, '1.2'));
     assert.match(a.text, /Bv03Bericht/, a.text);
+    // isGezetDoor names medewerker MDW042, the zaak's behandelaar: ZGW's status.gezetdoor points at that rol.
+    const status = double.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/statussen')).at(-1)!;
+    const door = (status.body as { gezetdoor?: string }).gezetdoor;
+    assert.ok(door, 'gezetdoor sent');
+    const rol = (await (await fetch(door!, { headers: await authHeaders(double) })).json()) as { betrokkeneIdentificatie: { identificatie: string }; zaak: string };
+    assert.equal(rol.betrokkeneIdentificatie.identificatie, 'MDW042');
+    assert.equal(rol.zaak, (status.body as { zaak: string }).zaak);
     const d = await send(m.geefZaakdetails(id, '1.2'));
     assert.equal(m.extract(d.text, 'einddatum'), '20261130');
     assert.equal(m.extract(d.text, 'omschrijving'), 'Gewijzigd');

@@ -120,6 +120,12 @@ function checkClosing(zaak: Zaak, entry: ZaaktypeEntry, statusUrls: Map<Status, 
   }
 }
 
+/** The rol of this zaak that stands for a status' gezetDoor (same kind and key), for ZGW's status.gezetdoor. */
+function gezetDoorUrl(st: Status, rollen: Array<{ rol: Rol; url: string }>): string | undefined {
+  const g = st.gezetDoor;
+  return g ? rollen.find((r) => r.rol.betrokkene.kind === g.kind && r.rol.betrokkene.key === g.key)?.url : undefined;
+}
+
 /** URL of a zaak by identificatie (relations), or StUF064. */
 async function zaakUrl(ctx: ZgwContext, unit: UnitOfWork, identificatie: string): Promise<string> {
   const z = await zaakRef(ctx, unit, identificatie);
@@ -190,9 +196,11 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, 
   const child = (url: string, b: Record<string, unknown>, purpose: string) =>
     unit.child<ZgwResource>({ api: 'zaken', url, body: { zaak: created.url, ...b }, purpose });
   // One after the other: the order they are read back in is the order the bericht named them.
+  const made: Array<{ rol: Rol; url: string }> = [];
   for (const [i, b] of p.rolBodies.entries()) {
     const rol = await child('/rollen', b, 'rol toevoegen');
     keep(rol.url, { fp: rolFingerprint(b as Parameters<typeof rolFingerprint>[0]), rol: p.rollen[i]! } satisfies RolSidecar);
+    made.push({ rol: p.rollen[i]!, url: rol.url });
   }
   for (const b of p.objectBodies) await child('/zaakobjecten', b, 'zaakobject toevoegen');
   const extra = zaakSidecar(zaak);
@@ -200,8 +208,9 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, 
   for (const d of zaak.relaties.filter((r) => r.soort === 'heeftAlsDeelzaak')) await linkDeelzaak(ctx, unit, created.url, d.identificatie);
   if (p.resultaattype) await child('/resultaten', { resultaattype: p.resultaattype, toelichting: zaak.resultaat?.toelichting ?? '' }, 'resultaat vastleggen');
   for (const st of [...zaak.statussen].sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : 1))) {
-    const made = await child('/statussen', statusToZgw(st, p.statusUrls.get(st)!, ctx.timeZone), 'status zetten');
-    if (st.gezetDoor) keep(made.url, { gezetDoor: st.gezetDoor } satisfies StatusSidecar);
+    const door = gezetDoorUrl(st, made);
+    const status = await child('/statussen', { ...statusToZgw(st, p.statusUrls.get(st)!, ctx.timeZone), ...(door ? { gezetdoor: door } : {}) }, 'status zetten');
+    if (st.gezetDoor) keep(status.url, { gezetDoor: st.gezetDoor } satisfies StatusSidecar);
   }
   return created;
 }
@@ -271,12 +280,14 @@ export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSn
     keep(z.url, undefined);
   }));
   const existingRolUrls = snap.rollen.map((r) => r.url);
+  const rolUrls: Array<{ rol: Rol; url: string }> = rollen.kept.map(([z, w]) => ({ rol: w.rol, url: z.url }));
   for (const w of rollen.add) {
     const b = w.body;
     const made = await unit.create({ api: 'zaken', url: '/rollen', body: { zaak: raw.url, ...b }, purpose: 'rol toevoegen' }, 'rol', {
       url: '/rollen', query: { zaak: raw.url }, match: { roltype: String(b.roltype), betrokkeneType: String(b.betrokkeneType), roltoelichting: String(b.roltoelichting) }, keep: existingRolUrls,
     });
     keep(made.url, { fp: fpOf(b), rol: w.rol } satisfies RolSidecar);
+    rolUrls.push({ rol: w.rol, url: made.url });
   }
   const extra = zaakSidecar(zaak);
   if (JSON.stringify(extra) !== JSON.stringify(snap.sidecar)) keep(raw.url, extra);
@@ -310,7 +321,8 @@ export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSn
 
   // Statussen last, in time order; they cannot be undone, so a lost answer is looked up before it counts as failed.
   for (const st of [...newStatussen].sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : 1))) {
-    const body = { zaak: raw.url, ...statusToZgw(st, p.statusUrls.get(st)!, ctx.timeZone) };
+    const door = gezetDoorUrl(st, rolUrls);
+    const body = { zaak: raw.url, ...statusToZgw(st, p.statusUrls.get(st)!, ctx.timeZone), ...(door ? { gezetdoor: door } : {}) };
     const made = await unit.final<ZgwStatus>({ api: 'zaken', url: '/statussen', body, purpose: 'status zetten' }, async () => {
       const list = await ctx.http.listAll<ZgwStatus>({ api: 'zaken', url: '/statussen', query: { zaak: raw.url }, purpose: 'gezette status controleren' });
       return list.find((z) => sameStatus(st, p.statusUrls.get(st), z, ctx.timeZone));
