@@ -69,7 +69,8 @@ describe('zgw backend on the ZGW test double', () => {
 
   it('refuses a datumStatusGezet in the future, and an einddatum without eindstatus', async () => {
     await assert.rejects(f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw('036320240000002', { statussen: [{ statustype: { volgnummer: '1' }, datumStatusGezet: '20991231120000000' }] }))), /toekomst/);
-    await assert.rejects(f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw('036320240000002', { einddatum: { value: '20240320' } }))), /Einddatum zonder eindstatus/);
+    await assert.rejects(f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw('036320240000002', { einddatum: { value: '20240320' } }))), /Eindstatus vraagt een resultaat/);
+    await assert.rejects(f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw('036320240000002', { einddatum: { value: '20991231' }, resultaat: { omschrijving: 'Toegekend' } }))), /Einddatum ligt in de toekomst/);
     assert.ok(!(await zakenInZgw(f.double)).includes('036320240000002'));
   });
 
@@ -145,6 +146,16 @@ describe('zgw backend on the ZGW test double', () => {
     assert.deepEqual(open.zaken.map((z) => z.identificatie), ['036320240000009']);
     const byInitiator = await f.backend.store.findZaken({ initiator: { kind: 'natuurlijkPersoon', keyElement: 'inp.bsn', key: '999993653' }, limit: 10 });
     assert.equal(byInitiator.zaken.length, 2);
+  });
+
+  it('closes a zaak that gets an einddatum and a resultaat but no eindstatus (ZDS 1.1 style) with the eindstatus on that date', async () => {
+    const id = '036320240000003';
+    await f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw(id, { einddatum: { value: '20240320' }, resultaat: { omschrijving: 'Afgewezen' } })));
+    const back = (await f.backend.store.getZaak(id))!;
+    assert.deepEqual(back.einddatum, { value: '20240320' });
+    const eind = back.statussen.at(-1)!;
+    assert.deepEqual([eind.statustype.volgnummer, eind.datumStatusGezet], ['3', '20240320235959000']);
+    assert.match(eind.toelichting ?? '', /einddatum 20240320/);
   });
 
   it('keeps relations: hoofdzaak/deelzaak and andere zaken, read back from both sides', async () => {

@@ -7,7 +7,7 @@
 import type { Rol, Status, Zaak } from '../../domain/model.js';
 import { actieveRollen } from '../../domain/zaak-rules.js';
 import { DuplicateError } from '../../ports/zaak-store.js';
-import { parseTijdstip } from '../../stuf/dates.js';
+import { formatTijdstip, parseTijdstip } from '../../stuf/dates.js';
 import { faults } from '../../stuf/fault.js';
 import { type ZaaktypeEntry, type ZgwStatustype, ZgwCatalogue } from './catalogue.js';
 import { profileFor, type ZgwContext } from './context.js';
@@ -95,8 +95,8 @@ const latest = <T extends { datumStatusGezet: string }>(list: T[]) => [...list].
 /**
  * The closing rules in ZGW terms. Open Zaak closes a zaak when its current status (latest datumStatusGezet)
  * is the eindstatus, sets einddatum to that status' date, and demands a resultaat first. The einddatum itself
- * is read-only. So: an einddatum the message gives must be that date; an einddatum without an eindstatus is
- * refused (it cannot be stored), and so is an eindstatus without a resultaat.
+ * is read-only. So: an einddatum the message gives must be that date (eindstatusFromEinddatum made the eindstatus
+ * for an einddatum that came alone), and an eindstatus without a resultaat is refused.
  */
 function checkClosing(zaak: Zaak, entry: ZaaktypeEntry, statusUrls: Map<Status, string>, storedEinddatum: string | undefined, newStatussen: Status[]): void {
   const eind = ZgwCatalogue.eindstatus(entry);
@@ -111,13 +111,39 @@ function checkClosing(zaak: Zaak, entry: ZaaktypeEntry, statusUrls: Map<Status, 
   if (!wanted || wanted === storedEinddatum) return;
   if (!closes) {
     throw faults.processing('Einddatum zonder eindstatus',
-      `einddatum ${wanted}: in het zaaksysteem (ZGW) volgt de einddatum uit de eindstatus; stuur de eindstatus (${eind?.omschrijving ?? 'hoogste volgnummer'}) mee`);
+      `einddatum ${wanted}: in het zaaksysteem (ZGW) volgt de einddatum uit de eindstatus, en die zou niet de laatste status zijn; stuur de eindstatus (${eind?.omschrijving ?? 'hoogste volgnummer'}) met een latere datumStatusGezet`);
   }
   const derived = current!.datumStatusGezet.slice(0, 8);
   if (wanted !== derived) {
     throw faults.processing('Einddatum wijkt af van de eindstatus',
       `einddatum ${wanted} verschilt van de datum van de eindstatus (${derived}); in het zaaksysteem (ZGW) is de einddatum de datum waarop de eindstatus is gezet`);
   }
+}
+
+/**
+ * ZDS lets a bericht close a zaak with an einddatum alone (ZDS 1.1 vakapplicaties do that); ZGW closes a zaak only
+ * through its eindstatus. So an einddatum without an eindstatus becomes the eindstatus, set on that date (now when
+ * it is today, else at 23:59:59 local, so it comes after the day's other statussen), with a toelichting that says
+ * why. The statussen list of `zaak` (and `newStatussen`) gains that status; checkClosing then demands the resultaat.
+ */
+function eindstatusFromEinddatum(ctx: ZgwContext, zaak: Zaak, entry: ZaaktypeEntry, storedEinddatum: string | undefined, newStatussen: Status[]): void {
+  const wanted = zaak.einddatum;
+  const eind = ZgwCatalogue.eindstatus(entry);
+  if (!wanted || wanted.onvolledig || wanted.value === storedEinddatum || !eind) return;
+  const isEind = (st: Status) => String(Number(st.statustype.volgnummer)) === String(eind.volgnummer) || (!st.statustype.volgnummer && st.statustype.omschrijving === eind.omschrijving);
+  const current = latest(zaak.statussen);
+  if (current && isEind(current)) return;
+  const vandaag = formatTijdstip(ctx.now(), ctx.timeZone);
+  if (wanted.value > vandaag.slice(0, 8)) {
+    throw faults.processing('Einddatum ligt in de toekomst', `einddatum ${wanted.value}: het zaaksysteem (ZGW) sluit een zaak met een eindstatus, en die kan niet later dan nu gezet worden`);
+  }
+  const st: Status = {
+    statustype: { volgnummer: String(eind.volgnummer), omschrijving: eind.omschrijving },
+    datumStatusGezet: wanted.value === vandaag.slice(0, 8) ? vandaag : `${wanted.value}235959000`,
+    toelichting: `Zaak afgesloten met einddatum ${wanted.value} (ZDS-bericht zonder eindstatus)`,
+  };
+  zaak.statussen.push(st);
+  newStatussen.push(st);
 }
 
 /** The rol of this zaak that stands for a status' gezetDoor (same kind and key), for ZGW's status.gezetdoor. */
@@ -171,6 +197,7 @@ async function plan(ctx: ZgwContext, zaak: Zaak, entry: ZaaktypeEntry, newStatus
 /** creeerZaak. Rollen, zaakobjecten, resultaat and statussen go with the zaak when it is deleted, so undoing the zaak undoes all. */
 export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, keep: Keep = () => undefined): Promise<ZgwResource> {
   const entry = await requireZaaktype(ctx, zaak.zaaktype.code);
+  eindstatusFromEinddatum(ctx, zaak, entry, undefined, []);
   const p = await plan(ctx, zaak, entry, zaak.statussen);
   checkClosing(zaak, entry, p.statusUrls, undefined, zaak.statussen);
   const body: Record<string, unknown> = {
@@ -252,6 +279,7 @@ function pairUp<E, W>(existing: E[], wanted: W[], fpE: (e: E) => string, fpW: (w
 export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSnapshot, zaak: Zaak, keep: Keep = () => undefined): Promise<void> {
   const { raw, entry } = snap;
   const newStatussen = zaak.statussen.filter((st) => !snap.statussen.some((z) => sameStatus(st, undefined, z, ctx.timeZone) || matchesStored(ctx, entry, st, z)));
+  eindstatusFromEinddatum(ctx, zaak, entry, snap.zaak.einddatum?.value, newStatussen);
   const p = await plan(ctx, zaak, entry, newStatussen);
   checkClosing(zaak, entry, p.statusUrls, snap.zaak.einddatum?.value, newStatussen);
 
