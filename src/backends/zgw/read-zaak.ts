@@ -56,6 +56,8 @@ export async function findZgwZaak(ctx: ZgwContext, r: Reader, identificatie: str
     purpose: `zaak ${identificatie} opzoeken`,
   });
   const hit = list.find((z) => z.identificatie === identificatie);
+  // A bounded cache: a long-running Zaakpoort sees many zaken.
+  if (ctx.zaakRefs.size >= 10_000) ctx.zaakRefs.clear();
   if (hit) ctx.zaakRefs.set(identificatie, { url: hit.url, zaaktype: hit.zaaktype, at: Date.now() });
   else ctx.zaakRefs.delete(identificatie);
   return hit;
