@@ -46,11 +46,14 @@ export async function requireZaaktype(ctx: ZgwContext, code: string): Promise<Za
 }
 
 async function statustypeFor(ctx: ZgwContext, entry: ZaaktypeEntry, st: Status): Promise<ZgwStatustype> {
-  const byOmschrijving = profileFor(ctx, entry.code)?.statustypeMatch === 'omschrijving' || !st.statustype.volgnummer;
+  const match = profileFor(ctx, entry.code)?.statustypeMatch ?? (st.statustype.volgnummer ? 'volgnummer' : 'omschrijving');
   const t = await ctx.catalogue.find(entry, (e) =>
-    byOmschrijving
+    match === 'omschrijving'
       ? e.statustypen.find((s) => s.omschrijving === st.statustype.omschrijving)
-      : e.statustypen.find((s) => String(s.volgnummer) === String(Number(st.statustype.volgnummer))));
+      : match === 'code'
+        // ZDS statustype code ↔ the ZGW statustype's omschrijvingGeneriek.
+        ? e.statustypen.find((s) => s.omschrijvingGeneriek !== undefined && s.omschrijvingGeneriek === st.statustype.code)
+        : e.statustypen.find((s) => String(s.volgnummer) === String(Number(st.statustype.volgnummer))));
   if (!t) {
     throw faults.processing('Statustype onbekend voor dit zaaktype',
       `Statustype volgnummer ${st.statustype.volgnummer || '-'} / "${st.statustype.omschrijving ?? ''}" bestaat niet bij zaaktype ${entry.code} in de catalogus (ZGW)`);
