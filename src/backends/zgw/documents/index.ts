@@ -13,7 +13,25 @@ import type { Document, DocumentLock, DocumentMeta, DocumentVersion, ZaakDocumen
 import type { DocumentContentStore } from '../../../ports/document-content-store.js';
 import type { ZgwContext } from '../context.js';
 import type { UnitOfWork } from '../unit-of-work.js';
-import { type Reader, plainReader } from '../read-zaak.js';
+import { type Reader, type SidecarRead, plainReader } from '../read-zaak.js';
+import type { Keep } from '../write-zaak.js';
+
+/**
+ * What a write inside a unit of work gets: the unit (every ZGW change through unit.create/patch/remove), `keep`
+ * for Zaakpoort's own state (sidecar values, e.g. the check-out owner: written only when the unit completes) and
+ * `sidecar` to read those values (including what this unit has kept but not yet written).
+ */
+export interface WriteTx {
+  unit: UnitOfWork;
+  keep: Keep;
+  sidecar: SidecarRead;
+}
+
+/** What a read gets: the reader (counted inside a unit) and the sidecar values. */
+export interface ReadTx {
+  reader: Reader;
+  sidecar: SidecarRead;
+}
 import { faults } from '../../../stuf/fault.js';
 
 /** Thrown by the parts that are not implemented yet: the dispatcher turns it into a clear StUF058. */
@@ -45,29 +63,29 @@ export class ZgwDocuments {
    * formaat, informatieobjecttype → dct.omschrijving), latest = the current versie, lock from `locked` plus the
    * local check-out owner.
    */
-  async getDocument(identificatie: string, unit?: UnitOfWork): Promise<Document | undefined> {
-    void identificatie; void unit;
+  async getDocument(identificatie: string, r: ReadTx): Promise<Document | undefined> {
+    void identificatie; void r;
     throw new NotImplementedOnZgw('Documenten lezen (geefZaakdocumentLezen, geefLijstZaakdocumenten)');
   }
 
   /** Every EIO versie (`?versie=N` for N = 1..current), oldest first; [] for an unknown document. */
-  async listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
-    void identificatie;
+  async listDocumentVersions(identificatie: string, r: ReadTx): Promise<DocumentVersion[]> {
+    void identificatie; void r;
     throw new NotImplementedOnZgw('Documentversies');
   }
 
   /** GET /zaakinformatieobjecten?zaak=<zaak url> (a plain array) joined with each EIO, in ZIO registratiedatum order. */
-  async listZaakDocumenten(zaakUrl: string, zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
+  async listZaakDocumenten(zaakUrl: string, zaakIdentificatie: string, r: ReadTx): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
     void zaakIdentificatie;
     // A zaak without zaakinformatieobjecten truly has no documents; with some, their EIOs are not translated yet.
-    const zios = await plainReader(this.ctx).list<{ url: string }>({ api: 'zaken', url: '/zaakinformatieobjecten', query: { zaak: zaakUrl }, purpose: 'documenten van de zaak lezen' });
+    const zios = await r.reader.list<{ url: string }>({ api: 'zaken', url: '/zaakinformatieobjecten', query: { zaak: zaakUrl }, purpose: 'documenten van de zaak lezen' });
     if (zios.length === 0) return [];
     throw new NotImplementedOnZgw('Zaakdocumenten opvragen');
   }
 
   /** GET /zaakinformatieobjecten?informatieobject=<eio url>: the zaken (by identificatie) a document is linked to. */
-  async listDocumentZaken(documentIdentificatie: string): Promise<ZaakDocumentLink[]> {
-    void documentIdentificatie;
+  async listDocumentZaken(documentIdentificatie: string, r: ReadTx): Promise<ZaakDocumentLink[]> {
+    void documentIdentificatie; void r;
     throw new NotImplementedOnZgw('Zaken van een document');
   }
 
@@ -76,38 +94,38 @@ export class ZgwDocuments {
    * dct.omschrijving via the profile's documenttypen, bronorganisatie = ctx.rsin, taal default
    * ctx.settings.defaults.taal), content from firstVersion.blobRef; undo = DELETE EIO.
    */
-  async insertDocument(unit: UnitOfWork, meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void> {
-    void unit; void meta; void firstVersion;
+  async insertDocument(tx: WriteTx, meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void> {
+    void tx; void meta; void firstVersion;
     throw new NotImplementedOnZgw('Documenten toevoegen (voegZaakdocumentToe, maakZaakdocument)');
   }
 
   /** updateZaakdocument: PATCH the EIO metadata with the lock (POST lock first when Zaakpoort holds none). */
-  async updateDocumentMeta(unit: UnitOfWork, meta: DocumentMeta): Promise<void> {
-    void unit; void meta;
+  async updateDocumentMeta(tx: WriteTx, meta: DocumentMeta): Promise<void> {
+    void tx; void meta;
     throw new NotImplementedOnZgw('Documentmetadata wijzigen (updateZaakdocument)');
   }
 
   /** updateZaakdocument with content: PATCH inhoud null + bestandsomvang, PUT the bestandsdelen, a new versie. */
-  async addDocumentVersion(unit: UnitOfWork, identificatie: string, version: DocumentVersion): Promise<void> {
-    void unit; void identificatie; void version;
+  async addDocumentVersion(tx: WriteTx, identificatie: string, version: DocumentVersion): Promise<void> {
+    void tx; void identificatie; void version;
     throw new NotImplementedOnZgw('Nieuwe documentversie (updateZaakdocument)');
   }
 
   /** geefZaakdocumentbewerken = POST …/lock (the lock value is kept as checkedOutId); cancelCheckout = POST …/unlock. */
-  async setDocumentLock(unit: UnitOfWork, identificatie: string, lock: DocumentLock | undefined): Promise<void> {
-    void unit; void identificatie; void lock;
+  async setDocumentLock(tx: WriteTx, identificatie: string, lock: DocumentLock | undefined): Promise<void> {
+    void tx; void identificatie; void lock;
     throw new NotImplementedOnZgw('Documenten uitchecken (geefZaakdocumentbewerken, cancelCheckout)');
   }
 
   /** POST /zaakinformatieobjecten {zaak, informatieobject, titel, beschrijving}; undo = DELETE ZIO. */
-  async linkDocument(unit: UnitOfWork, zaakUrl: string, link: ZaakDocumentLink): Promise<void> {
-    void unit; void zaakUrl; void link;
+  async linkDocument(tx: WriteTx, zaakUrl: string, link: ZaakDocumentLink): Promise<void> {
+    void tx; void zaakUrl; void link;
     throw new NotImplementedOnZgw('Document aan zaak koppelen');
   }
 
   /** ontkoppelZaakdocument: DELETE the ZIO (undo: create it again). */
-  async unlinkDocument(unit: UnitOfWork, zaakUrl: string, documentIdentificatie: string): Promise<boolean> {
-    void unit; void zaakUrl; void documentIdentificatie;
+  async unlinkDocument(tx: WriteTx, zaakUrl: string, documentIdentificatie: string): Promise<boolean> {
+    void tx; void zaakUrl; void documentIdentificatie;
     throw new NotImplementedOnZgw('Document ontkoppelen (ontkoppelZaakdocument)');
   }
 
