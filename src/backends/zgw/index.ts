@@ -85,7 +85,7 @@ export async function openZgwBackend(opts: ZgwBackendOptions): Promise<ZgwBacken
     const context: ZgwContext = {
       http, catalogue, settings: s, rsin: rsinFor(s, opts.gemeentecode), timeZone: opts.timeZone, now, log, local: opts.local, journal,
     };
-    const documents = new ZgwDocuments(context);
+    const documents = new ZgwDocuments(context, opts.dataDir);
     const besluiten = new ZgwBesluiten(context, documents);
     const store = new ZgwZaakStore(context, documents, besluiten);
     await recoverJournal(context).catch((e: unknown) => log('error', 'ZGW: journaal kon niet worden verwerkt; volgende start opnieuw', { error: String(e) }));

@@ -163,7 +163,7 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.check();
     const snap = this.snapshots.get(link.zaakIdentificatie) ?? (await this.snapshot(link.zaakIdentificatie));
     if (!snap) throw new Error(`link ${link.zaakIdentificatie}/${link.documentIdentificatie}: de zaak of het document waarnaar verwezen wordt bestaat niet`);
-    await this.documents.linkDocument(this.unit, snap.raw.url, link);
+    await this.documents.linkDocument(this.unit, snap.raw.url, link, snap.raw.zaaktype);
   }
 
   async unlinkDocument(zaakIdentificatie: string, documentIdentificatie: string): Promise<boolean> {
@@ -224,6 +224,7 @@ export class ZgwZaakStore extends ZgwReads implements ZaakStore {
       const writer = new ZgwWriter(this.ctx, this.documents, this.besluiten, unit);
       try {
         const value = await fn(writer);
+        await unit.runAtEnd();
         writer.end();
         if (writer.localOps.length > 0) {
           await this.ctx.local.store.transaction(async (ltx) => {
