@@ -5,45 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { Rol, Zaak } from '../../src/domain/model.js';
 import { DuplicateError } from '../../src/ports/zaak-store.js';
 import { StufFault } from '../../src/stuf/fault.js';
-import { NS } from '../../src/stuf/namespaces.js';
-import { type ZgwFixture, listInZgw, openZgwFixture, zakenInZgw } from './helpers.js';
-
-const bg = (local: string, value: string) => ({ ns: NS.bg, local, value });
-const zkn = (local: string, value: string) => ({ ns: NS.zkn, local, value });
-
-export const initiator: Rol = {
-  rolType: 'heeftAlsInitiator',
-  betrokkene: { kind: 'natuurlijkPersoon', key: '999993653', keyElement: 'inp.bsn', leaves: [bg('inp.bsn', '999993653'), bg('geslachtsnaam', 'Jansen'), bg('voorletters', 'J.')] },
-  toelichting: 'Aanvrager',
-};
-export const behandelaar: Rol = {
-  rolType: 'heeftAlsUitvoerende',
-  betrokkene: { kind: 'medewerker', key: 'mdw-001', keyElement: 'identificatie', leaves: [zkn('identificatie', 'mdw-001'), zkn('achternaam', 'Pietersen')] },
-};
-
-/** A zaak as creeerZaak makes it, with only what ZGW can hold (complete dates, active rollen). */
-export function zaakVoorZgw(identificatie: string, extra: Partial<Zaak> = {}): Zaak {
-  return {
-    identificatie,
-    zaaktype: { code: 'B1026', omschrijving: 'Aanvraag schuldhulp' },
-    omschrijving: 'Aanvraag schuldhulpverlening',
-    toelichting: 'Via de balie',
-    kenmerken: [{ kenmerk: 'K-1', bron: 'Vakapplicatie' }],
-    anderZaakObjecten: [],
-    startdatum: { value: '20240315' },
-    registratiedatum: { value: '20240315' },
-    einddatumGepland: { value: '20240601' },
-    zaakniveau: '1',
-    deelzakenIndicatie: 'N',
-    rollen: [initiator, behandelaar],
-    statussen: [{ statustype: { volgnummer: '1', omschrijving: 'Ontvangen' }, datumStatusGezet: '20240315093012000', toelichting: 'Binnen' }],
-    relaties: [],
-    ...extra,
-  };
-}
+import { type ZgwFixture, initiator, listInZgw, openZgwFixture, zaakVoorZgw, zakenInZgw } from './helpers.js';
 
 const calls = (f: ZgwFixture) => f.double.requests.filter((r) => !r.path.includes('/catalogi/'));
 

@@ -10,6 +10,8 @@ import { openSqliteBackend } from '../../src/backends/sqlite/index.js';
 import { type ZgwSettings, zgwSettingsFromEnv } from '../../src/backends/zgw/config.js';
 import { type ZgwBackend, openZgwBackend } from '../../src/backends/zgw/index.js';
 import type { Config } from '../../src/config.js';
+import type { Rol, Zaak } from '../../src/domain/model.js';
+import { NS } from '../../src/stuf/namespaces.js';
 import { type Seeded, type SeedSpec, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
 
 export const RSIN = '002220647';
@@ -125,3 +127,38 @@ export async function listInZgw<T>(double: ZgwDouble, url: string): Promise<T[]>
   const body = (await res.json()) as { results?: T[] } | T[];
   return Array.isArray(body) ? body : (body.results ?? []);
 }
+
+const bg = (local: string, value: string) => ({ ns: NS.bg, local, value });
+const zkn = (local: string, value: string) => ({ ns: NS.zkn, local, value });
+
+export const initiator: Rol = {
+  rolType: 'heeftAlsInitiator',
+  betrokkene: { kind: 'natuurlijkPersoon', key: '999993653', keyElement: 'inp.bsn', leaves: [bg('inp.bsn', '999993653'), bg('geslachtsnaam', 'Jansen'), bg('voorletters', 'J.')] },
+  toelichting: 'Aanvrager',
+};
+export const behandelaar: Rol = {
+  rolType: 'heeftAlsUitvoerende',
+  betrokkene: { kind: 'medewerker', key: 'mdw-001', keyElement: 'identificatie', leaves: [zkn('identificatie', 'mdw-001'), zkn('achternaam', 'Pietersen')] },
+};
+
+/** A zaak as creeerZaak makes it, with only what ZGW can hold (complete dates, active rollen). */
+export function zaakVoorZgw(identificatie: string, extra: Partial<Zaak> = {}): Zaak {
+  return {
+    identificatie,
+    zaaktype: { code: 'B1026', omschrijving: 'Aanvraag schuldhulp' },
+    omschrijving: 'Aanvraag schuldhulpverlening',
+    toelichting: 'Via de balie',
+    kenmerken: [{ kenmerk: 'K-1', bron: 'Vakapplicatie' }],
+    anderZaakObjecten: [],
+    startdatum: { value: '20240315' },
+    registratiedatum: { value: '20240315' },
+    einddatumGepland: { value: '20240601' },
+    zaakniveau: '1',
+    deelzakenIndicatie: 'N',
+    rollen: [initiator, behandelaar],
+    statussen: [{ statustype: { volgnummer: '1', omschrijving: 'Ontvangen' }, datumStatusGezet: '20240315093012000', toelichting: 'Binnen' }],
+    relaties: [],
+    ...extra,
+  };
+}
+

@@ -21,8 +21,8 @@ export type Undo =
   | { kind: 'patch'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string }
   /** A POST undone by another POST (a document lock: unlock with its lock value). */
   | { kind: 'post'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string }
-  /** A deleted resource: create it again from the body it had. */
-  | { kind: 'create'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string }
+  /** A deleted resource: create it again from the body it had, unless `original` still exists (the DELETE did not happen). */
+  | { kind: 'create'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string; original?: string }
   /**
    * A POST whose answer was lost: it may have taken effect. List `url` with `query` and delete every item whose
    * fields equal `match` and whose url is not in `keep` (the items that existed before the unit).

@@ -110,7 +110,7 @@ export class UnitOfWork {
 
   /** DELETE, with the body to create the resource again on undo (`collection` is where it is POSTed). */
   async remove(call: Omit<ZgwCall, 'method' | 'body'>, recreate: { collection: string; body: Record<string, unknown> } | undefined, what: string): Promise<void> {
-    if (recreate) this.note({ kind: 'create', api: call.api, url: recreate.collection, body: recreate.body, what });
+    if (recreate) this.note({ kind: 'create', api: call.api, url: recreate.collection, body: recreate.body, what, original: call.url });
     this.calls++;
     await this.http.json({ ...call, method: 'DELETE', idempotent: true }, { allow404: true });
   }
@@ -183,9 +183,13 @@ export async function runUndos(http: ZgwHttp, undos: Undo[], log: Log): Promise<
         case 'patch':
           await http.json({ api: u.api, method: 'PATCH', url: u.url, body: u.body, purpose: `${u.what} terugzetten` }, { allow404: true });
           break;
-        case 'create':
+        case 'create': {
+          // The DELETE may never have happened (it failed, or the crash came first): then there is nothing to restore.
+          const still = u.original ? await http.json({ api: u.api, method: 'GET', url: u.original, purpose: `${u.what} controleren` }, { allow404: true }) : undefined;
+          if (still && still.status !== 404) break;
           await http.json({ api: u.api, method: 'POST', url: u.url, body: u.body, purpose: `${u.what} herstellen` });
           break;
+        }
         case 'post':
           await http.json({ api: u.api, method: 'POST', url: u.url, body: u.body, purpose: u.what }, { allow404: true });
           break;
