@@ -29,12 +29,21 @@ export const CATALOGUE: SeedSpec = {
     {
       identificatie: 'B1026',
       omschrijving: 'Aanvraag schuldhulp',
+      beginGeldigheid: '2020-01-01',
       statustypen: ['Ontvangen', 'In behandeling', 'Afgehandeld'],
       roltypen: ['initiator', 'belanghebbende', 'behandelaar', 'zaakcoordinator', 'adviseur', 'beslisser'],
       resultaattypen: ['Toegekend', 'Afgewezen'],
       informatieobjecttypen: ['Aanvraag', 'Besluit'],
       besluittypen: ['Toekenning'],
       deelzaaktypen: ['B1027'],
+    },
+    {
+      identificatie: 'B2000',
+      omschrijving: 'Melding',
+      beginGeldigheid: '2020-01-01',
+      statustypen: ['Ontvangen', 'Afgehandeld'],
+      roltypen: ['initiator', 'behandelaar'],
+      resultaattypen: ['Toegekend'],
     },
     {
       identificatie: 'B1027',

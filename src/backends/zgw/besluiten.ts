@@ -126,7 +126,8 @@ export class ZgwBesluiten {
     const zaak = await findZgwZaak(this.ctx, r, zaakIdentificatie, false);
     if (!zaak) return [];
     const list = await r.list<ZgwBesluit>({ api: 'besluiten', url: '/besluiten', query: { zaak: zaak.url }, purpose: 'besluiten van de zaak lezen' });
-    return Promise.all(list.filter((b) => b.zaak === zaak.url).map((b) => this.toDomain(r, b, zaakIdentificatie)));
+    // Oldest first like the other backends: the API lists newest first (README of the recordings, item 5).
+    return Promise.all(list.filter((b) => b.zaak === zaak.url).reverse().map((b) => this.toDomain(r, b, zaakIdentificatie)));
   }
 
   /** The besluittype for a ZDS bst.omschrijving among the besluittypen of the zaak's zaaktype. */

@@ -75,11 +75,14 @@ export async function readZaak(ctx: ZgwContext, r: Reader, identificatie: string
   ]);
   const profile = profileFor(ctx, entry.code);
   const zaak = zaakFromZgw(raw, { code: entry.code, omschrijving: entry.omschrijving, ...(entry.beginGeldigheid ? { ingangsdatumObject: entry.beginGeldigheid.replace(/-/g, '') } : {}) }, ctx.timeZone);
-  for (const z of rollen) {
+  // Rollen in the order they were registered (Open Zaak lists newest first).
+  for (const z of [...rollen].sort((a, b) => ((a.registratiedatum ?? '') < (b.registratiedatum ?? '') ? -1 : 1))) {
     const rol = rolFromZgw(z, profile);
     if (rol) zaak.rollen.push(rol);
   }
-  zaak.statussen = statussen.map((s) => statusFromZgw(ctx, entry, s)).filter((s): s is Status => s !== undefined);
+  // Oldest first, as the other backends keep them (the API lists newest first).
+  zaak.statussen = statussen.map((s) => statusFromZgw(ctx, entry, s)).filter((s): s is Status => s !== undefined)
+    .sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : a.datumStatusGezet > b.datumStatusGezet ? 1 : 0));
   for (const o of zaakobjecten) {
     const m = zaakobjectFromZgw(o);
     if (m.zaakobject) (zaak.zaakobjecten ??= []).push(m.zaakobject);

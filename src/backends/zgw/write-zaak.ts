@@ -81,11 +81,12 @@ const latest = <T extends { datumStatusGezet: string }>(list: T[]) => [...list].
  * is read-only. So: an einddatum the message gives must be that date; an einddatum without an eindstatus is
  * refused (it cannot be stored), and so is an eindstatus without a resultaat.
  */
-function checkClosing(zaak: Zaak, entry: ZaaktypeEntry, statusUrls: Map<Status, string>, storedEinddatum: string | undefined): void {
+function checkClosing(zaak: Zaak, entry: ZaaktypeEntry, statusUrls: Map<Status, string>, storedEinddatum: string | undefined, newStatussen: Status[]): void {
   const eind = ZgwCatalogue.eindstatus(entry);
   const current = latest(zaak.statussen);
   const closes = current !== undefined && eind !== undefined && statusUrls.get(current) === eind.url;
-  if (closes && !zaak.resultaat) {
+  // Only setting the eindstatus needs the resultaat; removing it from a closed zaak later is allowed (it stays closed).
+  if (closes && !zaak.resultaat && newStatussen.includes(current!)) {
     throw faults.processing('Eindstatus vraagt een resultaat',
       `de zaak ${zaak.identificatie} krijgt de eindstatus "${eind!.omschrijving}"; het zaaksysteem (ZGW) sluit een zaak alleen af met een resultaat: stuur resultaat/omschrijving mee of eerder`);
   }
@@ -145,7 +146,7 @@ async function plan(ctx: ZgwContext, zaak: Zaak, entry: ZaaktypeEntry, newStatus
 export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak): Promise<ZgwResource> {
   const entry = await requireZaaktype(ctx, zaak.zaaktype.code);
   const p = await plan(ctx, zaak, entry, zaak.statussen);
-  checkClosing(zaak, entry, p.statusUrls, undefined);
+  checkClosing(zaak, entry, p.statusUrls, undefined, zaak.statussen);
   const body: Record<string, unknown> = {
     identificatie: zaak.identificatie,
     bronorganisatie: ctx.rsin,
@@ -168,10 +169,9 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak):
   }
   const child = (url: string, b: Record<string, unknown>, purpose: string) =>
     unit.child({ api: 'zaken', url, body: { zaak: created.url, ...b }, purpose });
-  await Promise.all([
-    ...p.rolBodies.map((b) => child('/rollen', b, 'rol toevoegen')),
-    ...p.objectBodies.map((b) => child('/zaakobjecten', b, 'zaakobject toevoegen')),
-  ]);
+  // One after the other: the order they are read back in is the order the bericht named them.
+  for (const b of p.rolBodies) await child('/rollen', b, 'rol toevoegen');
+  for (const b of p.objectBodies) await child('/zaakobjecten', b, 'zaakobject toevoegen');
   for (const d of zaak.relaties.filter((r) => r.soort === 'heeftAlsDeelzaak')) await linkDeelzaak(ctx, unit, created.url, d.identificatie);
   if (p.resultaattype) await child('/resultaten', { resultaattype: p.resultaattype, toelichting: zaak.resultaat?.toelichting ?? '' }, 'resultaat vastleggen');
   for (const st of [...zaak.statussen].sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : 1))) {
@@ -217,7 +217,7 @@ export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSn
   const { raw, entry } = snap;
   const newStatussen = zaak.statussen.filter((st) => !snap.statussen.some((z) => sameStatus(st, undefined, z, ctx.timeZone) || matchesStored(ctx, entry, st, z)));
   const p = await plan(ctx, zaak, entry, newStatussen);
-  checkClosing(zaak, entry, p.statusUrls, snap.zaak.einddatum?.value);
+  checkClosing(zaak, entry, p.statusUrls, snap.zaak.einddatum?.value, newStatussen);
 
   // The zaak's own fields and its relations.
   const keepOther = (raw.relevanteAndereZaken ?? []).filter((r) => r.aardRelatie !== 'onderwerp');
