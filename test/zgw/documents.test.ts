@@ -11,6 +11,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { DocumentLock, DocumentMeta, DocumentVersion } from '../../src/domain/model.js';
 import { DuplicateError } from '../../src/ports/zaak-store.js';
 import { StufFault } from '../../src/stuf/fault.js';
+import { TRANSLATOR_SCOPES, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
 import { RSIN, type ZgwFixture, authHeaders, listInZgw, openZgwFixture, zaakVoorZgw } from './helpers.js';
 
 const Z = '036320240000800';
@@ -36,8 +37,12 @@ interface Eio { url: string; versie: number; locked: boolean }
 
 describe('zgw backend: documents on the ZGW test double', () => {
   let f: ZgwFixture;
+  let double: ZgwDouble;
   before(async () => {
-    f = await openZgwFixture();
+    // A client like the recordings' translator: without documenten.geforceerd-unlock, so only the right lock unlocks.
+    double = await startZgwDouble();
+    double.addClient({ clientId: 'zaakpoort-beperkt', secret: 'beperkt-geheim-voor-de-test-0123456789', scopes: TRANSLATOR_SCOPES });
+    f = await openZgwFixture({ double, settings: { clientId: 'zaakpoort-beperkt', secret: 'beperkt-geheim-voor-de-test-0123456789' } });
     await f.backend.store.transaction(async (tx) => {
       await tx.insertZaak(zaakVoorZgw(Z));
       await tx.insertZaak(zaakVoorZgw(Z2));
@@ -45,6 +50,7 @@ describe('zgw backend: documents on the ZGW test double', () => {
   });
   after(async () => {
     await f?.close();
+    await double?.close();
   });
   afterEach(() => {
     assert.deepEqual(f.double.violations, [], 'every request Zaakpoort sent is valid against the OAS');
