@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { DocumentLock, DocumentMeta, DocumentVersion } from '../../src/domain/model.js';
+import { type BackendStep, runWithSteps } from '../../src/observability/steps.js';
 import { DuplicateError } from '../../src/ports/zaak-store.js';
 import { StufFault } from '../../src/stuf/fault.js';
 import { TRANSLATOR_SCOPES, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
@@ -220,6 +221,37 @@ describe('zgw backend: documents on the ZGW test double', () => {
     await f.backend.store.transaction((tx) => tx.linkDocument(link(Z, 'D-1')));
     assert.deepEqual((await f.backend.store.listZaakDocumenten(Z)).map((l) => l.document.meta.identificatie), ['D-leeg', 'D-2', 'D-1']);
     assert.deepEqual(await f.backend.store.listZaakDocumenten('0363geen'), []);
+  });
+
+  it('records every ZGW call of a document bericht as a step, never with the document content in it', async () => {
+    const marker = Buffer.from('GEHEIME-INHOUD-'.repeat(200));
+    f.backend.zgw.documents.inlineLimit = 1000;
+    f.double.chunkSize = 1200;
+    const steps: BackendStep[] = [];
+    try {
+      for (const [id, limit] of [['D-stap-klein', 1024 * 1024], ['D-stap-groot', 1000]] as const) {
+        f.backend.zgw.documents.inlineLimit = limit;
+        const v = await staged(marker);
+        await runWithSteps({ steps }, () => f.backend.store.transaction(async (tx) => {
+          await tx.insertDocument(fullMeta(id), v);
+          await tx.linkDocument(link(Z2, id));
+        }));
+        await runWithSteps({ steps }, async () => {
+          for await (const chunk of f.backend.content.open((await f.backend.store.getDocument(id))!.latest.blobRef!)) void chunk;
+        });
+      }
+    } finally {
+      f.backend.zgw.documents.inlineLimit = 1024 * 1024;
+    }
+    const names = steps.map((st) => st.name);
+    for (const n of ['POST documenten /enkelvoudiginformatieobjecten', 'PUT documenten /bestandsdelen/{uuid}', 'POST documenten /enkelvoudiginformatieobjecten/{uuid}/unlock', 'POST zaken /zaakinformatieobjecten', 'GET documenten /enkelvoudiginformatieobjecten/{uuid}/download']) {
+      assert.ok(names.includes(n), `step ${n} recorded (${names.join(', ')})`);
+    }
+    const base64 = marker.toString('base64').slice(0, 40);
+    for (const st of steps) {
+      const text = `${st.requestBody ?? ''} ${st.responseBody ?? ''}`;
+      assert.ok(!text.includes('GEHEIME-INHOUD') && !text.includes(base64), `no content in step ${st.name}`);
+    }
   });
 
   it('a besluit is laid down in documents (besluitinformatieobjecten) and reads them back', async () => {
