@@ -55,19 +55,24 @@ export const CATALOGUE: SeedSpec = {
   ],
 };
 
+/** The environment that points a Zaakpoort at the double (also for a server started as a child process). */
+export function zgwEnvFor(double: ZgwDouble): Record<string, string> {
+  return {
+    ZAAKPOORT_ZGW_ZAKEN_URL: double.roots.zaken,
+    ZAAKPOORT_ZGW_DOCUMENTEN_URL: double.roots.documenten,
+    ZAAKPOORT_ZGW_CATALOGI_URL: double.roots.catalogi,
+    ZAAKPOORT_ZGW_BESLUITEN_URL: double.roots.besluiten,
+    ZAAKPOORT_ZGW_CLIENT_ID: double.clientId,
+    ZAAKPOORT_ZGW_SECRET: double.secret,
+    ZAAKPOORT_ZGW_RSIN: RSIN,
+    ZAAKPOORT_ZGW_CATALOGUS: JSON.stringify({ domein: 'ZAAK', rsin: RSIN }),
+    ZAAKPOORT_ZGW_TIMEOUT_MS: '3000',
+  };
+}
+
 export function settingsFor(double: ZgwDouble, overrides: Partial<ZgwSettings> = {}): ZgwSettings {
   return {
-    ...zgwSettingsFromEnv({
-      ZAAKPOORT_ZGW_ZAKEN_URL: double.roots.zaken,
-      ZAAKPOORT_ZGW_DOCUMENTEN_URL: double.roots.documenten,
-      ZAAKPOORT_ZGW_CATALOGI_URL: double.roots.catalogi,
-      ZAAKPOORT_ZGW_BESLUITEN_URL: double.roots.besluiten,
-      ZAAKPOORT_ZGW_CLIENT_ID: double.clientId,
-      ZAAKPOORT_ZGW_SECRET: double.secret,
-      ZAAKPOORT_ZGW_RSIN: RSIN,
-      ZAAKPOORT_ZGW_CATALOGUS: JSON.stringify({ domein: 'ZAAK', rsin: RSIN }),
-      ZAAKPOORT_ZGW_TIMEOUT_MS: '3000',
-    }, undefined),
+    ...zgwSettingsFromEnv(zgwEnvFor(double), undefined),
     retries: 2,
     ...overrides,
   };
