@@ -10,8 +10,8 @@ import type { ZgwBackendConfig } from '../../src/config.js';
 import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
-import { TRANSLATOR_SCOPES, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
-import { RSIN, authHeaders, listInZgw, settingsFor } from '../zgw/helpers.js';
+import { type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
+import { RSIN, authHeaders, listInZgw, settingsFor, translatorClient } from '../zgw/helpers.js';
 
 const SHV = {
   catalogus: { domein: 'ZAAK', rsin: RSIN },
@@ -52,9 +52,7 @@ describe('Zaakpoort with backend zgw: documents (on the ZGW test double)', () =>
   before(async () => {
     double = await startZgwDouble();
     await double.seed(SHV);
-    // A client like the recordings' translator: without documenten.geforceerd-unlock, so only the right lock unlocks.
-    double.addClient({ clientId: 'zaakpoort-beperkt', secret: 'beperkt-geheim-voor-de-test-0123456789', scopes: TRANSLATOR_SCOPES });
-    const backend: ZgwBackendConfig = { kind: 'zgw', ...settingsFor(double, { clientId: 'zaakpoort-beperkt', secret: 'beperkt-geheim-voor-de-test-0123456789' }) };
+    const backend: ZgwBackendConfig = { kind: 'zgw', ...settingsFor(double, translatorClient(double)) };
     srv = await startServer({ backend });
     zaak = newId('1234');
     const c = await send(m.creeerZaak({ identificatie: zaak }, '1.2'));

@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { DocumentMeta, DocumentVersion } from '../../src/domain/model.js';
 import { StufFault } from '../../src/stuf/fault.js';
-import { type FaultAction, type RecordedRequest, TRANSLATOR_SCOPES, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
-import { RSIN, type ZgwFixture, authHeaders, listInZgw, openZgwFixture, zaakVoorZgw } from './helpers.js';
+import { type FaultAction, type RecordedRequest, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
+import { RSIN, type ZgwFixture, authHeaders, listInZgw, openZgwFixture, translatorClient, zaakVoorZgw } from './helpers.js';
 
 const ZAAK = '036320240000700';
 const RETRIES = 2;
@@ -47,10 +47,8 @@ describe('zgw backend: voegZaakdocumentToe never leaves a half-made document', (
   let f: ZgwFixture;
   let double: ZgwDouble;
   before(async () => {
-    // A client without documenten.geforceerd-unlock (as the recordings' translator): only the right lock unlocks.
     double = await startZgwDouble();
-    double.addClient({ clientId: 'zaakpoort-beperkt', secret: 'beperkt-geheim-voor-de-test-0123456789', scopes: TRANSLATOR_SCOPES });
-    f = await openZgwFixture({ double, settings: { clientId: 'zaakpoort-beperkt', secret: 'beperkt-geheim-voor-de-test-0123456789', timeoutMs: 1500, retries: RETRIES } });
+    f = await openZgwFixture({ double, settings: { ...translatorClient(double), timeoutMs: 1500, retries: RETRIES } });
     await f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw(ZAAK)));
   });
   after(async () => {

@@ -12,8 +12,8 @@ import type { DocumentLock, DocumentMeta, DocumentVersion } from '../../src/doma
 import { type BackendStep, runWithSteps } from '../../src/observability/steps.js';
 import { DuplicateError } from '../../src/ports/zaak-store.js';
 import { StufFault } from '../../src/stuf/fault.js';
-import { TRANSLATOR_SCOPES, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
-import { RSIN, type ZgwFixture, authHeaders, listInZgw, openZgwFixture, zaakVoorZgw } from './helpers.js';
+import { type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
+import { RSIN, type ZgwFixture, authHeaders, listInZgw, openZgwFixture, translatorClient, zaakVoorZgw } from './helpers.js';
 
 const Z = '036320240000800';
 const Z2 = '036320240000801';
@@ -40,10 +40,8 @@ describe('zgw backend: documents on the ZGW test double', () => {
   let f: ZgwFixture;
   let double: ZgwDouble;
   before(async () => {
-    // A client like the recordings' translator: without documenten.geforceerd-unlock, so only the right lock unlocks.
     double = await startZgwDouble();
-    double.addClient({ clientId: 'zaakpoort-beperkt', secret: 'beperkt-geheim-voor-de-test-0123456789', scopes: TRANSLATOR_SCOPES });
-    f = await openZgwFixture({ double, settings: { clientId: 'zaakpoort-beperkt', secret: 'beperkt-geheim-voor-de-test-0123456789' } });
+    f = await openZgwFixture({ double, settings: translatorClient(double) });
     await f.backend.store.transaction(async (tx) => {
       await tx.insertZaak(zaakVoorZgw(Z));
       await tx.insertZaak(zaakVoorZgw(Z2));
