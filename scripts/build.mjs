@@ -1,21 +1,47 @@
 #!/usr/bin/env node
-// Bundles src/ into dist/main.js with esbuild, so `npm start` runs plain JavaScript: no TypeScript loader in the
-// server process (which costs ~150 MB RSS and a second of start-up). Dependencies stay in node_modules.
-import { build } from 'esbuild';
+// Bundles src/ into dist/cli.js with esbuild (the `zaakpoort` command and `npm start` run it), so production runs
+// plain JavaScript: no TypeScript loader in the server process. Dependencies stay in node_modules.
+// Runs at install time (npm postinstall) and before `npm start`; skips the build when dist/ is newer than src/,
+// so a read-only installation (a container image) starts without writing.
+// Usage: node scripts/build.mjs [--force]
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const started = Date.now();
-await build({
-  entryPoints: [path.join(root, 'src/main.ts')],
-  outfile: path.join(root, 'dist/main.js'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
-console.log(`built dist/main.js in ${Date.now() - started} ms`);
+const outfile = path.join(root, 'dist/cli.js');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function upToDate() {
+  try {
+    const built = statSync(outfile).mtimeMs;
+    return built >= newestMtime(path.join(root, 'src')) && built >= statSync(path.join(root, 'package.json')).mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
+if (process.argv.includes('--force') || !upToDate()) {
+  const { build } = await import('esbuild');
+  const started = Date.now();
+  await build({
+    entryPoints: [path.join(root, 'src/cli.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  console.error(`built dist/cli.js in ${Date.now() - started} ms`);
+}

@@ -5,8 +5,10 @@
 // instructions and exits 0 (npm ci must not fail); the server then refuses to start and says why.
 // Sources (ZAAKPOORT_SCHEMA_SOURCE, comma-separated): a folder laid out like the package, or the official zip
 // files themselves (a local path or an https URL). Files from zips are matched by their hash, so the layout
-// inside the zip does not matter.
-// Usage: node scripts/provision-xsd.mjs
+// inside the zip does not matter. Without ZAAKPOORT_SCHEMA_SOURCE: ../shared/zds/schemas when it exists (the
+// development set-up), else the official VNG zip URLs in schema-checksums/OFFICIAL-ZIPS, each of which must match
+// the official zip's recorded checksum before any file is taken from it.
+// Usage: node scripts/provision-xsd.mjs (also `zaakpoort provision-xsd`)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,8 @@ import { inflateRawSync } from 'node:zlib';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sumsFile = path.join(repoRoot, 'schema-checksums', 'SHA256SUMS');
+// ZAAKPOORT_SCHEMA_OFFICIAL_ZIPS: another list in the same format (tests serve zips from 127.0.0.1).
+const officialZipsFile = process.env.ZAAKPOORT_SCHEMA_OFFICIAL_ZIPS || path.join(repoRoot, 'schema-checksums', 'OFFICIAL-ZIPS');
 const targetDir = path.resolve(repoRoot, process.env.ZAAKPOORT_SCHEMA_DIR || 'xsd');
 const localSource = path.resolve(repoRoot, '..', 'shared', 'zds', 'schemas');
 
@@ -35,6 +39,26 @@ function readExpected() {
   }
   if (entries.length === 0) throw new ProvisionError(`${sumsFile} lists no files`);
   return entries;
+}
+
+/**
+ * The official zips: "<git blob sha1>  <url>" lines. The git blob id is the checksum the publisher's own
+ * repository records for the zip file (sha1 over "blob <size>\0" + the bytes); no sha256 of the zips is published.
+ */
+function readOfficialZips() {
+  const zips = [];
+  for (const raw of readFileSync(officialZipsFile, 'utf8').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([0-9a-f]{40})\s+(https?:\/\/\S+)$/.exec(line);
+    if (!m) throw new ProvisionError(`${officialZipsFile}: unreadable line: ${line}`);
+    zips.push({ gitBlob: m[1], url: m[2] });
+  }
+  return zips;
+}
+
+function gitBlobSha1(buf) {
+  return createHash('sha1').update(`blob ${buf.length}\0`).update(buf).digest('hex');
 }
 
 function sha256(file) {
@@ -103,12 +127,26 @@ function readZip(buf, label) {
   return files;
 }
 
-async function loadZip(spec) {
+async function download(url) {
+  console.log(`[zaakpoort] downloading ${url}`);
+  let res;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
+  } catch (e) {
+    const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(e);
+    throw new ProvisionError(`download of ${url} failed (${cause}); set ZAAKPOORT_SCHEMA_SOURCE to the zip files or an unzipped folder`);
+  }
+  if (!res.ok) throw new ProvisionError(`download of ${url} failed: HTTP ${res.status}; set ZAAKPOORT_SCHEMA_SOURCE to the zip files or an unzipped folder`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+async function loadZip(spec, expectedGitBlob) {
   if (/^https?:\/\//.test(spec)) {
-    console.log(`[zaakpoort] downloading ${spec}`);
-    const res = await fetch(spec);
-    if (!res.ok) throw new ProvisionError(`download of ${spec} failed: HTTP ${res.status}`);
-    return readZip(Buffer.from(await res.arrayBuffer()), spec);
+    const buf = await download(spec);
+    if (expectedGitBlob && gitBlobSha1(buf) !== expectedGitBlob) {
+      throw new ProvisionError(`${spec} is not the official zip (git blob ${gitBlobSha1(buf)}, expected ${expectedGitBlob}); nothing installed`);
+    }
+    return readZip(buf, spec);
   }
   const file = path.resolve(process.cwd(), spec);
   if (!isFile(file)) throw new ProvisionError(`schema source ${spec} is not a file`);
@@ -121,7 +159,8 @@ async function loadZip(spec) {
  */
 async function findSource(entries) {
   const configured = process.env.ZAAKPOORT_SCHEMA_SOURCE;
-  const specs = configured ? configured.split(',').map((s) => s.trim()).filter(Boolean) : isDir(localSource) ? [localSource] : [];
+  const official = new Map(readOfficialZips().map((z) => [z.url, z.gitBlob]));
+  const specs = configured ? configured.split(',').map((s) => s.trim()).filter(Boolean) : isDir(localSource) ? [localSource] : [...official.keys()];
   if (specs.length === 0) return null;
   const byRel = new Map();
   const byHash = new Map();
@@ -137,7 +176,7 @@ async function findSource(entries) {
     if (!/^https?:/.test(spec) && !spec.toLowerCase().endsWith('.zip')) {
       throw new ProvisionError(`ZAAKPOORT_SCHEMA_SOURCE: ${spec} is neither a folder nor a .zip file`);
     }
-    for (const data of (await loadZip(spec)).values()) {
+    for (const data of (await loadZip(spec, official.get(spec))).values()) {
       byHash.set(createHash('sha256').update(data).digest('hex'), data);
     }
   }
@@ -168,6 +207,7 @@ function printInstructions(missing, total) {
     ZAAKPOORT_SCHEMA_SOURCE=<1.2 zip>,<1.1.02 zip> npm run provision-xsd
 
   Every file is checked against schema-checksums/SHA256SUMS; only the files listed there are copied.
+  The official download URLs are in schema-checksums/OFFICIAL-ZIPS.
 `);
 }
 
@@ -178,7 +218,16 @@ async function provision() {
     console.log(`[zaakpoort] schemas up to date in ${path.relative(process.cwd(), targetDir) || '.'} (${entries.length} files)`);
     return 0;
   }
-  const source = await findSource(entries);
+  let source;
+  try {
+    source = await findSource(entries);
+  } catch (e) {
+    // npm ci must not fail on a machine without internet when nobody chose a source: say so in one line.
+    if (!(e instanceof ProvisionError) || process.env.ZAAKPOORT_SCHEMA_SOURCE || process.env.npm_lifecycle_event !== 'postinstall') throw e;
+    console.warn(`[zaakpoort] ${e.message}`);
+    console.warn('[zaakpoort] the server refuses to start until the schemas are installed: run `zaakpoort provision-xsd` (see README, Schemas)');
+    return 0;
+  }
   if (!source) {
     printInstructions(todo.length, entries.length);
     return 0;
@@ -215,11 +264,19 @@ async function provision() {
   return 0;
 }
 
-try {
-  if (!existsSync(sumsFile)) throw new ProvisionError(`${sumsFile} is missing; it lists the expected schema hashes`);
-  process.exitCode = await provision();
-} catch (e) {
-  if (!(e instanceof ProvisionError)) throw e;
-  console.error(`[zaakpoort] schema provisioning failed: ${e.message}`);
-  process.exitCode = 1;
+/** Provision the schemas; resolves to the exit code (0 also when no source was found: instructions printed). */
+export async function provisionSchemas() {
+  try {
+    if (!existsSync(sumsFile)) throw new ProvisionError(`${sumsFile} is missing; it lists the expected schema hashes`);
+    return await provision();
+  } catch (e) {
+    if (!(e instanceof ProvisionError)) throw e;
+    console.error(`[zaakpoort] schema provisioning failed: ${e.message.split('\n')[0]}`);
+    if (e.message.includes('\n')) console.error(e.message.split('\n').slice(1).join('\n'));
+    return 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await provisionSchemas();
 }

@@ -9,6 +9,7 @@ import { createCatalogue } from './catalogue/index.js';
 import type { Backend } from './ports/index.js';
 import { SchemaRegistry } from './schema/index.js';
 import { buildServer } from './server/app.js';
+import { DataDirProbe } from './server/storage-probe.js';
 import { type Clock, systemClock } from './stuf/dates.js';
 import { createDispatcher } from './zds/dispatcher.js';
 
@@ -87,7 +88,9 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     clock,
     log,
   });
-  server = buildServer({ config, dispatcher, backend, ready: () => accepting, logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  const onDisk = config.backend.kind === 'sqlite' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
+  const storage = onDisk ? new DataDirProbe(config.dataDir) : undefined;
+  server = buildServer({ config, dispatcher, backend, ready: () => accepting, ...(storage ? { storage } : {}), logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
   return {
     config,
     server,

@@ -1,138 +1,220 @@
 /**
  * Configuration: environment variables for the quick start, plus an optional JSON file (ZAAKPOORT_CONFIG) for
  * everything a municipality sets once (catalogue, senders, identificatie templates). Environment wins.
+ *
+ * The whole configuration (file and environment together) is checked against ONE schema, `ConfigSchema` below:
+ * unknown keys are refused with their path (a misspelt `sendrs` must not silently leave Zaakpoort open), wrong
+ * types and values name the key and what is allowed, and every default lives in the schema.
+ *
+ * Adding a setting: add the key to `ConfigSchema` (with its default and a comment), and when it has an
+ * environment variable, a line in `ENV` below. The TypeScript types (`Config`, ...) are derived from the schema.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type ZgwSettings, validateZgwSettings, zgwSettingsFromEnv } from './backends/zgw/config.js';
-
-export type Strictness = 'strict' | 'warn' | 'off';
-
-export interface ZaaktypeConfig {
-  code: string;
-  omschrijving?: string;
-  ingangsdatumObject?: string;
-  statustypen?: Array<{ volgnummer: string; omschrijving: string; code?: string; isEindstatus?: boolean }>;
-  roltypen?: Array<{ rolType: string; omschrijving?: string }>;
-  documenttypen?: Array<{ omschrijving: string }>;
-}
-
-export interface SenderConfig {
-  organisatie?: string;
-  applicatie: string;
-  administratie?: string;
-  /** Operation names (ZDS 1.2 names) this application may call; absent = all. */
-  operations?: string[];
-  /** Zaaktype codes this application may touch; absent = all. */
-  zaaktypen?: string[];
-  validation?: Strictness;
-  /** Mutual TLS: the client certificate's subject CN that belongs to this application. */
-  certificateSubject?: string;
-  /** Mutual TLS: the OIN in the client certificate (subject serialNumber or organizationIdentifier). */
-  oin?: string;
-  /** HTTP basic auth for this application; passwordHash from `npm run hash-password` (scrypt), never the password. */
-  basicAuth?: { username: string; passwordHash: string };
-}
-
-/** HTTPS, optionally with client certificates (Digikoppeling style two-sided TLS). Paths to PEM files. */
-export interface TlsConfig {
-  cert: string;
-  key: string;
-  /** CA certificate(s) client certificates must chain to; required with requireClientCert. */
-  ca?: string;
-  /** Refuse every TLS connection without a client certificate signed by `ca`. */
-  requireClientCert?: boolean;
-}
-
-export interface Config {
-  host: string;
-  port: number;
-  /** Public base URL written into WSDL soap:address; default derived from the request's Host header. */
-  publicUrl?: string;
-  dataDir: string;
-  schemaDir: string;
-  /** IANA time zone of StUF tijdstippen (they carry no zone). */
-  timeZone: string;
-  /** 4-digit gemeentecode, prefix of generated identificaties. */
-  gemeentecode: string;
-  /** Our own StUF address, used as zender in answers when the request named no ontvanger. */
-  self: { organisatie?: string; applicatie: string; administratie?: string };
-  /**
-   * Identificatie templates. Placeholders: {gemeentecode}, {jaar}, {volgnummer:N} (zero-padded to N digits).
-   * A template without {jaar} numbers continuously; with {jaar} the sequence restarts each year.
-   */
-  idTemplates: { zaak: string; document: string; besluit: string };
-  /** Require the 4-digit gemeentecode prefix on caller-made zaakidentificaties. */
-  requireGemeentecodePrefix: boolean;
-  maxMessageBytes: number;
-  maxDepth: number;
-  requestTimeoutMs: number;
-  validation: Strictness;
-  /** geefZaakdetails/geefZaakstatus for an unknown zaak: Fo02 StUF064 (default) or an La01 without antwoord. */
-  unknownObjectAnswer: 'fout' | 'leeg';
-  catalogue: { mode: 'permissive' | 'strict'; zaaktypen: ZaaktypeConfig[] };
-  /** Known applications; empty = open (quick start). */
-  senders: SenderConfig[];
-  /** Serve HTTPS instead of HTTP. */
-  tls?: TlsConfig;
-  backend: { kind: 'sqlite' } | PostgresBackendConfig | ZgwBackendConfig;
-  logLevel: string;
-}
-
-/**
- * The ZGW backend (Open Zaak): zaken, documenten and besluiten live in the ZGW APIs; Zaakpoort's own small state
- * (identificatie counters, message log, journal of units of work) stays in SQLite under dataDir, or in PostgreSQL
- * when `local` is set (env ZAAKPOORT_DATABASE_URL). The shape is defined in src/backends/zgw/config.ts.
- */
-export interface ZgwBackendConfig extends ZgwSettings {
-  kind: 'zgw';
-  /** Where Zaakpoort's own state lives; absent = SQLite under dataDir. */
-  local?: PostgresBackendConfig;
-}
-
-/** The PostgreSQL backend (several Zaakpoort instances may share one database schema). */
-export interface PostgresBackendConfig {
-  kind: 'postgres';
-  url: string;
-  /** Schema for Zaakpoort's tables; default "zaakpoort" (env ZAAKPOORT_DATABASE_SCHEMA). */
-  schema?: string;
-  /** Connections per instance (env ZAAKPOORT_DATABASE_POOL_MAX, default 10). */
-  poolMax?: number;
-  /** Per-statement limit (env ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS, default 30000). */
-  statementTimeoutMs?: number;
-  /** Close connections idle this long (env ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS, default 30000). */
-  idleTimeoutMs?: number;
-  /** Document bytes in the database (default) or as files under dataDir, shared by all instances (env ZAAKPOORT_CONTENT_STORE). */
-  content?: 'postgres' | 'fs';
-}
+import { z } from 'zod';
+import { OMSCHRIJVING_GENERIEK } from './backends/zgw/config.js';
 
 const MIB = 1024 * 1024;
 
+const strictness = z.enum(['strict', 'warn', 'off']);
+const nonEmpty = z.string().min(1);
+
+const zaaktypeSchema = z.strictObject({
+  code: nonEmpty,
+  omschrijving: z.string().optional(),
+  ingangsdatumObject: z.string().optional(),
+  statustypen: z
+    .array(z.strictObject({ volgnummer: nonEmpty, omschrijving: z.string(), code: z.string().optional(), isEindstatus: z.boolean().optional() }))
+    .optional(),
+  roltypen: z.array(z.strictObject({ rolType: nonEmpty, omschrijving: z.string().optional() })).optional(),
+  documenttypen: z.array(z.strictObject({ omschrijving: nonEmpty })).optional(),
+});
+
+const senderSchema = z.strictObject({
+  organisatie: z.string().optional(),
+  applicatie: nonEmpty,
+  administratie: z.string().optional(),
+  /** Operation names (ZDS 1.2 names) this application may call; absent = all. */
+  operations: z.array(nonEmpty).optional(),
+  /** Zaaktype codes this application may touch; absent = all. */
+  zaaktypen: z.array(nonEmpty).optional(),
+  validation: strictness.optional(),
+  /** Mutual TLS: the client certificate's subject CN that belongs to this application. */
+  certificateSubject: nonEmpty.optional(),
+  /** Mutual TLS: the OIN in the client certificate (subject serialNumber or organizationIdentifier). */
+  oin: nonEmpty.optional(),
+  /** HTTP basic auth for this application; passwordHash from `zaakpoort hash-password` (scrypt), never the password. */
+  basicAuth: z
+    .strictObject({
+      username: nonEmpty.refine((u) => !u.includes(':'), 'mag geen ":" bevatten'),
+      passwordHash: z.string().regex(/^\$scrypt\$/, 'moet een hash van zaakpoort hash-password zijn ($scrypt$...), nooit het wachtwoord zelf'),
+    })
+    .optional(),
+});
+
+/** HTTPS, optionally with client certificates (Digikoppeling style two-sided TLS). Paths to PEM files. */
+const tlsSchema = z.strictObject({
+  cert: nonEmpty,
+  key: nonEmpty,
+  /** CA certificate(s) client certificates must chain to; required with requireClientCert. */
+  ca: nonEmpty.optional(),
+  /** Refuse every TLS connection without a client certificate signed by `ca`. */
+  requireClientCert: z.boolean().optional(),
+});
+
+const sqliteBackendSchema = z.strictObject({ kind: z.literal('sqlite') });
+
+/** The PostgreSQL backend (several Zaakpoort instances may share one database schema). */
+const postgresBackendSchema = z.strictObject({
+  kind: z.literal('postgres'),
+  url: nonEmpty,
+  /** Schema for Zaakpoort's tables; default "zaakpoort" (env ZAAKPOORT_DATABASE_SCHEMA). */
+  schema: nonEmpty.optional(),
+  /** Connections per instance (env ZAAKPOORT_DATABASE_POOL_MAX, default 10). */
+  poolMax: z.int().min(1).optional(),
+  /** Per-statement limit (env ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS, default 30000). */
+  statementTimeoutMs: z.int().min(0).optional(),
+  /** Close connections idle this long (env ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS, default 30000). */
+  idleTimeoutMs: z.int().min(0).optional(),
+  /** Document bytes in the database (default) or as files under dataDir, shared by all instances (env ZAAKPOORT_CONTENT_STORE). */
+  content: z.enum(['postgres', 'fs']).optional(),
+});
+
+const ROL_RELATIES = ['heeftAlsBelanghebbende', 'heeftAlsGemachtigde', 'heeftAlsInitiator', 'heeftAlsUitvoerende', 'heeftAlsVerantwoordelijke', 'heeftAlsOverigBetrokkene'] as const;
+
+/** Per ZDS zaaktype code: how ZDS values find their ZGW catalogue counterparts (src/backends/zgw/config.ts). */
+const zgwProfileSchema = z.strictObject({
+  /** ZDS relation → roltype omschrijvingGeneriek, or "omschrijving:<roltype omschrijving>". */
+  roltypen: z.partialRecord(z.enum(ROL_RELATIES), z.string().refine((v) => v.startsWith('omschrijving:') || (OMSCHRIJVING_GENERIEK as readonly string[]).includes(v),
+    `moet een omschrijvingGeneriek zijn (${OMSCHRIJVING_GENERIEK.join(', ')}) of "omschrijving:<tekst>"`)).optional(),
+  statustypeMatch: z.enum(['volgnummer', 'omschrijving']).optional(),
+  resultaattypeMatch: z.enum(['omschrijving', 'omschrijvingGeneriek']).optional(),
+  /** ZDS dct.omschrijving → informatieobjecttype omschrijving. */
+  documenttypen: z.record(z.string(), z.string()).optional(),
+  /** StUF extraElement naam → zaakeigenschap naam. */
+  eigenschappen: z.record(z.string(), z.string()).optional(),
+});
+
+const rsinSchema = z.string().regex(/^\d{9}$/, 'moet een RSIN van 9 cijfers zijn');
+
+/**
+ * The ZGW backend (Open Zaak): zaken, documenten and besluiten in the ZGW APIs; Zaakpoort's own state in SQLite
+ * under dataDir, or in PostgreSQL (`local`, env ZAAKPOORT_DATABASE_URL).
+ */
+const zgwBackendSchema = z.strictObject({
+  kind: z.literal('zgw'),
+  /** API roots, e.g. http://openzaak.example/zaken/api/v1 (env ZAAKPOORT_ZGW_ZAKEN_URL, _DOCUMENTEN_URL, _CATALOGI_URL, _BESLUITEN_URL). */
+  zakenUrl: z.url({ protocol: /^https?$/ }),
+  documentenUrl: z.url({ protocol: /^https?$/ }),
+  catalogiUrl: z.url({ protocol: /^https?$/ }),
+  besluitenUrl: z.url({ protocol: /^https?$/ }),
+  /** JWT HS256 client (env ZAAKPOORT_ZGW_CLIENT_ID, ZAAKPOORT_ZGW_SECRET). */
+  clientId: nonEmpty,
+  secret: nonEmpty,
+  /** JWT user_id / user_representation (Open Zaak's audit trail). */
+  userId: nonEmpty.default('zaakpoort'),
+  userRepresentation: nonEmpty.default('Zaakpoort (ZDS-koppelvlak)'),
+  /** bronorganisatie / verantwoordelijkeOrganisatie: one RSIN, or gemeentecode → RSIN (env ZAAKPOORT_ZGW_RSIN, JSON allowed). */
+  rsin: z.union([rsinSchema, z.record(z.string(), rsinSchema)]),
+  /** The catalogus of the zaaktypen: its URL, or domein + rsin (env ZAAKPOORT_ZGW_CATALOGUS, JSON allowed). */
+  catalogus: z.union([z.url({ protocol: /^https?$/ }), z.strictObject({ domein: nonEmpty, rsin: rsinSchema })]),
+  /** Translation profiles per ZDS zaaktype code. */
+  profiles: z.record(z.string(), zgwProfileSchema).default({}),
+  defaults: z.strictObject({ vertrouwelijkheidaanduiding: z.string().optional(), taal: z.string().default('dut') }).prefault({}),
+  /** Per call (env ZAAKPOORT_ZGW_TIMEOUT_MS). */
+  timeoutMs: z.int().min(1).default(15_000),
+  catalogueTtlMs: z.int().min(0).default(300_000),
+  /** Re-sign the JWT when it is this old (Open Zaak refuses an old iat). */
+  jwtRenewSeconds: z.int().min(1).default(240),
+  /** Attempts of an idempotent call on a timeout, connection error or 5xx. */
+  retries: z.int().min(1).default(3),
+  /** Zaakpoort's own state in PostgreSQL instead of SQLite under dataDir. */
+  local: postgresBackendSchema.optional(),
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const idTemplate = (fallback: string) =>
+  z.string().regex(/\{volgnummer(:\d+)?\}/, 'moet {volgnummer} of {volgnummer:N} bevatten').default(fallback);
+
+/** Every setting, its type, allowed values and default. The one place to add a key. */
+export const ConfigSchema = z
+  .strictObject({
+    host: nonEmpty.default('127.0.0.1'),
+    port: z.int().min(0).max(65535).default(8080),
+    /** Public base URL written into WSDL soap:address; default derived from the request's Host header. */
+    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    dataDir: nonEmpty.default('./data'),
+    schemaDir: nonEmpty.default('./xsd'),
+    /** IANA time zone of StUF tijdstippen (they carry no zone). */
+    timeZone: z.string().refine(isTimeZone, 'is geen bekende (IANA) tijdzone').default('Europe/Amsterdam'),
+    /** 4-digit gemeentecode, prefix of generated identificaties. */
+    gemeentecode: z.string().regex(/^\d{4}$/, 'moet uit 4 cijfers bestaan').default('0000'),
+    /** Our own StUF address, used as zender in answers when the request named no ontvanger. */
+    self: z
+      .strictObject({ organisatie: z.string().optional(), applicatie: nonEmpty.default('Zaakpoort'), administratie: z.string().optional() })
+      .prefault({}),
+    /**
+     * Identificatie templates. Placeholders: {gemeentecode}, {jaar}, {volgnummer:N} (zero-padded to N digits).
+     * A template without {jaar} numbers continuously; with {jaar} the sequence restarts each year.
+     */
+    idTemplates: z
+      .strictObject({
+        zaak: idTemplate('{gemeentecode}{jaar}{volgnummer:7}'),
+        document: idTemplate('{gemeentecode}D{jaar}{volgnummer:7}'),
+        besluit: idTemplate('{gemeentecode}B{jaar}{volgnummer:7}'),
+      })
+      .prefault({}),
+    /** Require the 4-digit gemeentecode prefix on caller-made zaakidentificaties. */
+    requireGemeentecodePrefix: z.boolean().default(false),
+    maxMessageBytes: z.int().min(1).default(1024 * MIB),
+    maxDepth: z.int().min(8).default(256),
+    requestTimeoutMs: z.int().min(1).default(300_000),
+    /** After SIGTERM/SIGINT, in-flight requests get this long before the process exits anyway (exit 1). */
+    shutdownTimeoutMs: z.int().min(0).default(30_000),
+    validation: strictness.default('strict'),
+    /** geefZaakdetails/geefZaakstatus for an unknown zaak: Fo02 StUF064 (default) or an La01 without antwoord. */
+    unknownObjectAnswer: z.enum(['fout', 'leeg']).default('fout'),
+    catalogue: z
+      .strictObject({ mode: z.enum(['permissive', 'strict']).default('permissive'), zaaktypen: z.array(zaaktypeSchema).default([]) })
+      .prefault({}),
+    /** Known applications; empty = open (quick start). */
+    senders: z.array(senderSchema).default([]),
+    /** Serve HTTPS instead of HTTP. */
+    tls: tlsSchema.optional(),
+    backend: z.discriminatedUnion('kind', [sqliteBackendSchema, postgresBackendSchema, zgwBackendSchema]).default({ kind: 'sqlite' }),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((cfg, ctx) => {
+    // Mistakes in these would silently leave Zaakpoort open, so they stop the start.
+    if (cfg.tls?.requireClientCert && !cfg.tls.ca) {
+      ctx.addIssue({ code: 'custom', path: ['tls', 'ca'], message: 'is verplicht bij tls.requireClientCert (de CA van de clientcertificaten)' });
+    }
+    cfg.senders.forEach((s, i) => {
+      if ((s.certificateSubject || s.oin) && !cfg.tls?.ca) {
+        ctx.addIssue({ code: 'custom', path: ['senders', i], message: `(applicatie "${s.applicatie}"): certificateSubject/oin vereist tls met ca (clientcertificaten)` });
+      }
+    });
+  });
+
+export type Config = z.output<typeof ConfigSchema>;
+export type Strictness = z.output<typeof strictness>;
+export type ZaaktypeConfig = z.output<typeof zaaktypeSchema>;
+export type SenderConfig = z.output<typeof senderSchema>;
+export type TlsConfig = z.output<typeof tlsSchema>;
+export type PostgresBackendConfig = z.output<typeof postgresBackendSchema>;
+export type ZgwBackendConfig = z.output<typeof zgwBackendSchema>;
+
+/** Every default, nothing configured (paths not yet resolved). */
 export function defaultConfig(): Config {
-  return {
-    host: '127.0.0.1',
-    port: 8080,
-    dataDir: './data',
-    schemaDir: './xsd',
-    timeZone: 'Europe/Amsterdam',
-    gemeentecode: '0000',
-    self: { applicatie: 'Zaakpoort' },
-    idTemplates: {
-      zaak: '{gemeentecode}{jaar}{volgnummer:7}',
-      document: '{gemeentecode}D{jaar}{volgnummer:7}',
-      besluit: '{gemeentecode}B{jaar}{volgnummer:7}',
-    },
-    requireGemeentecodePrefix: false,
-    maxMessageBytes: 1024 * MIB,
-    maxDepth: 256,
-    requestTimeoutMs: 300_000,
-    validation: 'strict',
-    unknownObjectAnswer: 'fout',
-    catalogue: { mode: 'permissive', zaaktypen: [] },
-    senders: [],
-    backend: { kind: 'sqlite' },
-    logLevel: 'info',
-  };
+  return ConfigSchema.parse({});
 }
 
 export class ConfigError extends Error {
@@ -140,137 +222,209 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+type EnvKind = 'string' | 'number' | 'boolean' | 'json-or-string';
 
-/** Load the configuration: defaults, then the JSON file, then environment variables. */
+/**
+ * Environment variables and the setting each one sets. `backend.*` settings other than the URL apply only to
+ * PostgreSQL; ZAAKPOORT_DATABASE_URL switches the backend to PostgreSQL (keeping the file's other PostgreSQL settings).
+ */
+export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: EnvKind; secret?: boolean }> = [
+  { name: 'HOST', path: ['host'], kind: 'string' },
+  { name: 'PORT', path: ['port'], kind: 'number' },
+  { name: 'ZAAKPOORT_PUBLIC_URL', path: ['publicUrl'], kind: 'string' },
+  { name: 'ZAAKPOORT_DATA_DIR', path: ['dataDir'], kind: 'string' },
+  { name: 'ZAAKPOORT_SCHEMA_DIR', path: ['schemaDir'], kind: 'string' },
+  { name: 'ZAAKPOORT_TIME_ZONE', path: ['timeZone'], kind: 'string' },
+  { name: 'ZAAKPOORT_GEMEENTECODE', path: ['gemeentecode'], kind: 'string' },
+  { name: 'ZAAKPOORT_MAX_MESSAGE_BYTES', path: ['maxMessageBytes'], kind: 'number' },
+  { name: 'ZAAKPOORT_SHUTDOWN_TIMEOUT_MS', path: ['shutdownTimeoutMs'], kind: 'number' },
+  { name: 'ZAAKPOORT_LOG_LEVEL', path: ['logLevel'], kind: 'string' },
+  { name: 'ZAAKPOORT_VALIDATION', path: ['validation'], kind: 'string' },
+  { name: 'ZAAKPOORT_DATABASE_URL', path: ['backend', 'url'], kind: 'string', secret: true },
+  { name: 'ZAAKPOORT_DATABASE_SCHEMA', path: ['backend', 'schema'], kind: 'string' },
+  { name: 'ZAAKPOORT_DATABASE_POOL_MAX', path: ['backend', 'poolMax'], kind: 'number' },
+  { name: 'ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS', path: ['backend', 'statementTimeoutMs'], kind: 'number' },
+  { name: 'ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS', path: ['backend', 'idleTimeoutMs'], kind: 'number' },
+  { name: 'ZAAKPOORT_CONTENT_STORE', path: ['backend', 'content'], kind: 'string' },
+  { name: 'ZAAKPOORT_TLS_CERT', path: ['tls', 'cert'], kind: 'string' },
+  { name: 'ZAAKPOORT_TLS_KEY', path: ['tls', 'key'], kind: 'string' },
+  { name: 'ZAAKPOORT_TLS_CA', path: ['tls', 'ca'], kind: 'string' },
+  { name: 'ZAAKPOORT_TLS_REQUIRE_CLIENT_CERT', path: ['tls', 'requireClientCert'], kind: 'boolean' },
+  { name: 'ZAAKPOORT_ZGW_ZAKEN_URL', path: ['backend', 'zakenUrl'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_DOCUMENTEN_URL', path: ['backend', 'documentenUrl'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_CATALOGI_URL', path: ['backend', 'catalogiUrl'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_BESLUITEN_URL', path: ['backend', 'besluitenUrl'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_CLIENT_ID', path: ['backend', 'clientId'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_SECRET', path: ['backend', 'secret'], kind: 'string', secret: true },
+  { name: 'ZAAKPOORT_ZGW_RSIN', path: ['backend', 'rsin'], kind: 'json-or-string' },
+  { name: 'ZAAKPOORT_ZGW_CATALOGUS', path: ['backend', 'catalogus'], kind: 'json-or-string' },
+  { name: 'ZAAKPOORT_ZGW_TIMEOUT_MS', path: ['backend', 'timeoutMs'], kind: 'number' },
+];
+
+/** Backend settings that belong to the ZGW backend (the others under backend.* are PostgreSQL's). */
+const ZGW_ENV = /^ZAAKPOORT_ZGW_/;
+
+/** Load the configuration: defaults, then the JSON file, then environment variables; checked against ConfigSchema. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
-  let cfg = defaultConfig();
-  const file = env.ZAAKPOORT_CONFIG;
-  if (file) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(path.resolve(cwd, file), 'utf8'));
-    } catch (e) {
-      throw new ConfigError(`Configuratiebestand ${file} kan niet worden gelezen: ${(e as Error).message}`);
-    }
-    cfg = { ...cfg, ...(parsed as Partial<Config>) };
-  }
-  const num = (name: string, v: string | undefined): number | undefined => {
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${name} moet een getal zijn, niet "${v}"`);
-    return n;
-  };
-  cfg.host = env.HOST || cfg.host;
-  cfg.port = num('PORT', env.PORT) ?? cfg.port;
-  cfg.publicUrl = env.ZAAKPOORT_PUBLIC_URL || cfg.publicUrl;
-  cfg.dataDir = env.ZAAKPOORT_DATA_DIR || cfg.dataDir;
-  cfg.schemaDir = env.ZAAKPOORT_SCHEMA_DIR || cfg.schemaDir;
-  cfg.timeZone = env.ZAAKPOORT_TIME_ZONE || cfg.timeZone;
-  cfg.gemeentecode = env.ZAAKPOORT_GEMEENTECODE || cfg.gemeentecode;
-  cfg.maxMessageBytes = num('ZAAKPOORT_MAX_MESSAGE_BYTES', env.ZAAKPOORT_MAX_MESSAGE_BYTES) ?? cfg.maxMessageBytes;
-  cfg.logLevel = env.ZAAKPOORT_LOG_LEVEL || cfg.logLevel;
-  if (env.ZAAKPOORT_VALIDATION) cfg.validation = env.ZAAKPOORT_VALIDATION as Strictness;
-  const wantsZgw = env.ZAAKPOORT_BACKEND === 'zgw' || (!env.ZAAKPOORT_BACKEND && cfg.backend.kind === 'zgw');
-  if (env.ZAAKPOORT_BACKEND && !['sqlite', 'postgres', 'zgw'].includes(env.ZAAKPOORT_BACKEND)) {
-    throw new ConfigError(`ZAAKPOORT_BACKEND moet sqlite, postgres of zgw zijn, niet "${env.ZAAKPOORT_BACKEND}"`);
-  }
-  if (wantsZgw) {
-    const fromFile = cfg.backend.kind === 'zgw' ? cfg.backend : undefined;
-    const local = fromFile?.local ?? (cfg.backend.kind === 'postgres' ? cfg.backend : undefined);
-    const settings = zgwSettingsFromEnv(env, fromFile);
-    cfg.backend = { ...settings, kind: 'zgw', ...(local ? { local } : {}) };
-    if (env.ZAAKPOORT_DATABASE_URL) {
-      cfg.backend.local = { ...(cfg.backend.local ?? {}), kind: 'postgres', url: env.ZAAKPOORT_DATABASE_URL };
-    }
-  } else if (env.ZAAKPOORT_DATABASE_URL) {
-    // Keep PostgreSQL settings from the configuration file; the URL (with its password) usually comes from env.
-    cfg.backend = { ...(cfg.backend.kind === 'postgres' ? cfg.backend : {}), kind: 'postgres', url: env.ZAAKPOORT_DATABASE_URL };
-  }
-  const pgBackend = cfg.backend.kind === 'postgres' ? cfg.backend : cfg.backend.kind === 'zgw' ? cfg.backend.local : undefined;
-  if (pgBackend) {
-    const b = pgBackend;
-    b.schema = env.ZAAKPOORT_DATABASE_SCHEMA || b.schema;
-    b.poolMax = num('ZAAKPOORT_DATABASE_POOL_MAX', env.ZAAKPOORT_DATABASE_POOL_MAX) ?? b.poolMax;
-    b.statementTimeoutMs = num('ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS', env.ZAAKPOORT_DATABASE_STATEMENT_TIMEOUT_MS) ?? b.statementTimeoutMs;
-    b.idleTimeoutMs = num('ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS', env.ZAAKPOORT_DATABASE_IDLE_TIMEOUT_MS) ?? b.idleTimeoutMs;
-    if (env.ZAAKPOORT_CONTENT_STORE) b.content = env.ZAAKPOORT_CONTENT_STORE as 'postgres' | 'fs';
-  }
-  cfg.tls = tlsFromEnv(env, cfg.tls);
-  if (cfg.tls) {
-    const { cert, key, ca } = cfg.tls;
-    cfg.tls = { ...cfg.tls, cert: cert && path.resolve(cwd, cert), key: key && path.resolve(cwd, key), ...(ca ? { ca: path.resolve(cwd, ca) } : {}) };
-  }
-  cfg.dataDir = path.resolve(cwd, cfg.dataDir);
-  cfg.schemaDir = path.resolve(cwd, cfg.schemaDir);
-  validateConfig(cfg);
-  return cfg;
+  const raw = readConfigFile(env.ZAAKPOORT_CONFIG, cwd);
+  const fromEnv = applyEnv(raw, env);
+  const result = ConfigSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new ConfigError(describeIssues(result.error.issues, fromEnv, env.ZAAKPOORT_CONFIG));
+  return resolvePaths(result.data, cwd);
 }
 
-/** ZAAKPOORT_TLS_CERT/_KEY/_CA/_REQUIRE_CLIENT_CERT override (or create) the file's tls section. */
-function tlsFromEnv(env: Env, fromFile: TlsConfig | undefined): TlsConfig | undefined {
-  const cert = env.ZAAKPOORT_TLS_CERT || fromFile?.cert;
-  const key = env.ZAAKPOORT_TLS_KEY || fromFile?.key;
-  if (!cert && !key) return fromFile;
-  const tls: TlsConfig = { ...fromFile, cert: cert ?? '', key: key ?? '' };
-  if (env.ZAAKPOORT_TLS_CA) tls.ca = env.ZAAKPOORT_TLS_CA;
-  const require = env.ZAAKPOORT_TLS_REQUIRE_CLIENT_CERT;
-  if (require) {
-    if (!['true', 'false'].includes(require)) throw new ConfigError(`ZAAKPOORT_TLS_REQUIRE_CLIENT_CERT moet true of false zijn, niet "${require}"`);
-    tls.requireClientCert = require === 'true';
-  }
-  return tls;
-}
-
-export function validateConfig(cfg: Config): void {
-  if (!/^\d{4}$/.test(cfg.gemeentecode)) {
-    throw new ConfigError(`gemeentecode moet uit 4 cijfers bestaan, niet "${cfg.gemeentecode}"`);
-  }
-  if (!['strict', 'warn', 'off'].includes(cfg.validation)) {
-    throw new ConfigError(`validation moet strict, warn of off zijn, niet "${cfg.validation}"`);
-  }
+function readConfigFile(file: string | undefined, cwd: string): Record<string, unknown> {
+  if (!file) return {};
+  let parsed: unknown;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: cfg.timeZone });
-  } catch {
-    throw new ConfigError(`Onbekende tijdzone "${cfg.timeZone}"`);
+    parsed = JSON.parse(readFileSync(path.resolve(cwd, file), 'utf8'));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'het bestand bestaat niet' : (e as Error).message;
+    throw new ConfigError(`Configuratiebestand ${file} kan niet worden gelezen: ${why}`);
   }
-  for (const kind of ['zaak', 'document', 'besluit'] as const) {
-    if (!/\{volgnummer(:\d+)?\}/.test(cfg.idTemplates[kind])) {
-      throw new ConfigError(`idTemplates.${kind} moet {volgnummer} of {volgnummer:N} bevatten`);
-    }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`Configuratiebestand ${file} moet een JSON-object zijn ({ ... })`);
   }
-  if (cfg.backend.kind === 'zgw') validateZgwSettings(cfg.backend, (m) => new ConfigError(m));
-  if (cfg.backend.kind === 'postgres') {
-    if (!cfg.backend.url) throw new ConfigError('backend.url (ZAAKPOORT_DATABASE_URL) is verplicht voor PostgreSQL');
-    if (cfg.backend.content !== undefined && !['postgres', 'fs'].includes(cfg.backend.content)) {
-      throw new ConfigError(`backend.content moet postgres of fs zijn, niet "${cfg.backend.content}"`);
-    }
-  }
-  if (!['permissive', 'strict'].includes(cfg.catalogue.mode)) {
-    throw new ConfigError(`catalogue.mode moet permissive of strict zijn`);
-  }
-  validateTransportSecurity(cfg);
+  return parsed as Record<string, unknown>;
 }
 
-/** TLS and the per-sender bindings: mistakes here would silently leave Zaakpoort open, so they stop the start. */
-function validateTransportSecurity(cfg: Config): void {
-  if (cfg.tls) {
-    if (!cfg.tls.cert || !cfg.tls.key) throw new ConfigError('tls vereist zowel cert als key (paden naar PEM-bestanden)');
-    if (cfg.tls.requireClientCert && !cfg.tls.ca) throw new ConfigError('tls.requireClientCert vereist tls.ca (de CA van de clientcertificaten)');
+/** Writes the environment's values into the raw configuration; returns which path came from which variable. */
+function applyEnv(raw: Record<string, unknown>, env: Env): Map<string, string> {
+  const fromEnv = new Map<string, string>();
+  if (env.ZAAKPOORT_BACKEND !== undefined && env.ZAAKPOORT_BACKEND !== '') {
+    if (!['sqlite', 'postgres', 'zgw'].includes(env.ZAAKPOORT_BACKEND)) {
+      throw new ConfigError(`ZAAKPOORT_BACKEND moet sqlite, postgres of zgw zijn, niet "${env.ZAAKPOORT_BACKEND}"`);
+    }
+    const b = raw.backend as Record<string, unknown> | undefined;
+    raw.backend = { ...(b?.kind === env.ZAAKPOORT_BACKEND ? b : {}), kind: env.ZAAKPOORT_BACKEND };
+    fromEnv.set('backend.kind', 'ZAAKPOORT_BACKEND');
   }
-  cfg.senders.forEach((s, i) => {
-    const at = `senders[${i}] (applicatie "${s.applicatie}")`;
-    if (!s.applicatie) throw new ConfigError(`senders[${i}] mist applicatie`);
-    if (s.validation !== undefined && !['strict', 'warn', 'off'].includes(s.validation)) {
-      throw new ConfigError(`${at}: validation moet strict, warn of off zijn`);
+  const zgw = (raw.backend as { kind?: unknown } | undefined)?.kind === 'zgw';
+  if (env.ZAAKPOORT_DATABASE_URL) {
+    const b = raw.backend as Record<string, unknown> | undefined;
+    // With the ZGW backend PostgreSQL holds Zaakpoort's own state (backend.local); otherwise it is the backend.
+    if (zgw) b!.local = { ...((b!.local as Record<string, unknown> | undefined) ?? {}), kind: 'postgres' };
+    else raw.backend = { ...(b?.kind === 'postgres' ? b : {}), kind: 'postgres' };
+  }
+  for (const v of ENV) {
+    const value = env[v.name];
+    if (value === undefined || value === '') continue;
+    let [section, key] = v.path;
+    let target = raw;
+    if (section === 'backend') {
+      const kind = (raw.backend as { kind?: unknown } | undefined)?.kind;
+      if (ZGW_ENV.test(v.name)) {
+        if (kind !== 'zgw') throw new ConfigError(`${v.name} geldt alleen voor de ZGW-backend (zet ook ZAAKPOORT_BACKEND=zgw)`);
+      } else if (kind === 'zgw' && (raw.backend as { local?: unknown }).local) {
+        // PostgreSQL settings of the local state store.
+        target = raw.backend as Record<string, unknown>;
+        section = 'local';
+      } else if (kind !== 'postgres') {
+        throw new ConfigError(`${v.name} geldt alleen voor PostgreSQL (zet ook ZAAKPOORT_DATABASE_URL)`);
+      }
     }
-    if (s.zaaktypen !== undefined && (!Array.isArray(s.zaaktypen) || s.zaaktypen.some((z) => typeof z !== 'string'))) {
-      throw new ConfigError(`${at}: zaaktypen moet een lijst van zaaktypecodes zijn`);
+    if (key === undefined) target[section!] = coerce(value, v.kind);
+    else {
+      const obj = (typeof target[section!] === 'object' && target[section!] !== null ? target[section!] : {}) as Record<string, unknown>;
+      obj[key] = coerce(value, v.kind);
+      target[section!] = obj;
     }
-    if ((s.certificateSubject || s.oin) && !cfg.tls?.ca) {
-      throw new ConfigError(`${at}: certificateSubject/oin vereist tls met ca (clientcertificaten)`);
+    fromEnv.set(v.path.join('.'), v.name);
+  }
+  return fromEnv;
+}
+
+/** Numbers and booleans from text; anything else stays text so the schema names what was given. */
+function coerce(value: string, kind: EnvKind): unknown {
+  if (kind === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  if (kind === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  if (kind === 'json-or-string' && value.trim().startsWith('{')) {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
     }
-    if (s.basicAuth && (!s.basicAuth.username || s.basicAuth.username.includes(':') || !/^\$scrypt\$/.test(s.basicAuth.passwordHash ?? ''))) {
-      throw new ConfigError(`${at}: basicAuth vereist username (zonder ":") en een passwordHash van npm run hash-password`);
+  }
+  return value;
+}
+
+function resolvePaths(cfg: Config, cwd: string): Config {
+  const out: Config = { ...cfg, dataDir: path.resolve(cwd, cfg.dataDir), schemaDir: path.resolve(cwd, cfg.schemaDir) };
+  if (cfg.tls) {
+    out.tls = { ...cfg.tls, cert: path.resolve(cwd, cfg.tls.cert), key: path.resolve(cwd, cfg.tls.key), ...(cfg.tls.ca ? { ca: path.resolve(cwd, cfg.tls.ca) } : {}) };
+  }
+  return out;
+}
+
+/** `senders[0].basicAuth` */
+export function formatPath(p: ReadonlyArray<PropertyKey>): string {
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}
+
+const SECRET_KEYS = /passwordHash|password|secret|url$/i;
+
+function shown(input: unknown, at: string): string {
+  if (SECRET_KEYS.test(at)) return '(verborgen)';
+  const text = JSON.stringify(input);
+  return text === undefined ? String(input) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const TYPE_NL: Record<string, string> = { string: 'tekst', number: 'een getal', int: 'een geheel getal', boolean: 'true of false', array: 'een lijst', object: 'een object' };
+
+/** One line for all problems: "Configuratiefout: port: ...; sendrs: onbekende instelling". */
+function describeIssues(issues: z.core.$ZodIssue[], fromEnv: Map<string, string>, file: string | undefined): string {
+  const lines = issues.map((issue) => {
+    const at = formatPath(issue.path);
+    const envName = fromEnv.get(at);
+    const where = envName ? `${envName} (${at})` : at || '(de hele configuratie)';
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const names = issue.keys.map((k) => formatPath([...issue.path, k]));
+        return `onbekende instelling ${names.map((n) => `"${n}"`).join(', ')}${file ? ` in ${file}` : ''} (tikfout? zie config.example.json)`;
+      }
+      case 'invalid_type':
+        if (issue.input === undefined) return `${where} ontbreekt (verplicht)`;
+        return `${where} moet ${TYPE_NL[issue.expected] ?? issue.expected} zijn, niet ${shown(issue.input, at)}`;
+      case 'invalid_value':
+        return `${where} moet ${issue.values.map((v) => String(v)).join(', ')} zijn, niet ${shown(issue.input, at)}`;
+      case 'invalid_union':
+        return at === 'backend' ? `${where}: kind moet sqlite, postgres of zgw zijn` : `${where} ${issue.message}`;
+      case 'too_small':
+      case 'too_big':
+        if (issue.origin === 'string') return `${where} mag niet leeg zijn`;
+        return `${where} moet ${issue.code === 'too_small' ? 'minstens' : 'hoogstens'} ${String(issue.code === 'too_small' ? issue.minimum : issue.maximum)} zijn, niet ${shown(issue.input, at)}`;
+      default:
+        return `${where} ${issue.message}${issue.code === 'custom' || issue.input === undefined ? '' : `, niet ${shown(issue.input, at)}`}`;
     }
   });
+  return `Configuratiefout: ${lines.join('; ')}`;
+}
+
+/** The effective configuration for display: secrets (password hashes, database passwords) masked. */
+export function maskSecrets(cfg: Config): unknown {
+  return JSON.parse(
+    JSON.stringify(cfg, (key, value: unknown) => {
+      if ((key === 'passwordHash' || key === 'secret') && typeof value === 'string') return '***';
+      if (key === 'url' && typeof value === 'string') return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+      return value;
+    }),
+  );
+}
+
+/** Open (no senders) on an address other than loopback: anyone on the network may create and read zaken. */
+export function openOnNetworkWarning(cfg: Config): string | undefined {
+  if (cfg.senders.length > 0) return undefined;
+  const loopback = cfg.host === 'localhost' || cfg.host === '::1' || /^127\./.test(cfg.host);
+  if (loopback) return undefined;
+  return (
+    `WAARSCHUWING: Zaakpoort is OPEN (senders is leeg: elke applicatie mag alles) en luistert op ${cfg.host}, ` +
+    `niet alleen op loopback. Iedereen die dit adres bereikt kan zaken en documenten aanmaken en lezen. ` +
+    `Zet senders in de configuratie (zie README, Configuration) of HOST=127.0.0.1.`
+  );
+}
+
+/** Check a configuration built in code (tests, tools) against the schema; throws ConfigError naming the problems. */
+export function validateConfig(cfg: Config): void {
+  const result = ConfigSchema.safeParse(cfg, { reportInput: true });
+  if (!result.success) throw new ConfigError(describeIssues(result.error.issues, new Map(), undefined));
 }

@@ -19,8 +19,9 @@ const SAFE_PARSE = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE;
 const MAX_ISSUES = 50;
 
 const HOW_TO_FIX =
-  'Install the official VNG ZDS schema package with `npm run provision-xsd` ' +
-  '(set ZAAKPOORT_SCHEMA_SOURCE=<folder with the unzipped VNG packages>; see the README), ' +
+  'Install the official VNG ZDS schema package with `zaakpoort provision-xsd` (downloads ' +
+  'https://github.com/VNG-Realisatie/Zaak-en-Documentservices/raw/eb720f4245abe5093517c89ec05c5f6b443c6a92/docs/documenten/Zaak-_Documentservices_1_2.zip ' +
+  'and .../Zaak_DocumentServices_1_1_02.zip; without internet set ZAAKPOORT_SCHEMA_SOURCE=<the zip files or an unzipped folder>; see the README), ' +
   'or point ZAAKPOORT_SCHEMA_DIR at a folder that holds them.';
 
 export class SchemaLoadError extends Error {

@@ -17,7 +17,8 @@ import { guessSoapVersion, soapMediaKind } from './content-type.js';
 import type { Dispatcher } from '../zds/dispatcher.js';
 import { describeError } from '../redact.js';
 import { Authenticator, BASIC_CHALLENGE } from './auth.js';
-import { checkHealth } from './health.js';
+import { checkHealth, VERSION } from './health.js';
+import type { StorageProbe } from './storage-probe.js';
 import { httpFaults } from './http-faults.js';
 import { faultCode, Metrics, type Outcome } from './metrics.js';
 import { acceptsMtom } from './mtom-writer.js';
@@ -32,6 +33,8 @@ export interface ServerDeps {
   backend: Backend;
   /** True once the schemas are compiled (and false again while shutting down). */
   ready: () => boolean;
+  /** Readiness also requires this to pass (the data directory, where documents live on disk). */
+  storage?: StorageProbe;
   /** fastify logger option; default pino at config.logLevel. Pass false to silence; a stream captures (tests). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
 }
@@ -225,10 +228,15 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return reply.type('application/xml; charset=utf-8').header('content-length', found.size).send(found.stream);
   });
 
-  app.get('/health', async (_request, reply) => {
-    const report = await checkHealth(deps.ready, backend);
+  // Readiness (also the historic /health): may this instance get traffic? Liveness: is the process alive at all
+  // (a restart would not fix a full disk or a database outage, so liveness does not look at them).
+  const readiness = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const report = await checkHealth(deps.ready, backend, deps.storage);
     return reply.code(report.status === 'ok' ? 200 : 503).header('cache-control', 'no-store').send(report);
-  });
+  };
+  app.get('/health', readiness);
+  app.get('/health/ready', readiness);
+  app.get('/health/live', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok', version: VERSION }));
 
   app.get('/metrics', async (_request, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(metrics.render()),

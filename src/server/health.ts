@@ -1,8 +1,12 @@
-/** Liveness + readiness: schemas compiled and the backend answering a ping. */
+/**
+ * Readiness: schemas compiled, the backend answering a ping and, where documents live on disk, the data directory
+ * really writable (GET /health and /health/ready). Liveness (GET /health/live) only says the process answers.
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { APP_ROOT } from '../app-root.js';
 import type { Backend } from '../ports/index.js';
+import type { StorageProbe } from './storage-probe.js';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';
@@ -10,6 +14,10 @@ export interface HealthReport {
   backend: 'reachable' | 'unreachable';
   /** Per part of the backend when it reports them (ZGW: each API and the local state), 'ok' or a short reason. */
   parts?: Record<string, string>;
+  /** Only when documents are stored on disk (SQLite, or PostgreSQL with content store fs). */
+  storage?: 'writable' | 'not writable';
+  /** Why storage is not writable (ENOSPC, EROFS, ENOENT, timeout), never a path. */
+  storageError?: string;
   version: string;
 }
 
@@ -26,15 +34,22 @@ function readVersion(): string {
   }
 }
 
-export async function checkHealth(ready: () => boolean, backend: Backend): Promise<HealthReport> {
+export async function checkHealth(ready: () => boolean, backend: Backend, storage?: StorageProbe): Promise<HealthReport> {
   const schemasOk = ready();
-  const parts = backend.health ? await partsOf(backend) : undefined;
-  const backendOk = parts ? Object.values(parts).every((v) => v === 'ok') : await ping(backend);
+  const [parts, pinged, storageError] = await Promise.all([
+    backend.health ? partsOf(backend) : undefined,
+    backend.health ? undefined : ping(backend),
+    storage?.check(),
+  ]);
+  const backendOk = parts ? Object.values(parts).every((v) => v === 'ok') : pinged === true;
+  const storageOk = storageError === undefined;
   return {
-    status: schemasOk && backendOk ? 'ok' : 'unavailable',
+    status: schemasOk && backendOk && storageOk ? 'ok' : 'unavailable',
     schemas: schemasOk ? 'compiled' : 'not compiled',
     backend: backendOk ? 'reachable' : 'unreachable',
     ...(parts ? { parts } : {}),
+    ...(storage ? { storage: storageOk ? 'writable' : 'not writable' } : {}),
+    ...(storageError ? { storageError } : {}),
     version: VERSION,
   };
 }

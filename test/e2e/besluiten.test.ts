@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { asRequest, readIndex } from '../conformance/fixture-index.js';
 import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid } from '../helpers/xsd.js';
-import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
+import { NEEDS_FIXTURES, type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 
 describe('besluiten', () => {
   let srv: TestServer;
@@ -115,7 +115,7 @@ describe('besluiten', () => {
     assert.match(du.text, /Fo03Bericht[^]*StUF043/);
   });
 
-  it('an incoming overdragenZaak_Di01 is refused with Fo03 StUF040 (served by a ZSC, not a zaaksysteem)', async () => {
+  it('an incoming overdragenZaak_Di01 is refused with Fo03 StUF040 (served by a ZSC, not a zaaksysteem)', { skip: NEEDS_FIXTURES }, async () => {
     const row = readIndex().find((r) => r.operation === 'overdragenZaak_Di01' && r.direction === 'request');
     assert.ok(row, 'fixture overdragenZaak_Di01');
     const req = asRequest(row);

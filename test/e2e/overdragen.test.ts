@@ -18,6 +18,7 @@ import { StufFault } from '../../src/stuf/fault.js';
 import { writeBv03, writeFo } from '../../src/stuf/messages.js';
 import { type OverdrachtInput, overdragenZaak } from '../../src/zds/overdracht/verstuur.js';
 import { minimalZaak } from '../contract/fixtures.js';
+import { cliArgs } from '../helpers/built-server.js';
 import * as m from '../helpers/messages.js';
 import { assertSchemaValid, assertSoapResponseValid, extractSoapPayload } from '../helpers/xsd.js';
 import { REPO_ROOT, type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
@@ -196,7 +197,7 @@ describe('overdragenZaak', () => {
     assert.equal(zsc.received.length, before, 'nothing was sent');
   });
 
-  describe('CLI (npm run overdragen)', () => {
+  describe('CLI (zaakpoort overdragen, npm run overdragen)', () => {
     const cli = async (args: string[]) => {
       const env: NodeJS.ProcessEnv = {
         ...process.env,
@@ -208,7 +209,7 @@ describe('overdragenZaak', () => {
       // The municipality's config file: the catalogue gives OVD02 its omschrijving.
       env.ZAAKPOORT_CONFIG = path.join(srv.dataDir, 'config.json');
       await writeFile(env.ZAAKPOORT_CONFIG, JSON.stringify({ self: srv.zp.config.self, catalogue: srv.zp.config.catalogue }));
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', 'overdragen.ts'), ...args], { cwd: REPO_ROOT, env });
+      const child = spawn(process.execPath, [...cliArgs(), 'overdragen', ...args], { cwd: REPO_ROOT, env });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += String(c)));
@@ -231,14 +232,14 @@ describe('overdragenZaak', () => {
       assert.equal((await srv.zp.backend.store.getOverdracht(ref))?.status, 'geaccepteerd');
     });
 
-    it('fails with one line on stderr and exit 1', async () => {
+    it('fails with one line on stderr and exit 1 (2 for a usage error)', async () => {
       const unknown = await cli(['--zaak', '1234GEENZAAK', '--endpoint', zsc.url, '--applicatie', 'ZSC']);
       assert.equal(unknown.code, 1);
       assert.equal(unknown.stdout, '');
-      assert.equal(unknown.stderr, 'overdragen: Zaak 1234GEENZAAK bestaat niet\n');
+      assert.equal(unknown.stderr, 'zaakpoort overdragen: Zaak 1234GEENZAAK bestaat niet\n');
       const missing = await cli(['--zaak', ZAAK, '--endpoint', zsc.url]);
-      assert.equal(missing.code, 1);
-      assert.match(missing.stderr, /^overdragen: --applicatie ontbreekt; gebruik: npm run overdragen/);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /^zaakpoort: required option '--applicatie <applicatie>' not specified/);
       assert.equal(missing.stderr.trim().split('\n').length, 1);
     });
   });

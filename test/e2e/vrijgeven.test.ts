@@ -1,13 +1,13 @@
-/** `npm run vrijgeven`: a functioneel beheerder releases a check-out that will never be checked in. */
+/** `zaakpoort vrijgeven` (`npm run vrijgeven`): a functioneel beheerder releases a check-out that will never be checked in. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { cliArgs } from '../helpers/built-server.js';
 import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid } from '../helpers/xsd.js';
 import { REPO_ROOT, type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 
-describe('npm run vrijgeven', () => {
+describe('zaakpoort vrijgeven', () => {
   let srv: TestServer;
   before(async () => {
     srv = await startServer();
@@ -18,7 +18,7 @@ describe('npm run vrijgeven', () => {
 
   /** The CLI as a separate process on the server's data folder, next to the running server. */
   function vrijgeven(...args: string[]) {
-    return spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts/vrijgeven.ts'), ...args], {
+    return spawnSync(process.execPath, [...cliArgs(), 'vrijgeven', ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ZAAKPOORT_DATA_DIR: srv.dataDir, ZAAKPOORT_GEMEENTECODE: '1234', ZAAKPOORT_CONFIG: '' },
       encoding: 'utf8',
@@ -46,12 +46,12 @@ describe('npm run vrijgeven', () => {
     assert.match(vrijgeven('--document', docId).stdout, /was niet uitgecheckt/);
   });
 
-  it('an unknown document or a missing argument is one line on stderr and exit 1', () => {
+  it('an unknown document is one line on stderr and exit 1; a missing argument is a usage error, exit 2', () => {
     const unknown = vrijgeven('--document', '1234D999');
     assert.equal(unknown.status, 1);
-    assert.equal(unknown.stderr.trim(), 'vrijgeven: er is geen document met identificatie 1234D999');
+    assert.equal(unknown.stderr.trim(), 'zaakpoort vrijgeven: er is geen document met identificatie 1234D999');
     const missing = vrijgeven();
-    assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /--document ontbreekt; gebruik: npm run vrijgeven/);
+    assert.equal(missing.status, 2);
+    assert.equal(missing.stderr.trim(), "zaakpoort: required option '--document <identificatie>' not specified (zaakpoort --help)");
   });
 });

@@ -62,8 +62,11 @@ describe('Zaakpoort with backend zgw (on the ZGW test double)', () => {
     const zaken = double.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/zaken'));
     assert.equal((zaken.at(-1)!.body as { identificatie: string }).identificatie, id);
 
+    const mark = double.requests.length;
     const d = await send(m.geefZaakdetails(id, '1.2'));
     assert.equal(d.status, 200, d.text);
+    const calls = double.requests.slice(mark).filter((r) => !r.path.includes('/catalogi/')).length;
+    assert.ok(calls <= 6, `geefZaakdetails scope alles took ${calls} ZGW calls (warm catalogue)`);
     assert.equal(m.extract(d.text, 'inp.bsn'), '123456782');
     assert.equal(m.extract(d.text, 'geslachtsnaam'), 'Vries');
     assert.equal(m.extract(d.text, 'kenmerk'), 'SHV-2026-001');

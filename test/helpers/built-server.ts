@@ -1,5 +1,5 @@
 /**
- * What `npm start` runs: the esbuild bundle dist/main.js (scripts/build.mjs) with the node flags of the `start`
+ * What `npm start` runs: the esbuild bundle dist/cli.js (scripts/build.mjs) with the node flags of the `start`
  * script in package.json. Tests and benchmarks that start Zaakpoort as a process build it once and run exactly
  * that, so they measure the real thing. BENCH_START=fast uses the `start:fast` script instead.
  */
@@ -11,20 +11,30 @@ import { fileURLToPath } from 'node:url';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 let built = false;
 
-/** Node arguments of an npm start script ("node <flags> dist/main.js"), with the entry made absolute. */
+/** Node arguments of an npm start script ("exec node <flags> bin/zaakpoort.mjs start"), with the entry made absolute. */
 function scriptArgs(script: string): string[] {
   const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const words = pkg.scripts[script]!.trim().split(/\s+/);
+  if (words[0] === 'exec') words.shift();
   if (words[0] !== 'node') throw new Error(`npm script ${script} does not start with node`);
-  return words.slice(1).map((w) => (w.endsWith('.js') ? path.join(REPO_ROOT, w) : w));
+  return words.slice(1).map((w) => (/\.m?js$/.test(w) ? path.join(REPO_ROOT, w) : w));
+}
+
+function buildOnce(): void {
+  if (built) return;
+  const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`build failed: ${res.stderr || res.stdout}`);
+  built = true;
 }
 
 /** Node arguments that start the built server as `npm start` does (building it first, once per process). */
 export function builtServerArgs(profile: 'start' | 'start:fast' = process.env.BENCH_START === 'fast' ? 'start:fast' : 'start'): string[] {
-  if (!built) {
-    const res = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build.mjs')], { cwd: REPO_ROOT, encoding: 'utf8' });
-    if (res.status !== 0) throw new Error(`build failed: ${res.stderr || res.stdout}`);
-    built = true;
-  }
+  buildOnce();
   return scriptArgs(profile);
+}
+
+/** The `zaakpoort` command as installed (bin/zaakpoort.mjs running the built bundle): node arguments before the command's own. */
+export function cliArgs(): string[] {
+  buildOnce();
+  return [path.join(REPO_ROOT, 'bin/zaakpoort.mjs')];
 }

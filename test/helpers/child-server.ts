@@ -98,6 +98,11 @@ export class ChildServer {
     return this.child.pid;
   }
 
+  /** Exit code once the process has exited (null while running or when ended by a signal). */
+  get exitCode(): number | null {
+    return this.child?.exitCode ?? null;
+  }
+
   /** The last few KB the server printed (for assertion messages). */
   get log(): string {
     return this.output.slice(-4000);

@@ -1,4 +1,5 @@
 /** Start a real Zaakpoort (SQLite in a temp folder) on a free loopback port for end-to-end tests. */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +9,17 @@ import { type Zaakpoort, createZaakpoort } from '../../src/compose.js';
 import type { SchemaRegistry } from '../../src/schema/index.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED_DIR = path.resolve(REPO_ROOT, '../shared');
+/** The project's shared folder beside the repository (ZAAKPOORT_TEST_SHARED_DIR overrides, e.g. to try a run without it). */
+export const SHARED_DIR = path.resolve(REPO_ROOT, process.env.ZAAKPOORT_TEST_SHARED_DIR ?? '../shared');
 export const FIXTURES_DIR = path.join(SHARED_DIR, 'zds/fixtures');
+/** For `describe(name, { skip: NEEDS_FIXTURES }, ...)`: false when the shared fixtures are there, else why the suite is skipped. */
+export const NEEDS_FIXTURES: string | false = existsSync(path.join(FIXTURES_DIR, 'INDEX.tsv'))
+  ? false
+  : `skipped: needs the shared fixtures (${path.join(FIXTURES_DIR, 'INDEX.tsv')} not found)`;
+/** Same for suites that need the shared schema source folder (../shared/zds/schemas). */
+export const NEEDS_SHARED_SCHEMAS: string | false = existsSync(path.join(SHARED_DIR, 'zds/schemas/SHA256SUMS'))
+  ? false
+  : `skipped: needs the shared schema folder (${path.join(SHARED_DIR, 'zds/schemas')} not found)`;
 
 export interface TestServer {
   url: string;

@@ -3,13 +3,17 @@
  * files are matched by hash), refusing a source whose files do not match schema-checksums/SHA256SUMS.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { REPO_ROOT, SHARED_DIR } from '../helpers/zaakpoort.js';
+import { NEEDS_SHARED_SCHEMAS, REPO_ROOT, SHARED_DIR } from '../helpers/zaakpoort.js';
 
 const SCRIPT = path.join(REPO_ROOT, 'scripts/provision-xsd.mjs');
 const SOURCE = path.join(SHARED_DIR, 'zds/schemas');
@@ -69,7 +73,7 @@ function provision(target: string, source?: string) {
   return spawnSync(process.execPath, [SCRIPT], { cwd: REPO_ROOT, env, encoding: 'utf8' });
 }
 
-describe('schema provisioning', () => {
+describe('schema provisioning', { skip: NEEDS_SHARED_SCHEMAS }, () => {
   after(() => rmSync(tmp, { recursive: true, force: true }));
   const all = files(SOURCE).filter((f) => f.endsWith('.xsd') || f.endsWith('.wsdl'));
 
@@ -99,5 +103,57 @@ describe('schema provisioning', () => {
     const res = provision(path.join(tmp, 'nowhere'), path.join(tmp, 'empty-folder'));
     assert.equal(res.status, 1);
     assert.match(res.stderr, /neither a folder nor a \.zip file/);
+  });
+
+  describe('from an https/http URL (the default source is the official zip URLs)', () => {
+    /** The provisioning script as a child process, without blocking this process (which serves the zips). */
+    async function provisionAsync(target: string, env: Record<string, string>) {
+      const child = spawn(process.execPath, [SCRIPT], { cwd: REPO_ROOT, env: { ...process.env, ZAAKPOORT_SCHEMA_DIR: target, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const [status] = (await once(child, 'close')) as [number];
+      return { status, stdout, stderr };
+    }
+    const gitBlob = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+
+    it('takes files from a downloaded zip only when it matches the recorded zip checksum', async () => {
+      writeZip(path.join(tmp, 'served.zip'), all.map((f) => ({ name: `pkg/${f}`, data: readFileSync(path.join(SOURCE, f)) })));
+      const zip = readFileSync(path.join(tmp, 'served.zip'));
+      const server = http.createServer((_req, res) => res.end(zip));
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/Zaak-_Documentservices_1_2.zip`;
+      try {
+        const list = path.join(tmp, 'OFFICIAL-ZIPS');
+        writeFileSync(list, `# test\n${'0'.repeat(40)}  ${url}\n`);
+        const wrong = await provisionAsync(path.join(tmp, 'from-url-wrong'), { ZAAKPOORT_SCHEMA_SOURCE: url, ZAAKPOORT_SCHEMA_OFFICIAL_ZIPS: list });
+        assert.equal(wrong.status, 1);
+        assert.match(wrong.stderr, /is not the official zip \(git blob [0-9a-f]{40}, expected 0{40}\); nothing installed/);
+        assert.throws(() => statSync(path.join(tmp, 'from-url-wrong')));
+
+        writeFileSync(list, `${gitBlob(zip)}  ${url}\n`);
+        const target = path.join(tmp, 'from-url');
+        const ok = await provisionAsync(target, { ZAAKPOORT_SCHEMA_SOURCE: url, ZAAKPOORT_SCHEMA_OFFICIAL_ZIPS: list });
+        assert.equal(ok.status, 0, ok.stderr);
+        for (const f of all) assert.ok(readFileSync(path.join(target, f)).equals(readFileSync(path.join(SOURCE, f))), f);
+      } finally {
+        server.close();
+      }
+    });
+
+    it('a failed download is one clear line', async () => {
+      const port = await new Promise<number>((resolve) => {
+        const s = http.createServer().listen(0, '127.0.0.1', () => {
+          const p = (s.address() as AddressInfo).port;
+          s.close(() => resolve(p));
+        });
+      });
+      const url = `http://127.0.0.1:${port}/Zaak-_Documentservices_1_2.zip`;
+      const res = await provisionAsync(path.join(tmp, 'unreachable'), { ZAAKPOORT_SCHEMA_SOURCE: url });
+      assert.equal(res.status, 1);
+      assert.equal(res.stderr, `[zaakpoort] schema provisioning failed: download of ${url} failed (ECONNREFUSED); set ZAAKPOORT_SCHEMA_SOURCE to the zip files or an unzipped folder\n`);
+    });
   });
 });

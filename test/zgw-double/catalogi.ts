@@ -31,6 +31,11 @@ function urls(list: Stored[]): string[] {
   return list.sort(newestFirst).map((s) => s.url);
 }
 
+/** The URL lists of resources whose `field` points at `owner` (e.g. a zaaktype's statustypen), newest first. */
+function linked(store: Store, owner: Stored, field: string, kinds: Record<string, string>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(kinds).map(([name, kind]) => [name, urls(store.where(kind, field, owner.url))]));
+}
+
 /** Published-only by default; `status=concept|alles` (README §10). For sub-resources the zaaktype's state counts. */
 function statusScope(conceptOf: (s: Stored, store: Store) => boolean) {
   return (ctx: Ctx, items: Stored[]): Stored[] => {
@@ -83,26 +88,24 @@ export function catalogiDefs(selectielijst: Map<string, SelectielijstEntry>): Re
     scope: statusScope(zaaktypeConcept),
     specialParams: ['status', 'datumGeldigheid'],
   };
+  /** Zaaktypen, informatieobjecttypen and besluittypen: created as concept, listed published-only by default. */
+  const publishable: Partial<ResourceDef> = {
+    create: (_ctx, data) => {
+      data.concept = true;
+    },
+    scope: statusScope(ownConcept),
+    specialParams: ['status', 'datumGeldigheid'],
+  };
   const catalogus: ResourceDef = {
     kind: CATALOGUS,
     schemaRef: '#/components/schemas/Catalogus',
-    render: (s, ctx) => {
-      const st = ctx!.store;
-      return {
-        ...s.data,
-        zaaktypen: urls(st.where(ZAAKTYPE, 'catalogus', s.url)),
-        besluittypen: urls(st.where(BESLUITTYPE, 'catalogus', s.url)),
-        informatieobjecttypen: urls(st.where(IOT, 'catalogus', s.url)),
-      };
-    },
+    render: (s, ctx) => ({ ...s.data, ...linked(ctx!.store, s, 'catalogus', { zaaktypen: ZAAKTYPE, besluittypen: BESLUITTYPE, informatieobjecttypen: IOT }) }),
   };
   const zaaktype: ResourceDef = {
     kind: ZAAKTYPE,
     schemaRef: '#/components/schemas/ZaakType',
     refs: { catalogus: CATALOGUS, besluittypen: BESLUITTYPE, deelzaaktypen: ZAAKTYPE },
-    create: (_ctx, data) => {
-      data.concept = true;
-    },
+    ...publishable,
     update: (ctx, s, _data, changes) => {
       // ending the geldigheid of a published version is allowed (README §11)
       const onlyEinde = Object.keys(changes).every((k) => k === 'eindeGeldigheid');
@@ -118,16 +121,11 @@ export function catalogiDefs(selectielijst: Map<string, SelectielijstEntry>): Re
       }
       for (const kind of [STATUSTYPE, ROLTYPE, RESULTAATTYPE, EIGENSCHAP, ZIOT]) for (const x of ctx.store.where(kind, 'zaaktype', s.url)) ctx.store.remove(x);
     },
-    scope: statusScope(ownConcept),
-    specialParams: ['status', 'datumGeldigheid'],
     render: (s, ctx) => {
       const st = ctx!.store;
       return {
         ...s.data,
-        statustypen: urls(st.where(STATUSTYPE, 'zaaktype', s.url)),
-        roltypen: urls(st.where(ROLTYPE, 'zaaktype', s.url)),
-        resultaattypen: urls(st.where(RESULTAATTYPE, 'zaaktype', s.url)),
-        eigenschappen: urls(st.where(EIGENSCHAP, 'zaaktype', s.url)),
+        ...linked(st, s, 'zaaktype', { statustypen: STATUSTYPE, roltypen: ROLTYPE, resultaattypen: RESULTAATTYPE, eigenschappen: EIGENSCHAP }),
         informatieobjecttypen: st.where(ZIOT, 'zaaktype', s.url).sort(newestFirst).map((z) => z.data.informatieobjecttype),
         beginObject: beginObject(st, s),
       };
@@ -145,18 +143,17 @@ export function catalogiDefs(selectielijst: Map<string, SelectielijstEntry>): Re
       return { ...s.data, ...zaaktypeInfo(ctx!.store, s), isEindstatus: Number(s.data.volgnummer) === max };
     },
   };
-  const roltype: ResourceDef = {
-    kind: ROLTYPE,
-    schemaRef: '#/components/schemas/RolType',
-    refs: { zaaktype: ZAAKTYPE },
+  /** A part of a zaaktype: refers to it, answers its identificatie and catalogus, changes only while concept. */
+  const partOfZaaktype = (kind: string, schema: string, refs: Record<string, string>, extra: Partial<ResourceDef> = {}): ResourceDef => ({
+    kind,
+    schemaRef: `#/components/schemas/${schema}`,
+    refs: { zaaktype: ZAAKTYPE, ...refs },
     ...subTypeRules,
     render: (s, ctx) => ({ ...s.data, ...zaaktypeInfo(ctx!.store, s) }),
-  };
-  const resultaattype: ResourceDef = {
-    kind: RESULTAATTYPE,
-    schemaRef: '#/components/schemas/ResultaatType',
-    refs: { zaaktype: ZAAKTYPE },
-    ...subTypeRules,
+    ...extra,
+  });
+  const roltype = partOfZaaktype(ROLTYPE, 'RolType', {});
+  const resultaattype = partOfZaaktype(RESULTAATTYPE, 'ResultaatType', {}, {
     create: (ctx, data) => {
       subTypeRules.create(ctx, data);
       const klasse = selectielijst.get(data.selectielijstklasse) ?? {};
@@ -165,31 +162,14 @@ export function catalogiDefs(selectielijst: Map<string, SelectielijstEntry>): Re
       if (data.archiefactietermijn === undefined) data.archiefactietermijn = klasse.archiefactietermijn !== undefined ? klasse.archiefactietermijn : 'P10Y';
       data.omschrijvingGeneriek = oms.omschrijving ?? data.omschrijving;
     },
-    render: (s, ctx) => ({ ...s.data, ...zaaktypeInfo(ctx!.store, s) }),
-  };
-  const eigenschap: ResourceDef = {
-    kind: EIGENSCHAP,
-    schemaRef: '#/components/schemas/Eigenschap',
-    refs: { zaaktype: ZAAKTYPE, statustype: STATUSTYPE },
-    ...subTypeRules,
-    render: (s, ctx) => ({ ...s.data, ...zaaktypeInfo(ctx!.store, s) }),
-  };
-  const ziot: ResourceDef = {
-    kind: ZIOT,
-    schemaRef: '#/components/schemas/ZaakTypeInformatieObjectType',
-    refs: { zaaktype: ZAAKTYPE, informatieobjecttype: IOT, statustype: STATUSTYPE },
-    ...subTypeRules,
-    render: (s, ctx) => ({ ...s.data, ...zaaktypeInfo(ctx!.store, s) }),
-  };
+  });
+  const eigenschap = partOfZaaktype(EIGENSCHAP, 'Eigenschap', { statustype: STATUSTYPE });
+  const ziot = partOfZaaktype(ZIOT, 'ZaakTypeInformatieObjectType', { informatieobjecttype: IOT, statustype: STATUSTYPE });
   const iot: ResourceDef = {
     kind: IOT,
     schemaRef: '#/components/schemas/InformatieObjectType',
     refs: { catalogus: CATALOGUS },
-    create: (_ctx, data) => {
-      data.concept = true;
-    },
-    scope: statusScope(ownConcept),
-    specialParams: ['status', 'datumGeldigheid'],
+    ...publishable,
     render: (s, ctx) => {
       const st = ctx!.store;
       return {
@@ -204,11 +184,7 @@ export function catalogiDefs(selectielijst: Map<string, SelectielijstEntry>): Re
     kind: BESLUITTYPE,
     schemaRef: '#/components/schemas/BesluitType',
     refs: { catalogus: CATALOGUS, informatieobjecttypen: IOT },
-    create: (_ctx, data) => {
-      data.concept = true;
-    },
-    scope: statusScope(ownConcept),
-    specialParams: ['status', 'datumGeldigheid'],
+    ...publishable,
     filter: (ctx, s, name, value) => (name === 'zaaktypen' ? ctx.store.byUrlOf(value)?.data.besluittypen?.includes(s.url) ?? false : undefined),
     render: (s, ctx) => {
       const st = ctx!.store;

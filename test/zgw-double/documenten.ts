@@ -7,6 +7,7 @@ import { invalid, notFound } from './errors.js';
 import { IOT, standardHandlers } from './catalogi.js';
 import { type Ctx, type Handler, type Reply, type ResourceDef, crud, listItems, listReply, render } from './resource.js';
 import type { Stored } from './store.js';
+import { type Content, memory, sizeOf } from './content.js';
 import { EIO, OIO, ZIO } from './zaken.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -39,7 +40,7 @@ function partsOf(ctx: Ctx | undefined, eio: Stored): Stored[] {
   return ctx ? ctx.store.where(BESTANDSDEEL, 'eio', eio.url).sort((a, b) => a.data.volgnummer - b.data.volgnummer) : [];
 }
 
-function versionsOf(ctx: Ctx, s: Stored): Array<{ data: Json; content: Buffer | null; registered: string }> {
+function versionsOf(ctx: Ctx, s: Stored): Array<{ data: Json; content: Content | null; registered: string }> {
   let v = ctx.store.versions.get(s.uuid);
   if (!v) ctx.store.versions.set(s.uuid, (v = []));
   return v;
@@ -60,14 +61,15 @@ function eioDef(): ResourceDef {
         throw invalid('indicatieGebruiksrecht', 'missing-gebruiksrechten', "De indicatie moet op 'ja' gezet worden door `gebruiksrechten` aan te maken, dit kan niet direct op deze resource.");
       }
       data.vertrouwelijkheidaanduiding ??= ctx.store.byUrlOf(data.informatieobjecttype)?.data.vertrouwelijkheidaanduiding ?? 'openbaar';
-      let content: Buffer | null = null;
+      let content: Content | null = null;
       if (typeof data.inhoud === 'string') {
-        content = decodeBase64('inhoud', data.inhoud);
-        if (data.bestandsomvang !== undefined && data.bestandsomvang !== null && data.bestandsomvang !== content.length) {
+        const bytes = decodeBase64('inhoud', data.inhoud);
+        if (data.bestandsomvang !== undefined && data.bestandsomvang !== null && data.bestandsomvang !== bytes.length) {
           throw invalid('nonFieldErrors', 'file-size', 'Het aangeleverde bestand heeft een andere grootte dan opgegeven in bestandsomvang.');
         }
-        data.bestandsomvang = content.length;
-      } else if (data.bestandsomvang === 0) content = Buffer.alloc(0);
+        data.bestandsomvang = bytes.length;
+        content = memory(bytes);
+      } else if (data.bestandsomvang === 0) content = memory(Buffer.alloc(0));
       else if (data.bestandsomvang === undefined) data.bestandsomvang = null;
       delete data.inhoud;
       delete data.lock;
@@ -76,7 +78,7 @@ function eioDef(): ResourceDef {
       data.__content = content;
     },
     afterCreate: (ctx, s) => {
-      const content: Buffer | null = s.data.__content;
+      const content: Content | null = s.data.__content;
       delete s.data.__content;
       if (content === null && typeof s.data.bestandsomvang === 'number' && s.data.bestandsomvang > 0) {
         s.data.lock = randomBytes(16).toString('hex');
@@ -93,10 +95,11 @@ function eioDef(): ResourceDef {
       let parts = false;
       if ('inhoud' in changes) {
         if (typeof changes.inhoud === 'string') {
-          content = decodeBase64('inhoud', changes.inhoud);
-          if (changes.bestandsomvang === undefined || changes.bestandsomvang !== content.length) {
+          const bytes = decodeBase64('inhoud', changes.inhoud);
+          if (changes.bestandsomvang === undefined || changes.bestandsomvang !== bytes.length) {
             throw invalid('nonFieldErrors', 'file-size', 'Het aangeleverde bestand heeft een andere grootte dan opgegeven in bestandsomvang.');
           }
+          content = memory(bytes);
         } else if (changes.inhoud === null && typeof changes.bestandsomvang === 'number' && changes.bestandsomvang > 0) {
           content = null;
           parts = true;
@@ -114,7 +117,7 @@ function eioDef(): ResourceDef {
       data.__parts = parts;
     },
     afterUpdate: (ctx, s) => {
-      const content: Buffer | null = s.data.__content;
+      const content: Content | null = s.data.__content;
       const parts: boolean = s.data.__parts;
       delete s.data.__content;
       delete s.data.__parts;
@@ -136,7 +139,7 @@ function eioDef(): ResourceDef {
   return def;
 }
 
-function latestContent(ctx: Ctx | undefined, s: Stored): Buffer | null {
+function latestContent(ctx: Ctx | undefined, s: Stored): Content | null {
   const v = ctx?.store.versions.get(s.uuid);
   return v?.[v.length - 1]?.content ?? null;
 }
@@ -163,7 +166,7 @@ function withoutInternal(data: Json): Json {
 }
 
 /** The version a `?versie=` / `?registratieOp=` read asks for (404 when there is none). */
-function pickVersion(ctx: Ctx, s: Stored): { data: Json; content: Buffer | null } {
+function pickVersion(ctx: Ctx, s: Stored): { data: Json; content: Content | null } {
   const versions = versionsOf(ctx, s);
   const versie = ctx.query.get('versie');
   if (versie !== null) {
@@ -237,7 +240,7 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     if (!s) return downloadError(404);
     const accept = String(ctx.headers.accept ?? '*/*');
     if (!/application\/octet-stream|\*\/\*|application\/\*/.test(accept)) return downloadError(406);
-    let v: { data: Json; content: Buffer | null };
+    let v: { data: Json; content: Content | null };
     try {
       v = pickVersion(ctx, s);
     } catch {
@@ -251,7 +254,7 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
         'Last-Modified': new Date(Date.parse(v.data.beginRegistratie)).toUTCString(),
         'API-version': '',
       },
-      raw: { data: v.content, contentType: 'application/octet-stream' },
+      raw: v.content.kind === 'memory' ? { data: v.content.data, contentType: 'application/octet-stream' } : { file: v.content.path, size: v.content.size, contentType: 'application/octet-stream' },
     };
   };
   out['documenten:enkelvoudiginformatieobject_lock'] = (ctx) => {
@@ -260,7 +263,7 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     s.data.lock = randomBytes(16).toString('hex');
     return { status: 200, body: { lock: s.data.lock } };
   };
-  out['documenten:enkelvoudiginformatieobject_unlock'] = (ctx) => {
+  out['documenten:enkelvoudiginformatieobject_unlock'] = async (ctx) => {
     const s = ctx.store.mustGet(EIO, ctx.params.uuid!);
     const lock = (ctx.body as Json)?.lock;
     const forced = ctx.can('documenten.geforceerd-unlock');
@@ -274,7 +277,7 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     }
     if (parts.length && parts.every((p) => p.data.voltooid)) {
       const versions = versionsOf(ctx, s);
-      versions[versions.length - 1]!.content = Buffer.concat(parts.map((p) => p.data.content as Buffer));
+      versions[versions.length - 1]!.content = await ctx.store.files.concat(parts.map((p) => p.data.content as Content));
       for (const p of parts) ctx.store.remove(p);
     }
     // a forced unlock of an unfinished upload leaves the parts (without lock) and no content (README §33)
@@ -295,9 +298,9 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     const s = ctx.store.byUrlOf(p.data.eio)!;
     const lock = ctx.form?.fields.lock;
     if (!s.data.lock || lock !== s.data.lock) throw invalid('nonFieldErrors', 'incorrect-lock-id', 'Incorrect lock ID is specified');
-    const file = ctx.form?.files.inhoud ?? Buffer.alloc(0);
-    if (file.length !== p.data.omvang) {
-      throw invalid('nonFieldErrors', 'file-size', `Het aangeleverde bestand heeft een andere grootte dan verwacht: ${p.data.omvang} bytes verwacht, ${file.length} bytes ontvangen.`);
+    const file = ctx.form?.files.inhoud ?? memory(Buffer.alloc(0));
+    if (sizeOf(file) !== p.data.omvang) {
+      throw invalid('nonFieldErrors', 'file-size', `Het aangeleverde bestand heeft een andere grootte dan verwacht: ${p.data.omvang} bytes verwacht, ${sizeOf(file)} bytes ontvangen.`);
     }
     p.data.content = file;
     p.data.voltooid = true;

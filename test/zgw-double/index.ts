@@ -88,7 +88,7 @@ export interface ZgwDouble {
   chunkSize: number;
   /** Forget all data, requests, violations and faults (clients and chunk size stay). */
   reset(): void;
-  /** Stop the server; held (timed-out) responses and open connections are destroyed. */
+  /** Stop the server; held (timed-out) responses and open connections are destroyed, content files removed. */
   close(): Promise<void>;
 }
 
@@ -158,6 +158,9 @@ export async function startZgwDouble(opts: ZgwDoubleOptions = {}): Promise<ZgwDo
       server.violations.length = 0;
       faults.clear();
     },
-    close: () => server.stop(),
+    close: async () => {
+      await server.stop();
+      store.files.clear();
+    },
   };
 }

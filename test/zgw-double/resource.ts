@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { invalid } from './errors.js';
 import { type ApiName, type Operation, resolveRef } from './oas.js';
+import type { Content } from './content.js';
 import { fillShape, pickKnown } from './shape.js';
 import { type Client, type Store, type Stored, matchesFilter, paginate, toUtc } from './store.js';
 
@@ -24,8 +25,8 @@ export interface Ctx {
   headers: IncomingHttpHeaders;
   client: Client;
   chunkSize: number;
-  /** Multipart form fields (bestandsdelen uploads). */
-  form?: { fields: Record<string, string>; files: Record<string, Buffer> };
+  /** Multipart form fields and files (bestandsdelen uploads; files are streamed to the double's temp folder). */
+  form?: { fields: Record<string, string>; files: Record<string, Content> };
   /** Whether the client holds this scope (all-scopes clients hold every scope). */
   can(scope: string): boolean;
 }
@@ -34,8 +35,8 @@ export interface Reply {
   status: number;
   body?: Json;
   headers?: Record<string, string>;
-  /** A non-JSON body (downloads). */
-  raw?: { data: Buffer; contentType: string };
+  /** A non-JSON body (downloads): bytes, or a file streamed from the double's temp folder. */
+  raw?: { data: Buffer; contentType: string } | { file: string; size: number; contentType: string };
 }
 
 export type Handler = (ctx: Ctx) => Reply | Promise<Reply>;

@@ -6,8 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import Busboy from 'busboy';
 import { decodeJwt, jwtVerify } from 'jose';
+import type { Content } from './content.js';
 import { ApiError, forbidden, methodNotAllowed, validationError } from './errors.js';
 import { type Fault, type FaultSpec, FaultTable, type Faults } from './faults.js';
 import { API_NAMES, API_VERSIONS, type ApiName, type InvalidParam, type Operation, matchRoute, toInvalidParams, validatorFor, validateParam } from './oas.js';
@@ -167,24 +171,26 @@ export class DoubleServer {
     return Buffer.concat(chunks);
   }
 
-  private parseMultipart(headers: IncomingHttpHeaders, raw: Buffer): Promise<{ fields: Record<string, string>; files: Record<string, Buffer> }> {
+  /** Parse a multipart body as it streams in; files go straight to the double's temp folder. */
+  private parseMultipart(headers: IncomingHttpHeaders, source: Readable): Promise<{ fields: Record<string, string>; files: Record<string, Content> }> {
     return new Promise((resolve, reject) => {
       const fields: Record<string, string> = {};
-      const files: Record<string, Buffer> = {};
-      const bb = Busboy({ headers, limits: { fileSize: Number.MAX_SAFE_INTEGER } });
+      const files: Record<string, Content> = {};
+      const writes: Array<Promise<void>> = [];
+      const bb = Busboy({ headers, limits: { fileSize: Number.MAX_SAFE_INTEGER, fieldSize: 1024 * 1024 } });
       bb.on('field', (name, value) => {
         fields[name] = value;
       });
       bb.on('file', (name, stream) => {
-        const parts: Buffer[] = [];
-        stream.on('data', (d: Buffer) => parts.push(d));
-        stream.on('end', () => {
-          files[name] = Buffer.concat(parts);
-        });
+        writes.push(
+          this.deps.store.files.write(stream).then((c) => {
+            files[name] = c;
+          }),
+        );
       });
-      bb.on('close', () => resolve({ fields, files }));
+      bb.on('close', () => Promise.all(writes).then(() => resolve({ fields, files }), reject));
       bb.on('error', reject);
-      bb.end(raw);
+      source.pipe(bb);
     });
   }
 
@@ -221,7 +227,10 @@ export class DoubleServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', this.base);
-    const raw = await this.readBody(req);
+    const ctypeIn = req.headers['content-type'] ?? '';
+    // multipart bodies (bestandsdelen) are parsed as they stream in, never held in memory
+    const streamed = ctypeIn.startsWith('multipart/');
+    const raw = streamed ? Buffer.alloc(0) : await this.readBody(req);
     const entry: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, status: 0 };
     this.requests.push(entry);
     const ctype = req.headers['content-type'] ?? '';
@@ -231,7 +240,8 @@ export class DoubleServer {
       } catch {
         entry.body = raw.toString('utf8');
       }
-    } else if (raw.length) entry.body = ctype.includes('multipart') ? '<multipart>' : raw.toString('utf8');
+    } else if (raw.length) entry.body = raw.toString('utf8');
+    if (streamed) entry.body = '<multipart>';
 
     const fault = this.faults.match(method, url.pathname);
     if (fault?.type === 'timeout') {
@@ -240,6 +250,7 @@ export class DoubleServer {
       return;
     }
     if (fault?.type === 'status') {
+      if (streamed) req.resume();
       entry.status = fault.status;
       const body = fault.body === undefined ? { type: `${this.base}/ref/fouten/APIException/`, code: 'error', title: 'Er is een serverfout opgetreden.', status: fault.status, detail: 'Injected fault', instance: `urn:uuid:${randomUUID()}` } : fault.body;
       res.writeHead(fault.status, { 'Content-Type': 'application/json' });
@@ -270,6 +281,12 @@ export class DoubleServer {
     }
     if (reply.raw) {
       headers['Content-Type'] = reply.raw.contentType;
+      if ('file' in reply.raw) {
+        headers['Content-Length'] = String(reply.raw.size);
+        res.writeHead(reply.status, headers);
+        await pipeline(createReadStream(reply.raw.file), res).catch(() => res.destroy());
+        return;
+      }
       headers['Content-Length'] = String(reply.raw.data.length);
       res.writeHead(reply.status, headers);
       res.end(reply.raw.data);
@@ -327,7 +344,7 @@ export class DoubleServer {
           if (contentCrs !== 'EPSG:4326') throw new ApiError(406, 'NotAcceptable', 'not_acceptable', `CRS '${contentCrs}' is niet ondersteund`);
         }
       }
-      const reply = withBase(await this.core(api, op, route.params, method, url, raw, req.headers, client));
+      const reply = withBase(await this.core(api, op, route.params, method, url, raw, req.headers, client, req));
       this.checkResponse(api, op, method, url.pathname, reply);
       return reply;
     } catch (e) {
@@ -339,7 +356,17 @@ export class DoubleServer {
   }
 
   /** Validate the request against the OAS, check scopes and run the handler (shared by HTTP and `invoke`). */
-  private async core(api: ApiName, op: Operation, params: Record<string, string>, method: string, url: URL, raw: Buffer, headers: IncomingHttpHeaders, client: Client): Promise<Reply> {
+  private async core(
+    api: ApiName,
+    op: Operation,
+    params: Record<string, string>,
+    method: string,
+    url: URL,
+    raw: Buffer,
+    headers: IncomingHttpHeaders,
+    client: Client,
+    stream?: Readable,
+  ): Promise<Reply> {
       const can = (s: string): boolean => client.allScopes || client.scopes.has(s);
       // query parameters: unknown ones and bad values are refused as Open Zaak does (and are OAS violations)
       const known = new Map(op.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p]));
@@ -369,7 +396,7 @@ export class DoubleServer {
           this.violation('request', method, url.pathname, op.operationId, [{ name: 'Content-Type', code: 'unsupported', reason: ctype }]);
           throw new ApiError(415, 'UnsupportedMediaType', 'unsupported_media_type', `Ongeldige media type "${ctype}" in aanvraag.`);
         }
-        form = await this.parseMultipart(headers, raw);
+        form = await this.parseMultipart(headers, stream ?? Readable.from([raw]));
         body = form.fields;
       } else if (raw.length) {
         try {

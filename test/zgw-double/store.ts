@@ -3,6 +3,7 @@
  * document contents, and the generic list behaviour (filters, ordering, paging) Open Zaak 1.12.4 shows.
  */
 import { randomUUID } from 'node:crypto';
+import { type Content, ContentFiles } from './content.js';
 import { invalid, notFound } from './errors.js';
 import type { ApiName } from './oas.js';
 
@@ -37,7 +38,9 @@ export class Store {
   readonly externalObjects: string[] = [];
   private readonly counters = new Map<string, number>();
   /** EIO uuid → versions (index 0 = versie 1): the stored field values of that versie and its content. */
-  readonly versions = new Map<string, Array<{ data: Json; content: Buffer | null; registered: string }>>();
+  readonly versions = new Map<string, Array<{ data: Json; content: Content | null; registered: string }>>();
+  /** Files of bestandsdelen and merged large documents. */
+  readonly files = new ContentFiles();
 
   constructor(
     public base: string,
@@ -58,6 +61,7 @@ export class Store {
     this.byKind.clear();
     this.byUrl.clear();
     this.versions.clear();
+    this.files.clear();
     this.counters.clear();
     this.seq = 0;
   }

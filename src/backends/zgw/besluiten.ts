@@ -12,7 +12,7 @@ import type { ZgwContext } from './context.js';
 import type { ZgwDocuments } from './documents/index.js';
 import { isNotUnique } from './errors.js';
 import { beforeValues, changedFields, dateFromZgw, dateToZgw } from './map-zaak.js';
-import { type Reader, findZgwZaak } from './read-zaak.js';
+import { type Reader, zaakRef } from './read-zaak.js';
 import type { UnitOfWork, ZgwResource } from './unit-of-work.js';
 
 /** ZDS vervalreden (the StUF-ZKN enumeration texts) ↔ ZGW VervalredenEnum. */
@@ -123,7 +123,7 @@ export class ZgwBesluiten {
   }
 
   async listBesluiten(r: Reader, zaakIdentificatie: string): Promise<Besluit[]> {
-    const zaak = await findZgwZaak(this.ctx, r, zaakIdentificatie, false);
+    const zaak = await zaakRef(this.ctx, r, zaakIdentificatie);
     if (!zaak) return [];
     const list = await r.list<ZgwBesluit>({ api: 'besluiten', url: '/besluiten', query: { zaak: zaak.url }, purpose: 'besluiten van de zaak lezen' });
     // Oldest first like the other backends: the API lists newest first (README of the recordings, item 5).
@@ -145,7 +145,7 @@ export class ZgwBesluiten {
   }
 
   async insertBesluit(unit: UnitOfWork, besluit: Besluit): Promise<void> {
-    const zaak = await findZgwZaak(this.ctx, unit, besluit.zaakIdentificatie, false);
+    const zaak = await zaakRef(this.ctx, unit, besluit.zaakIdentificatie);
     if (!zaak) throw faults.notFound('Zaak niet gevonden', `Er is geen zaak met identificatie ${besluit.zaakIdentificatie} in het zaaksysteem (ZGW)`);
     const body = {
       identificatie: besluit.identificatie,

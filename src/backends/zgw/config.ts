@@ -128,7 +128,10 @@ export function zgwSettingsFromEnv(env: Env, file: Partial<ZgwSettings> | undefi
 
 const RSIN = /^\d{9}$/;
 
-/** Refuse at start-up what could only fail later, with the setting's name. */
+/**
+ * Refuse what could only fail later, with the setting's name (for settings built in code; the configuration
+ * file and environment are checked by the schema in src/config.ts, which has the same rules).
+ */
 export function validateZgwSettings(s: ZgwSettings, error: (message: string) => Error): void {
   for (const [key, env] of [['zakenUrl', 'ZAKEN'], ['documentenUrl', 'DOCUMENTEN'], ['catalogiUrl', 'CATALOGI'], ['besluitenUrl', 'BESLUITEN']] as const) {
     const v = s[key];

@@ -83,7 +83,7 @@ export async function openZgwBackend(opts: ZgwBackendOptions): Promise<ZgwBacken
   try {
     journal = new SqliteUnitJournal(opts.dataDir, now);
     const context: ZgwContext = {
-      http, catalogue, settings: s, rsin: rsinFor(s, opts.gemeentecode), timeZone: opts.timeZone, now, log, local: opts.local, journal,
+      http, catalogue, settings: s, rsin: rsinFor(s, opts.gemeentecode), timeZone: opts.timeZone, now, log, local: opts.local, journal, zaakRefs: new Map(),
     };
     const documents = new ZgwDocuments(context, opts.dataDir);
     const besluiten = new ZgwBesluiten(context, documents);

@@ -5,7 +5,7 @@
  */
 import type { Status, Zaak, ZaakRelatie } from '../../domain/model.js';
 import type { ZaaktypeEntry } from './catalogue.js';
-import { profileFor, type ZgwContext } from './context.js';
+import { ZAAK_REF_TTL_MS, profileFor, type ZgwContext } from './context.js';
 import type { ZgwCall } from './http.js';
 import { type ZgwRol, rolFromZgw } from './map-rol.js';
 import { type ZgwStatus, type ZgwZaak, type ZgwZaakobject, tijdstipFromZgw, zaakFromZgw, zaakobjectFromZgw } from './map-zaak.js';
@@ -52,7 +52,18 @@ export async function findZgwZaak(ctx: ZgwContext, r: Reader, identificatie: str
     query: { identificatie, bronorganisatie: ctx.rsin, ...(expand ? { expand: EXPAND } : {}) },
     purpose: `zaak ${identificatie} opzoeken`,
   });
-  return list.find((z) => z.identificatie === identificatie);
+  const hit = list.find((z) => z.identificatie === identificatie);
+  if (hit) ctx.zaakRefs.set(identificatie, { url: hit.url, zaaktype: hit.zaaktype, at: Date.now() });
+  else ctx.zaakRefs.delete(identificatie);
+  return hit;
+}
+
+/** The URL and zaaktype of a zaak by identificatie: from the recent lookups, else one search. */
+export async function zaakRef(ctx: ZgwContext, r: Reader, identificatie: string): Promise<{ url: string; zaaktype: string } | undefined> {
+  const hit = ctx.zaakRefs.get(identificatie);
+  if (hit && Date.now() - hit.at < ZAAK_REF_TTL_MS) return hit;
+  const z = await findZgwZaak(ctx, r, identificatie, false);
+  return z ? { url: z.url, zaaktype: z.zaaktype } : undefined;
 }
 
 /** The identificatie of a zaak URL (for relations), read once per call site. */

@@ -16,7 +16,7 @@ import type { ZgwContext } from './context.js';
 import { NotImplementedOnZgw, type ZgwDocuments } from './documents/index.js';
 import { toStufFault } from './errors.js';
 import { ZgwHttpError, ZgwUnreachableError } from './http.js';
-import { type Reader, type ZaakSnapshot, plainReader, readZaak } from './read-zaak.js';
+import { type Reader, type ZaakSnapshot, plainReader, readZaak, zaakRef } from './read-zaak.js';
 import { UnitOfWork } from './unit-of-work.js';
 import { insertZaak, updateZaak } from './write-zaak.js';
 import { findZaken } from './find-zaken.js';
@@ -67,8 +67,8 @@ class ZgwReads implements StoreReader {
 
   listZaakDocumenten(zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
     return this.guarded(async () => {
-      const snap = await this.snapshot(zaakIdentificatie);
-      return snap ? this.documents.listZaakDocumenten(snap.raw.url, zaakIdentificatie) : [];
+      const ref = await zaakRef(this.ctx, this.reader, zaakIdentificatie);
+      return ref ? this.documents.listZaakDocumenten(ref.url, zaakIdentificatie) : [];
     });
   }
 

@@ -17,7 +17,7 @@ import {
   type ZgwStatus, ZAAKOBJECT_PREFIX, anderZaakObjectToZgw, beforeValues, changedFields, sameStatus, statusToZgw, zaakFields, zaakobjectFingerprint,
   zaakobjectToZgw,
 } from './map-zaak.js';
-import { type ZaakSnapshot, findZgwZaak } from './read-zaak.js';
+import { type ZaakSnapshot, zaakRef } from './read-zaak.js';
 import type { UnitOfWork, ZgwResource } from './unit-of-work.js';
 
 export async function requireZaaktype(ctx: ZgwContext, code: string): Promise<ZaaktypeEntry> {
@@ -105,7 +105,7 @@ function checkClosing(zaak: Zaak, entry: ZaaktypeEntry, statusUrls: Map<Status, 
 
 /** URL of a zaak by identificatie (relations), or StUF064. */
 async function zaakUrl(ctx: ZgwContext, unit: UnitOfWork, identificatie: string): Promise<string> {
-  const z = await findZgwZaak(ctx, unit, identificatie, false);
+  const z = await zaakRef(ctx, unit, identificatie);
   if (!z) throw faults.notFound('Gerelateerde zaak bestaat niet', `zaak ${identificatie} bestaat niet in het zaaksysteem (ZGW)`);
   return z.url;
 }

@@ -1,9 +1,10 @@
 /**
- * `npm run hash-password`: prints the scrypt hash for `senders[].basicAuth.passwordHash`. The password is read
- * from the terminal without echo, or from stdin when piped (`printf %s "$PW" | npm run -s hash-password`); it is
+ * `zaakpoort hash-password` (`npm run hash-password`): prints the scrypt hash for `senders[].basicAuth.passwordHash`. The password is read
+ * from the terminal without echo, or from stdin when piped (`printf %s "$PW" | zaakpoort hash-password`); it is
  * never taken as an argument, which would leave it in the shell history and the process list.
  */
-import { hashPassword } from '../src/server/passwords.js';
+import { hashPassword } from '../server/passwords.js';
+import { UsageError } from './errors.js';
 
 async function readHidden(prompt: string): Promise<string> {
   const input = process.stdin;
@@ -42,20 +43,15 @@ async function readPiped(): Promise<string> {
   return text.replace(/\r?\n$/, '');
 }
 
-async function main(): Promise<void> {
+export async function hashPasswordCommand(): Promise<void> {
   let password: string;
   if (process.stdin.isTTY) {
     password = await readHidden('Wachtwoord: ');
     const again = await readHidden('Nogmaals: ');
-    if (again !== password) throw new Error('de wachtwoorden zijn niet gelijk');
+    if (again !== password) throw new UsageError('de wachtwoorden zijn niet gelijk');
   } else {
     password = await readPiped();
   }
-  if (password.length < 12) throw new Error('gebruik een wachtwoord van minstens 12 tekens');
+  if (password.length < 12) throw new UsageError('gebruik een wachtwoord van minstens 12 tekens');
   process.stdout.write(`${await hashPassword(password)}\n`);
 }
-
-main().catch((e: unknown) => {
-  console.error(`hash-password: ${(e as Error).message}`);
-  process.exit(1);
-});

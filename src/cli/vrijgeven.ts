@@ -1,26 +1,14 @@
 /**
- * `npm run vrijgeven -- --document <identificatie>`: release the check-out of a document (geefZaakdocumentbewerken)
+ * `zaakpoort vrijgeven --document <identificatie>`: release the check-out of a document (geefZaakdocumentbewerken)
  * that its application will never check in or cancel, e.g. after a crash on the vakapplicatie's side. For the
- * functioneel beheerder; uses the same configuration and backend as `npm start` and may run next to it. The
+ * functioneel beheerder; uses the same configuration and backend as `zaakpoort start` and may run next to it. The
  * document keeps its last checked-in version; whatever the application had changed in its copy is not taken over.
  */
-import { parseArgs } from 'node:util';
-import { openBackend } from '../src/compose.js';
-import { loadConfig } from '../src/config.js';
-import { systemClock } from '../src/stuf/dates.js';
+import { openBackend } from '../compose.js';
+import type { Config } from '../config.js';
+import { systemClock } from '../stuf/dates.js';
 
-const USAGE = 'gebruik: npm run vrijgeven -- --document <identificatie>';
-
-async function main(): Promise<void> {
-  let document: string | undefined;
-  try {
-    ({ values: { document } } = parseArgs({ options: { document: { type: 'string' } }, strict: true }));
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; ${USAGE}`);
-  }
-  if (!document) throw new Error(`--document ontbreekt; ${USAGE}`);
-  const id = document;
-  const config = loadConfig();
+export async function vrijgevenCommand(config: Config, id: string): Promise<void> {
   const backend = await openBackend(config, systemClock);
   try {
     const lock = await backend.store.transaction(async (tx) => {
@@ -40,9 +28,3 @@ async function main(): Promise<void> {
     await backend.close();
   }
 }
-
-main().catch((e: unknown) => {
-  const message = e instanceof Error ? e.message : String(e);
-  console.error(`vrijgeven: ${message.split('\n')[0]}`);
-  process.exit(1);
-});

@@ -1,0 +1,50 @@
+# Zaakpoort container image. Build: docker build -t zaakpoort .
+# Not built or run where this file was written (no container engine or image registry there): see README, Container.
+
+# Build stage: installs the production dependencies (better-sqlite3 compiles for this Node), bundles src/ into
+# dist/ and provisions the official VNG schemas.
+FROM node:24-bookworm AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 esbuild
+COPY bin/ bin/
+COPY scripts/ scripts/
+COPY schema-checksums/ schema-checksums/
+COPY src/ src/
+COPY wsdl/ wsdl/
+COPY docker/schemas/ docker/schemas/
+# Schemas: the two official zip files when placed in docker/schemas/ (no internet needed), else downloaded from
+# the official URLs (schema-checksums/OFFICIAL-ZIPS). Either way every file is checked against SHA256SUMS.
+RUN set -e; \
+    zips=$(find docker/schemas -name '*.zip' | paste -sd, -); \
+    if [ -n "$zips" ]; then export ZAAKPOORT_SCHEMA_SOURCE="$zips"; fi; \
+    node scripts/provision-xsd.mjs; \
+    node scripts/build.mjs --force
+
+# Runtime stage: no compilers, non-root, data on a volume.
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    ZAAKPOORT_DATA_DIR=/var/lib/zaakpoort \
+    ZAAKPOORT_SCHEMA_DIR=/app/xsd
+WORKDIR /app
+COPY --from=build /app/package.json /app/package-lock.json ./
+COPY --from=build /app/node_modules/ node_modules/
+COPY --from=build /app/bin/ bin/
+COPY --from=build /app/dist/ dist/
+COPY --from=build /app/scripts/ scripts/
+COPY --from=build /app/schema-checksums/ schema-checksums/
+COPY --from=build /app/wsdl/ wsdl/
+COPY --from=build /app/xsd/ xsd/
+RUN mkdir -p /var/lib/zaakpoort && chown node:node /var/lib/zaakpoort
+USER node
+VOLUME ["/var/lib/zaakpoort"]
+EXPOSE 8080
+# Readiness: schemas compiled, database reachable, data volume writable. (With tls configured, probe https.)
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+# node is PID 1 and gets SIGTERM itself (no npm or shell in between): in-flight requests finish, then exit 0.
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--enable-source-maps", "bin/zaakpoort.mjs"]
+CMD ["start"]

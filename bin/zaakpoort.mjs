@@ -1,0 +1,12 @@
+#!/usr/bin/env -S node --max-semi-space-size=1 --enable-source-maps
+// The `zaakpoort` command: runs the bundle dist/cli.js, built from src/ at install time (npm postinstall) by
+// scripts/build.mjs. `--max-semi-space-size=1` keeps the server's memory low (README, Benchmarks).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const bundle = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(fileURLToPath(bundle))) {
+  console.error('zaakpoort: dist/cli.js ontbreekt; bouw het met `npm run build` (gebeurt bij npm ci/npm install)');
+  process.exit(1);
+}
+await import(bundle.href);
