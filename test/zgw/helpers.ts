@@ -12,7 +12,7 @@ import { type ZgwBackend, openZgwBackend } from '../../src/backends/zgw/index.js
 import type { Config } from '../../src/config.js';
 import type { Rol, Zaak } from '../../src/domain/model.js';
 import { NS } from '../../src/stuf/namespaces.js';
-import { type Seeded, type SeedSpec, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
+import { type Seeded, type SeedSpec, TRANSLATOR_SCOPES, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
 
 export const RSIN = '002220647';
 export const GEMEENTECODE = '0363';
@@ -55,19 +55,34 @@ export const CATALOGUE: SeedSpec = {
   ],
 };
 
+/** The environment that points a Zaakpoort at the double (also for a server started as a child process). */
+export function zgwEnvFor(double: ZgwDouble): Record<string, string> {
+  return {
+    ZAAKPOORT_ZGW_ZAKEN_URL: double.roots.zaken,
+    ZAAKPOORT_ZGW_DOCUMENTEN_URL: double.roots.documenten,
+    ZAAKPOORT_ZGW_CATALOGI_URL: double.roots.catalogi,
+    ZAAKPOORT_ZGW_BESLUITEN_URL: double.roots.besluiten,
+    ZAAKPOORT_ZGW_CLIENT_ID: double.clientId,
+    ZAAKPOORT_ZGW_SECRET: double.secret,
+    ZAAKPOORT_ZGW_RSIN: RSIN,
+    ZAAKPOORT_ZGW_CATALOGUS: JSON.stringify({ domein: 'ZAAK', rsin: RSIN }),
+    ZAAKPOORT_ZGW_TIMEOUT_MS: '3000',
+  };
+}
+
+/**
+ * Adds a client like the recordings' translator (TRANSLATOR_SCOPES: no documenten.geforceerd-unlock, so only
+ * the right lock unlocks; no zaken.geforceerd-bijwerken) and returns the settings that make Zaakpoort use it.
+ */
+export function translatorClient(double: ZgwDouble): Pick<ZgwSettings, 'clientId' | 'secret'> {
+  const c = { clientId: 'zaakpoort-vertaler', secret: 'vertaler-geheim-voor-de-tests-0123456789' };
+  double.addClient({ ...c, scopes: TRANSLATOR_SCOPES });
+  return c;
+}
+
 export function settingsFor(double: ZgwDouble, overrides: Partial<ZgwSettings> = {}): ZgwSettings {
   return {
-    ...zgwSettingsFromEnv({
-      ZAAKPOORT_ZGW_ZAKEN_URL: double.roots.zaken,
-      ZAAKPOORT_ZGW_DOCUMENTEN_URL: double.roots.documenten,
-      ZAAKPOORT_ZGW_CATALOGI_URL: double.roots.catalogi,
-      ZAAKPOORT_ZGW_BESLUITEN_URL: double.roots.besluiten,
-      ZAAKPOORT_ZGW_CLIENT_ID: double.clientId,
-      ZAAKPOORT_ZGW_SECRET: double.secret,
-      ZAAKPOORT_ZGW_RSIN: RSIN,
-      ZAAKPOORT_ZGW_CATALOGUS: JSON.stringify({ domein: 'ZAAK', rsin: RSIN }),
-      ZAAKPOORT_ZGW_TIMEOUT_MS: '3000',
-    }, undefined),
+    ...zgwSettingsFromEnv(zgwEnvFor(double), undefined),
     retries: 2,
     ...overrides,
   };

@@ -33,6 +33,13 @@ export interface ZgwCall {
   purpose: string;
   /** Extra request headers (Accept for downloads, ...). */
   headers?: Record<string, string>;
+  /**
+   * A streamed request body instead of JSON (bestandsdelen): called once per attempt, so a retry gets a fresh
+   * stream. Its bytes never reach the step list.
+   */
+  upload?: () => { body: Readable; contentType: string; length: number };
+  /** Overrides the per-call timeout (an upload of a large part takes longer than a JSON call). */
+  timeoutMs?: number;
 }
 
 /** The JSON problem body of a ZGW error answer. */
@@ -100,7 +107,7 @@ const STEP_BODY_LIMIT = 2000;
 
 function stepBody(body: unknown): string | undefined {
   if (body === undefined) return undefined;
-  const text = JSON.stringify(body, (k, v) => (k === 'inhoud' && typeof v === 'string' && v.length > 200 ? `<inhoud: ${v.length} tekens>` : v));
+  const text = JSON.stringify(body, (k, v) => (k === 'inhoud' && typeof v === 'string' ? `<inhoud: ${v.length} tekens>` : v));
   return text.length > STEP_BODY_LIMIT ? `${text.slice(0, STEP_BODY_LIMIT)}…` : text;
 }
 
@@ -228,11 +235,23 @@ export class ZgwHttp {
       headers['Accept-Crs'] = 'EPSG:4326';
       if (call.body !== undefined) headers['Content-Crs'] = 'EPSG:4326';
     }
-    let payload: string | undefined;
-    if (call.body !== undefined) {
+    let payload: string | Readable | undefined;
+    let uploadLength: number | undefined;
+    if (call.upload) {
+      const u = call.upload();
+      payload = u.body;
+      uploadLength = u.length;
+      headers['Content-Type'] = u.contentType;
+      headers['Content-Length'] = String(u.length);
+    } else if (call.body !== undefined) {
       payload = JSON.stringify(call.body);
       headers['Content-Type'] = 'application/json';
     }
+    // The whole call must answer within the timeout; a streamed download only until its headers arrive (after
+    // that the agent's bodyTimeout ends a stalled transfer), so a large document is not cut off half-way.
+    const timeoutMs = call.timeoutMs ?? this.opts.timeoutMs;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new DOMException('geen antwoord binnen de tijdslimiet', 'TimeoutError')), timeoutMs);
     const started = Date.now();
     const step = (status: number | undefined, responseBody: string | undefined, error?: string) =>
       recordStep({
@@ -243,7 +262,7 @@ export class ZgwHttp {
         ...(status !== undefined ? { status } : {}),
         startedAt: started,
         durationMs: Date.now() - started,
-        ...(call.body !== undefined ? { requestBody: stepBody(call.body)! } : {}),
+        ...(uploadLength !== undefined ? { requestBody: `<multipart: ${uploadLength} bytes>` } : call.body !== undefined ? { requestBody: stepBody(call.body)! } : {}),
         ...(responseBody !== undefined ? { responseBody } : {}),
         ...(error ? { error } : {}),
         attributes: { api: call.api, purpose: call.purpose },
@@ -255,15 +274,18 @@ export class ZgwHttp {
         headers,
         ...(payload !== undefined ? { body: payload } : {}),
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
+        signal: abort.signal,
+        ...(call.timeoutMs !== undefined ? { headersTimeout: timeoutMs, bodyTimeout: timeoutMs } : {}),
       });
     } catch (e) {
+      clearTimeout(timer);
       const code = errorCode(e);
       const reason = code === 'UND_ERR_HEADERS_TIMEOUT' || (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError' ? 'geen antwoord binnen de tijdslimiet' : `verbinding mislukt (${code || (e as Error).name})`;
       step(undefined, undefined, reason);
       throw new ZgwUnreachableError(call, path, !NOT_SENT.has(code), reason);
     }
     if (mode === 'stream' && res.statusCode < 300) {
+      clearTimeout(timer);
       step(res.statusCode, '<inhoud>');
       return { status: res.statusCode, body: res.body, headers: res.headers };
     }
@@ -271,9 +293,11 @@ export class ZgwHttp {
     try {
       text = await res.body.text();
     } catch (e) {
+      clearTimeout(timer);
       step(res.statusCode, undefined, 'antwoord afgebroken');
       throw new ZgwUnreachableError(call, path, true, `antwoord afgebroken (${errorCode(e) || (e as Error).name})`, res.statusCode);
     }
+    clearTimeout(timer);
     step(res.statusCode, text.length > STEP_BODY_LIMIT ? `${text.slice(0, STEP_BODY_LIMIT)}…` : text);
     const ct = String(res.headers['content-type'] ?? '');
     let body: unknown = text;

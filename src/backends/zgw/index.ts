@@ -88,7 +88,7 @@ export async function openZgwBackend(opts: ZgwBackendOptions): Promise<ZgwBacken
     const context: ZgwContext = {
       http, catalogue, settings: s, rsin: rsinFor(s, opts.gemeentecode), timeZone: opts.timeZone, now, log, local: opts.local, journal, zaakRefs: new Map(),
     };
-    const documents = new ZgwDocuments(context);
+    const documents = new ZgwDocuments(context, opts.dataDir);
     const besluiten = new ZgwBesluiten(context, documents);
     const store = new ZgwZaakStore(context, documents, besluiten);
     const sweep = () => recoverJournal(context).catch((e: unknown) => log('error', 'ZGW: journaal kon niet worden verwerkt; volgende poging later', { error: String(e) }));

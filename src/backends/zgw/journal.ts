@@ -19,6 +19,8 @@ export type Undo =
   | { kind: 'delete'; api: ZgwApi; url: string; what: string }
   /** A changed resource: PATCH the fields back to the values read before the change. */
   | { kind: 'patch'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string }
+  /** A POST undone by another POST (a document lock: unlock with its lock value). */
+  | { kind: 'post'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string }
   /** A deleted resource: create it again from the body it had, unless `original` still exists (the DELETE did not happen). */
   | { kind: 'create'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string; original?: string }
   /**

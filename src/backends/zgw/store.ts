@@ -13,7 +13,7 @@ import { DuplicateError, type LoggedMessage, type StoreReader, type StoreWriter,
 import { StufFault, faults } from '../../stuf/fault.js';
 import { AsyncMutex } from '../sqlite/mutex.js';
 import type { ZgwContext } from './context.js';
-import { NotImplementedOnZgw, type ReadTx, type WriteTx, type ZgwDocuments } from './documents/index.js';
+import { NotImplementedOnZgw, type ZgwDocuments } from './documents/index.js';
 import { toStufFault } from './errors.js';
 import { ZgwHttpError, ZgwUnreachableError } from './http.js';
 import { type Reader, type ZaakSnapshot, plainReader, readZaak, zaakRef } from './read-zaak.js';
@@ -41,10 +41,6 @@ class ZgwReads implements StoreReader {
     protected readonly reader: Reader,
   ) {}
 
-  protected readTx(): ReadTx {
-    return { reader: this.reader, sidecar: (keys) => this.getSidecar(keys) };
-  }
-
   protected async guarded<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -62,22 +58,22 @@ class ZgwReads implements StoreReader {
   }
 
   getDocument(identificatie: string): Promise<Document | undefined> {
-    return this.guarded(() => this.documents.getDocument(identificatie, this.readTx()));
+    return this.guarded(() => this.documents.getDocument(identificatie));
   }
 
   listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
-    return this.guarded(() => this.documents.listDocumentVersions(identificatie, this.readTx()));
+    return this.guarded(() => this.documents.listDocumentVersions(identificatie));
   }
 
   listZaakDocumenten(zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
     return this.guarded(async () => {
       const ref = await zaakRef(this.ctx, this.reader, zaakIdentificatie);
-      return ref ? this.documents.listZaakDocumenten(ref.url, zaakIdentificatie, this.readTx()) : [];
+      return ref ? this.documents.listZaakDocumenten(ref.url, zaakIdentificatie) : [];
     });
   }
 
   listDocumentZaken(documentIdentificatie: string): Promise<ZaakDocumentLink[]> {
-    return this.guarded(() => this.documents.listDocumentZaken(documentIdentificatie, this.readTx()));
+    return this.guarded(() => this.documents.listDocumentZaken(documentIdentificatie));
   }
 
   getBesluit(identificatie: string): Promise<Besluit | undefined> {
@@ -119,10 +115,6 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
 
   end(): void {
     this.closed = true;
-  }
-
-  private writeTx(): WriteTx {
-    return { unit: this.unit, keep: this.keep, sidecar: (keys) => this.getSidecar(keys) };
   }
 
   /** Sidecar values are written with the message log, when the unit completed; until then reads see them here. */
@@ -177,36 +169,36 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
 
   async insertDocument(meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void> {
     this.check();
-    await this.documents.insertDocument(this.writeTx(), meta, firstVersion);
+    await this.documents.insertDocument(this.unit, meta, firstVersion);
   }
 
   async updateDocumentMeta(meta: DocumentMeta): Promise<void> {
     this.check();
-    await this.documents.updateDocumentMeta(this.writeTx(), meta);
+    await this.documents.updateDocumentMeta(this.unit, meta);
   }
 
   async addDocumentVersion(identificatie: string, version: DocumentVersion): Promise<void> {
     this.check();
-    await this.documents.addDocumentVersion(this.writeTx(), identificatie, version);
+    await this.documents.addDocumentVersion(this.unit, identificatie, version);
   }
 
   async setDocumentLock(identificatie: string, lock: DocumentLock | undefined): Promise<void> {
     this.check();
-    await this.documents.setDocumentLock(this.writeTx(), identificatie, lock);
+    await this.documents.setDocumentLock(this.unit, identificatie, lock);
   }
 
   async linkDocument(link: ZaakDocumentLink): Promise<void> {
     this.check();
     const snap = this.snapshots.get(link.zaakIdentificatie) ?? (await this.snapshot(link.zaakIdentificatie));
     if (!snap) throw new Error(`link ${link.zaakIdentificatie}/${link.documentIdentificatie}: de zaak of het document waarnaar verwezen wordt bestaat niet`);
-    await this.documents.linkDocument(this.writeTx(), snap.raw.url, link);
+    await this.documents.linkDocument(this.unit, snap.raw.url, link, snap.raw.zaaktype);
   }
 
   async unlinkDocument(zaakIdentificatie: string, documentIdentificatie: string): Promise<boolean> {
     this.check();
     const snap = this.snapshots.get(zaakIdentificatie) ?? (await this.snapshot(zaakIdentificatie));
     if (!snap) return false;
-    return this.documents.unlinkDocument(this.writeTx(), snap.raw.url, documentIdentificatie);
+    return this.documents.unlinkDocument(this.unit, snap.raw.url, documentIdentificatie);
   }
 
   async insertBesluit(besluit: Besluit): Promise<void> {
@@ -286,6 +278,7 @@ export class ZgwZaakStore extends ZgwReads implements ZaakStore {
       const writer = new ZgwWriter(this.ctx, this.documents, this.besluiten, unit);
       try {
         const value = await fn(writer);
+        await unit.runAtEnd();
         writer.end();
         if (writer.localOps.length > 0) {
           await this.ctx.local.store.transaction(async (ltx) => {

@@ -24,6 +24,8 @@ export class UnitOfWork {
   private finalDone = false;
   /** ZGW calls made by this unit (the bench counts them). */
   calls = 0;
+  /** Work deferred to the end of the bericht (documents: unlock, the combined PATCH of a check-in). */
+  private readonly endWork: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly http: ZgwHttp,
@@ -82,6 +84,14 @@ export class UnitOfWork {
     return res.body;
   }
 
+  /** A POST whose effect another call undoes (lock → unlock): `undoOf` builds that undo from the answer. */
+  async postWithUndo<T>(call: Omit<ZgwCall, 'method'>, undoOf: (answer: T) => Extract<Undo, { kind: 'post' }>): Promise<T> {
+    this.calls++;
+    const res = await this.http.json<T>({ ...call, method: 'POST' });
+    this.note(undoOf(res.body));
+    return res.body;
+  }
+
   /**
    * POST a resource that goes when its parent is deleted (rollen, statussen, ... of a zaak this unit created):
    * the parent's undo covers it, so nothing is journalled.
@@ -127,6 +137,19 @@ export class UnitOfWork {
     }
   }
 
+  /**
+   * Run fn when the bericht's own work is done, before the local state is committed (in registration order);
+   * a failure there undoes the unit like any other.
+   */
+  atEnd(fn: () => Promise<void>): void {
+    this.endWork.push(fn);
+  }
+
+  /** The deferred work (the store calls it once, after the operation's function returned). */
+  async runAtEnd(): Promise<void> {
+    while (this.endWork.length > 0) await this.endWork.shift()!();
+  }
+
   /** Whether undo() can still remove every effect (no final call succeeded). */
   get undoable(): boolean {
     return !this.finalDone;
@@ -169,6 +192,9 @@ export async function runUndos(http: ZgwHttp, undos: Undo[], log: Log): Promise<
           await http.json({ api: u.api, method: 'POST', url: u.url, body: u.body, purpose: `${u.what} herstellen` });
           break;
         }
+        case 'post':
+          await http.json({ api: u.api, method: 'POST', url: u.url, body: u.body, purpose: u.what }, { allow404: true });
+          break;
         case 'deleteMatching': {
           const items = await http.listAll<Record<string, unknown>>({ api: u.api, url: u.url, query: u.query, purpose: `${u.what} zoeken om ongedaan te maken` });
           for (const item of items) {
