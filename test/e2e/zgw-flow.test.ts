@@ -201,11 +201,13 @@ describe(`Zaakpoort with backend zgw (${REAL ? 'on a real Open Zaak' : 'on the Z
     assert.equal(m.extract(r.text, 'identificatie'), id);
   });
 
-  it('documents are not translated yet: a clear StUF058, and nothing is left in ZGW', async () => {
+  it('a document added to the zaak is listed with it (the documents part has its own tests)', async () => {
     const id = newId();
     await send(m.creeerZaak({ identificatie: id }, '1.2'));
-    const r = await send(m.voegZaakdocumentToe(`1234D${id.slice(-6)}`, id, Buffer.from('hallo'), '1.2'));
-    assert.match(r.text, /StUF058/);
-    assert.match(r.text, /nog niet beschikbaar/);
+    const docId = `1234D${id.slice(-6)}`;
+    const r = await send(m.voegZaakdocumentToe(docId, id, Buffer.from('hallo'), '1.2'));
+    assert.match(r.text, /Bv03Bericht/, r.text);
+    const l = await send(m.geefLijstZaakdocumenten(id, '1.2'));
+    assert.ok(m.extractAll(l.text, 'identificatie').includes(docId), l.text);
   });
 });

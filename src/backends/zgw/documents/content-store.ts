@@ -49,6 +49,11 @@ export class ZgwContentStore implements DocumentContentStore {
   open(blobRef: string): Readable {
     if (ZgwContentStore.isStaged(blobRef)) return this.staging.open(blobRef.slice(STAGED.length));
     const out = new PassThrough({ highWaterMark: 256 * 1024 });
+    // Only an EIO download URL of the configured Documenten API is fetched; anything else is refused unsent.
+    if (!isDownloadUrl(blobRef) || this.http.apiOf(blobRef) !== 'documenten') {
+      queueMicrotask(() => out.destroy(new Error('Ongeldige inhoudsreferentie')));
+      return out;
+    }
     const fail = (e: unknown) => {
       this.log('warn', 'ZGW: documentinhoud kon niet worden gedownload', { error: e instanceof Error ? e.message : String(e) });
       // The sender's answer is cut off; the message says what, never where.
@@ -81,5 +86,15 @@ export class ZgwContentStore implements DocumentContentStore {
       }
     }
     return removed;
+  }
+}
+
+/** `…/enkelvoudiginformatieobjecten/<uuid>/download` with an optional query (`?versie=N`). */
+function isDownloadUrl(ref: string): boolean {
+  try {
+    const u = new URL(ref);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && /\/enkelvoudiginformatieobjecten\/[0-9a-f-]{36}\/download$/.test(u.pathname);
+  } catch {
+    return false;
   }
 }
