@@ -14,6 +14,7 @@ import type { ZgwHttp } from '../http.js';
 import type { Log } from '../unit-of-work.js';
 
 const STAGED = 'zgw-staged:';
+const DOWNLOAD = /\/enkelvoudiginformatieobjecten\/[0-9a-f-]{36}\/download$/;
 
 export class ZgwContentStore implements DocumentContentStore {
   private readonly staging: FsContentStore;
@@ -49,6 +50,11 @@ export class ZgwContentStore implements DocumentContentStore {
   open(blobRef: string): Readable {
     if (ZgwContentStore.isStaged(blobRef)) return this.staging.open(blobRef.slice(STAGED.length));
     const out = new PassThrough({ highWaterMark: 256 * 1024 });
+    // Only an EIO download of the configured Documenten API: nothing else is ever fetched with Zaakpoort's token.
+    if (this.http.apiOf(blobRef) !== 'documenten' || !DOWNLOAD.test(new URL(blobRef).pathname)) {
+      process.nextTick(() => out.destroy(new Error('Ongeldige inhoudsreferentie')));
+      return out;
+    }
     const fail = (e: unknown) => {
       this.log('warn', 'ZGW: documentinhoud kon niet worden gedownload', { error: e instanceof Error ? e.message : String(e) });
       // The sender's answer is cut off; the message says what, never where.
