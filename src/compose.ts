@@ -102,7 +102,8 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     clock,
     log,
   });
-  const onDisk = config.backend.kind === 'sqlite' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
+  // The ZGW backend receives content into a local staging area before it uploads it.
+  const onDisk = config.backend.kind === 'sqlite' || config.backend.kind === 'zgw' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
   const storage = onDisk ? new DataDirProbe(config.dataDir) : undefined;
   // Observers around each dispatch: metrics, traces (when configured), the message browser (when configured).
   const metrics = new Metrics();

@@ -151,12 +151,4 @@ describe('Zaakpoort with backend zgw (on the ZGW test double)', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(m.extract(r.text, 'identificatie'), id);
   });
-
-  it('documents are not translated yet: a clear StUF058, and nothing is left in ZGW', async () => {
-    const id = newId();
-    await send(m.creeerZaak({ identificatie: id }, '1.2'));
-    const r = await send(m.voegZaakdocumentToe(`1234D${id.slice(-6)}`, id, Buffer.from('hallo'), '1.2'));
-    assert.match(r.text, /StUF058/);
-    assert.match(r.text, /nog niet beschikbaar/);
-  });
 });
