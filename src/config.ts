@@ -87,7 +87,7 @@ const zgwProfileSchema = z.strictObject({
   /** ZDS relation → roltype omschrijvingGeneriek, or "omschrijving:<roltype omschrijving>". */
   roltypen: z.partialRecord(z.enum(ROL_RELATIES), z.string().refine((v) => v.startsWith('omschrijving:') || (OMSCHRIJVING_GENERIEK as readonly string[]).includes(v),
     `moet een omschrijvingGeneriek zijn (${OMSCHRIJVING_GENERIEK.join(', ')}) of "omschrijving:<tekst>"`)).optional(),
-  statustypeMatch: z.enum(['volgnummer', 'omschrijving']).optional(),
+  statustypeMatch: z.enum(['volgnummer', 'code', 'omschrijving']).optional(),
   resultaattypeMatch: z.enum(['omschrijving', 'omschrijvingGeneriek']).optional(),
   /** ZDS dct.omschrijving → informatieobjecttype omschrijving. */
   documenttypen: z.record(z.string(), z.string()).optional(),

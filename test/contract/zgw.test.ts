@@ -4,15 +4,14 @@
  *
  * The capabilities say honestly where ZGW differs: no transactions (writes are visible at once, undone on
  * failure); the fixture zaak reduced to what the ZGW APIs can hold (see zgwZaak); the document cases assume
- * documents without a zaak and opaque blobRefs (their ZGW form is test/zgw/documents.test.ts) and overdrachten
- * are not kept yet (those tests are reported as skipped).
+ * documents without a zaak and opaque blobRefs (their ZGW form is test/zgw/documents.test.ts; those tests are
+ * reported as skipped).
  */
 import assert from 'node:assert/strict';
 import { after } from 'node:test';
 import { openSqliteBackend } from '../../src/backends/sqlite/index.js';
 import { openZgwBackend } from '../../src/backends/zgw/index.js';
-import type { Besluit, Rol, Status, StufDate, Zaak } from '../../src/domain/model.js';
-import { NS } from '../../src/stuf/namespaces.js';
+import type { Besluit, Status, StufDate, Zaak } from '../../src/domain/model.js';
 import { type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
 import { CATALOGUE, settingsFor } from '../zgw/helpers.js';
 import { runBackendContract } from './backend-contract.js';
@@ -34,7 +33,12 @@ const ZAAKTYPEN: Record<string, { omschrijving: string; statustypen: string[] }>
 const complete = (d: StufDate | undefined): StufDate | undefined =>
   d && d.onvolledig ? (d.onvolledig === 'J' ? undefined : { value: d.value.slice(0, 6).padEnd(6, '0').replace(/00$/, '01') + (d.value.slice(6) === '00' ? '01' : d.value.slice(6)) }) : d;
 
-/** What the ZGW APIs can hold of a ZDS zaak (the README lists what is not translated, and why). */
+/**
+ * What the ZGW backend can hold of a ZDS zaak: complete dates, the zaaktype and statustypen as the catalogue
+ * describes them, an einddatum only through the eindstatus, archiving as the resultaattype says, relations only to
+ * zaken that exist. What ZGW has no field for (rol code/omschrijving/contact data, ended rollen, gezetDoor,
+ * tijdstipRegistratie) is kept by Zaakpoort beside ZGW and must come back unchanged.
+ */
 function zgwZaak(input: Zaak): Zaak {
   const z = structuredClone(input);
   const zt = ZAAKTYPEN[z.zaaktype.code]!;
@@ -44,17 +48,14 @@ function zgwZaak(input: Zaak): Zaak {
     if (v) z[k] = v;
     else delete z[k];
   }
-  delete z.tijdstipRegistratie;
   if (z.opschorting && z.opschorting.indicatie !== 'J' && !z.opschorting.reden) delete z.opschorting;
   // Relations need zaken that exist in ZGW; the fixture names imaginary ones.
   z.relaties = [];
-  // ZGW has no ended rollen (history), no rol code/omschrijving/beginRelatie/contact address.
-  z.rollen = z.rollen.filter((r) => !r.eindRelatie).map((r): Rol => {
-    const leaves = r.betrokkene.leaves.length ? r.betrokkene.leaves : [{ ns: r.betrokkene.kind === 'medewerker' || r.betrokkene.kind === 'organisatorischeEenheid' ? NS.zkn : NS.bg, local: r.betrokkene.keyElement, value: r.betrokkene.key }];
-    return { rolType: r.rolType, betrokkene: { ...r.betrokkene, leaves }, ...(r.toelichting ? { toelichting: r.toelichting } : {}), ...(r.emailadres ? { emailadres: r.emailadres } : {}) };
-  });
+  // Active rollen first, then the ended ones (ZGW holds only the active ones; Zaakpoort keeps the history).
+  z.rollen = [...z.rollen.filter((r) => !r.eindRelatie), ...z.rollen.filter((r) => r.eindRelatie)];
   const statustype = (volgnummer: string) => ({ volgnummer, omschrijving: zt.statustypen[Number(volgnummer) - 1]!, zktCode: z.zaaktype.code, zktOmschrijving: zt.omschrijving });
-  z.statussen = z.statussen.map((s): Status => ({ statustype: statustype(s.statustype.volgnummer), datumStatusGezet: s.datumStatusGezet, ...(s.toelichting ? { toelichting: s.toelichting } : {}) }));
+  // The statustype as the catalogue describes it; the rest of the status as sent.
+  z.statussen = z.statussen.map((s): Status => ({ ...s, statustype: statustype(s.statustype.volgnummer) }));
   // An einddatum exists in ZGW only through the eindstatus (with a resultaat): the fixture's einddatum becomes that.
   if (z.einddatum && !z.statussen.some((s) => s.statustype.volgnummer === String(zt.statustypen.length))) {
     z.statussen.push({ statustype: statustype(String(zt.statustypen.length)), datumStatusGezet: `${z.einddatum.value}120000000` });
@@ -98,6 +99,5 @@ runBackendContract('zgw', async (dataDir, opts) => {
   isolation: false,
   skip: {
     documents: 'the generic document cases store documents without a zaak and opaque blobRefs, which ZGW cannot hold; their ZGW counterparts run in test/zgw/documents.test.ts',
-    overdrachten: 'overdrachten are not kept on the ZGW backend yet',
   },
 });

@@ -9,6 +9,10 @@ import { DuplicateError } from '../../src/ports/zaak-store.js';
 import { StufFault } from '../../src/stuf/fault.js';
 import { type ZgwFixture, initiator, listInZgw, openZgwFixture, zaakVoorZgw, zakenInZgw } from './helpers.js';
 
+async function zaakUrl(f: ZgwFixture, id: string): Promise<string | undefined> {
+  return (await listInZgw<{ url: string; identificatie: string }>(f.double, `${f.double.roots.zaken}/zaken?identificatie=${id}`))[0]?.url;
+}
+
 const calls = (f: ZgwFixture) => f.double.requests.filter((r) => !r.path.includes('/catalogi/'));
 
 describe('zgw backend on the ZGW test double', () => {
@@ -65,7 +69,8 @@ describe('zgw backend on the ZGW test double', () => {
 
   it('refuses a datumStatusGezet in the future, and an einddatum without eindstatus', async () => {
     await assert.rejects(f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw('036320240000002', { statussen: [{ statustype: { volgnummer: '1' }, datumStatusGezet: '20991231120000000' }] }))), /toekomst/);
-    await assert.rejects(f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw('036320240000002', { einddatum: { value: '20240320' } }))), /Einddatum zonder eindstatus/);
+    await assert.rejects(f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw('036320240000002', { einddatum: { value: '20240320' } }))), /Eindstatus vraagt een resultaat/);
+    await assert.rejects(f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw('036320240000002', { einddatum: { value: '20991231' }, resultaat: { omschrijving: 'Toegekend' } }))), /Einddatum ligt in de toekomst/);
     assert.ok(!(await zakenInZgw(f.double)).includes('036320240000002'));
   });
 
@@ -141,6 +146,50 @@ describe('zgw backend on the ZGW test double', () => {
     assert.deepEqual(open.zaken.map((z) => z.identificatie), ['036320240000009']);
     const byInitiator = await f.backend.store.findZaken({ initiator: { kind: 'natuurlijkPersoon', keyElement: 'inp.bsn', key: '999993653' }, limit: 10 });
     assert.equal(byInitiator.zaken.length, 2);
+  });
+
+  it('closes a zaak that gets an einddatum and a resultaat but no eindstatus (ZDS 1.1 style) with the eindstatus on that date', async () => {
+    const id = '036320240000003';
+    await f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw(id, { einddatum: { value: '20240320' }, resultaat: { omschrijving: 'Afgewezen' } })));
+    const back = (await f.backend.store.getZaak(id))!;
+    assert.deepEqual(back.einddatum, { value: '20240320' });
+    const eind = back.statussen.at(-1)!;
+    assert.deepEqual([eind.statustype.volgnummer, eind.datumStatusGezet], ['3', '20240320235959000']);
+    assert.match(eind.toelichting ?? '', /einddatum 20240320/);
+  });
+
+  it('keeps relations: hoofdzaak/deelzaak and andere zaken, read back from both sides', async () => {
+    const hoofd = '036320240000010';
+    const deel = '036320240000011';
+    await f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw(hoofd, { statussen: [] })));
+    await f.backend.store.transaction((tx) => tx.insertZaak({
+      ...zaakVoorZgw(deel, { statussen: [], rollen: [] }), zaaktype: { code: 'B1027' },
+      relaties: [{ soort: 'heeftAlsHoofdzaak', identificatie: hoofd }, { soort: 'heeftBetrekkingOpAndere', identificatie: '036320240000001' }],
+    }));
+    const d = (await f.backend.store.getZaak(deel))!;
+    assert.deepEqual(d.relaties, [{ soort: 'heeftAlsHoofdzaak', identificatie: hoofd }, { soort: 'heeftBetrekkingOpAndere', identificatie: '036320240000001' }]);
+    assert.equal(d.zaakniveau, '2');
+    const h = (await f.backend.store.getZaak(hoofd))!;
+    assert.deepEqual(h.relaties, [{ soort: 'heeftAlsDeelzaak', identificatie: deel }]);
+    assert.equal(h.deelzakenIndicatie, 'J');
+    await assert.rejects(f.backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw('036320240000012', { relaties: [{ soort: 'heeftBetrekkingOpAndere', identificatie: 'bestaat-niet' }] }))),
+      (e: unknown) => e instanceof StufFault && e.code === 'StUF064');
+  });
+
+  it('ends a rol: gone from ZGW, kept as history by Zaakpoort; an einddatum that differs from the eindstatus is refused', async () => {
+    const id = '036320240000009';
+    await f.backend.store.transaction(async (tx) => {
+      const z = (await tx.getZaak(id))!;
+      await tx.updateZaak({ ...z, rollen: z.rollen.map((r) => (r.rolType === 'heeftAlsUitvoerende' ? { ...r, eindRelatie: '20240320' } : r)) });
+    });
+    const rollen = await listInZgw<{ betrokkeneType: string }>(f.double, `${f.double.roots.zaken}/rollen?zaak=${encodeURIComponent((await zaakUrl(f, id))!)}`);
+    assert.deepEqual(rollen.map((r) => r.betrokkeneType), ['natuurlijk_persoon']);
+    const back = (await f.backend.store.getZaak(id))!;
+    assert.deepEqual(back.rollen.map((r) => [r.rolType, r.eindRelatie]), [['heeftAlsInitiator', undefined], ['heeftAlsUitvoerende', '20240320']]);
+    await assert.rejects(f.backend.store.transaction(async (tx) => {
+      const z = (await tx.getZaak(id))!;
+      await tx.updateZaak({ ...z, einddatum: { value: '20240402' }, resultaat: { omschrijving: 'Toegekend' }, statussen: [...z.statussen, { statustype: { volgnummer: '3' }, datumStatusGezet: '20240401120000000' }] });
+    }), /Einddatum wijkt af van de eindstatus/);
   });
 
   it('generates identificaties from its own counter and skips one that already exists in ZGW', async () => {

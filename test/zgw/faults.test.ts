@@ -42,7 +42,7 @@ async function orphans(f: ZgwFixture): Promise<string[]> {
 describe('zgw backend: a failing call never leaves a half-made zaak', () => {
   let f: ZgwFixture;
   before(async () => {
-    f = await openZgwFixture({ settings: { timeoutMs: 400, retries: 2 } });
+    f = await openZgwFixture({ settings: { timeoutMs: 2000, retries: 2 } });
   });
   after(async () => {
     await f?.close();

@@ -163,7 +163,7 @@ export class ZgwBesluiten {
       if (isNotUnique(e)) throw new DuplicateError('besluit', besluit.identificatie);
       throw e;
     }
-    await this.documents.setBesluitDocumenten(unit, created.url, besluit.documenten);
+    await this.documents.setBesluitDocumenten(unit, created.url, besluit.documenten, { newBesluit: true });
   }
 
   async updateBesluit(unit: UnitOfWork, besluit: Besluit): Promise<void> {

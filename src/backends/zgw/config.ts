@@ -35,8 +35,8 @@ export const DEFAULT_ROLTYPEN: Record<RolType, OmschrijvingGeneriek> = {
 export interface ZgwZaaktypeProfile {
   /** ZDS relation → roltype omschrijvingGeneriek (overrides DEFAULT_ROLTYPEN), or → roltype omschrijving with `omschrijving:`. */
   roltypen?: Partial<Record<RolType, string>>;
-  /** How a ZDS statustype finds its ZGW statustype: by volgnummer (default), by code (statustype omschrijvingGeneriek) or omschrijving. */
-  statustypeMatch?: 'volgnummer' | 'omschrijving';
+  /** How a ZDS statustype finds its ZGW statustype: by volgnummer (default), code (= ZGW omschrijvingGeneriek) or omschrijving. */
+  statustypeMatch?: 'volgnummer' | 'code' | 'omschrijving';
   /** How a ZDS resultaat omschrijving finds its resultaattype: omschrijving (default) or omschrijvingGeneriek. */
   resultaattypeMatch?: 'omschrijving' | 'omschrijvingGeneriek';
   /** ZDS dct.omschrijving → ZGW informatieobjecttype omschrijving (default: the same text). */

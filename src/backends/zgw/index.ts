@@ -18,6 +18,9 @@ import { ZgwJwt } from './jwt.js';
 import { ZgwZaakStore } from './store.js';
 import { type Log, runUndos } from './unit-of-work.js';
 
+/** How often unfinished units (an undo that could not reach ZGW) are retried while running. */
+const JOURNAL_SWEEP_MS = 60_000;
+
 export interface ZgwBackendOptions {
   settings: ZgwSettings;
   /** The local state backend (already open); closed with this one. */
@@ -88,7 +91,11 @@ export async function openZgwBackend(opts: ZgwBackendOptions): Promise<ZgwBacken
     const documents = new ZgwDocuments(context, opts.dataDir);
     const besluiten = new ZgwBesluiten(context, documents);
     const store = new ZgwZaakStore(context, documents, besluiten);
-    await recoverJournal(context).catch((e: unknown) => log('error', 'ZGW: journaal kon niet worden verwerkt; volgende start opnieuw', { error: String(e) }));
+    const sweep = () => recoverJournal(context).catch((e: unknown) => log('error', 'ZGW: journaal kon niet worden verwerkt; volgende poging later', { error: String(e) }));
+    await sweep();
+    // Units whose undo failed (ZGW was down) are retried while Zaakpoort runs, not only at the next start.
+    const timer = setInterval(() => void sweep(), JOURNAL_SWEEP_MS);
+    timer.unref();
     const j = journal;
     return {
       name: 'zgw',
@@ -99,6 +106,7 @@ export async function openZgwBackend(opts: ZgwBackendOptions): Promise<ZgwBacken
       health: () => store.health(),
       zgw: { context, catalogue, documents, besluiten },
       async close() {
+        clearInterval(timer);
         await store.close();
         j.close();
         await http.close();

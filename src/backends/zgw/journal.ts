@@ -45,9 +45,12 @@ export interface OpenUnit {
 }
 
 export interface UnitJournal {
+  /** Units running in this process right now: a sweep leaves them alone. */
+  readonly active: Set<string>;
   begin(id: string, intent: UnitIntent): void;
   record(id: string, undo: Undo): void;
   updateIntent(id: string, intent: UnitIntent): void;
+  release(id: string): void;
   end(id: string): void;
   open(): OpenUnit[];
   close(): void;
@@ -56,6 +59,7 @@ export interface UnitJournal {
 export const JOURNAL_FILE = 'zgw-journal.sqlite';
 
 export class SqliteUnitJournal implements UnitJournal {
+  readonly active = new Set<string>();
   private readonly db: Database.Database;
   private readonly stmts: {
     begin: Database.Statement;
@@ -87,7 +91,13 @@ export class SqliteUnitJournal implements UnitJournal {
   }
 
   begin(id: string, intent: UnitIntent): void {
+    this.active.add(id);
     this.stmts.begin.run(id, this.now().toISOString(), JSON.stringify(intent));
+  }
+
+  /** The unit stopped running in this process (completed, undone, or left for the sweep). */
+  release(id: string): void {
+    this.active.delete(id);
   }
 
   record(id: string, undo: Undo): void {
@@ -99,6 +109,7 @@ export class SqliteUnitJournal implements UnitJournal {
   }
 
   end(id: string): void {
+    this.active.delete(id);
     this.db.transaction(() => {
       this.stmts.endSteps.run(id);
       this.stmts.endUnit.run(id);
@@ -106,7 +117,8 @@ export class SqliteUnitJournal implements UnitJournal {
   }
 
   open(): OpenUnit[] {
-    const units = this.db.prepare('SELECT id, started_at, intent FROM unit ORDER BY started_at').all() as Array<{ id: string; started_at: string; intent: string }>;
+    const units = (this.db.prepare('SELECT id, started_at, intent FROM unit ORDER BY started_at').all() as Array<{ id: string; started_at: string; intent: string }>)
+      .filter((u) => !this.active.has(u.id));
     const undos = this.db.prepare('SELECT undo FROM unit_undo WHERE unit_id = ? ORDER BY seq');
     return units.map((u) => ({
       id: u.id,

@@ -7,7 +7,8 @@ import type { Status, Zaak, ZaakRelatie } from '../../domain/model.js';
 import type { ZaaktypeEntry } from './catalogue.js';
 import { ZAAK_REF_TTL_MS, profileFor, type ZgwContext } from './context.js';
 import type { ZgwCall } from './http.js';
-import { type ZgwRol, rolFromZgw } from './map-rol.js';
+import { type ZgwRol, rolFingerprint, rolFromZgw } from './map-rol.js';
+import type { RolSidecar, StatusSidecar, ZaakSidecar } from './write-zaak.js';
 import { type ZgwStatus, type ZgwZaak, type ZgwZaakobject, tijdstipFromZgw, zaakFromZgw, zaakobjectFromZgw } from './map-zaak.js';
 
 export interface ZgwResultaat {
@@ -25,6 +26,8 @@ export interface ZaakSnapshot {
   resultaat?: ZgwResultaat;
   zaakobjecten: ZgwZaakobject[];
   zaak: Zaak;
+  /** What Zaakpoort keeps of this zaak beside ZGW (src/backends/zgw/write-zaak.ts, ZaakSidecar). */
+  sidecar?: ZaakSidecar;
 }
 
 /** Reads go through this, so a unit of work can count them; defaults to the plain client. */
@@ -53,6 +56,8 @@ export async function findZgwZaak(ctx: ZgwContext, r: Reader, identificatie: str
     purpose: `zaak ${identificatie} opzoeken`,
   });
   const hit = list.find((z) => z.identificatie === identificatie);
+  // A bounded cache: a long-running Zaakpoort sees many zaken.
+  if (ctx.zaakRefs.size >= 10_000) ctx.zaakRefs.clear();
   if (hit) ctx.zaakRefs.set(identificatie, { url: hit.url, zaaktype: hit.zaaktype, at: Date.now() });
   else ctx.zaakRefs.delete(identificatie);
   return hit;
@@ -72,7 +77,10 @@ async function identificatieOf(ctx: ZgwContext, r: Reader, url: string): Promise
   return z?.identificatie;
 }
 
-export async function readZaak(ctx: ZgwContext, r: Reader, identificatie: string): Promise<ZaakSnapshot | undefined> {
+/** Reads sidecar values; a unit of work's writer overlays what it has not written yet. */
+export type SidecarRead = (keys: string[]) => Promise<Map<string, unknown>>;
+
+export async function readZaak(ctx: ZgwContext, r: Reader, identificatie: string, sidecar: SidecarRead = (k) => ctx.local.store.getSidecar(k)): Promise<ZaakSnapshot | undefined> {
   const raw = await findZgwZaak(ctx, r, identificatie);
   if (!raw) return undefined;
   const ex = raw._expand ?? {};
@@ -85,14 +93,25 @@ export async function readZaak(ctx: ZgwContext, r: Reader, identificatie: string
     readRelaties(ctx, r, raw),
   ]);
   const profile = profileFor(ctx, entry.code);
+  const side = await sidecar([raw.url, ...rollen.map((x) => x.url), ...statussen.map((x) => x.url)]);
   const zaak = zaakFromZgw(raw, { code: entry.code, omschrijving: entry.omschrijving, ...(entry.beginGeldigheid ? { ingangsdatumObject: entry.beginGeldigheid.replace(/-/g, '') } : {}) }, ctx.timeZone);
   // Rollen in the order they were registered (Open Zaak lists newest first).
   for (const z of [...rollen].sort((a, b) => ((a.registratiedatum ?? '') < (b.registratiedatum ?? '') ? -1 : 1))) {
-    const rol = rolFromZgw(z, profile);
+    const kept = side.get(z.url) as RolSidecar | undefined;
+    // The rol as the ZDS bericht sent it, while ZGW still holds what was sent; else what ZGW holds now.
+    const rol = kept && kept.fp === rolFingerprint(z) ? kept.rol : rolFromZgw(z, profile);
     if (rol) zaak.rollen.push(rol);
   }
+  const zaakSide = side.get(raw.url) as ZaakSidecar | undefined;
+  if (zaakSide?.beeindigdeRollen) zaak.rollen.push(...zaakSide.beeindigdeRollen);
+  if (zaakSide?.tijdstipRegistratie) zaak.tijdstipRegistratie = zaakSide.tijdstipRegistratie;
   // Oldest first, as the other backends keep them (the API lists newest first).
-  zaak.statussen = statussen.map((s) => statusFromZgw(ctx, entry, s)).filter((s): s is Status => s !== undefined)
+  zaak.statussen = statussen.map((s) => {
+    const st = statusFromZgw(ctx, entry, s);
+    const kept = side.get(s.url) as StatusSidecar | undefined;
+    if (st && kept?.gezetDoor) st.gezetDoor = kept.gezetDoor;
+    return st;
+  }).filter((s): s is Status => s !== undefined)
     .sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : a.datumStatusGezet > b.datumStatusGezet ? 1 : 0));
   for (const o of zaakobjecten) {
     const m = zaakobjectFromZgw(o);
@@ -104,7 +123,7 @@ export async function readZaak(ctx: ZgwContext, r: Reader, identificatie: string
     zaak.resultaat = { ...(rt ? { omschrijving: rt.omschrijving } : {}), ...(resultaat.toelichting ? { toelichting: resultaat.toelichting } : {}) };
   }
   zaak.relaties = relaties;
-  return { raw, entry, rollen, statussen, zaakobjecten, zaak, ...(resultaat ? { resultaat } : {}) };
+  return { raw, entry, rollen, statussen, zaakobjecten, zaak, ...(resultaat ? { resultaat } : {}), ...(zaakSide ? { sidecar: zaakSide } : {}) };
 }
 
 function statusFromZgw(ctx: ZgwContext, entry: ZaaktypeEntry, s: ZgwStatus): Status | undefined {

@@ -95,6 +95,10 @@ class ZgwReads implements StoreReader {
   getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {
     return this.ctx.local.store.getOverdracht(referentienummer);
   }
+
+  getSidecar(keys: string[]): Promise<Map<string, unknown>> {
+    return this.ctx.local.store.getSidecar(keys);
+  }
 }
 
 type LocalOp = (tx: StoreWriter) => Promise<void>;
@@ -113,13 +117,37 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.closed = true;
   }
 
+  /** Sidecar values are written with the message log, when the unit completed; until then reads see them here. */
+  private readonly pendingSidecar = new Map<string, unknown>();
+
+  private readonly keep = (key: string, value: unknown): void => {
+    this.pendingSidecar.set(key, value);
+    this.localOps.push((tx) => tx.putSidecar(key, value));
+  };
+
+  override async getSidecar(keys: string[]): Promise<Map<string, unknown>> {
+    const stored = await this.ctx.local.store.getSidecar(keys.filter((k) => !this.pendingSidecar.has(k)));
+    for (const k of keys) {
+      if (!this.pendingSidecar.has(k)) continue;
+      const v = this.pendingSidecar.get(k);
+      if (v === undefined) stored.delete(k);
+      else stored.set(k, v);
+    }
+    return stored;
+  }
+
+  async putSidecar(key: string, value: unknown): Promise<void> {
+    this.check();
+    this.keep(key, value);
+  }
+
   private check(): void {
     if (this.closed) throw new Error('Deze transactie is al afgesloten');
   }
 
   override async snapshot(identificatie: string): Promise<ZaakSnapshot | undefined> {
     this.check();
-    const snap = await readZaak(this.ctx, this.reader, identificatie);
+    const snap = await readZaak(this.ctx, this.reader, identificatie, (keys) => this.getSidecar(keys));
     if (snap) this.snapshots.set(identificatie, snap);
     return snap;
   }
@@ -127,7 +155,7 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
   /** Writes raise ZGW errors as they are: transaction() undoes the unit first and then turns them into faults. */
   async insertZaak(zaak: Zaak): Promise<void> {
     this.check();
-    await insertZaak(this.ctx, this.unit, zaak);
+    await insertZaak(this.ctx, this.unit, zaak, this.keep);
     this.snapshots.delete(zaak.identificatie);
   }
 
@@ -135,7 +163,7 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.check();
     const snap = this.snapshots.get(zaak.identificatie) ?? (await this.snapshot(zaak.identificatie));
     if (!snap) throw faults.notFound('Zaak niet gevonden', `Er is geen zaak met identificatie ${zaak.identificatie} in het zaaksysteem (ZGW)`);
-    await updateZaak(this.ctx, this.unit, snap, zaak);
+    await updateZaak(this.ctx, this.unit, snap, zaak, this.keep);
     this.snapshots.delete(zaak.identificatie);
   }
 
@@ -193,14 +221,40 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.localOps.push((tx) => tx.logMessage(message));
   }
 
+  /**
+   * Overdrachten are Zaakpoort's own state. The local store's overdracht table references its zaak table, so the
+   * local state keeps a reference row (identificatie and zaaktype only) for a zaak with an overdracht; the zaak
+   * itself is and stays in ZGW.
+   */
   async insertOverdracht(overdracht: Overdracht): Promise<void> {
-    void overdracht;
-    throw new NotImplementedOnZgw('Zaak overdragen (overdragenZaak)');
+    this.check();
+    const snap = this.snapshots.get(overdracht.zaakIdentificatie) ?? (await this.snapshot(overdracht.zaakIdentificatie));
+    if (!snap) throw new Error(`overdracht ${overdracht.referentienummer}: de zaak of het document waarnaar verwezen wordt bestaat niet`);
+    if (await this.ctx.local.store.getOverdracht(overdracht.referentienummer)) throw new DuplicateError('overdracht', overdracht.referentienummer);
+    const z = snap.zaak;
+    this.localOps.push(async (tx) => {
+      if (!(await tx.getZaak(z.identificatie))) {
+        await tx.insertZaak({ identificatie: z.identificatie, zaaktype: { code: z.zaaktype.code }, kenmerken: [], anderZaakObjecten: [], startdatum: z.startdatum,
+          registratiedatum: z.registratiedatum, zaakniveau: z.zaakniveau, deelzakenIndicatie: z.deelzakenIndicatie, rollen: [], statussen: [], relaties: [] });
+      }
+      await tx.insertOverdracht(overdracht);
+    });
+    this.pendingOverdrachten.set(overdracht.referentienummer, overdracht);
   }
 
   async updateOverdracht(overdracht: Overdracht): Promise<void> {
-    void overdracht;
-    throw new NotImplementedOnZgw('Zaak overdragen (overdragenZaak)');
+    this.check();
+    if (!this.pendingOverdrachten.has(overdracht.referentienummer) && !(await this.ctx.local.store.getOverdracht(overdracht.referentienummer))) {
+      throw new Error(`overdracht ${overdracht.referentienummer} bestaat niet`);
+    }
+    this.localOps.push((tx) => tx.updateOverdracht(overdracht));
+    this.pendingOverdrachten.set(overdracht.referentienummer, overdracht);
+  }
+
+  private readonly pendingOverdrachten = new Map<string, Overdracht>();
+
+  override async getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {
+    return this.pendingOverdrachten.get(referentienummer) ?? this.ctx.local.store.getOverdracht(referentienummer);
   }
 
   async markIdentificatieUsed(kind: IdKind, value: string): Promise<void> {

@@ -164,6 +164,8 @@ export class UnitOfWork {
   async undo(): Promise<boolean> {
     const ok = await runUndos(this.http, this.undos, this.log);
     if (ok && this.begun) this.journal.end(this.id);
+    // Not fully undone: the journal keeps the rest for the periodic sweep and the next start.
+    else if (this.begun) this.journal.release(this.id);
     return ok;
   }
 }

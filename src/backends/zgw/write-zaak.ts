@@ -7,7 +7,7 @@
 import type { Rol, Status, Zaak } from '../../domain/model.js';
 import { actieveRollen } from '../../domain/zaak-rules.js';
 import { DuplicateError } from '../../ports/zaak-store.js';
-import { parseTijdstip } from '../../stuf/dates.js';
+import { formatTijdstip, parseTijdstip } from '../../stuf/dates.js';
 import { faults } from '../../stuf/fault.js';
 import { type ZaaktypeEntry, type ZgwStatustype, ZgwCatalogue } from './catalogue.js';
 import { profileFor, type ZgwContext } from './context.js';
@@ -20,6 +20,23 @@ import {
 import { type ZaakSnapshot, zaakRef } from './read-zaak.js';
 import type { UnitOfWork, ZgwResource } from './unit-of-work.js';
 
+/**
+ * What the ZGW APIs have no field for is kept in the local state's sidecar, per ZGW resource URL, and written
+ * only when the unit completes (through `keep`). Rollen keep the whole ZDS rol (code, omschrijving,
+ * beginRelatie, contact data, every betrokkene element) with the fingerprint of what was sent to ZGW: when ZGW
+ * still holds that, the ZDS rol is answered as it was sent; when another application changed the rol, ZGW wins.
+ */
+export interface RolSidecar { fp: string; rol: Rol }
+export interface ZaakSidecar { tijdstipRegistratie?: string; beeindigdeRollen?: Rol[] }
+export interface StatusSidecar { gezetDoor: NonNullable<Status['gezetDoor']> }
+export type Keep = (key: string, value: unknown) => void;
+
+function zaakSidecar(zaak: Zaak): ZaakSidecar | undefined {
+  const ended = zaak.rollen.filter((r) => r.eindRelatie);
+  const out: ZaakSidecar = { ...(zaak.tijdstipRegistratie ? { tijdstipRegistratie: zaak.tijdstipRegistratie } : {}), ...(ended.length ? { beeindigdeRollen: ended } : {}) };
+  return Object.keys(out).length ? out : undefined;
+}
+
 export async function requireZaaktype(ctx: ZgwContext, code: string): Promise<ZaaktypeEntry> {
   const entry = await ctx.catalogue.zaaktype(code);
   if (!entry) {
@@ -29,11 +46,14 @@ export async function requireZaaktype(ctx: ZgwContext, code: string): Promise<Za
 }
 
 async function statustypeFor(ctx: ZgwContext, entry: ZaaktypeEntry, st: Status): Promise<ZgwStatustype> {
-  const byOmschrijving = profileFor(ctx, entry.code)?.statustypeMatch === 'omschrijving' || !st.statustype.volgnummer;
+  const match = profileFor(ctx, entry.code)?.statustypeMatch ?? (st.statustype.volgnummer ? 'volgnummer' : 'omschrijving');
   const t = await ctx.catalogue.find(entry, (e) =>
-    byOmschrijving
+    match === 'omschrijving'
       ? e.statustypen.find((s) => s.omschrijving === st.statustype.omschrijving)
-      : e.statustypen.find((s) => String(s.volgnummer) === String(Number(st.statustype.volgnummer))));
+      : match === 'code'
+        // ZDS statustype code ↔ the ZGW statustype's omschrijvingGeneriek.
+        ? e.statustypen.find((s) => s.omschrijvingGeneriek !== undefined && s.omschrijvingGeneriek === st.statustype.code)
+        : e.statustypen.find((s) => String(s.volgnummer) === String(Number(st.statustype.volgnummer))));
   if (!t) {
     throw faults.processing('Statustype onbekend voor dit zaaktype',
       `Statustype volgnummer ${st.statustype.volgnummer || '-'} / "${st.statustype.omschrijving ?? ''}" bestaat niet bij zaaktype ${entry.code} in de catalogus (ZGW)`);
@@ -78,8 +98,8 @@ const latest = <T extends { datumStatusGezet: string }>(list: T[]) => [...list].
 /**
  * The closing rules in ZGW terms. Open Zaak closes a zaak when its current status (latest datumStatusGezet)
  * is the eindstatus, sets einddatum to that status' date, and demands a resultaat first. The einddatum itself
- * is read-only. So: an einddatum the message gives must be that date; an einddatum without an eindstatus is
- * refused (it cannot be stored), and so is an eindstatus without a resultaat.
+ * is read-only. So: an einddatum the message gives must be that date (eindstatusFromEinddatum made the eindstatus
+ * for an einddatum that came alone), and an eindstatus without a resultaat is refused.
  */
 function checkClosing(zaak: Zaak, entry: ZaaktypeEntry, statusUrls: Map<Status, string>, storedEinddatum: string | undefined, newStatussen: Status[]): void {
   const eind = ZgwCatalogue.eindstatus(entry);
@@ -94,13 +114,45 @@ function checkClosing(zaak: Zaak, entry: ZaaktypeEntry, statusUrls: Map<Status, 
   if (!wanted || wanted === storedEinddatum) return;
   if (!closes) {
     throw faults.processing('Einddatum zonder eindstatus',
-      `einddatum ${wanted}: in het zaaksysteem (ZGW) volgt de einddatum uit de eindstatus; stuur de eindstatus (${eind?.omschrijving ?? 'hoogste volgnummer'}) mee`);
+      `einddatum ${wanted}: in het zaaksysteem (ZGW) volgt de einddatum uit de eindstatus, en die zou niet de laatste status zijn; stuur de eindstatus (${eind?.omschrijving ?? 'hoogste volgnummer'}) met een latere datumStatusGezet`);
   }
   const derived = current!.datumStatusGezet.slice(0, 8);
   if (wanted !== derived) {
     throw faults.processing('Einddatum wijkt af van de eindstatus',
       `einddatum ${wanted} verschilt van de datum van de eindstatus (${derived}); in het zaaksysteem (ZGW) is de einddatum de datum waarop de eindstatus is gezet`);
   }
+}
+
+/**
+ * ZDS lets a bericht close a zaak with an einddatum alone (ZDS 1.1 vakapplicaties do that); ZGW closes a zaak only
+ * through its eindstatus. So an einddatum without an eindstatus becomes the eindstatus, set on that date (now when
+ * it is today, else at 23:59:59 local, so it comes after the day's other statussen), with a toelichting that says
+ * why. The statussen list of `zaak` (and `newStatussen`) gains that status; checkClosing then demands the resultaat.
+ */
+function eindstatusFromEinddatum(ctx: ZgwContext, zaak: Zaak, entry: ZaaktypeEntry, storedEinddatum: string | undefined, newStatussen: Status[]): void {
+  const wanted = zaak.einddatum;
+  const eind = ZgwCatalogue.eindstatus(entry);
+  if (!wanted || wanted.onvolledig || wanted.value === storedEinddatum || !eind) return;
+  const isEind = (st: Status) => String(Number(st.statustype.volgnummer)) === String(eind.volgnummer) || (!st.statustype.volgnummer && st.statustype.omschrijving === eind.omschrijving);
+  const current = latest(zaak.statussen);
+  if (current && isEind(current)) return;
+  const vandaag = formatTijdstip(ctx.now(), ctx.timeZone);
+  if (wanted.value > vandaag.slice(0, 8)) {
+    throw faults.processing('Einddatum ligt in de toekomst', `einddatum ${wanted.value}: het zaaksysteem (ZGW) sluit een zaak met een eindstatus, en die kan niet later dan nu gezet worden`);
+  }
+  const st: Status = {
+    statustype: { volgnummer: String(eind.volgnummer), omschrijving: eind.omschrijving },
+    datumStatusGezet: wanted.value === vandaag.slice(0, 8) ? vandaag : `${wanted.value}235959000`,
+    toelichting: `Zaak afgesloten met einddatum ${wanted.value} (ZDS-bericht zonder eindstatus)`,
+  };
+  zaak.statussen.push(st);
+  newStatussen.push(st);
+}
+
+/** The rol of this zaak that stands for a status' gezetDoor (same kind and key), for ZGW's status.gezetdoor. */
+function gezetDoorUrl(st: Status, rollen: Array<{ rol: Rol; url: string }>): string | undefined {
+  const g = st.gezetDoor;
+  return g ? rollen.find((r) => r.rol.betrokkene.kind === g.kind && r.rol.betrokkene.key === g.key)?.url : undefined;
 }
 
 /** URL of a zaak by identificatie (relations), or StUF064. */
@@ -126,6 +178,8 @@ interface Plan {
   entry: ZaaktypeEntry;
   statusUrls: Map<Status, string>;
   rolBodies: Array<Record<string, unknown>>;
+  /** The active rollen, in the order of rolBodies. */
+  rollen: Rol[];
   objectBodies: Array<Record<string, unknown>>;
   resultaattype?: string;
 }
@@ -135,16 +189,18 @@ async function plan(ctx: ZgwContext, zaak: Zaak, entry: ZaaktypeEntry, newStatus
   const statusUrls = new Map<Status, string>();
   for (const st of zaak.statussen) statusUrls.set(st, (await statustypeFor(ctx, entry, st)).url);
   const rolBodies: Array<Record<string, unknown>> = [];
-  for (const rol of actieveRollen(zaak)) rolBodies.push(rolToZgw(rol, await roltypeUrl(ctx, entry, rol)));
+  const rollen = actieveRollen(zaak);
+  for (const rol of rollen) rolBodies.push(rolToZgw(rol, await roltypeUrl(ctx, entry, rol)));
   const objectBodies = [...(zaak.zaakobjecten ?? []).map(zaakobjectToZgw), ...zaak.anderZaakObjecten.map(anderZaakObjectToZgw)];
-  const p: Plan = { entry, statusUrls, rolBodies, objectBodies };
+  const p: Plan = { entry, statusUrls, rolBodies, rollen, objectBodies };
   if (zaak.resultaat) p.resultaattype = await resultaattypeUrl(ctx, entry, zaak.resultaat.omschrijving);
   return p;
 }
 
 /** creeerZaak. Rollen, zaakobjecten, resultaat and statussen go with the zaak when it is deleted, so undoing the zaak undoes all. */
-export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak): Promise<ZgwResource> {
+export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, keep: Keep = () => undefined): Promise<ZgwResource> {
   const entry = await requireZaaktype(ctx, zaak.zaaktype.code);
+  eindstatusFromEinddatum(ctx, zaak, entry, undefined, []);
   const p = await plan(ctx, zaak, entry, zaak.statussen);
   checkClosing(zaak, entry, p.statusUrls, undefined, zaak.statussen);
   const body: Record<string, unknown> = {
@@ -168,14 +224,23 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak):
     throw e;
   }
   const child = (url: string, b: Record<string, unknown>, purpose: string) =>
-    unit.child({ api: 'zaken', url, body: { zaak: created.url, ...b }, purpose });
+    unit.child<ZgwResource>({ api: 'zaken', url, body: { zaak: created.url, ...b }, purpose });
   // One after the other: the order they are read back in is the order the bericht named them.
-  for (const b of p.rolBodies) await child('/rollen', b, 'rol toevoegen');
+  const made: Array<{ rol: Rol; url: string }> = [];
+  for (const [i, b] of p.rolBodies.entries()) {
+    const rol = await child('/rollen', b, 'rol toevoegen');
+    keep(rol.url, { fp: rolFingerprint(b as Parameters<typeof rolFingerprint>[0]), rol: p.rollen[i]! } satisfies RolSidecar);
+    made.push({ rol: p.rollen[i]!, url: rol.url });
+  }
   for (const b of p.objectBodies) await child('/zaakobjecten', b, 'zaakobject toevoegen');
+  const extra = zaakSidecar(zaak);
+  if (extra) keep(created.url, extra);
   for (const d of zaak.relaties.filter((r) => r.soort === 'heeftAlsDeelzaak')) await linkDeelzaak(ctx, unit, created.url, d.identificatie);
   if (p.resultaattype) await child('/resultaten', { resultaattype: p.resultaattype, toelichting: zaak.resultaat?.toelichting ?? '' }, 'resultaat vastleggen');
   for (const st of [...zaak.statussen].sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : 1))) {
-    await child('/statussen', statusToZgw(st, p.statusUrls.get(st)!, ctx.timeZone), 'status zetten');
+    const door = gezetDoorUrl(st, made);
+    const status = await child('/statussen', { ...statusToZgw(st, p.statusUrls.get(st)!, ctx.timeZone), ...(door ? { gezetdoor: door } : {}) }, 'status zetten');
+    if (st.gezetDoor) keep(status.url, { gezetDoor: st.gezetDoor } satisfies StatusSidecar);
   }
   return created;
 }
@@ -196,16 +261,17 @@ function rolRecreateBody(z: ZgwRol, zaakUrlValue: string): Record<string, unknow
 }
 
 /** Pair wanted items with existing ones by fingerprint: what to keep, delete and create. */
-function pairUp<E, W>(existing: E[], wanted: W[], fpE: (e: E) => string, fpW: (w: W) => string): { remove: E[]; add: W[] } {
+function pairUp<E, W>(existing: E[], wanted: W[], fpE: (e: E) => string, fpW: (w: W) => string): { remove: E[]; add: W[]; kept: Array<[E, W]> } {
   const pool = new Map<string, E[]>();
   for (const e of existing) pool.set(fpE(e), [...(pool.get(fpE(e)) ?? []), e]);
   const add: W[] = [];
+  const kept: Array<[E, W]> = [];
   for (const w of wanted) {
     const hit = pool.get(fpW(w));
-    if (hit && hit.length > 0) hit.shift();
+    if (hit && hit.length > 0) kept.push([hit.shift()!, w]);
     else add.push(w);
   }
-  return { remove: [...pool.values()].flat(), add };
+  return { remove: [...pool.values()].flat(), add, kept };
 }
 
 /**
@@ -213,9 +279,10 @@ function pairUp<E, W>(existing: E[], wanted: W[], fpE: (e: E) => string, fpW: (w
  * fingerprint); a changed rol is deleted and created again (ZGW rollen cannot be PATCHed). Rollen and
  * zaakobjecten Zaakpoort cannot represent (made by other applications) are never touched.
  */
-export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSnapshot, zaak: Zaak): Promise<void> {
+export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSnapshot, zaak: Zaak, keep: Keep = () => undefined): Promise<void> {
   const { raw, entry } = snap;
   const newStatussen = zaak.statussen.filter((st) => !snap.statussen.some((z) => sameStatus(st, undefined, z, ctx.timeZone) || matchesStored(ctx, entry, st, z)));
+  eindstatusFromEinddatum(ctx, zaak, entry, snap.zaak.einddatum?.value, newStatussen);
   const p = await plan(ctx, zaak, entry, newStatussen);
   checkClosing(zaak, entry, p.statusUrls, snap.zaak.einddatum?.value, newStatussen);
 
@@ -234,14 +301,27 @@ export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSn
   // Rollen.
   const profile = profileFor(ctx, entry.code);
   const known = snap.rollen.filter((z) => rolFromZgw(z, profile) !== undefined);
-  const rollen = pairUp(known, p.rolBodies, (z) => rolFingerprint(z), (b) => rolFingerprint(b as Parameters<typeof rolFingerprint>[0]));
-  await Promise.all(rollen.remove.map((z) =>
-    unit.remove({ api: 'zaken', url: z.url, purpose: 'rol verwijderen' }, { collection: '/rollen', body: rolRecreateBody(z, raw.url) }, 'rol')));
+  const fpOf = (b: Record<string, unknown>) => rolFingerprint(b as Parameters<typeof rolFingerprint>[0]);
+  const wantedRollen = p.rolBodies.map((body, i) => ({ body, rol: p.rollen[i]! }));
+  const rollen = pairUp(known, wantedRollen, (z) => rolFingerprint(z), (w) => fpOf(w.body));
+  // Unchanged in ZGW: what only Zaakpoort keeps (code, omschrijving, contact data, ...) may still have changed.
+  for (const [z, w] of rollen.kept) keep(z.url, { fp: fpOf(w.body), rol: w.rol } satisfies RolSidecar);
+  await Promise.all(rollen.remove.map(async (z) => {
+    await unit.remove({ api: 'zaken', url: z.url, purpose: 'rol verwijderen' }, { collection: '/rollen', body: rolRecreateBody(z, raw.url) }, 'rol');
+    keep(z.url, undefined);
+  }));
   const existingRolUrls = snap.rollen.map((r) => r.url);
-  await Promise.all(rollen.add.map((b) =>
-    unit.create({ api: 'zaken', url: '/rollen', body: { zaak: raw.url, ...b }, purpose: 'rol toevoegen' }, 'rol', {
+  const rolUrls: Array<{ rol: Rol; url: string }> = rollen.kept.map(([z, w]) => ({ rol: w.rol, url: z.url }));
+  for (const w of rollen.add) {
+    const b = w.body;
+    const made = await unit.create({ api: 'zaken', url: '/rollen', body: { zaak: raw.url, ...b }, purpose: 'rol toevoegen' }, 'rol', {
       url: '/rollen', query: { zaak: raw.url }, match: { roltype: String(b.roltype), betrokkeneType: String(b.betrokkeneType), roltoelichting: String(b.roltoelichting) }, keep: existingRolUrls,
-    })));
+    });
+    keep(made.url, { fp: fpOf(b), rol: w.rol } satisfies RolSidecar);
+    rolUrls.push({ rol: w.rol, url: made.url });
+  }
+  const extra = zaakSidecar(zaak);
+  if (JSON.stringify(extra) !== JSON.stringify(snap.sidecar)) keep(raw.url, extra);
 
   // Zaakobjecten made by Zaakpoort.
   const ours = snap.zaakobjecten.filter((o) => o.objectType === 'overige' && o.objectTypeOverige?.startsWith(ZAAKOBJECT_PREFIX));
@@ -272,11 +352,13 @@ export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSn
 
   // Statussen last, in time order; they cannot be undone, so a lost answer is looked up before it counts as failed.
   for (const st of [...newStatussen].sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : 1))) {
-    const body = { zaak: raw.url, ...statusToZgw(st, p.statusUrls.get(st)!, ctx.timeZone) };
-    await unit.final({ api: 'zaken', url: '/statussen', body, purpose: 'status zetten' }, async () => {
+    const door = gezetDoorUrl(st, rolUrls);
+    const body = { zaak: raw.url, ...statusToZgw(st, p.statusUrls.get(st)!, ctx.timeZone), ...(door ? { gezetdoor: door } : {}) };
+    const made = await unit.final<ZgwStatus>({ api: 'zaken', url: '/statussen', body, purpose: 'status zetten' }, async () => {
       const list = await ctx.http.listAll<ZgwStatus>({ api: 'zaken', url: '/statussen', query: { zaak: raw.url }, purpose: 'gezette status controleren' });
       return list.find((z) => sameStatus(st, p.statusUrls.get(st), z, ctx.timeZone));
     });
+    if (st.gezetDoor) keep(made.url, { gezetDoor: st.gezetDoor } satisfies StatusSidecar);
   }
 }
 

@@ -409,8 +409,10 @@ export class ZgwDocuments {
    * besluitinformatieobjecten: make the BIOs of a besluit match `documenten` (identificaties): POST the missing
    * ones (undo: DELETE), DELETE the ones no longer named (undo: POST again). Every named document must exist.
    */
-  async setBesluitDocumenten(unit: UnitOfWork, besluitUrl: string, documenten: string[]): Promise<void> {
-    const bios = await unit.list<{ url: string; informatieobject: string }>({ api: 'besluiten', url: '/besluitinformatieobjecten', query: { besluit: besluitUrl }, purpose: 'documenten van het besluit lezen' });
+  async setBesluitDocumenten(unit: UnitOfWork, besluitUrl: string, documenten: string[], opts: { newBesluit?: boolean } = {}): Promise<void> {
+    // A besluit this unit just made has no besluitinformatieobjecten yet.
+    if (opts.newBesluit && documenten.length === 0) return;
+    const bios = opts.newBesluit ? [] : await unit.list<{ url: string; informatieobject: string }>({ api: 'besluiten', url: '/besluitinformatieobjecten', query: { besluit: besluitUrl }, purpose: 'documenten van het besluit lezen' });
     if (bios.length === 0 && documenten.length === 0) return;
     const wanted = new Map<string, string>();
     for (const id of documenten) {
