@@ -47,6 +47,10 @@ export class ZgwContentStore implements DocumentContentStore {
     return this.staging.discardTemp(tempId);
   }
 
+  openTemp(tempId: string): Readable {
+    return this.staging.openTemp(tempId);
+  }
+
   open(blobRef: string): Readable {
     if (ZgwContentStore.isStaged(blobRef)) return this.staging.open(blobRef.slice(STAGED.length));
     const out = new PassThrough({ highWaterMark: 256 * 1024 });
