@@ -132,6 +132,37 @@ const zgwBackendSchema = z.strictObject({
   local: postgresBackendSchema.optional(),
 });
 
+/** What happens to a bericht: own backend only, passed on to the legacy system, or both with legacy leading. */
+const migrationMode = z.enum(['translate', 'proxy', 'replicate']);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const operationModes = z.record(nonEmpty, migrationMode);
+
+/** Migration from a legacy ZDS zaaksysteem (README: Migrating without a big bang). */
+const migrationSchema = z.strictObject({
+  legacy: z.strictObject({
+    /** The legacy zaaksysteem's SOAP endpoint (env ZAAKPOORT_LEGACY_URL), used for every port without its own. */
+    url: httpUrl,
+    /** Per-port endpoints where the legacy system has one path per port. */
+    ports: z
+      .strictObject({ BeantwoordVraag: httpUrl.optional(), OntvangAsynchroon: httpUrl.optional(), VerwerkSynchroonVrijBericht: httpUrl.optional() })
+      .optional(),
+    /** Per call; default 30000 (env ZAAKPOORT_LEGACY_TIMEOUT_MS). */
+    timeoutMs: z.int().min(1).optional(),
+    /** The StUF ontvanger of the berichten Zaakpoort itself sends to the legacy system (copies, look-ups, cut-over). */
+    ontvanger: z.strictObject({ organisatie: z.string().optional(), applicatie: nonEmpty, administratie: z.string().optional() }).optional(),
+  }),
+  /** Mode of an operation nothing more specific names; default translate (env ZAAKPOORT_MIGRATION_MODE). */
+  default: migrationMode.optional(),
+  /** Per operation (ZDS 1.2 name, e.g. geefZaakdetails_ZakLv01). */
+  operations: operationModes.optional(),
+  /** Per zaaktype code: a mode for all its operations, or a mode with per-operation exceptions; wins over operations and default. */
+  zaaktypen: z.record(nonEmpty, z.union([migrationMode, z.strictObject({ mode: migrationMode.optional(), operations: operationModes.optional() })])).optional(),
+  /** In replicate mode, also answer every vraag from the new backend and record the differences (env ZAAKPOORT_MIGRATION_SHADOW). */
+  shadow: z.boolean().optional(),
+  /** Outbox retry: first delay and maximum delay in ms (doubling in between); defaults 1000 and 300000. */
+  outbox: z.strictObject({ retryBaseMs: z.int().min(1).optional(), retryMaxMs: z.int().min(1).optional() }).optional(),
+});
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -140,6 +171,57 @@ function isTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/** A beheer account (message browser): lezen sees metadata and masked content; beheer sees everything and replays. */
+const beheerAccountSchema = z.strictObject({
+  username: nonEmpty,
+  /** From `npm run hash-password` (scrypt), never the password. */
+  passwordHash: z.string().regex(/^\$scrypt\$/, 'moet een hash van hash-password zijn ($scrypt$...), nooit het wachtwoord zelf'),
+  role: z.enum(['lezen', 'beheer']),
+});
+
+/**
+ * Login through an OpenID Connect provider (authorization code flow with PKCE). The role comes from a claim
+ * of the ID token: a value listed under roles.beheer gives beheer, under roles.lezen gives lezen, none: refused.
+ */
+const beheerOidcSchema = z.strictObject({
+  issuer: z.url({ protocol: /^https?$/ }),
+  clientId: nonEmpty,
+  /** Client secret (env ZAAKPOORT_BEHEER_OIDC_CLIENT_SECRET); absent for a public client. */
+  clientSecret: nonEmpty.optional(),
+  /** Where the provider sends the browser back: <this Zaakpoort>/beheer/oidc/callback, as registered there. */
+  redirectUrl: z.url({ protocol: /^https?$/ }),
+  /** Claim holding the user's roles or groups (a string or a list of strings). */
+  roleClaim: nonEmpty.default('roles'),
+  roles: z.strictObject({ beheer: z.array(nonEmpty).default([]), lezen: z.array(nonEmpty).default([]) }),
+  /** Claim shown as the user's name; default preferred_username, then sub. */
+  usernameClaim: nonEmpty.default('preferred_username'),
+  /** Name on the login button. */
+  label: nonEmpty.default('organisatie-account'),
+});
+
+/** The message browser at /beheer and what it keeps; absent = off (nothing recorded, nothing served). */
+const beheerSchema = z.strictObject({
+  /** Accounts of its own; may be empty when oidc is set. */
+  accounts: z.array(beheerAccountSchema).default([]),
+  oidc: beheerOidcSchema.optional(),
+  /** Serve /beheer on its own port (env ZAAKPOORT_BEHEER_PORT) instead of the SOAP port. */
+  port: z.int().min(0).max(65535).optional(),
+  /** Host of that port; default the main host. */
+  host: nonEmpty.optional(),
+  /** What is kept of each bericht: all, metadata (no bodies) or none (env ZAAKPOORT_BEHEER_KEEP). */
+  keep: z.enum(['all', 'metadata', 'none']).default('all'),
+  /** Cap per kept body; a larger one keeps its start and end. */
+  maxBodyBytes: z.int().min(1024).default(256 * 1024),
+  /** Key for the BSN hashes (hex, ≥ 32 bytes; env ZAAKPOORT_BEHEER_BSN_KEY); default generated once and kept in the database. */
+  bsnKey: z.string().regex(/^[0-9a-fA-F]{64,}$/, 'moet minstens 32 bytes hex zijn').optional(),
+  /** Keep the read audit (who read which zaak/document/besluit). */
+  readAudit: z.boolean().default(true),
+  /** Endpoints (besides this Zaakpoort) a beheerder may replay a bericht to; nothing else can be chosen. */
+  replayTargets: z.array(z.url({ protocol: /^https?$/ })).default([]),
+  /** Session length in minutes. */
+  sessionMinutes: z.int().min(1).default(480),
+});
 
 const idTemplate = (fallback: string) =>
   z.string().regex(/\{volgnummer(:\d+)?\}/, 'moet {volgnummer} of {volgnummer:N} bevatten').default(fallback);
@@ -191,9 +273,18 @@ export const ConfigSchema = z
     tls: tlsSchema.optional(),
     backend: z.discriminatedUnion('kind', [sqliteBackendSchema, postgresBackendSchema, zgwBackendSchema]).default({ kind: 'sqlite' }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Days kept of the message log and the message browser's berichten; 0 keeps them for ever. */
+    messageRetentionDays: z.number().min(0).default(30),
+    /** The message browser; absent = off. */
+    beheer: beheerSchema.optional(),
+    /** Migration from a legacy ZDS zaaksysteem (proxy / replicate / translate); absent = translate only. */
+    migration: migrationSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     // Mistakes in these would silently leave Zaakpoort open, so they stop the start.
+    if (cfg.beheer && cfg.beheer.accounts.length === 0 && !cfg.beheer.oidc) {
+      ctx.addIssue({ code: 'custom', path: ['beheer', 'accounts'], message: 'moet minstens één account bevatten (of stel beheer.oidc in): de berichtenbrowser is nooit open' });
+    }
     if (cfg.tls?.requireClientCert && !cfg.tls.ca) {
       ctx.addIssue({ code: 'custom', path: ['tls', 'ca'], message: 'is verplicht bij tls.requireClientCert (de CA van de clientcertificaten)' });
     }
@@ -211,6 +302,11 @@ export type SenderConfig = z.output<typeof senderSchema>;
 export type TlsConfig = z.output<typeof tlsSchema>;
 export type PostgresBackendConfig = z.output<typeof postgresBackendSchema>;
 export type ZgwBackendConfig = z.output<typeof zgwBackendSchema>;
+export type BeheerConfig = z.output<typeof beheerSchema>;
+export type BeheerAccount = z.output<typeof beheerAccountSchema>;
+export type BeheerOidcConfig = z.output<typeof beheerOidcSchema>;
+export type MigrationConfig = z.output<typeof migrationSchema>;
+export type MigrationMode = z.output<typeof migrationMode>;
 
 /** Every default, nothing configured (paths not yet resolved). */
 export function defaultConfig(): Config {
@@ -259,6 +355,15 @@ export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: E
   { name: 'ZAAKPOORT_ZGW_RSIN', path: ['backend', 'rsin'], kind: 'json-or-string' },
   { name: 'ZAAKPOORT_ZGW_CATALOGUS', path: ['backend', 'catalogus'], kind: 'json-or-string' },
   { name: 'ZAAKPOORT_ZGW_TIMEOUT_MS', path: ['backend', 'timeoutMs'], kind: 'number' },
+  { name: 'ZAAKPOORT_LEGACY_URL', path: ['migration', 'legacy', 'url'], kind: 'string' },
+  { name: 'ZAAKPOORT_LEGACY_TIMEOUT_MS', path: ['migration', 'legacy', 'timeoutMs'], kind: 'number' },
+  { name: 'ZAAKPOORT_MIGRATION_MODE', path: ['migration', 'default'], kind: 'string' },
+  { name: 'ZAAKPOORT_MIGRATION_SHADOW', path: ['migration', 'shadow'], kind: 'boolean' },
+  { name: 'ZAAKPOORT_MESSAGE_RETENTION_DAYS', path: ['messageRetentionDays'], kind: 'number' },
+  { name: 'ZAAKPOORT_BEHEER_PORT', path: ['beheer', 'port'], kind: 'number' },
+  { name: 'ZAAKPOORT_BEHEER_KEEP', path: ['beheer', 'keep'], kind: 'string' },
+  { name: 'ZAAKPOORT_BEHEER_BSN_KEY', path: ['beheer', 'bsnKey'], kind: 'string', secret: true },
+  { name: 'ZAAKPOORT_BEHEER_OIDC_CLIENT_SECRET', path: ['beheer', 'oidc', 'clientSecret'], kind: 'string', secret: true },
 ];
 
 /** Backend settings that belong to the ZGW backend (the others under backend.* are PostgreSQL's). */
@@ -309,26 +414,28 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Map<string, string> {
   for (const v of ENV) {
     const value = env[v.name];
     if (value === undefined || value === '') continue;
-    let [section, key] = v.path;
     let target = raw;
-    if (section === 'backend') {
+    let path: ReadonlyArray<string> = v.path;
+    if (path[0] === 'backend') {
       const kind = (raw.backend as { kind?: unknown } | undefined)?.kind;
       if (ZGW_ENV.test(v.name)) {
         if (kind !== 'zgw') throw new ConfigError(`${v.name} geldt alleen voor de ZGW-backend (zet ook ZAAKPOORT_BACKEND=zgw)`);
       } else if (kind === 'zgw' && (raw.backend as { local?: unknown }).local) {
         // PostgreSQL settings of the local state store.
         target = raw.backend as Record<string, unknown>;
-        section = 'local';
+        path = ['local', ...path.slice(1)];
       } else if (kind !== 'postgres') {
         throw new ConfigError(`${v.name} geldt alleen voor PostgreSQL (zet ook ZAAKPOORT_DATABASE_URL)`);
       }
     }
-    if (key === undefined) target[section!] = coerce(value, v.kind);
-    else {
-      const obj = (typeof target[section!] === 'object' && target[section!] !== null ? target[section!] : {}) as Record<string, unknown>;
-      obj[key] = coerce(value, v.kind);
-      target[section!] = obj;
+    // Walk (and make) the sections down to the key: paths may be deeper than one section (beheer.oidc.clientSecret).
+    let obj = target;
+    for (const part of path.slice(0, -1)) {
+      const next = obj[part];
+      obj[part] = typeof next === 'object' && next !== null ? next : {};
+      obj = obj[part] as Record<string, unknown>;
     }
+    obj[v.path[v.path.length - 1]!] = coerce(value, v.kind);
     fromEnv.set(v.path.join('.'), v.name);
   }
   return fromEnv;
@@ -361,7 +468,7 @@ export function formatPath(p: ReadonlyArray<PropertyKey>): string {
   return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
 }
 
-const SECRET_KEYS = /passwordHash|password|secret|url$/i;
+const SECRET_KEYS = /passwordHash|password|secret|url$|bsnKey|clientSecret/i;
 
 function shown(input: unknown, at: string): string {
   if (SECRET_KEYS.test(at)) return '(verborgen)';
@@ -388,6 +495,7 @@ function describeIssues(issues: z.core.$ZodIssue[], fromEnv: Map<string, string>
       case 'invalid_value':
         return `${where} moet ${issue.values.map((v) => String(v)).join(', ')} zijn, niet ${shown(issue.input, at)}`;
       case 'invalid_union':
+        if (at.startsWith('migration.')) return `${where} moet translate, proxy of replicate zijn, of { "mode": ..., "operations": { ... } }`;
         return at === 'backend' ? `${where}: kind moet sqlite, postgres of zgw zijn` : `${where} ${issue.message}`;
       case 'too_small':
       case 'too_big':
@@ -404,7 +512,7 @@ function describeIssues(issues: z.core.$ZodIssue[], fromEnv: Map<string, string>
 export function maskSecrets(cfg: Config): unknown {
   return JSON.parse(
     JSON.stringify(cfg, (key, value: unknown) => {
-      if ((key === 'passwordHash' || key === 'secret') && typeof value === 'string') return '***';
+      if ((key === 'passwordHash' || key === 'secret' || key === 'bsnKey' || key === 'clientSecret') && typeof value === 'string') return '***';
       if (key === 'url' && typeof value === 'string') return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
       return value;
     }),

@@ -200,14 +200,4 @@ describe(`Zaakpoort with backend zgw (${REAL ? 'on a real Open Zaak' : 'on the Z
     assert.equal(r.status, 200, r.text);
     assert.equal(m.extract(r.text, 'identificatie'), id);
   });
-
-  it('a document added to the zaak is listed with it (the documents part has its own tests)', async () => {
-    const id = newId();
-    await send(m.creeerZaak({ identificatie: id }, '1.2'));
-    const docId = `1234D${id.slice(-6)}`;
-    const r = await send(m.voegZaakdocumentToe(docId, id, Buffer.from('hallo'), '1.2'));
-    assert.match(r.text, /Bv03Bericht/, r.text);
-    const l = await send(m.geefLijstZaakdocumenten(id, '1.2'));
-    assert.ok(m.extractAll(l.text, 'identificatie').includes(docId), l.text);
-  });
 });

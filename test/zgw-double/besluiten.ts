@@ -3,8 +3,8 @@
  * §40–41): identificatie, datum rules, the zaaktype check, besluitinformatieobjecten and the zaak's besluiten.
  */
 import { invalid } from './errors.js';
-import { BESLUITTYPE, standardHandlers } from './catalogi.js';
-import type { Handler, ResourceDef } from './resource.js';
+import { BESLUITTYPE } from './catalogi.js';
+import { type Handler, type ResourceDef, standardHandlers } from './resource.js';
 import { BESLUIT, EIO, OIO, ZAAK, ZAAKBESLUIT, assertZaakOpen } from './zaken.js';
 
 export const BIO = 'besluiten/besluitinformatieobjecten';
@@ -20,12 +20,10 @@ function besluitDef(): ResourceDef {
     kind: BESLUIT,
     schemaRef: '#/components/schemas/Besluit',
     refs: { besluittype: BESLUITTYPE, zaak: ZAAK },
-    fixedAfterCreate: ['identificatie'],
+    fixedAfterCreate: ['identificatie', 'besluittype'],
     create: (ctx, data) => {
-      if (!data.identificatie) data.identificatie = ctx.store.nextIdentificatie('BESLUIT', String(data.datum).slice(0, 4));
-      else if (ctx.store.all(BESLUIT).some((b) => b.data.verantwoordelijkeOrganisatie === data.verantwoordelijkeOrganisatie && b.data.identificatie === data.identificatie)) {
-        throw invalid('identificatie', 'identificatie-niet-uniek', 'Deze identificatie bestaat al voor deze verantwoordelijke organisatie');
-      }
+      if (ctx.store.byUrlOf(data.besluittype)?.data.concept !== false) throw invalid('besluittype', 'not-published', 'Het besluittype is nog niet gepubliceerd.');
+      ctx.store.assignIdentificatie(BESLUIT, data, 'BESLUIT', String(data.datum).slice(0, 4), 'verantwoordelijkeOrganisatie', 'Deze identificatie bestaat al voor deze verantwoordelijke organisatie');
       if (data.datum > ctx.store.today()) throw invalid('datum', 'future_not_allowed', 'Deze datum mag niet in de toekomst zijn.');
       if (data.zaak) {
         assertZaakOpen(ctx, data.zaak);
@@ -60,6 +58,13 @@ function bioDef(): ResourceDef {
     schemaRef: '#/components/schemas/BesluitInformatieObject',
     refs: { besluit: BESLUIT, informatieobject: EIO },
     create: (ctx, data) => {
+      // not in the recordings (their besluittype listed the type): Open Zaak requires the document's
+      // informatieobjecttype among the besluittype's informatieobjecttypen
+      const iot = ctx.store.byUrlOf(data.informatieobject)?.data.informatieobjecttype;
+      const besluittype = ctx.store.byUrlOf(ctx.store.byUrlOf(data.besluit)?.data.besluittype);
+      if (iot && besluittype && !(besluittype.data.informatieobjecttypen ?? []).includes(iot)) {
+        throw invalid('nonFieldErrors', 'missing-besluittype-informatieobjecttype-relation', 'Het informatieobjecttype hoort niet bij het besluitype van de besluit.');
+      }
       if (ctx.store.where(BIO, 'besluit', data.besluit).some((b) => b.data.informatieobject === data.informatieobject)) {
         throw invalid('nonFieldErrors', 'unique', 'De velden besluit, informatieobject moeten een unieke set zijn.');
       }

@@ -3,7 +3,7 @@
  * README §10–15): concept/published types, publish rules, computed URL lists and `isEindstatus`.
  */
 import { invalid, validationError } from './errors.js';
-import { type Ctx, type Handler, type ResourceDef, crud, render } from './resource.js';
+import { type Ctx, type Handler, type ResourceDef, render, standardHandlers } from './resource.js';
 import type { Store, Stored } from './store.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -242,19 +242,6 @@ const OP_PREFIX: Record<string, string> = {
   [IOT]: 'informatieobjecttype',
   [BESLUITTYPE]: 'besluittype',
 };
-
-/** `prefix_list`, `prefix_create`, … handlers of a resource, keyed `api:operationId`. */
-export function standardHandlers(api: string, prefix: string, def: ResourceDef): Record<string, Handler> {
-  const c = crud(def);
-  return {
-    [`${api}:${prefix}_list`]: c.list,
-    [`${api}:${prefix}_create`]: c.create,
-    [`${api}:${prefix}_read`]: c.read,
-    [`${api}:${prefix}_update`]: c.update,
-    [`${api}:${prefix}_partial_update`]: c.update,
-    [`${api}:${prefix}_delete`]: c.destroy,
-  };
-}
 
 export function catalogiHandlers(defs: ResourceDef[]): Record<string, Handler> {
   const out: Record<string, Handler> = {};

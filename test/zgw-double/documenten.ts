@@ -4,8 +4,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { invalid, notFound } from './errors.js';
-import { IOT, standardHandlers } from './catalogi.js';
-import { type Ctx, type Handler, type Reply, type ResourceDef, crud, listItems, listReply, render } from './resource.js';
+import { IOT } from './catalogi.js';
+import { type Ctx, type Handler, type Reply, type ResourceDef, crud, listItems, listReply, render, standardHandlers } from './resource.js';
 import type { Stored } from './store.js';
 import { type Content, memory, sizeOf } from './content.js';
 import { EIO, OIO, ZIO } from './zaken.js';
@@ -16,8 +16,30 @@ export const BESTANDSDEEL = 'documenten/bestandsdelen';
 export const GEBRUIKSRECHTEN = 'documenten/gebruiksrechten';
 const BIO = 'besluiten/besluitinformatieobjecten';
 
+/**
+ * The name Open Zaak stores a file under, which the download names: `<uuid>.bin` for a base64 upload, and for
+ * merged bestandsdelen the bestandsnaam with Django's 7-character suffix (`groot_bzdj4zA.bin`); stable per content.
+ */
+const storedNames = new WeakMap<Content, string>();
+function storedName(c: Content): string {
+  let n = storedNames.get(c);
+  if (!n) storedNames.set(c, (n = `${randomUUID()}.bin`));
+  return n;
+}
+
+function mergedName(bestandsnaam: string): string {
+  const m = /^(.*?)(\.[^.]*)?$/.exec(bestandsnaam)!;
+  const suffix = Array.from(randomBytes(7), (b) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[b % 62]).join('');
+  return `${m[1]}_${suffix}${m[2] ?? ''}`;
+}
+
 /** Open Zaak's default DOCUMENTEN_UPLOAD_CHUNK_SIZE (MIN_UPLOAD_SIZE): 4 GiB. */
 export const DEFAULT_CHUNK_SIZE = 4 * 1024 ** 3;
+
+/** Open Zaak refuses a document of a concept informatieobjecttype (`not-published`), as a zaak of a concept zaaktype. */
+function requirePublished(ctx: Ctx, url: string): void {
+  if (ctx.store.byUrlOf(url)?.data.concept !== false) throw invalid('informatieobjecttype', 'not-published', 'Het informatieobjecttype is nog niet gepubliceerd.');
+}
 
 function decodeBase64(name: string, value: string): Buffer {
   const clean = value.replace(/\s/g, '');
@@ -51,12 +73,10 @@ function eioDef(): ResourceDef {
     kind: EIO,
     schemaRef: '#/components/schemas/EnkelvoudigInformatieObject',
     refs: { informatieobjecttype: IOT },
-    fixedAfterCreate: ['identificatie'],
+    fixedAfterCreate: ['identificatie', 'informatieobjecttype'],
     create: (ctx, data) => {
-      if (!data.identificatie) data.identificatie = ctx.store.nextIdentificatie('DOCUMENT', String(data.creatiedatum ?? '').slice(0, 4) || String(new Date().getUTCFullYear()));
-      else if (ctx.store.all(EIO).some((d) => d.data.bronorganisatie === data.bronorganisatie && d.data.identificatie === data.identificatie)) {
-        throw invalid('identificatie', 'identificatie-niet-uniek', 'Deze identificatie bestaat al voor deze bronorganisatie');
-      }
+      requirePublished(ctx, data.informatieobjecttype);
+      ctx.store.assignIdentificatie(EIO, data, 'DOCUMENT', String(data.creatiedatum).slice(0, 4), 'bronorganisatie', 'Deze identificatie bestaat al voor deze bronorganisatie');
       if (data.indicatieGebruiksrecht === true) {
         throw invalid('indicatieGebruiksrecht', 'missing-gebruiksrechten', "De indicatie moet op 'ja' gezet worden door `gebruiksrechten` aan te maken, dit kan niet direct op deze resource.");
       }
@@ -122,8 +142,7 @@ function eioDef(): ResourceDef {
       delete s.data.__content;
       delete s.data.__parts;
       versionsOf(ctx, s).push({ data: { ...s.data }, content, registered: s.data.beginRegistratie });
-      // the PATCH answer lists no parts yet; a later GET does (README §38)
-      if (parts) s.data.__partsPending = s.data.bestandsomvang;
+      if (parts) createParts(ctx, s, s.data.bestandsomvang);
     },
     destroy: (ctx, s) => {
       if (ctx.store.where(ZIO, 'informatieobject', s.url).length || ctx.store.where(BIO, 'informatieobject', s.url).length) {
@@ -145,11 +164,6 @@ function latestContent(ctx: Ctx | undefined, s: Stored): Content | null {
 }
 
 function renderEio(ctx: Ctx | undefined, s: Stored, data: Json, hasContent: boolean): Json {
-  if (ctx && data.__partsPending !== undefined) {
-    createParts(ctx, s, data.__partsPending);
-    delete data.__partsPending;
-    return { ...withoutInternal(data), inhoud: null, locked: !!data.lock, bestandsdelen: [] };
-  }
   const parts = partsOf(ctx, s).map((p) => ({ url: p.url, volgnummer: p.data.volgnummer, omvang: p.data.omvang, voltooid: p.data.voltooid, lock: s.data.lock ?? '' }));
   return {
     ...withoutInternal(data),
@@ -225,6 +239,15 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     r.body.lock = s.data.lock ?? '';
     return r;
   };
+  // the answer to a large-file update lists no parts yet; a later GET does (README §38)
+  for (const op of ['update', 'partial_update']) {
+    out[`documenten:enkelvoudiginformatieobject_${op}`] = async (ctx) => {
+      const r = await c.update(ctx);
+      const body = ctx.body as Json;
+      if (r.status === 200 && body?.inhoud === null && Number(body?.bestandsomvang) > 0) r.body.bestandsdelen = [];
+      return r;
+    };
+  }
   out['documenten:enkelvoudiginformatieobject_read'] = (ctx) => {
     const s = ctx.store.mustGet(EIO, ctx.params.uuid!);
     if (ctx.query.has('versie') || ctx.query.has('registratieOp')) {
@@ -250,7 +273,7 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     return {
       status: 200,
       headers: {
-        'Content-Disposition': `attachment; filename="${randomUUID()}.bin"`,
+        'Content-Disposition': `attachment; filename="${storedName(v.content)}"`,
         'Last-Modified': new Date(Date.parse(v.data.beginRegistratie)).toUTCString(),
         'API-version': '',
       },
@@ -277,7 +300,9 @@ export function documentenHandlers(defs: Map<string, ResourceDef>): Record<strin
     }
     if (parts.length && parts.every((p) => p.data.voltooid)) {
       const versions = versionsOf(ctx, s);
-      versions[versions.length - 1]!.content = await ctx.store.files.concat(parts.map((p) => p.data.content as Content));
+      const merged = await ctx.store.files.concat(parts.map((p) => p.data.content as Content));
+      if (s.data.bestandsnaam) storedNames.set(merged, mergedName(s.data.bestandsnaam));
+      versions[versions.length - 1]!.content = merged;
       for (const p of parts) ctx.store.remove(p);
     }
     // a forced unlock of an unfinished upload leaves the parts (without lock) and no content (README §33)

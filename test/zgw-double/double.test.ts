@@ -114,6 +114,15 @@ describe('ZGW test double', () => {
     assert.equal(d.roots.besluiten, `${d.baseUrl}/besluiten/api/v1`);
   });
 
+  it('serves the OAS files as Open Zaak does (no authentication)', async () => {
+    const yaml = await fetch(`${d.roots.zaken}/schema/openapi.yaml`);
+    assert.equal(yaml.status, 200);
+    assert.equal(yaml.headers.get('content-type'), 'application/vnd.oai.openapi');
+    assert.match(await yaml.text(), /^openapi: 3\.0/m);
+    const json = await fetch(`${d.roots.documenten}/schema/openapi.yaml?format=json`);
+    assert.equal(((await json.json()) as Json).info.title, 'Documenten API');
+  });
+
   it('seeds a published catalogus whose objects are what the Catalogi API answers', async () => {
     const zt = cat.zaaktypen.B1026!;
     const list = await c.call('GET', `/catalogi/api/v1/zaaktypen?catalogus=${encodeURIComponent(cat.catalogus)}&identificatie=B1026`);
@@ -235,17 +244,26 @@ describe('ZGW test double', () => {
 
   it('holds a timed-out call until the client gives up, and close() ends it', async () => {
     const other = await startZgwDouble();
-    other.faults.timeout('GET', /zaaktypen/);
     const token = await makeJwt(other.clientId, other.secret);
-    const aborted = fetch(`${other.roots.catalogi}/zaaktypen`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(300) });
-    await assert.rejects(aborted, /abort|timeout/i);
+    /** Wait until the double has received the call the fault holds (a condition, not a fixed sleep). */
+    const arrived = async (f: { fired: number }, n: number) => {
+      for (let i = 0; i < 2000 && f.fired < n; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.equal(f.fired, n);
+    };
+    const first = other.faults.timeout('GET', /zaaktypen/);
+    const abort = new AbortController();
+    const aborted = fetch(`${other.roots.catalogi}/zaaktypen`, { headers: { Authorization: `Bearer ${token}` }, signal: abort.signal });
+    await arrived(first, 1);
+    abort.abort();
+    await assert.rejects(aborted, /abort/i);
     // a second held call is ended by close(), so no socket keeps the process alive
+    other.faults.clear();
+    const second = other.faults.timeout('GET', /zaaktypen/);
     const held = new Promise<string>((resolve) => {
       const req = http.get(`${other.roots.catalogi}/zaaktypen`, { headers: { Authorization: `Bearer ${token}` } }, () => resolve('answered'));
       req.on('error', () => resolve('closed'));
     });
-    other.faults.timeout('GET', /zaaktypen/);
-    await new Promise((r) => setTimeout(r, 50));
+    await arrived(second, 1);
     await other.close();
     assert.equal(await held, 'closed');
   });
@@ -271,6 +289,8 @@ describe('ZGW test double', () => {
     assert.equal(closed.body.einddatum, '2026-02-01');
     assert.equal(closed.body.archiefnominatie, 'vernietigen');
     assert.equal(closed.body.archiefactiedatum, '2036-02-01');
+    const future = await c.call('POST', '/zaken/api/v1/statussen', { zaak: zaak.url, statustype: zt.statustypenByVolgnummer[2], datumStatusGezet: new Date(Date.now() + 3_600_000).toISOString() });
+    assert.equal(future.body.invalidParams?.[0]?.code, 'future_not_allowed');
     const patch = await c.call('PATCH', zaak.url, { omschrijving: 'x' }, as);
     assert.equal(patch.status, 403);
     assert.equal(patch.body.detail, 'Modifying a closed case with current scope is forbidden');
@@ -337,12 +357,23 @@ describe('ZGW test double', () => {
     const eio = await post('/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: Buffer.from('hallo').toString('base64'), informatieobjecttype: cat.informatieobjecttypen.Aanvraag, indicatieGebruiksrecht: false });
     await post('/zaken/api/v1/zaakinformatieobjecten', { zaak: zaak.url, informatieobject: eio.url });
     const besluit = await post('/besluiten/api/v1/besluiten', { verantwoordelijkeOrganisatie: '002220647', besluittype: cat.besluittypen.Vergunningsbesluit, zaak: zaak.url, datum: '2026-01-15', ingangsdatum: '2026-01-15' });
+    await post('/besluiten/api/v1/besluitinformatieobjecten', { besluit: besluit.url, informatieobject: eio.url });
+    const foreign = await d.seed({ zaaktypen: [{ identificatie: 'ANDERS', informatieobjecttypen: ['Elders'] }] });
+    const eio2 = await post('/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: null, informatieobjecttype: foreign.informatieobjecttypen.Elders });
+    const refused = await c.call('POST', '/besluiten/api/v1/besluitinformatieobjecten', { besluit: besluit.url, informatieobject: eio2.url });
+    assert.equal(refused.body.invalidParams?.[0]?.code, 'missing-besluittype-informatieobjecttype-relation');
     assert.equal((await c.call('GET', `/zaken/api/v1/zaken/${zaak.uuid}/besluiten`)).body.length, 1);
     const blocked = await c.call('DELETE', zaak.url);
     assert.equal(blocked.status, 400);
     assert.equal(blocked.body.invalidParams[0].code, 'related-besluiten');
     assert.equal((await c.call('DELETE', besluit.url)).status, 204);
+    const counts = d.counts();
+    assert.equal(d.objects('zaken/rollen').filter((r: Json) => r.zaak === zaak.url).length, 1);
     assert.equal((await c.call('DELETE', zaak.url)).status, 204);
+    const after = d.counts();
+    for (const k of ['zaken/zaken', 'zaken/rollen', 'zaken/statussen', 'zaken/resultaten', 'zaken/zaakobjecten', 'zaken/zaakeigenschappen', 'zaken/zaakinformatieobjecten', 'documenten/objectinformatieobjecten']) {
+      assert.equal(after[k] ?? 0, counts[k]! - 1, k);
+    }
     const q = `zaak=${encodeURIComponent(zaak.url)}`;
     for (const p of ['rollen', 'statussen', 'resultaten', 'zaakobjecten']) assert.equal((await c.call('GET', `/zaken/api/v1/${p}?${q}`)).body.count, 0, p);
     assert.deepEqual((await c.call('GET', `/zaken/api/v1/zaakinformatieobjecten?${q}`)).body, []);
@@ -350,6 +381,29 @@ describe('ZGW test double', () => {
     assert.equal((await c.call('GET', ze.url)).status, 404);
     assert.equal((await c.call('DELETE', eio.url)).status, 204, 'no relation left');
     assert.deepEqual(responseViolations(d), []);
+  });
+
+  it("a document can only be linked to a zaak whose zaaktype lists the document's informatieobjecttype", async () => {
+    const other = await d.seed({ zaaktypen: [{ identificatie: 'ZONDER', informatieobjecttypen: ['Anders'] }] });
+    const zaak = await newZaak();
+    const eio = await c.call('POST', '/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: null, informatieobjecttype: other.informatieobjecttypen.Anders });
+    const r = await c.call('POST', '/zaken/api/v1/zaakinformatieobjecten', { zaak: zaak.url, informatieobject: eio.body.url });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.invalidParams[0].code, 'missing-zaaktype-informatieobjecttype-relation');
+  });
+
+  it('zaaktype, informatieobjecttype and besluittype must be published and cannot be changed afterwards', async () => {
+    const concept = await c.call('POST', '/catalogi/api/v1/informatieobjecttypen', { catalogus: cat.catalogus, omschrijving: 'Concept', vertrouwelijkheidaanduiding: 'openbaar', beginGeldigheid: '2026-01-01', informatieobjectcategorie: 'x' });
+    assert.equal(concept.status, 201, JSON.stringify(concept.body));
+    const eio = await c.call('POST', '/documenten/api/v1/enkelvoudiginformatieobjecten', { bronorganisatie: '002220647', creatiedatum: '2026-01-15', titel: 't', auteur: 'a', taal: 'nld', inhoud: null, informatieobjecttype: concept.body.url });
+    assert.equal(eio.body.invalidParams?.[0]?.code, 'not-published');
+    const bt = await c.call('POST', '/catalogi/api/v1/besluittypen', { catalogus: cat.catalogus, omschrijving: 'Concept', publicatieIndicatie: false, informatieobjecttypen: [], beginGeldigheid: '2026-01-01' });
+    const besluit = await c.call('POST', '/besluiten/api/v1/besluiten', { verantwoordelijkeOrganisatie: '002220647', besluittype: bt.body.url, datum: '2026-01-15', ingangsdatum: '2026-01-15' });
+    assert.equal(besluit.body.invalidParams?.[0]?.code, 'not-published');
+    const zaak = await newZaak();
+    const other = await d.seed({ zaaktypen: [{ identificatie: 'ANDER' }] });
+    const patch = await c.call('PATCH', zaak.url, { zaaktype: other.zaaktypen.ANDER!.url });
+    assert.equal(patch.body.invalidParams?.[0]?.code, 'wijzigen-niet-toegelaten');
   });
 
   it('gebruiksrechten set indicatieGebruiksrecht (not recorded; as the standard describes)', async () => {

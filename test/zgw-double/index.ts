@@ -1,8 +1,9 @@
 /**
- * ZGW TEST DOUBLE: an in-process, in-memory stand-in for Open Zaak 1.12.4 (Zaken 1.5, Documenten 1.4, Catalogi 1.3,
- * Besluiten 1.1) for the tests of Zaakpoort's ZGW backend. It is NOT Open Zaak: it implements the behaviour the
- * recordings in ../shared/zgw/recordings show (checked by replay.test.ts) and validates every request and every
- * response against the official OAS files. The acceptance run of the ZGW backend uses a real Open Zaak.
+ * ZGW TEST DOUBLE: an in-process, in-memory stand-in (large document content in temp files) for Open Zaak 1.12.4
+ * (Zaken 1.5, Documenten 1.4, Catalogi 1.3, Besluiten 1.1) for the tests of Zaakpoort's ZGW backend. It is NOT
+ * Open Zaak: it implements the behaviour the recordings in ../shared/zgw/recordings show (checked by
+ * replay.test.ts) and validates every request and every response against the official OAS files. The
+ * acceptance run of the ZGW backend uses a real Open Zaak.
  *
  * Usage:
  *   const zgw = await startZgwDouble();
@@ -17,7 +18,7 @@ import { type SelectielijstEntry, catalogiDefs, catalogiHandlers } from './catal
 import { DEFAULT_CHUNK_SIZE, documentenDefs, documentenHandlers } from './documenten.js';
 import type { Faults } from './faults.js';
 import { loadOas } from './oas.js';
-import type { ResourceDef } from './resource.js';
+import { type Ctx, type ResourceDef, render } from './resource.js';
 import { type Seeded, type SeedSpec, runSeed } from './seed.js';
 import { DoubleServer, type RecordedRequest, type Violation } from './server.js';
 import { type Client, Store } from './store.js';
@@ -51,6 +52,11 @@ export interface ZgwDoubleOptions {
   clients?: ZgwClientSpec[];
   /** The double's clock in ms (default `Date.now`): "today", server timestamps and the JWT `iat` checks use it. */
   now?: () => number;
+  /**
+   * Validate request and response bodies against the OAS (default true). Only a benchmark that measures Zaakpoort's
+   * own time should switch it off; then no body violation is checked or recorded.
+   */
+  validate?: boolean;
 }
 
 /** The scopes of the restricted "translator-like" Applicatie of the recordings (README "Restricted clients"). */
@@ -86,6 +92,14 @@ export interface ZgwDouble {
   readonly externalObjects: string[];
   /** Bestandsdeel size used for new large uploads (can be changed at run time). */
   chunkSize: number;
+  /**
+   * How many resources each collection holds now, keyed `api/collection` (e.g. `zaken/rollen`,
+   * `documenten/enkelvoudiginformatieobjecten`); empty collections are left out. For compensation tests: after a
+   * failed ZDS operation no half-made zaak may remain.
+   */
+  counts(): Record<string, number>;
+  /** The resources of a collection (`api/collection`) as the API would answer them, oldest first, without HTTP. */
+  objects(kind: string): unknown[];
   /** Forget all data, requests, violations and faults (clients and chunk size stay). */
   reset(): void;
   /** Stop the server; held (timed-out) responses and open connections are destroyed, content files removed. */
@@ -119,7 +133,7 @@ export async function startZgwDouble(opts: ZgwDoubleOptions = {}): Promise<ZgwDo
     ...documentenHandlers(defs),
     ...besluitenHandlers(defs),
   };
-  const server = new DoubleServer({ store, clients, handlers, chunkSize: () => state.chunkSize });
+  const server = new DoubleServer({ store, clients, handlers, chunkSize: () => state.chunkSize, validate: opts.validate ?? true });
   await server.listen();
   store.base = server.base;
   const faults = server.faultsApi();
@@ -151,6 +165,13 @@ export async function startZgwDouble(opts: ZgwDoubleOptions = {}): Promise<ZgwDo
     },
     set chunkSize(n: number) {
       state.chunkSize = n;
+    },
+    counts: () => Object.fromEntries(store.kinds().sort().map((k) => [k, store.all(k).length])),
+    objects: (kind) => {
+      const def = defs.get(kind);
+      if (!def) throw new Error(`zgw-double: unknown collection ${kind} (use api/collection, e.g. zaken/rollen)`);
+      const ctx = { store, client: main, can: () => true } as unknown as Ctx;
+      return store.all(kind).sort((a, b) => a.seq - b.seq).map((s) => render(def, s, ctx));
     },
     reset: () => {
       store.clear();

@@ -8,6 +8,7 @@ export interface JwtOptions {
   userRepresentation?: string;
 }
 
+/** A signed HS256 token for `clientId` (what Zaakpoort's ZGW client sends; `iat` defaults to now). */
 export function makeJwt(clientId: string, secret: string, opts: JwtOptions = {}): Promise<string> {
   return new SignJWT({
     client_id: clientId,

@@ -63,6 +63,12 @@ interface LoadedApi {
   routes: Array<{ template: string; regex: RegExp; names: string[]; ops: Record<string, Operation> }>;
 }
 
+/** The OAS file Open Zaak serves at `/<api>/api/v1/schema/openapi.yaml` (as text), or as JSON. */
+export function servedOas(api: ApiName, format: 'yaml' | 'json'): string {
+  if (format === 'yaml') return readFileSync(path.join(ZGW_SHARED_DIR, 'oas', `${api}.openapi.yaml`), 'utf8');
+  return JSON.stringify(loadDoc(api));
+}
+
 function loadDoc(api: ApiName): Json {
   const file = path.join(ZGW_SHARED_DIR, 'oas', `${api}.openapi.yaml`);
   const text = readFileSync(file, 'utf8');

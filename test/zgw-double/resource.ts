@@ -59,7 +59,7 @@ export interface ResourceDef {
   afterUpdate?: (ctx: Ctx, s: Stored) => void;
   /** Rules and cascade on DELETE. */
   destroy?: (ctx: Ctx, s: Stored) => void;
-  /** A query parameter that is not a plain field: return the values to compare, or a boolean verdict. */
+  /** A query parameter that is not a plain field: return the verdict, or undefined for the plain comparison. */
   filter?: (ctx: Ctx, s: Stored, name: string, value: string) => boolean | undefined;
   /** Query parameters handled by `scope` rather than by filters. */
   specialParams?: string[];
@@ -123,9 +123,12 @@ export function listItems(ctx: Ctx, def: ResourceDef, items: Stored[], query: UR
 }
 
 export function listReply(ctx: Ctx, def: ResourceDef, items: Stored[], transform?: (j: Json) => Json): Reply {
-  const rendered = items.map((s) => (transform ? transform(render(def, s, ctx)) : render(def, s, ctx)));
+  const show = (s: Stored): Json => (transform ? transform(render(def, s, ctx)) : render(def, s, ctx));
   const paginated = String(ctx.op.responses['200']?.$ref ?? '').includes('Paginated');
-  return { status: 200, body: paginated ? paginate(rendered, ctx.url, ctx.query.get('page')) : rendered };
+  if (!paginated) return { status: 200, body: items.map(show) };
+  // page first, render only that page
+  const page = paginate(items, ctx.url, ctx.query.get('page'));
+  return { status: 200, body: { ...page, results: page.results.map(show) } };
 }
 
 /** The standard handlers of a resource (those its OAS path defines are wired by the server). */
@@ -149,13 +152,15 @@ export function crud(def: ResourceDef): Record<'list' | 'create' | 'read' | 'upd
       const s = ctx.store.mustGet(def.kind, ctx.params.uuid!);
       const changes = pickKnown(api, { $ref: ctx.op.requestSchemaRef }, ctx.body ?? {});
       normaliseDates(api, ctx.op.requestSchemaRef, changes);
+      // as in Open Zaak's field validators: the reference must resolve before its immutability is checked
+      checkRefs(ctx, def, changes);
       for (const f of def.fixedAfterCreate ?? []) {
         if (f in changes && changes[f] !== s.data[f]) throw invalid(f, 'wijzigen-niet-toegelaten', 'Dit veld mag niet gewijzigd worden.');
       }
-      checkRefs(ctx, def, changes);
       const data = { ...s.data, ...changes };
       def.update?.(ctx, s, data, changes);
       s.data = data;
+      ctx.store.touch(def.kind);
       def.afterUpdate?.(ctx, s);
       return { status: 200, body: render(def, s, ctx) };
     },
@@ -168,3 +173,15 @@ export function crud(def: ResourceDef): Record<'list' | 'create' | 'read' | 'upd
   };
 }
 
+/** `prefix_list`, `prefix_create`, … handlers of a resource, keyed `api:operationId`. */
+export function standardHandlers(api: string, prefix: string, def: ResourceDef): Record<string, Handler> {
+  const c = crud(def);
+  return {
+    [`${api}:${prefix}_list`]: c.list,
+    [`${api}:${prefix}_create`]: c.create,
+    [`${api}:${prefix}_read`]: c.read,
+    [`${api}:${prefix}_update`]: c.update,
+    [`${api}:${prefix}_partial_update`]: c.update,
+    [`${api}:${prefix}_delete`]: c.destroy,
+  };
+}

@@ -45,7 +45,10 @@ export interface SeedZaaktype {
   eigenschappen?: Array<string | SeedEigenschap>;
   /** omschrijvingen of informatieobjecttypen (created in the catalogus when new). */
   informatieobjecttypen?: string[];
-  /** omschrijvingen of besluittypen (created in the catalogus when new). */
+  /**
+   * omschrijvingen of besluittypen (created in the catalogus when new); a new one accepts this zaaktype's
+   * informatieobjecttypen for its besluitinformatieobjecten.
+   */
   besluittypen?: string[];
   /** identificaties of other zaaktypen in this spec that may be deelzaken of this one. */
   deelzaaktypen?: string[];
@@ -122,7 +125,8 @@ export async function runSeed(spec: SeedSpec, call: SeedCall, day = new Date().t
         catalogus: catalogus.url,
         omschrijving: oms,
         publicatieIndicatie: false,
-        informatieobjecttypen: [],
+        // documents of the zaaktype that first names this besluittype may be linked to its besluiten
+        informatieobjecttypen: (zt.informatieobjecttypen ?? []).map((i) => seeded.informatieobjecttypen[i]!),
         beginGeldigheid: begin(zt),
       });
       await ok(call, 'POST', `${CAT}/besluittypen/${uuidOf(bt.url)}/publish`);

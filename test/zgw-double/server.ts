@@ -14,7 +14,7 @@ import { decodeJwt, jwtVerify } from 'jose';
 import type { Content } from './content.js';
 import { ApiError, forbidden, methodNotAllowed, validationError } from './errors.js';
 import { type Fault, type FaultSpec, FaultTable, type Faults } from './faults.js';
-import { API_NAMES, API_VERSIONS, type ApiName, type InvalidParam, type Operation, matchRoute, toInvalidParams, validatorFor, validateParam } from './oas.js';
+import { API_NAMES, API_VERSIONS, type ApiName, type InvalidParam, type Operation, matchRoute, servedOas, toInvalidParams, validatorFor, validateParam } from './oas.js';
 import type { Ctx, Handler, Reply } from './resource.js';
 import { type Client, Store } from './store.js';
 
@@ -51,6 +51,8 @@ export interface ServerDeps {
   clients: Map<string, Client>;
   handlers: Record<string, Handler>;
   chunkSize: () => number;
+  /** OAS validation on (default). Off only for benchmarks: then nothing is checked or recorded as a violation. */
+  validate: boolean;
 }
 
 const METHOD_ORDER = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -84,15 +86,18 @@ export class DoubleServer {
   private readonly held = new Set<ServerResponse>();
   private port = 0;
   private listening = false;
+  private readonly verified = new Set<string>();
 
   constructor(private readonly deps: ServerDeps) {
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err) => {
-        // a bug of the double: answer 500 so the test sees it rather than hanging
+        // a bug of the double: answer 500 (rather than hang) and record it, so the double's own tests fail on it
+        const message = err instanceof Error ? err.message : String(err);
+        this.violation('response', req.method ?? '', req.url ?? '', undefined, [{ name: 'double', code: 'internal-error', reason: message }], 500);
         if (!res.headersSent) {
-          res.writeHead(500, { 'Content-Type': 'text/plain' });
-          res.end(`zgw-double internal error: ${(err as Error).stack}`);
-        }
+          res.writeHead(500, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ type: `${this.base}/ref/fouten/APIException/`, code: 'error', title: 'Er is een serverfout opgetreden.', status: 500, detail: `zgw-double internal error: ${message}`, instance: `urn:uuid:${randomUUID()}` }));
+        } else res.destroy();
       });
     });
     this.server.keepAliveTimeout = 5000;
@@ -207,7 +212,13 @@ export class DoubleServer {
     const client = this.deps.clients.get(String(claims.client_id ?? ''));
     if (!client) throw forbidden('Client identifier bestaat niet', 'PermissionDenied', 'invalid-client-identifier');
     try {
-      await jwtVerify(token, new TextEncoder().encode(client.secret), { algorithms: ['HS256'], currentDate: new Date(this.deps.store.now()) });
+      // a client reuses its token for many calls: verify the signature once per (token, secret)
+      const key = `${client.secret}\u0000${token}`;
+      if (!this.verified.has(key)) {
+        await jwtVerify(token, new TextEncoder().encode(client.secret), { algorithms: ['HS256'], currentDate: new Date(this.deps.store.now()) });
+        if (this.verified.size > 1000) this.verified.clear();
+        this.verified.add(key);
+      }
     } catch (e) {
       const code = (e as { code?: string }).code;
       if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' || code === 'ERR_JWS_INVALID' || code === 'ERR_JOSE_ALG_NOT_ALLOWED') {
@@ -227,13 +238,12 @@ export class DoubleServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', this.base);
-    const ctypeIn = req.headers['content-type'] ?? '';
+    const ctype = req.headers['content-type'] ?? '';
     // multipart bodies (bestandsdelen) are parsed as they stream in, never held in memory
-    const streamed = ctypeIn.startsWith('multipart/');
+    const streamed = ctype.startsWith('multipart/');
     const raw = streamed ? Buffer.alloc(0) : await this.readBody(req);
     const entry: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: undefined, status: 0 };
     this.requests.push(entry);
-    const ctype = req.headers['content-type'] ?? '';
     if (raw.length && ctype.includes('json')) {
       try {
         entry.body = JSON.parse(raw.toString('utf8'));
@@ -311,6 +321,11 @@ export class DoubleServer {
       return htmlNotFound;
     }
     const sub = url.pathname.slice(`/${api}/api/v1`.length);
+    if (sub === '/schema/openapi.yaml' && (method === 'GET' || method === 'HEAD')) {
+      // the served specification (no authentication), `?format=json` as JSON (README of the recordings)
+      const json = url.searchParams.get('format') === 'json';
+      return { status: 200, raw: { data: Buffer.from(servedOas(api, json ? 'json' : 'yaml')), contentType: json ? 'application/json' : 'application/vnd.oai.openapi' }, headers: { 'API-version': API_VERSIONS[api] } };
+    }
     const route = matchRoute(api, sub, method);
     if (!route) {
       this.violation('request', method, url.pathname, undefined, [{ name: 'path', code: 'unknown-path', reason: `not in the ${api} OAS` }]);
@@ -399,6 +414,10 @@ export class DoubleServer {
         form = await this.parseMultipart(headers, stream ?? Readable.from([raw]));
         body = form.fields;
       } else if (raw.length) {
+        if (op.requestContentType === 'application/json' && !ctype.includes('application/json')) {
+          this.violation('request', method, url.pathname, op.operationId, [{ name: 'Content-Type', code: 'unsupported', reason: ctype || '(none)' }]);
+          throw new ApiError(415, 'UnsupportedMediaType', 'unsupported_media_type', `Ongeldige media type "${ctype}" in aanvraag.`);
+        }
         try {
           body = JSON.parse(raw.toString('utf8'));
         } catch (e) {
@@ -412,11 +431,9 @@ export class DoubleServer {
         delete body.expand;
       }
       if (op.requestSchema && op.requestContentType === 'application/json') {
-        if (!ctype.includes('application/json') && raw.length) {
-          this.violation('request', method, url.pathname, op.operationId, [{ name: 'Content-Type', code: 'unsupported', reason: ctype }]);
-        }
+
         const validate = validatorFor(api, op.requestSchema);
-        if (!validate(body ?? {})) {
+        if (this.deps.validate && !validate(body ?? {})) {
           const params = toInvalidParams(validate.errors);
           this.violation('request', method, url.pathname, op.operationId, params);
           throw validationError(params);
@@ -464,6 +481,7 @@ export class DoubleServer {
   }
 
   private checkResponse(api: ApiName, op: Operation, method: string, path: string, reply: Reply): void {
+    if (!this.deps.validate) return;
     if (reply.raw || reply.body === undefined || typeof reply.body === 'string') return;
     // Open Zaak's parse error is a 400 without invalidParams, which its own ValidatieFout schema requires
     if (reply.body?.code === 'parse_error') return;

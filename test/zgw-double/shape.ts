@@ -7,10 +7,29 @@ import { type ApiName, resolveRef } from './oas.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Flatten allOf (and the discriminator if/then chains made by oas.ts) into one properties map. */
+const propsCache = new WeakMap<object, Map<string, Record<string, Json>>>();
+
+/** The discriminator value that selects the if/then branch of `s` (or '' when it has none). */
+function branchKey(s: Json, value: Json): string {
+  const part = (s.allOf ?? []).find((p: Json) => p.if && p.then);
+  if (!part) return '';
+  const prop = Object.keys(part.if.properties)[0]!;
+  return String(value?.[prop] ?? '');
+}
+
+/** Flatten allOf (and the discriminator if/then chains made by oas.ts) into one properties map (cached). */
 function propertiesOf(api: ApiName, schema: Json, value: Json): Record<string, Json> {
   const s = resolveRef(api, schema);
   if (!s) return {};
+  const key = branchKey(s, value);
+  let byKey = propsCache.get(s);
+  if (!byKey) propsCache.set(s, (byKey = new Map()));
+  let props = byKey.get(key);
+  if (!props) byKey.set(key, (props = computeProperties(api, s, value)));
+  return props;
+}
+
+function computeProperties(api: ApiName, s: Json, value: Json): Record<string, Json> {
   let props: Record<string, Json> = { ...(s.properties ?? {}) };
   for (const part of s.allOf ?? []) {
     if (part.if && part.then) {
@@ -61,8 +80,18 @@ const NULL_WHEN_EMPTY = new Set(['verlenging', 'verblijfsadres', 'subVerblijfBui
 /** OAS properties Open Zaak 1.12.4 does not return (they are in the served OAS, not in any recorded answer). */
 const NOT_RETURNED = new Set(['broncatalogus', 'bronzaaktype']);
 
-/** The value Open Zaak answers for a field that has no value (README §7, measured on the recordings). */
+const emptyCache = new WeakMap<object, Map<string, Json>>();
+
+/** The value Open Zaak answers for a field that has no value (README §7, measured on the recordings); cached. */
 function emptyValue(api: ApiName, schema: Json, name: string): Json {
+  let byName = emptyCache.get(schema);
+  if (!byName) emptyCache.set(schema, (byName = new Map()));
+  if (!byName.has(name)) byName.set(name, computeEmpty(api, schema, name));
+  const v = byName.get(name);
+  return v !== null && typeof v === 'object' ? structuredClone(v) : v;
+}
+
+function computeEmpty(api: ApiName, schema: Json, name: string): Json {
   if (isChoice(api, schema)) return '';
   const s = resolveRef(api, schema) ?? {};
   const objectPart = unwrap(api, schema);
@@ -94,7 +123,7 @@ export function fillShape(api: ApiName, schema: Json, value: Json): Json {
     } else out[name] = emptyValue(api, p, name);
   }
   // keep extra keys the double sets on purpose: `_expand`, and the EIO `lock` Open Zaak answers ("" or the lock)
-  for (const [k, v] of Object.entries(value)) if (!(k in out) && (k.startsWith('_') || k === 'lock')) out[k] = v;
+  for (const [k, v] of Object.entries(value)) if (!(k in out) && (k === '_expand' || k === 'lock')) out[k] = v;
   return out;
 }
 

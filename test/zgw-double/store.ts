@@ -34,6 +34,7 @@ export class Store {
   private readonly byKind = new Map<string, Map<string, Stored>>();
   private readonly byUrl = new Map<string, Stored>();
   private seq = 0;
+  private readonly indexes = new Map<string, Map<string, Map<unknown, Stored[]>>>();
   /** URL prefixes of external objects that "answer HTTP 200" when a zaakobject points at them. */
   readonly externalObjects: string[] = [];
   private readonly counters = new Map<string, number>();
@@ -63,6 +64,7 @@ export class Store {
     this.versions.clear();
     this.files.clear();
     this.counters.clear();
+    this.indexes.clear();
     this.seq = 0;
   }
 
@@ -78,12 +80,17 @@ export class Store {
     if (!m) this.byKind.set(kind, (m = new Map()));
     m.set(uuid, s);
     this.byUrl.set(url, s);
+    for (const [field, idx] of this.indexes.get(kind) ?? []) indexAdd(idx, data[field], s);
     return s;
   }
 
   remove(s: Stored): void {
     this.byKind.get(s.kind)?.delete(s.uuid);
     this.byUrl.delete(s.url);
+    for (const [field, idx] of this.indexes.get(s.kind) ?? []) {
+      const list = idx.get(s.data[field]);
+      if (list) idx.set(s.data[field], list.filter((x) => x !== s));
+    }
   }
 
   get(kind: string, uuid: string): Stored | undefined {
@@ -100,13 +107,48 @@ export class Store {
     return url ? this.byUrl.get(url) : undefined;
   }
 
+  /** The kinds (`api/collection`) that hold resources now. */
+  kinds(): string[] {
+    return [...this.byKind.keys()].filter((k) => (this.byKind.get(k)?.size ?? 0) > 0);
+  }
+
   all(kind: string): Stored[] {
     return [...(this.byKind.get(kind)?.values() ?? [])];
   }
 
-  /** Resources of `kind` whose field `field` equals `url` (e.g. the rollen of a zaak). */
+  /**
+   * Resources of `kind` whose field `field` equals `value` (e.g. the rollen of a zaak), in creation order. Served
+   * from an index per (kind, field), kept up to date on add and remove and dropped on `touch(kind)` (an update).
+   */
   where(kind: string, field: string, value: unknown): Stored[] {
-    return this.all(kind).filter((s) => s.data[field] === value);
+    let byField = this.indexes.get(kind);
+    if (!byField) this.indexes.set(kind, (byField = new Map()));
+    let idx = byField.get(field);
+    if (!idx) {
+      idx = new Map();
+      for (const s of this.all(kind)) indexAdd(idx, s.data[field], s);
+      byField.set(field, idx);
+    }
+    return [...(idx.get(value) ?? [])];
+  }
+
+  /** A resource of `kind` changed its fields (PUT/PATCH): its indexes are rebuilt on next use. */
+  touch(kind: string): void {
+    this.indexes.delete(kind);
+  }
+
+  /**
+   * Give `data` its identificatie: the next `<PREFIX>-<year>-<10 digits>` when it has none, else check that no
+   * other resource of `kind` has it for the same owner (bronorganisatie / verantwoordelijkeOrganisatie).
+   */
+  assignIdentificatie(kind: string, data: Json, prefix: string, year: string, ownerField: string, taken: string): void {
+    if (!data.identificatie) {
+      data.identificatie = this.nextIdentificatie(prefix, year);
+      return;
+    }
+    if (this.all(kind).some((x) => x.data[ownerField] === data[ownerField] && x.data.identificatie === data.identificatie)) {
+      throw invalid('identificatie', 'identificatie-niet-uniek', taken);
+    }
   }
 
   /** Next number of a `<PREFIX>-<year>-<10 digits>` identificatie. */
@@ -135,6 +177,12 @@ export class Store {
     }
     return s;
   }
+}
+
+function indexAdd(idx: Map<unknown, Stored[]>, value: unknown, s: Stored): void {
+  const list = idx.get(value);
+  if (list) list.push(s);
+  else idx.set(value, [s]);
 }
 
 /** A datetime as Open Zaak answers it: UTC with `Z`, fractions only when sent (padded to microseconds). */
@@ -166,13 +214,13 @@ function getPath(obj: Json, path: string[]): unknown {
 
 /**
  * Generic query filter: `a__b` is the nested field a.b; suffixes `__in`, `__gt(e)`, `__lt(e)`, `__isnull`.
- * `lookup` lets a resource resolve names that are not plain fields (e.g. `rol__…` on zaken).
+ * Names that are not plain fields (e.g. `rol__…` on zaken) are handled by the resource's own `filter`.
  */
-export function matchesFilter(data: Json, name: string, value: string, lookup?: (name: string) => unknown[] | undefined): boolean {
+export function matchesFilter(data: Json, name: string, value: string): boolean {
   const m = /^(.*?)(?:__(in|gt|gte|lt|lte|isnull))?$/.exec(name)!;
   const field = m[1]!;
   const op = m[2];
-  const values = lookup?.(field) ?? [getPath(data, field.split('__'))];
+  const actual = getPath(data, field.split('__'));
   const test = (v: unknown): boolean => {
     // a list field (e.g. `trefwoorden`) matches when it holds the value
     if (Array.isArray(v) && op === undefined) return value.split(',').every((x) => v.map(String).includes(x));
@@ -194,7 +242,7 @@ export function matchesFilter(data: Json, name: string, value: string, lookup?: 
         return v !== undefined && v !== null && String(v) === value;
     }
   };
-  return values.some(test);
+  return test(actual);
 }
 
 /** `{count, next, previous, results}` for page `page` of `items`; next/previous with alphabetically sorted query. */

@@ -4,8 +4,8 @@
  * zaakinformatieobjecten, relations, search and expand.
  */
 import { ApiError, forbidden, invalid, zaakClosed } from './errors.js';
-import { EIGENSCHAP, RESULTAATTYPE, ROLTYPE, STATUSTYPE, ZAAKTYPE, standardHandlers } from './catalogi.js';
-import { type Ctx, type Handler, type ResourceDef, listItems, listReply, render } from './resource.js';
+import { EIGENSCHAP, RESULTAATTYPE, ROLTYPE, STATUSTYPE, ZAAKTYPE, ZIOT } from './catalogi.js';
+import { type Ctx, type Handler, type ResourceDef, listItems, listReply, render, standardHandlers } from './resource.js';
 import { type Stored, elfProef, localDatePart, matchesFilter } from './store.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -18,6 +18,7 @@ export const ZAAKOBJECT = 'zaken/zaakobjecten';
 export const ZAAKEIGENSCHAP = 'zaken/zaakeigenschappen';
 export const ZIO = 'zaken/zaakinformatieobjecten';
 export const ZAAKBESLUIT = 'zaken/zaakbesluiten';
+export const KLANTCONTACT = 'zaken/klantcontacten';
 export const EIO = 'documenten/enkelvoudiginformatieobjecten';
 export const OIO = 'documenten/objectinformatieobjecten';
 export const BESLUIT = 'besluiten/besluiten';
@@ -84,7 +85,7 @@ function zaakDef(): ResourceDef {
     kind: ZAAK,
     schemaRef: '#/components/schemas/Zaak',
     refs: { zaaktype: ZAAKTYPE, hoofdzaak: ZAAK },
-    fixedAfterCreate: ['identificatie'],
+    fixedAfterCreate: ['identificatie', 'zaaktype'],
     create: (ctx, data) => {
       if (!mayUseZaaktype(ctx, data.zaaktype)) throw badZaaktype(data.zaaktype);
       const zt = ctx.store.byUrlOf(data.zaaktype)!;
@@ -92,10 +93,7 @@ function zaakDef(): ResourceDef {
       for (const f of ['bronorganisatie', 'verantwoordelijkeOrganisatie']) {
         if (data[f] !== undefined && !elfProef(data[f])) throw invalid(f, 'invalid', 'Onjuist RSIN nummer.');
       }
-      if (!data.identificatie) data.identificatie = ctx.store.nextIdentificatie('ZAAK', String(data.startdatum).slice(0, 4));
-      else if (ctx.store.all(ZAAK).some((z) => z.data.bronorganisatie === data.bronorganisatie && z.data.identificatie === data.identificatie)) {
-        throw invalid('identificatie', 'identificatie-niet-uniek', 'Deze identificatie bestaat al binnen de bronorganisatie.');
-      }
+      ctx.store.assignIdentificatie(ZAAK, data, 'ZAAK', String(data.startdatum).slice(0, 4), 'bronorganisatie', 'Deze identificatie bestaat al binnen de bronorganisatie.');
       checkZaakRelations(ctx, data);
       data.registratiedatum ??= ctx.store.today();
       data.vertrouwelijkheidaanduiding ??= zt.data.vertrouwelijkheidaanduiding;
@@ -115,7 +113,7 @@ function zaakDef(): ResourceDef {
       if (ctx.store.where(BESLUIT, 'zaak', s.url).length) {
         throw invalid('nonFieldErrors', 'related-besluiten', 'Deze zaak heeft nog besluiten; verwijder deze eerst.');
       }
-      for (const kind of [ROL, STATUS, RESULTAAT, ZAAKOBJECT, ZAAKEIGENSCHAP, ZAAKBESLUIT]) for (const x of ctx.store.where(kind, 'zaak', s.url)) ctx.store.remove(x);
+      for (const kind of [ROL, STATUS, RESULTAAT, ZAAKOBJECT, ZAAKEIGENSCHAP, ZAAKBESLUIT, KLANTCONTACT]) for (const x of ctx.store.where(kind, 'zaak', s.url)) ctx.store.remove(x);
       for (const zio of ctx.store.where(ZIO, 'zaak', s.url)) removeZio(ctx, zio);
     },
     scope: (ctx, items) => items.filter((z) => mayUseZaaktype(ctx, z.data.zaaktype)),
@@ -203,6 +201,8 @@ function statusDef(): ResourceDef {
     refs: { zaak: ZAAK, statustype: STATUSTYPE, gezetdoor: ROL },
     order: (a, b) => (a.data.datumStatusGezet < b.data.datumStatusGezet ? 1 : a.data.datumStatusGezet > b.data.datumStatusGezet ? -1 : b.seq - a.seq),
     create: (ctx, data) => {
+      // not in the recordings: Open Zaak's status serializer has a "not in the future" validator on this field
+      if (Date.parse(data.datumStatusGezet) > ctx.store.now()) throw invalid('datumStatusGezet', 'future_not_allowed', 'Deze datum mag niet in de toekomst zijn.');
       sameZaaktype(ctx, 'statustype', data.statustype, data.zaak);
       const zaak = ctx.store.byUrlOf(data.zaak)!;
       const eind = isEindStatustype(ctx, data.statustype);
@@ -310,6 +310,13 @@ function zioDef(): ResourceDef {
     refs: { zaak: ZAAK, informatieobject: EIO, status: STATUS },
     create: (ctx, data) => {
       assertZaakOpen(ctx, data.zaak);
+      // not in the recordings (their zaaktypen always listed the type): Open Zaak's ZIO validator requires the
+      // document's informatieobjecttype among the zaaktype's (zaaktype-informatieobjecttypen)
+      const iot = ctx.store.byUrlOf(data.informatieobject)?.data.informatieobjecttype;
+      const zaaktype = ctx.store.byUrlOf(data.zaak)?.data.zaaktype;
+      if (iot && zaaktype && !ctx.store.where(ZIOT, 'zaaktype', zaaktype).some((z) => z.data.informatieobjecttype === iot)) {
+        throw invalid('nonFieldErrors', 'missing-zaaktype-informatieobjecttype-relation', 'Het informatieobjecttype hoort niet bij het zaaktype van de zaak.');
+      }
       if (ctx.store.where(ZIO, 'zaak', data.zaak).some((z) => z.data.informatieobject === data.informatieobject)) {
         throw invalid('nonFieldErrors', 'unique', 'De velden zaak, informatieobject moeten een unieke set zijn.');
       }
@@ -326,6 +333,16 @@ function zioDef(): ResourceDef {
   };
 }
 
+/** Klantcontacten: deprecated in Zaken 1.5; they work, and every answer carries Open Zaak's `Warning` (README §27). */
+function klantcontactDef(): ResourceDef {
+  return {
+    kind: KLANTCONTACT,
+    schemaRef: '#/components/schemas/KlantContact',
+    refs: { zaak: ZAAK },
+    create: (ctx, data) => assertZaakOpen(ctx, data.zaak),
+  };
+}
+
 function zaakbesluitDef(): ResourceDef {
   return {
     kind: ZAAKBESLUIT,
@@ -334,7 +351,7 @@ function zaakbesluitDef(): ResourceDef {
   };
 }
 
-/** Fields that `expand` accepts on a zaak and the kind each points to. */
+/** The expanded form of a URL (or list of URLs): the rendered resource(s), with nested `_expand` for dotted paths. */
 function expandValue(ctx: Ctx, value: unknown, path: string[], defs: Map<string, ResourceDef>): unknown {
   const one = (url: unknown): unknown => {
     const s = ctx.store.byUrlOf(url as string);
@@ -383,7 +400,7 @@ function checkExpand(expand: string[]): void {
 }
 
 export function zakenDefs(): ResourceDef[] {
-  return [zaakDef(), rolDef(), statusDef(), resultaatDef(), zaakobjectDef(), zaakeigenschapDef(), zioDef(), zaakbesluitDef()];
+  return [zaakDef(), rolDef(), statusDef(), resultaatDef(), zaakobjectDef(), zaakeigenschapDef(), zioDef(), zaakbesluitDef(), klantcontactDef()];
 }
 
 export function zakenHandlers(defs: Map<string, ResourceDef>): Record<string, Handler> {
@@ -396,6 +413,13 @@ export function zakenHandlers(defs: Map<string, ResourceDef>): Record<string, Ha
     ...standardHandlers('zaken', 'zaakobject', def(ZAAKOBJECT)),
     ...standardHandlers('zaken', 'zaakinformatieobject', def(ZIO)),
   };
+  for (const [op, h] of Object.entries(standardHandlers('zaken', 'klantcontact', def(KLANTCONTACT)))) {
+    out[op] = async (ctx) => {
+      const r = await h(ctx);
+      const warning = `299 "${ctx.store.root('zaken')}/klantcontacten" "Deze endpoint is verouderd en zal binnenkort uit dienst worden genomen. Maak gebruik van de vervangende contactmomenten API."`;
+      return { ...r, headers: { ...(r.headers ?? {}), Warning: warning } };
+    };
+  }
   const zaakD = def(ZAAK);
   // zaak list results always carry `_expand` (README §29)
   const expandList = (ctx: Ctx, items: Stored[], expand: string[]) => listReply(ctx, zaakD, items, (z) => applyExpand(ctx, z, expand, defs));

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { assertSchemaName } from './pool.js';
+import { beheerTablesSql } from '../beheer-tables.js';
 
 export interface Migration {
   version: number;
@@ -157,6 +158,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
+    description: 'berichten (message browser), BSN-hashes, leesaudit, beheersleutels',
+    sql: `
+      ${beheerTablesSql({ id: 'bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY', int: 'bigint', text: 'text' })}
+    `,
+  },
+  {
+    version: 4,
     description: 'sidecar: gegevens naast een ander systeem (ZGW-backend: ZDS-gegevens zonder ZGW-veld)',
     sql: `
       CREATE TABLE sidecar (

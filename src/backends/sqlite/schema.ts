@@ -4,6 +4,7 @@
  * the end; never edit a step that has shipped.
  */
 import type Database from 'better-sqlite3';
+import { beheerTablesSql } from '../beheer-tables.js';
 
 export interface Migration {
   version: number;
@@ -144,6 +145,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    description: 'berichten (message browser), BSN-hashes, leesaudit, beheersleutels',
+    sql: `
+      ${beheerTablesSql({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER', text: 'TEXT' })}
+    `,
+  },
+  {
+    version: 5,
     description: 'sidecar: gegevens naast een ander systeem (ZGW-backend: ZDS-gegevens zonder ZGW-veld)',
     sql: `
       CREATE TABLE sidecar (

@@ -40,6 +40,11 @@ export class ZgwIdGenerator implements IdGenerator {
     throw new Error(`Geen vrije ${kind}identificatie na ${MAX_SKIPS} pogingen: het sjabloon botst met de nummering in het zaaksysteem (ZGW)`);
   }
 
+  /** The counters are Zaakpoort's own (local state), so the cut-over bump goes there. */
+  ensureAbove(kind: IdKind, value: string): Promise<boolean> {
+    return this.ctx.local.ids.ensureAbove(kind, value);
+  }
+
   isReserved(kind: IdKind, value: string): Promise<boolean> {
     return this.ctx.local.ids.isReserved(kind, value);
   }

@@ -14,6 +14,7 @@ import type { ZgwHttp } from '../http.js';
 import type { Log } from '../unit-of-work.js';
 
 const STAGED = 'zgw-staged:';
+const DOWNLOAD = /\/enkelvoudiginformatieobjecten\/[0-9a-f-]{36}\/download$/;
 
 export class ZgwContentStore implements DocumentContentStore {
   private readonly staging: FsContentStore;
@@ -46,12 +47,16 @@ export class ZgwContentStore implements DocumentContentStore {
     return this.staging.discardTemp(tempId);
   }
 
+  openTemp(tempId: string): Readable {
+    return this.staging.openTemp(tempId);
+  }
+
   open(blobRef: string): Readable {
     if (ZgwContentStore.isStaged(blobRef)) return this.staging.open(blobRef.slice(STAGED.length));
     const out = new PassThrough({ highWaterMark: 256 * 1024 });
-    // Only an EIO download URL of the configured Documenten API is fetched; anything else is refused unsent.
-    if (!isDownloadUrl(blobRef) || this.http.apiOf(blobRef) !== 'documenten') {
-      queueMicrotask(() => out.destroy(new Error('Ongeldige inhoudsreferentie')));
+    // Only an EIO download of the configured Documenten API: nothing else is ever fetched with Zaakpoort's token.
+    if (this.http.apiOf(blobRef) !== 'documenten' || !DOWNLOAD.test(new URL(blobRef).pathname)) {
+      process.nextTick(() => out.destroy(new Error('Ongeldige inhoudsreferentie')));
       return out;
     }
     const fail = (e: unknown) => {
@@ -86,15 +91,5 @@ export class ZgwContentStore implements DocumentContentStore {
       }
     }
     return removed;
-  }
-}
-
-/** `…/enkelvoudiginformatieobjecten/<uuid>/download` with an optional query (`?versie=N`). */
-function isDownloadUrl(ref: string): boolean {
-  try {
-    const u = new URL(ref);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && /\/enkelvoudiginformatieobjecten\/[0-9a-f-]{36}\/download$/.test(u.pathname);
-  } catch {
-    return false;
   }
 }
