@@ -165,6 +165,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    description: 'sidecar: gegevens naast een ander systeem (ZGW-backend: ZDS-gegevens zonder ZGW-veld)',
+    sql: `
+      CREATE TABLE sidecar (
+        key        text PRIMARY KEY,
+        data       jsonb NOT NULL,
+        updated_at text NOT NULL
+      );
+    `,
+  },
+  {
+    version: 5,
     description: 'indexen voor het opruimen: berichtlog op tijdstip, documentversies op blob_ref',
     sql: 'CREATE INDEX message_log_at ON message_log (at); CREATE INDEX document_version_blob ON document_version (blob_ref);',
   },

@@ -152,6 +152,17 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
+    description: 'sidecar: gegevens naast een ander systeem (ZGW-backend: ZDS-gegevens zonder ZGW-veld)',
+    sql: `
+      CREATE TABLE sidecar (
+        key        TEXT PRIMARY KEY,
+        data       TEXT NOT NULL CHECK (json_valid(data)),
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
     description: 'indexen voor het opruimen: berichtlog op tijdstip, documentversies op blob_ref',
     sql: 'CREATE INDEX message_log_at ON message_log (at); CREATE INDEX document_version_blob ON document_version (blob_ref);',
   },
