@@ -68,8 +68,7 @@ describe('schema layer', () => {
     registry = await schemas();
   });
 
-  it('compiles both sets quickly', () => {
-    assert.ok(registry.loadMillis < 2000, `load took ${registry.loadMillis} ms`);
+  it('compiles both sets (the load time is printed; its target belongs to npm run bench, not to a timed assertion)', () => {
     assert.equal(registry.hubSet('zds-1.2').fileCount, 57);
     assert.equal(registry.hubSet('zds-1.1.02').fileCount, 54);
     console.log(`# schema load (hubs + compile of both sets): ${registry.loadMillis.toFixed(0)} ms`);
@@ -221,7 +220,8 @@ describe('schema layer', () => {
       await assert.rejects(SchemaRegistry.load(dir), (e: unknown) => {
         assert.ok(e instanceof SchemaLoadError);
         assert.match(e.message, /does not exist/);
-        assert.match(e.message, /npm run provision-xsd/);
+        assert.match(e.message, /zaakpoort provision-xsd/);
+        assert.match(e.message, /https:\/\/github\.com\/VNG-Realisatie\/Zaak-en-Documentservices\/raw\/[0-9a-f]{40}\/docs\/documenten\/Zaak-_Documentservices_1_2\.zip/);
         assert.match(e.message, /ZAAKPOORT_SCHEMA_DIR/);
         return true;
       });
