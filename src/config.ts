@@ -124,11 +124,6 @@ export const ConfigSchema = z
     maxMessageBytes: z.int().min(1).default(1024 * MIB),
     maxDepth: z.int().min(8).default(256),
     requestTimeoutMs: z.int().min(1).default(300_000),
-    /**
-     * How long the message log (answers to resends, the message browser) keeps a bericht; shared by the
-     * idempotency pruning and the message browser (env ZAAKPOORT_MESSAGE_RETENTION_DAYS).
-     */
-    messageRetentionDays: z.int().min(1).default(30),
     /** After SIGTERM/SIGINT, in-flight requests get this long before the process exits anyway (exit 1). */
     shutdownTimeoutMs: z.int().min(0).default(30_000),
     validation: strictness.default('strict'),
@@ -188,7 +183,6 @@ export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: E
   { name: 'ZAAKPOORT_TIME_ZONE', path: ['timeZone'], kind: 'string' },
   { name: 'ZAAKPOORT_GEMEENTECODE', path: ['gemeentecode'], kind: 'string' },
   { name: 'ZAAKPOORT_MAX_MESSAGE_BYTES', path: ['maxMessageBytes'], kind: 'number' },
-  { name: 'ZAAKPOORT_MESSAGE_RETENTION_DAYS', path: ['messageRetentionDays'], kind: 'number' },
   { name: 'ZAAKPOORT_SHUTDOWN_TIMEOUT_MS', path: ['shutdownTimeoutMs'], kind: 'number' },
   { name: 'ZAAKPOORT_LOG_LEVEL', path: ['logLevel'], kind: 'string' },
   { name: 'ZAAKPOORT_VALIDATION', path: ['validation'], kind: 'string' },
