@@ -306,13 +306,16 @@ function describeIssues(issues: z.core.$ZodIssue[], fromEnv: Map<string, string>
   return `Configuratiefout: ${lines.join('; ')}`;
 }
 
-/** The effective configuration for display: secrets (password hashes, database passwords) masked. */
+/** Keys whose values are secrets wherever they appear (password hashes, keys, tokens, client secrets). */
+const SECRET_VALUE_KEYS = /password|secret|token|apikey|bsnkey|privatekey/i;
+
+/** The effective configuration for display: secrets masked, and the password inside any URL. */
 export function maskSecrets(cfg: Config): unknown {
   return JSON.parse(
     JSON.stringify(cfg, (key, value: unknown) => {
-      if (key === 'passwordHash' && typeof value === 'string') return '***';
-      if (key === 'url' && typeof value === 'string') return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-      return value;
+      if (typeof value !== 'string') return value;
+      if (SECRET_VALUE_KEYS.test(key)) return '***';
+      return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
     }),
   );
 }
