@@ -68,7 +68,8 @@ describe('schema layer', () => {
     registry = await schemas();
   });
 
-  it('compiles both sets (the load time is printed; its target belongs to npm run bench, not to a timed assertion)', () => {
+  // How fast the sets compile is measured by the cold-start bench (npm run bench), not asserted here.
+  it('compiles both sets from every official file', () => {
     assert.equal(registry.hubSet('zds-1.2').fileCount, 57);
     assert.equal(registry.hubSet('zds-1.1.02').fileCount, 54);
     console.log(`# schema load (hubs + compile of both sets): ${registry.loadMillis.toFixed(0)} ms`);
