@@ -10,12 +10,23 @@ import { buildServer } from './server/app.js';
 import { DataDirProbe } from './server/storage-probe.js';
 import { type Clock, systemClock } from './stuf/dates.js';
 import { createDispatcher } from './zds/dispatcher.js';
+import { type Beheer, openBeheer } from './beheer/index.js';
+import { localReplayer } from './beheer/replay.js';
+import type { BerichtWatcher } from './observability/bericht-watch.js';
+import { recordingStore } from './observability/recording-store.js';
+import { startTracing, type Tracing, type TracingOptions } from './observability/tracing.js';
+import { Metrics } from './server/metrics.js';
+import { observeDispatch } from './server/observed-dispatch.js';
 
 export interface Zaakpoort {
   config: Config;
   server: FastifyInstance;
   backend: Backend;
   schemas: SchemaRegistry;
+  /** The message browser when configured; beheerServer when it has a port of its own (main.ts listens on it). */
+  beheer?: Beheer;
+  beheerServer?: FastifyInstance;
+  tracing?: Tracing;
   /** Stop accepting requests, finish the ones in flight, close the backend. */
   close(): Promise<void>;
 }
@@ -52,6 +63,8 @@ export interface ZaakpoortOptions {
   logger?: boolean | { stream: { write(line: string): void } };
   /** Reuse already compiled schemas (tests start many instances). */
   schemas?: SchemaRegistry;
+  /** Tracing with this exporter (tests); otherwise as the OTEL_* environment says. */
+  tracing?: TracingOptions;
 }
 
 export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {}): Promise<Zaakpoort> {
@@ -65,7 +78,8 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   let server: FastifyInstance | undefined;
   const dispatcher = createDispatcher({
     config,
-    backend,
+    // The SQL backends' calls become steps of each bericht (message browser, traces, backend metrics).
+    backend: backend.name === 'sqlite' || backend.name === 'postgres' ? { ...backend, store: recordingStore(backend.store, backend.name), close: () => backend.close() } : backend,
     catalogue,
     schemas,
     clock,
@@ -73,15 +87,29 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   });
   const onDisk = config.backend.kind === 'sqlite' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
   const storage = onDisk ? new DataDirProbe(config.dataDir) : undefined;
-  server = buildServer({ config, dispatcher, backend, ready: () => accepting, ...(storage ? { storage } : {}), logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  // Observers around each dispatch: metrics, traces (when configured), the message browser (when configured).
+  const metrics = new Metrics();
+  const tracing = await startTracing(process.env, opts.tracing);
+  const beheer = await openBeheer(config, backend, (msg, err) => server?.log.warn(err ? { err } : {}, msg));
+  const watchers: BerichtWatcher[] = [];
+  if (tracing) watchers.push(tracing);
+  if (beheer) watchers.push(beheer.recorder);
+  const dispatch = observeDispatch({ dispatcher, metrics, watchers, onError: (err, operation) => server?.log.error({ err, operation }, 'dispatcher failed') });
+  server = buildServer({ config, dispatcher, backend, metrics, dispatch, ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}), ready: () => accepting, ...(storage ? { storage } : {}), logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  const beheerServer = beheer?.mount(server, localReplayer({ config, content: backend.content, dispatch, store: beheer.store, flush: beheer.flush }));
   return {
     config,
     server,
     backend,
     schemas,
+    ...(beheer ? { beheer } : {}),
+    ...(beheerServer ? { beheerServer } : {}),
+    ...(tracing ? { tracing } : {}),
     async close() {
       accepting = false;
       await server!.close();
+      await beheer?.close();
+      await tracing?.shutdown().catch(() => undefined);
       await backend.close();
     },
   };

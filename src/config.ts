@@ -92,6 +92,57 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** A beheer account (message browser): lezen sees metadata and masked content; beheer sees everything and replays. */
+const beheerAccountSchema = z.strictObject({
+  username: nonEmpty,
+  /** From `npm run hash-password` (scrypt), never the password. */
+  passwordHash: z.string().regex(/^\$scrypt\$/, 'moet een hash van hash-password zijn ($scrypt$...), nooit het wachtwoord zelf'),
+  role: z.enum(['lezen', 'beheer']),
+});
+
+/**
+ * Login through an OpenID Connect provider (authorization code flow with PKCE). The role comes from a claim
+ * of the ID token: a value listed under roles.beheer gives beheer, under roles.lezen gives lezen, none: refused.
+ */
+const beheerOidcSchema = z.strictObject({
+  issuer: z.url({ protocol: /^https?$/ }),
+  clientId: nonEmpty,
+  /** Client secret (env ZAAKPOORT_BEHEER_OIDC_CLIENT_SECRET); absent for a public client. */
+  clientSecret: nonEmpty.optional(),
+  /** Where the provider sends the browser back: <this Zaakpoort>/beheer/oidc/callback, as registered there. */
+  redirectUrl: z.url({ protocol: /^https?$/ }),
+  /** Claim holding the user's roles or groups (a string or a list of strings). */
+  roleClaim: nonEmpty.default('roles'),
+  roles: z.strictObject({ beheer: z.array(nonEmpty).default([]), lezen: z.array(nonEmpty).default([]) }),
+  /** Claim shown as the user's name; default preferred_username, then sub. */
+  usernameClaim: nonEmpty.default('preferred_username'),
+  /** Name on the login button. */
+  label: nonEmpty.default('organisatie-account'),
+});
+
+/** The message browser at /beheer and what it keeps; absent = off (nothing recorded, nothing served). */
+const beheerSchema = z.strictObject({
+  /** Accounts of its own; may be empty when oidc is set. */
+  accounts: z.array(beheerAccountSchema).default([]),
+  oidc: beheerOidcSchema.optional(),
+  /** Serve /beheer on its own port (env ZAAKPOORT_BEHEER_PORT) instead of the SOAP port. */
+  port: z.int().min(0).max(65535).optional(),
+  /** Host of that port; default the main host. */
+  host: nonEmpty.optional(),
+  /** What is kept of each bericht: all, metadata (no bodies) or none (env ZAAKPOORT_BEHEER_KEEP). */
+  keep: z.enum(['all', 'metadata', 'none']).default('all'),
+  /** Cap per kept body; a larger one keeps its start and end. */
+  maxBodyBytes: z.int().min(1024).default(256 * 1024),
+  /** Key for the BSN hashes (hex, ≥ 32 bytes; env ZAAKPOORT_BEHEER_BSN_KEY); default generated once and kept in the database. */
+  bsnKey: z.string().regex(/^[0-9a-fA-F]{64,}$/, 'moet minstens 32 bytes hex zijn').optional(),
+  /** Keep the read audit (who read which zaak/document/besluit). */
+  readAudit: z.boolean().default(true),
+  /** Endpoints (besides this Zaakpoort) a beheerder may replay a bericht to; nothing else can be chosen. */
+  replayTargets: z.array(z.url({ protocol: /^https?$/ })).default([]),
+  /** Session length in minutes. */
+  sessionMinutes: z.int().min(1).default(480),
+});
+
 const idTemplate = (fallback: string) =>
   z.string().regex(/\{volgnummer(:\d+)?\}/, 'moet {volgnummer} of {volgnummer:N} bevatten').default(fallback);
 
@@ -142,9 +193,16 @@ export const ConfigSchema = z
     tls: tlsSchema.optional(),
     backend: backendSchema.default({ kind: 'sqlite' }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Days kept of the message log and the message browser's berichten; 0 keeps them for ever. */
+    messageRetentionDays: z.number().min(0).default(30),
+    /** The message browser; absent = off. */
+    beheer: beheerSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     // Mistakes in these would silently leave Zaakpoort open, so they stop the start.
+    if (cfg.beheer && cfg.beheer.accounts.length === 0 && !cfg.beheer.oidc) {
+      ctx.addIssue({ code: 'custom', path: ['beheer', 'accounts'], message: 'moet minstens één account bevatten (of stel beheer.oidc in): de berichtenbrowser is nooit open' });
+    }
     if (cfg.tls?.requireClientCert && !cfg.tls.ca) {
       ctx.addIssue({ code: 'custom', path: ['tls', 'ca'], message: 'is verplicht bij tls.requireClientCert (de CA van de clientcertificaten)' });
     }
@@ -161,6 +219,9 @@ export type ZaaktypeConfig = z.output<typeof zaaktypeSchema>;
 export type SenderConfig = z.output<typeof senderSchema>;
 export type TlsConfig = z.output<typeof tlsSchema>;
 export type PostgresBackendConfig = z.output<typeof postgresBackendSchema>;
+export type BeheerConfig = z.output<typeof beheerSchema>;
+export type BeheerAccount = z.output<typeof beheerAccountSchema>;
+export type BeheerOidcConfig = z.output<typeof beheerOidcSchema>;
 
 /** Every default, nothing configured (paths not yet resolved). */
 export function defaultConfig(): Config {
@@ -200,6 +261,11 @@ export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: E
   { name: 'ZAAKPOORT_TLS_KEY', path: ['tls', 'key'], kind: 'string' },
   { name: 'ZAAKPOORT_TLS_CA', path: ['tls', 'ca'], kind: 'string' },
   { name: 'ZAAKPOORT_TLS_REQUIRE_CLIENT_CERT', path: ['tls', 'requireClientCert'], kind: 'boolean' },
+  { name: 'ZAAKPOORT_MESSAGE_RETENTION_DAYS', path: ['messageRetentionDays'], kind: 'number' },
+  { name: 'ZAAKPOORT_BEHEER_PORT', path: ['beheer', 'port'], kind: 'number' },
+  { name: 'ZAAKPOORT_BEHEER_KEEP', path: ['beheer', 'keep'], kind: 'string' },
+  { name: 'ZAAKPOORT_BEHEER_BSN_KEY', path: ['beheer', 'bsnKey'], kind: 'string', secret: true },
+  { name: 'ZAAKPOORT_BEHEER_OIDC_CLIENT_SECRET', path: ['beheer', 'oidc', 'clientSecret'], kind: 'string', secret: true },
 ];
 
 /** Load the configuration: defaults, then the JSON file, then environment variables; checked against ConfigSchema. */
@@ -236,16 +302,18 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Map<string, string> {
   for (const v of ENV) {
     const value = env[v.name];
     if (value === undefined || value === '') continue;
-    const [section, key] = v.path;
+    const [section] = v.path;
     if (section === 'backend' && (raw.backend as { kind?: unknown } | undefined)?.kind !== 'postgres') {
       throw new ConfigError(`${v.name} geldt alleen voor PostgreSQL (zet ook ZAAKPOORT_DATABASE_URL)`);
     }
-    if (key === undefined) raw[section!] = coerce(value, v.kind);
-    else {
-      const obj = (typeof raw[section!] === 'object' && raw[section!] !== null ? raw[section!] : {}) as Record<string, unknown>;
-      obj[key] = coerce(value, v.kind);
-      raw[section!] = obj;
+    // Walk (and make) the sections down to the key: paths may be deeper than one section (beheer.oidc.clientSecret).
+    let obj = raw;
+    for (const part of v.path.slice(0, -1)) {
+      const next = obj[part];
+      obj[part] = typeof next === 'object' && next !== null ? next : {};
+      obj = obj[part] as Record<string, unknown>;
     }
+    obj[v.path[v.path.length - 1]!] = coerce(value, v.kind);
     fromEnv.set(v.path.join('.'), v.name);
   }
   return fromEnv;

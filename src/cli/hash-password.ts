@@ -1,5 +1,5 @@
 /**
- * `zaakpoort hash-password` (`npm run hash-password`): prints the scrypt hash for `senders[].basicAuth.passwordHash`. The password is read
+ * `zaakpoort hash-password` (`npm run hash-password`): prints the scrypt hash for `senders[].basicAuth.passwordHash` and `beheer.accounts[].passwordHash`. The password is read
  * from the terminal without echo, or from stdin when piped (`printf %s "$PW" | zaakpoort hash-password`); it is
  * never taken as an argument, which would leave it in the shell history and the process list.
  */

@@ -16,6 +16,7 @@ export async function startServer(config: Config): Promise<void> {
   const app = zp.server;
   try {
     await app.listen({ host: config.host, port: config.port });
+    if (zp.beheerServer) await zp.beheerServer.listen({ host: config.beheer?.host ?? config.host, port: config.beheer?.port ?? 0 });
   } catch (err) {
     await zp.backend.close();
     throw err;
@@ -30,6 +31,8 @@ export async function startServer(config: Config): Promise<void> {
   app.log.info(
     `Zaakpoort listening on ${config.tls ? 'https' : 'http'}://${shownHost}:${config.port}/zds (ready in ${Math.round(performance.now() - started)} ms)`,
   );
+  if (zp.beheerServer) app.log.info(`Message browser on ${config.tls ? 'https' : 'http'}://${config.beheer?.host ?? shownHost}:${config.beheer?.port}/beheer`);
+  else if (zp.beheer) app.log.info('Message browser on /beheer of this port');
 
   let stoppingSince: number | undefined;
   const shutdown = (signal: string): void => {

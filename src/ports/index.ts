@@ -2,10 +2,12 @@ export * from './zaak-store.js';
 export * from './document-content-store.js';
 export * from './id-generator.js';
 export * from './catalogue.js';
+export * from './sql-store.js';
 
 import type { ZaakStore } from './zaak-store.js';
 import type { DocumentContentStore } from './document-content-store.js';
 import type { IdGenerator } from './id-generator.js';
+import type { SqlStore } from './sql-store.js';
 
 /** A configured backend: everything the operations need to store and retrieve. */
 export interface Backend {
@@ -13,5 +15,7 @@ export interface Backend {
   readonly store: ZaakStore;
   readonly content: DocumentContentStore;
   readonly ids: IdGenerator;
+  /** The backend's SQL database for side tables (message browser, read audit); absent when it has none. */
+  readonly sql?: SqlStore;
   close(): Promise<void>;
 }

@@ -26,6 +26,7 @@ import { sendResult } from './response.js';
 import { baseUrlFor, PORTS, wantsWsdl, WsdlTemplates, type WsdlName } from './wsdl.js';
 import { openXsd } from './xsd-files.js';
 import { httpsOptions } from './tls.js';
+import { observeDispatch, type ObservedDispatch } from './observed-dispatch.js';
 
 export interface ServerDeps {
   config: Config;
@@ -33,10 +34,29 @@ export interface ServerDeps {
   backend: Backend;
   /** True once the schemas are compiled (and false again while shutting down). */
   ready: () => boolean;
+  /** The server's metrics; made here when not given (compose shares them with the message browser's replay). */
+  metrics?: Metrics;
+  /** Dispatch with the observers around it (observed-dispatch.ts); default: the metrics only. */
+  dispatch?: ObservedDispatch;
+  /** Told about each SOAP request that was answered without being dispatched (refused or unreadable). */
+  onUndispatched?: (info: UndispatchedRequest) => void;
   /** Readiness also requires this to pass (the data directory, where documents live on disk). */
   storage?: StorageProbe;
   /** fastify logger option; default pino at config.logLevel. Pass false to silence; a stream captures (tests). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+}
+
+/** A SOAP request answered before dispatch: 401, 413, 415, not well-formed, ... (no body is known). */
+export interface UndispatchedRequest {
+  at: number;
+  path: string;
+  operation: string;
+  outcome: Outcome;
+  code: string;
+  httpStatus: number;
+  durationMs: number;
+  /** The authenticated caller, if any. */
+  caller?: string;
 }
 
 /** What the metrics and the access log know about one SOAP request. */
@@ -65,10 +85,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs);
 
   const wsdl = WsdlTemplates.load();
-  const metrics = new Metrics();
+  const metrics = deps.metrics ?? new Metrics();
+  const dispatch =
+    deps.dispatch ??
+    observeDispatch({ dispatcher, metrics, watchers: [], onError: (err, operation) => app.log.error({ err, operation }, 'dispatcher failed') });
   const outcomes = new WeakMap<FastifyRequest, Outcomes>();
   const authenticator = new Authenticator(config.senders);
   const callersOf = new WeakMap<FastifyRequest, TransportIdentity[]>();
+  const dispatched = new WeakSet<FastifyRequest>();
   const fallbackHost = `${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
 
   // Every body is handed over as the raw stream; the SOAP route decides what it accepts.
@@ -162,16 +186,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }
 
     const operation = parsed.body.local;
-    let result: DispatchResult;
-    try {
-      const callers = callersOf.get(request);
-      const endpointPort = PORTS.find((p) => request.routeOptions.url === `/zds/${p}`);
-      result = await dispatcher.dispatch({ ...parsed, ...(callers ? { callers } : {}), ...(endpointPort ? { endpointPort } : {}) });
-    } catch (err) {
-      // The dispatcher should turn every failure into a fault itself; this is the last resort.
-      request.log.error({ err, operation }, 'dispatcher failed');
-      result = httpFaults.internal(parsed.soapVersion);
-    }
+    dispatched.add(request);
+    const callers = callersOf.get(request);
+    const endpointPort = PORTS.find((p) => request.routeOptions.url === `/zds/${p}`);
+    const result = await dispatch(
+      { ...parsed, ...(callers ? { callers } : {}), ...(endpointPort ? { endpointPort } : {}) },
+      { path: request.routeOptions.url ?? '/zds', headers: request.headers },
+    );
     outcomes.set(request, { operation, ...outcomeOf(result) });
     // MTOM in, MTOM out (also for a replayed answer); a plain SOAP client opts in with Accept: multipart/related.
     return sendResult(reply, result, backend.content, { mtom: parsed.mtom || acceptsMtom(request.headers.accept) });
@@ -193,6 +214,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const ms = Math.round(seconds * 1000);
     const caller = callersOf.get(request)?.map((c) => c.name).join('; ') || undefined;
     request.log.info({ operation: o.operation, outcome: o.outcome, code: o.code || undefined, status, ms, caller }, 'zds');
+    if (!dispatched.has(request) && status > 0) {
+      deps.onUndispatched?.({ at: Date.now() - ms, path: request.routeOptions.url ?? '/zds', ...o, httpStatus: status, durationMs: seconds * 1000, ...(caller ? { caller } : {}) });
+    }
   };
   const recordAbandoned = (request: FastifyRequest, reply: FastifyReply): void => {
     record(request, reply.elapsedTime / 1000, 0);
@@ -239,7 +263,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.get('/health/live', async (_request, reply) => reply.header('cache-control', 'no-store').send({ status: 'ok', version: VERSION }));
 
   app.get('/metrics', async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(metrics.render()),
+    reply.type(metrics.contentType).header('cache-control', 'no-store').send(await metrics.render()),
   );
 
   return app;

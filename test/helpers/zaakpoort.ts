@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { type Config, defaultConfig } from '../../src/config.js';
 import { type Zaakpoort, createZaakpoort } from '../../src/compose.js';
 import type { SchemaRegistry } from '../../src/schema/index.js';
+import type { TracingOptions } from '../../src/observability/tracing.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The project's shared folder beside the repository (ZAAKPOORT_TEST_SHARED_DIR overrides, e.g. to try a run without it). */
@@ -30,7 +31,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry } = {}): Promise<TestServer> {
+export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry; tracing?: TracingOptions } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-test-'));
   const config: Config = {
     ...defaultConfig(),
@@ -41,7 +42,7 @@ export async function startServer(overrides: Partial<Config> = {}, opts: { schem
     logLevel: 'silent',
     ...overrides,
   };
-  const zp = await createZaakpoort(config, { logger: false, schemas: opts.schemas });
+  const zp = await createZaakpoort(config, { logger: false, schemas: opts.schemas, ...(opts.tracing ? { tracing: opts.tracing } : {}) });
   await zp.server.listen({ port: 0, host: '127.0.0.1' });
   const addr = zp.server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

@@ -351,7 +351,13 @@ describe('HTTP server', () => {
     assert.match(text, /zaakpoort_requests_total\{operation="echo",outcome="ok",code=""\} \d+/);
     assert.match(text, /zaakpoort_requests_total\{operation="other",outcome="fault",code="StUF022"\} \d+/);
     assert.match(text, /zaakpoort_requests_total\{operation="unknown",outcome="rejected",code="StUF055"\} \d+/);
-    assert.match(text, /zaakpoort_request_duration_seconds_count\{operation="echo"\} \d+/);
+    assert.match(text, /zaakpoort_request_duration_seconds_count\{operation="echo",outcome="ok",code=""\} \d+/);
+    assert.match(text, /zaakpoort_request_duration_seconds_bucket\{le="0\.005",operation="other",outcome="fault",code="StUF022"\} \d+/);
+    // Process metrics from prom-client's default collectors.
+    assert.match(text, /^process_resident_memory_bytes \d+/m);
+    assert.match(text, /^nodejs_eventloop_lag_seconds /m);
+    assert.match(text, /^# TYPE nodejs_gc_duration_seconds histogram/m);
+    assert.match(text, /^zaakpoort_document_bytes_total\{direction="in"\} 0/m);
   });
 });
 

@@ -10,6 +10,7 @@ import { PgContentStore } from './content-store.js';
 import { PgIdGenerator } from './id-generator.js';
 import { createPool, type PoolSettings } from './pool.js';
 import { migrate } from './schema.js';
+import { PgSqlStore } from './sql-store.js';
 import { type Lifecycle, PgZaakStore } from './store.js';
 
 export { DatabaseUnavailableError } from './errors.js';
@@ -58,7 +59,7 @@ export async function openPostgresBackend(opts: PostgresBackendOptions): Promise
     });
     const content: DocumentContentStore =
       opts.content.kind === 'fs' ? new FsContentStore(opts.content.dir) : new PgContentStore(pool, assertOpen);
-    return { name: 'postgres', store, content, ids, close: () => store.close() };
+    return { name: 'postgres', store, content, ids, sql: new PgSqlStore(pool, assertOpen), close: () => store.close() };
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;

@@ -5,6 +5,7 @@
  */
 import type pg from 'pg';
 import { assertSchemaName } from './pool.js';
+import { beheerTablesSql } from '../beheer-tables.js';
 
 export interface Migration {
   version: number;
@@ -153,6 +154,13 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at       text NOT NULL
       );
       CREATE INDEX overdracht_zaak ON overdracht (zaak_id);
+    `,
+  },
+  {
+    version: 3,
+    description: 'berichten (message browser), BSN-hashes, leesaudit, beheersleutels',
+    sql: `
+      ${beheerTablesSql({ id: 'bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY', int: 'bigint', text: 'text' })}
     `,
   },
 ];

@@ -11,6 +11,7 @@ import { FsContentStore } from '../fs-content-store.js';
 import { openConnection, StatementCache, type Db } from './connection.js';
 import { SqliteIdGenerator } from './id-generator.js';
 import { migrate } from './schema.js';
+import { SqliteSqlStore } from './sql-store.js';
 import { SqliteZaakStore, type Lifecycle } from './store.js';
 
 export interface SqliteBackendOptions {
@@ -62,6 +63,7 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
       store,
       content,
       ids,
+      sql: new SqliteSqlStore(store, writer, reader),
       close: () => store.close(),
     };
   } catch (e) {

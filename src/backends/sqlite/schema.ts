@@ -4,6 +4,7 @@
  * the end; never edit a step that has shipped.
  */
 import type Database from 'better-sqlite3';
+import { beheerTablesSql } from '../beheer-tables.js';
 
 export interface Migration {
   version: number;
@@ -140,6 +141,13 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at       TEXT NOT NULL
       );
       CREATE INDEX overdracht_zaak ON overdracht (zaak_id);
+    `,
+  },
+  {
+    version: 4,
+    description: 'berichten (message browser), BSN-hashes, leesaudit, beheersleutels',
+    sql: `
+      ${beheerTablesSql({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER', text: 'TEXT' })}
     `,
   },
 ];
