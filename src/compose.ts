@@ -9,7 +9,9 @@ import { SchemaRegistry } from './schema/index.js';
 import { buildServer } from './server/app.js';
 import { DataDirProbe } from './server/storage-probe.js';
 import { type Clock, systemClock } from './stuf/dates.js';
-import { createDispatcher } from './zds/dispatcher.js';
+import { type DispatcherDeps, createDispatcher } from './zds/dispatcher.js';
+import { Migration } from './migration/index.js';
+import { newSideLog } from './migration/new-side.js';
 import { type Beheer, openBeheer } from './beheer/index.js';
 import { localReplayer } from './beheer/replay.js';
 import type { BerichtWatcher } from './observability/bericht-watch.js';
@@ -23,6 +25,8 @@ export interface Zaakpoort {
   server: FastifyInstance;
   backend: Backend;
   schemas: SchemaRegistry;
+  /** Present when the configuration has a migration section (proxy / replicate to a legacy zaaksysteem). */
+  migration?: Migration;
   /** The message browser when configured; beheerServer when it has a port of its own (main.ts listens on it). */
   beheer?: Beheer;
   beheerServer?: FastifyInstance;
@@ -65,26 +69,32 @@ export interface ZaakpoortOptions {
   schemas?: SchemaRegistry;
   /** Tracing with this exporter (tests); otherwise as the OTEL_* environment says. */
   tracing?: TracingOptions;
+  /** Wrap the configured backend (tests put an outage test double around it). */
+  wrapBackend?: (backend: Backend) => Backend;
 }
 
 export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {}): Promise<Zaakpoort> {
   const clock = opts.clock ?? systemClock;
   const schemas = opts.schemas ?? (await SchemaRegistry.load(config.schemaDir));
-  const backend = await openBackend(config, clock);
+  const opened = await openBackend(config, clock);
+  const backend = opts.wrapBackend ? opts.wrapBackend(opened) : opened;
   let accepting = true;
   // Temp files left by a crash mid-upload are never visible, but they take disk space: clear old ones.
   await backend.content.sweepTemp(24 * 60 * 60 * 1000);
   const catalogue = createCatalogue(config);
   let server: FastifyInstance | undefined;
-  const dispatcher = createDispatcher({
+  const log = (level: 'debug' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => server?.log[level](extra ?? {}, msg);
+  const deps = {
     config,
     // The SQL backends' calls become steps of each bericht (message browser, traces, backend metrics).
     backend: backend.name === 'sqlite' || backend.name === 'postgres' ? { ...backend, store: recordingStore(backend.store, backend.name), close: () => backend.close() } : backend,
     catalogue,
     schemas,
     clock,
-    log: (level, msg, extra) => server?.log[level](extra ?? {}, msg),
-  });
+    log,
+  };
+  const migration = await openMigration(config, deps);
+  const dispatcher = createDispatcher({ ...deps, ...(migration ? { router: migration.router } : {}) });
   const onDisk = config.backend.kind === 'sqlite' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
   const storage = onDisk ? new DataDirProbe(config.dataDir) : undefined;
   // Observers around each dispatch: metrics, traces (when configured), the message browser (when configured).
@@ -95,22 +105,52 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   if (tracing) watchers.push(tracing);
   if (beheer) watchers.push(beheer.recorder);
   const dispatch = observeDispatch({ dispatcher, metrics, watchers, onError: (err, operation) => server?.log.error({ err, operation }, 'dispatcher failed') });
-  server = buildServer({ config, dispatcher, backend, metrics, dispatch, ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}), ready: () => accepting, ...(storage ? { storage } : {}), logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) } });
+  server = buildServer({
+    config,
+    dispatcher,
+    backend,
+    metrics,
+    dispatch,
+    ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}),
+    ready: () => accepting,
+    ...(storage ? { storage } : {}),
+    logger: opts.logger === false ? false : { level: config.logLevel, ...(typeof opts.logger === 'object' ? opts.logger : {}) },
+    ...(migration ? { healthDetails: async () => ({ migration: await migration.health() }) } : {}),
+  });
   const beheerServer = beheer?.mount(server, localReplayer({ config, content: backend.content, dispatch, store: beheer.store, flush: beheer.flush }));
+  migration?.start();
   return {
     config,
     server,
     backend,
     schemas,
+    ...(migration ? { migration } : {}),
     ...(beheer ? { beheer } : {}),
     ...(beheerServer ? { beheerServer } : {}),
     ...(tracing ? { tracing } : {}),
     async close() {
       accepting = false;
       await server!.close();
+      await migration?.close();
       await beheer?.close();
       await tracing?.shutdown().catch(() => undefined);
       await backend.close();
     },
   };
+}
+
+/**
+ * With a migration section: the migration router, whose new side is a dispatcher on the same backend without
+ * routing (and without sender checks: a bericht is authorised once, when it arrives).
+ */
+export async function openMigration(config: Config, deps: Omit<DispatcherDeps, 'router'>): Promise<Migration | undefined> {
+  const m = config.migration;
+  if (!m) return undefined;
+  const newSide = createDispatcher({ ...deps, config: { ...config, senders: [] }, log: newSideLog(deps.log) });
+  return Migration.open({
+    config: { ...config, migration: m },
+    side: { dispatcher: newSide, backend: deps.backend, maxMessageBytes: config.maxMessageBytes, maxDepth: config.maxDepth },
+    clock: deps.clock,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
 }

@@ -83,6 +83,37 @@ const postgresBackendSchema = z.strictObject({
 const backendSchema = z.discriminatedUnion('kind', [sqliteBackendSchema, postgresBackendSchema]);
 const BACKEND_KINDS = backendSchema.options.map((o) => o.shape.kind.value);
 
+/** What happens to a bericht: own backend only, passed on to the legacy system, or both with legacy leading. */
+const migrationMode = z.enum(['translate', 'proxy', 'replicate']);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const operationModes = z.record(nonEmpty, migrationMode);
+
+/** Migration from a legacy ZDS zaaksysteem (README: Migrating without a big bang). */
+const migrationSchema = z.strictObject({
+  legacy: z.strictObject({
+    /** The legacy zaaksysteem's SOAP endpoint (env ZAAKPOORT_LEGACY_URL), used for every port without its own. */
+    url: httpUrl,
+    /** Per-port endpoints where the legacy system has one path per port. */
+    ports: z
+      .strictObject({ BeantwoordVraag: httpUrl.optional(), OntvangAsynchroon: httpUrl.optional(), VerwerkSynchroonVrijBericht: httpUrl.optional() })
+      .optional(),
+    /** Per call; default 30000 (env ZAAKPOORT_LEGACY_TIMEOUT_MS). */
+    timeoutMs: z.int().min(1).optional(),
+    /** The StUF ontvanger of the berichten Zaakpoort itself sends to the legacy system (copies, look-ups, cut-over). */
+    ontvanger: z.strictObject({ organisatie: z.string().optional(), applicatie: nonEmpty, administratie: z.string().optional() }).optional(),
+  }),
+  /** Mode of an operation nothing more specific names; default translate (env ZAAKPOORT_MIGRATION_MODE). */
+  default: migrationMode.optional(),
+  /** Per operation (ZDS 1.2 name, e.g. geefZaakdetails_ZakLv01). */
+  operations: operationModes.optional(),
+  /** Per zaaktype code: a mode for all its operations, or a mode with per-operation exceptions; wins over operations and default. */
+  zaaktypen: z.record(nonEmpty, z.union([migrationMode, z.strictObject({ mode: migrationMode.optional(), operations: operationModes.optional() })])).optional(),
+  /** In replicate mode, also answer every vraag from the new backend and record the differences (env ZAAKPOORT_MIGRATION_SHADOW). */
+  shadow: z.boolean().optional(),
+  /** Outbox retry: first delay and maximum delay in ms (doubling in between); defaults 1000 and 300000. */
+  outbox: z.strictObject({ retryBaseMs: z.int().min(1).optional(), retryMaxMs: z.int().min(1).optional() }).optional(),
+});
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -197,6 +228,8 @@ export const ConfigSchema = z
     messageRetentionDays: z.number().min(0).default(30),
     /** The message browser; absent = off. */
     beheer: beheerSchema.optional(),
+    /** Migration from a legacy ZDS zaaksysteem (proxy / replicate / translate); absent = translate only. */
+    migration: migrationSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     // Mistakes in these would silently leave Zaakpoort open, so they stop the start.
@@ -222,6 +255,8 @@ export type PostgresBackendConfig = z.output<typeof postgresBackendSchema>;
 export type BeheerConfig = z.output<typeof beheerSchema>;
 export type BeheerAccount = z.output<typeof beheerAccountSchema>;
 export type BeheerOidcConfig = z.output<typeof beheerOidcSchema>;
+export type MigrationConfig = z.output<typeof migrationSchema>;
+export type MigrationMode = z.output<typeof migrationMode>;
 
 /** Every default, nothing configured (paths not yet resolved). */
 export function defaultConfig(): Config {
@@ -261,6 +296,10 @@ export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: E
   { name: 'ZAAKPOORT_TLS_KEY', path: ['tls', 'key'], kind: 'string' },
   { name: 'ZAAKPOORT_TLS_CA', path: ['tls', 'ca'], kind: 'string' },
   { name: 'ZAAKPOORT_TLS_REQUIRE_CLIENT_CERT', path: ['tls', 'requireClientCert'], kind: 'boolean' },
+  { name: 'ZAAKPOORT_LEGACY_URL', path: ['migration', 'legacy', 'url'], kind: 'string' },
+  { name: 'ZAAKPOORT_LEGACY_TIMEOUT_MS', path: ['migration', 'legacy', 'timeoutMs'], kind: 'number' },
+  { name: 'ZAAKPOORT_MIGRATION_MODE', path: ['migration', 'default'], kind: 'string' },
+  { name: 'ZAAKPOORT_MIGRATION_SHADOW', path: ['migration', 'shadow'], kind: 'boolean' },
   { name: 'ZAAKPOORT_MESSAGE_RETENTION_DAYS', path: ['messageRetentionDays'], kind: 'number' },
   { name: 'ZAAKPOORT_BEHEER_PORT', path: ['beheer', 'port'], kind: 'number' },
   { name: 'ZAAKPOORT_BEHEER_KEEP', path: ['beheer', 'keep'], kind: 'string' },
@@ -373,6 +412,7 @@ function describeIssues(issues: z.core.$ZodIssue[], fromEnv: Map<string, string>
       case 'invalid_value':
         return `${where} moet ${issue.values.map((v) => String(v)).join(', ')} zijn, niet ${shown(issue.input, at)}`;
       case 'invalid_union':
+        if (at.startsWith('migration.')) return `${where} moet translate, proxy of replicate zijn, of { "mode": ..., "operations": { ... } }`;
         return at.endsWith('kind') ? `${where} moet ${BACKEND_KINDS.join(', ')} zijn` : `${where} ${issue.message}`;
       case 'too_small':
       case 'too_big':

@@ -204,6 +204,10 @@ export class FsContentStore implements DocumentContentStore {
     });
   }
 
+  openTemp(tempId: string): Readable {
+    return createReadStream(this.tempPath(tempId));
+  }
+
   open(blobRef: string): Readable {
     return createReadStream(this.blobPath(blobRef));
   }

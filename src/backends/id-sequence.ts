@@ -1,5 +1,5 @@
 /** What the SQL identificatie generators (SQLite, PostgreSQL) share: options, scope of a sequence, limits. */
-import { templateUsesYear, yearInTimeZone } from '../domain/identificatie.js';
+import { parseGeneratedIdentificatie, templateUsesYear, yearInTimeZone } from '../domain/identificatie.js';
 import type { IdKind } from '../domain/model.js';
 
 export interface IdGeneratorOptions {
@@ -22,4 +22,12 @@ export function sequenceScope(template: string, at: Date, timeZone: string): str
 
 export function noFreeIdentificatie(kind: IdKind, template: string): Error {
   return new Error(`Geen vrije ${kind}identificatie gevonden na ${MAX_ID_SKIPS} bezette waarden (sjabloon "${template}")`);
+}
+
+/** The sequence (scope) and volgnummer a value of this kind would have been generated with, if it has the template's form. */
+export function sequencePosition(opts: IdGeneratorOptions, kind: IdKind, value: string): { scope: string; volgnummer: number } | undefined {
+  const template = opts.idTemplates[kind];
+  const parsed = template ? parseGeneratedIdentificatie(template, opts.gemeentecode, value) : undefined;
+  if (!parsed) return undefined;
+  return { scope: templateUsesYear(template) ? parsed.jaar! : 'all', volgnummer: parsed.volgnummer };
 }

@@ -11,6 +11,7 @@ import { configCheckCommand } from './config-check.js';
 import { EXIT, oneLine, UsageError } from './errors.js';
 import { hashPasswordCommand } from './hash-password.js';
 import { migrateCommand } from './migrate.js';
+import { type MigrationCommand, type MigrationOptions, migrationCommand } from './migration.js';
 import { overdragenCommand } from './overdragen.js';
 import { provisionCommand } from './provision.js';
 import { startServer } from './start.js';
@@ -80,6 +81,27 @@ function program(): Command {
       const s = await restoreCommand(loadConfig(), o.from, { force: o.force === true });
       console.log(`teruggezet in ${s.dir}: database en ${s.documents} documentbestanden (${s.documentBytes} bytes)`);
     });
+  const migration = cli.command('migration').description('migratie vanaf een legacy zaaksysteem: outbox, schaduwvergelijking, cut-over');
+  const sub = (name: MigrationCommand, description: string) => migration.command(name).description(description);
+  const act = (name: MigrationCommand) => (o: MigrationOptions) => migrationCommand(loadConfig(), name, o);
+  sub('status', 'modi, outbox (wachtend, het item dat faalt en waarom) en cut-over-overrides, als JSON').action(act('status'));
+  sub('outbox', 'de wachtende items, oudste eerst').option('--limit <n>', 'hoogstens zoveel').action(act('outbox'));
+  sub('retry', 'verwerk de outbox nu').action(act('retry'));
+  sub('discard', 'verwijder één item uit de outbox').requiredOption('--id <n>', 'nummer van het item').action(act('discard'));
+  sub('shadow-report', 'de verschillen die de schaduwvergelijking vastlegde, nieuwste eerst')
+    .option('--since <tijdstip>', 'vanaf (ISO 8601)')
+    .option('--zaaktype <code>', 'alleen dit zaaktype')
+    .option('--limit <n>', 'hoogstens zoveel')
+    .option('--json', 'als JSON')
+    .action(act('shadow-report'));
+  sub('copy', 'kopieer zaken uit het legacy zaaksysteem naar de nieuwe kant vóór hun eerste aanraking')
+    .option('--zaak <identificatie>', 'één zaak')
+    .option('--zaaktype <code>', 'elke zaak van dit zaaktype')
+    .action(act('copy'));
+  sub('cutover', 'zet een zaaktype van replicate naar translate (weigert en zegt waarom als de nieuwe kant niet gelijk is)')
+    .requiredOption('--zaaktype <code>', 'het zaaktype')
+    .option('--dry-run', 'alleen controleren')
+    .action(act('cutover'));
   return cli;
 }
 

@@ -111,3 +111,40 @@ export function formatGeneratedIdentificatie(kind: IdKind, template: string, var
   }
   return value;
 }
+
+/**
+ * Read a value back against a template: the {jaar} and {volgnummer} it would have been generated with, or
+ * undefined when the value does not have the template's form (another gemeentecode, another pattern).
+ */
+export function parseGeneratedIdentificatie(template: string, gemeentecode: string, value: string): { jaar?: string; volgnummer: number } | undefined {
+  let pattern = '';
+  const groups: Array<'jaar' | 'volgnummer'> = [];
+  let last = 0;
+  for (const m of template.matchAll(PLACEHOLDER)) {
+    pattern += escapeRegExp(template.slice(last, m.index));
+    last = m.index + m[0].length;
+    const [, name, width] = m;
+    if (name === 'gemeentecode') pattern += escapeRegExp(gemeentecode);
+    else if (name === 'jaar') {
+      pattern += '(\\d{4})';
+      groups.push('jaar');
+    } else if (name === 'volgnummer') {
+      pattern += width === undefined ? '(\\d+)' : `(\\d{${Number(width)},})`;
+      groups.push('volgnummer');
+    } else return undefined;
+  }
+  pattern += escapeRegExp(template.slice(last));
+  const match = new RegExp(`^${pattern}$`).exec(value);
+  if (!match) return undefined;
+  const out: { jaar?: string; volgnummer: number } = { volgnummer: NaN };
+  groups.forEach((g, i) => {
+    const v = match[i + 1]!;
+    if (g === 'jaar') out.jaar = v;
+    else out.volgnummer = Number(v);
+  });
+  return Number.isSafeInteger(out.volgnummer) ? out : undefined;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -20,6 +20,8 @@ export interface DocumentContentStore {
   /** Atomically move finished temp content into permanent storage; returns the blobRef. */
   persist(tempId: string): Promise<string>;
   discardTemp(tempId: string): Promise<void>;
+  /** Read finished temp content (e.g. to pass a received document on to another system before persisting it). */
+  openTemp(tempId: string): Readable;
   open(blobRef: string): Readable;
   remove(blobRef: string): Promise<void>;
   /** Remove temp files older than maxAgeMs (left by a crash). */

@@ -44,6 +44,8 @@ export interface ServerDeps {
   storage?: StorageProbe;
   /** fastify logger option; default pino at config.logLevel. Pass false to silence; a stream captures (tests). */
   logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Extra sections for /health (the migration's outbox status); informational, they do not make it 503. */
+  healthDetails?: () => Promise<Record<string, unknown>>;
 }
 
 /** A SOAP request answered before dispatch: 401, 413, 415, not well-formed, ... (no body is known). */
@@ -255,7 +257,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   // Readiness (also the historic /health): may this instance get traffic? Liveness: is the process alive at all
   // (a restart would not fix a full disk or a database outage, so liveness does not look at them).
   const readiness = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const report = await checkHealth(deps.ready, backend, deps.storage);
+    const report = { ...(await checkHealth(deps.ready, backend, deps.storage)), ...(await deps.healthDetails?.()) };
     return reply.code(report.status === 'ok' ? 200 : 503).header('cache-control', 'no-store').send(report);
   };
   app.get('/health', readiness);

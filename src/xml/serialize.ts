@@ -5,7 +5,7 @@
  */
 import { NS } from '../stuf/namespaces.js';
 import { escapeAttr, escapeText } from './escape.js';
-import type { XmlElement } from './tree.js';
+import type { ExtractedContent, XmlElement } from './tree.js';
 
 type Scope = ReadonlyMap<string, string>;
 
@@ -53,13 +53,31 @@ interface Frame {
 }
 
 export function serializeStandalone(el: XmlElement): string {
-  const out: string[] = [];
+  return serialize(el, false).join('');
+}
+
+/**
+ * The same, with each extracted <inhoud> written as start tag, its content (as the ExtractedContent, for the
+ * caller to fill in as base64) and end tag: the element as it was received, to pass on to another system.
+ */
+export function serializeWithContent(el: XmlElement): Array<string | ExtractedContent> {
+  return serialize(el, true);
+}
+
+function serialize(el: XmlElement, withContent: true): Array<string | ExtractedContent>;
+function serialize(el: XmlElement, withContent: false): string[];
+function serialize(el: XmlElement, withContent: boolean): Array<string | ExtractedContent> {
+  const out: Array<string | ExtractedContent> = [];
   const root: Scope = new Map([['xml', NS.xml], ['', '']]);
   const stack: Frame[] = [];
 
   const open = (e: XmlElement, parent: Scope): void => {
     const { decls, scope } = declarationsFor(e, parent);
     const tag = startTag(e, decls);
+    if (withContent && e.content) {
+      out.push(`${tag}>`, e.content, `</${e.qname}>`);
+      return;
+    }
     if (e.children.length === 0) {
       out.push(`${tag}/>`);
       return;
@@ -80,5 +98,5 @@ export function serializeStandalone(el: XmlElement): string {
     if (typeof c === 'string') out.push(escapeText(c));
     else open(c, top.scope);
   }
-  return out.join('');
+  return out;
 }

@@ -24,6 +24,7 @@ import { authoriseSender } from './senders.js';
 import { restrictToZaaktypen } from './zaaktype-scope.js';
 import { IdempotencyLog } from './idempotency.js';
 import { schemaSpelling } from './errata.js';
+import type { OperationRouter } from './operation-router.js';
 
 export interface Dispatcher {
   dispatch(req: ParsedRequest): Promise<DispatchResult>;
@@ -38,6 +39,8 @@ export interface DispatcherDeps {
   schemas: SchemaRegistry;
   clock: Clock;
   log?: (level: 'debug' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+  /** Berichten the router takes (migration: proxy / replicate) are not carried out here. */
+  router?: OperationRouter;
 }
 
 /** Port of a message we could not resolve: guess from the root name so the fault type (Fo02/Fo03) fits. */
@@ -121,6 +124,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       reply,
       port: op.port,
     };
+    const routed = await deps.router?.route(op, ctx);
+    if (routed) return { ...routed, loggedInTransaction: true }; // not ours to log: see OperationRouter
     const pieces = await op.handle(ctx);
     return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom, loggedInTransaction: inTx.logged() };
   }

@@ -651,6 +651,43 @@ export function runBackendContract(label: string, open: OpenBackend): void {
       });
     });
 
+    describe('identificaties: ensureAbove (cut-over from a legacy zaaksysteem)', () => {
+      const g = group(open);
+
+      it('raises the counter past a legacy value of the template\'s form, never lowers it', async () => {
+        g.setNow('2024-06-15T10:00:00Z');
+        assert.equal(await g.backend.ids.reserve('zaak', undefined), '036320240000001');
+        assert.equal(await g.backend.ids.ensureAbove('zaak', '036320240000041'), true);
+        assert.equal(await g.backend.ids.reserve('zaak', undefined), '036320240000042');
+        // A lower value leaves the counter where it is.
+        assert.equal(await g.backend.ids.ensureAbove('zaak', '036320240000005'), true);
+        assert.equal(await g.backend.ids.reserve('zaak', undefined), '036320240000043');
+        // Survives a restart.
+        const reopened = await g.reopen();
+        assert.equal(await reopened.ids.reserve('zaak', undefined), '036320240000044');
+      });
+
+      it('raises the sequence of the value\'s own year; a template without {jaar} has one sequence', async () => {
+        g.setNow('2024-06-15T10:00:00Z');
+        assert.equal(await g.backend.ids.ensureAbove('document', '0363D20250000009'), true);
+        assert.equal(await g.backend.ids.reserve('document', undefined), '0363D20240000001');
+        g.setNow('2025-02-01T10:00:00Z');
+        assert.equal(await g.backend.ids.reserve('document', undefined), '0363D20250000010');
+        assert.equal(await g.backend.ids.ensureAbove('besluit', '0363B000120'), true);
+        assert.equal(await g.backend.ids.reserve('besluit', undefined), '0363B000121');
+      });
+
+      it('returns false and changes nothing for a value not of the template\'s form', async () => {
+        g.setNow('2024-06-15T10:00:00Z');
+        const before = await g.backend.ids.reserve('zaak', undefined);
+        for (const other of ['ZK-2024-000999', '999920240000999', '0363202400009x9']) {
+          assert.equal(await g.backend.ids.ensureAbove('zaak', other), false, other);
+        }
+        const next = await g.backend.ids.reserve('zaak', undefined);
+        assert.equal(Number(next.slice(8)), Number(before.slice(8)) + 1);
+      });
+    });
+
     describe('document content', () => {
       const g = group(open);
 
@@ -707,6 +744,16 @@ export function runBackendContract(label: string, open: OpenBackend): void {
         await g.backend.content.discardTemp(d.tempId);
         await g.backend.content.discardTemp(d.tempId);
         await assert.rejects(g.backend.content.persist(d.tempId));
+      });
+
+      it('reads finished temp content back before it is persisted (openTemp)', async () => {
+        const t = await g.backend.content.createTemp();
+        t.stream.end(Buffer.from('nog tijdelijk'));
+        await t.finish();
+        assert.equal((await readAll(g.backend.content.openTemp(t.tempId))).toString(), 'nog tijdelijk');
+        const blobRef = await g.backend.content.persist(t.tempId);
+        assert.equal((await readAll(g.backend.content.open(blobRef))).toString(), 'nog tijdelijk');
+        await assert.rejects(readAll(g.backend.content.openTemp(t.tempId)));
       });
 
       it('persists a temp only once', async () => {

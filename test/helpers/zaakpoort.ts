@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, defaultConfig } from '../../src/config.js';
-import { type Zaakpoort, createZaakpoort } from '../../src/compose.js';
+import { type Zaakpoort, type ZaakpoortOptions, createZaakpoort } from '../../src/compose.js';
 import type { SchemaRegistry } from '../../src/schema/index.js';
 import type { TracingOptions } from '../../src/observability/tracing.js';
 
@@ -31,7 +31,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: Partial<Config> = {}, opts: { schemas?: SchemaRegistry; tracing?: TracingOptions } = {}): Promise<TestServer> {
+export async function startServer(
+  overrides: Partial<Config> = {},
+  opts: { schemas?: SchemaRegistry; tracing?: TracingOptions; wrapBackend?: ZaakpoortOptions['wrapBackend'] } = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-test-'));
   const config: Config = {
     ...defaultConfig(),
@@ -42,7 +45,12 @@ export async function startServer(overrides: Partial<Config> = {}, opts: { schem
     logLevel: 'silent',
     ...overrides,
   };
-  const zp = await createZaakpoort(config, { logger: false, schemas: opts.schemas, ...(opts.tracing ? { tracing: opts.tracing } : {}) });
+  const zp = await createZaakpoort(config, {
+    logger: false,
+    schemas: opts.schemas,
+    ...(opts.tracing ? { tracing: opts.tracing } : {}),
+    ...(opts.wrapBackend ? { wrapBackend: opts.wrapBackend } : {}),
+  });
   await zp.server.listen({ port: 0, host: '127.0.0.1' });
   const addr = zp.server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;

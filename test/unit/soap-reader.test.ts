@@ -50,6 +50,7 @@ class DirStore implements DocumentContentStore {
   async persist(tempId: string): Promise<string> { return tempId; }
   async discardTemp(tempId: string): Promise<void> { await rm(join(this.dir, tempId), { force: true }); }
   open(blobRef: string): Readable { return createReadStream(join(this.dir, blobRef)); }
+  openTemp(tempId: string): Readable { return createReadStream(join(this.dir, tempId)); }
   async remove(blobRef: string): Promise<void> { await rm(join(this.dir, blobRef), { force: true }); }
   async sweepTemp(): Promise<number> { return 0; }
 }

@@ -86,6 +86,8 @@ class ChunkReader extends Readable {
   constructor(
     private readonly pool: pg.Pool,
     private readonly blobRef: string,
+    /** Which handle blobRef is: a persisted blob_ref, or the temp_id of finished temp content. */
+    private readonly by: 'blob_ref' | 'temp_id' = 'blob_ref',
   ) {
     super({ highWaterMark: 64 * 1024 });
   }
@@ -95,7 +97,7 @@ class ChunkReader extends Readable {
       assertId('blobRef', this.blobRef);
       const { rows } = await poolQuery<{ id: string; chunks: number }>(
         this.pool,
-        'SELECT id, chunks FROM content_object WHERE blob_ref = $1',
+        `SELECT id, chunks FROM content_object WHERE ${this.by} = $1${this.by === 'temp_id' ? ' AND finished' : ''}`,
         [this.blobRef],
       );
       if (!rows[0]) throw new Error(`Inhoud ${this.blobRef} bestaat niet`);
@@ -196,6 +198,10 @@ export class PgContentStore implements DocumentContentStore {
 
   open(blobRef: string): Readable {
     return new ChunkReader(this.pool, blobRef);
+  }
+
+  openTemp(tempId: string): Readable {
+    return new ChunkReader(this.pool, tempId, 'temp_id');
   }
 
   async remove(blobRef: string): Promise<void> {

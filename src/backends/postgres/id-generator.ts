@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { formatGeneratedIdentificatie, yearInTimeZone } from '../../domain/identificatie.js';
 import type { IdKind } from '../../domain/model.js';
 import type { IdGenerator } from '../../ports/id-generator.js';
-import { type IdGeneratorOptions, MAX_ID_SKIPS, OBJECT_TABLE, noFreeIdentificatie, sequenceScope } from '../id-sequence.js';
+import { type IdGeneratorOptions, MAX_ID_SKIPS, OBJECT_TABLE, noFreeIdentificatie, sequencePosition, sequenceScope } from '../id-sequence.js';
 import { poolQuery, withClient } from './pool.js';
 import { run } from './sql.js';
 
@@ -71,6 +71,20 @@ export class PgIdGenerator implements IdGenerator {
       return value;
     }
     throw noFreeIdentificatie(kind, template);
+  }
+
+  async ensureAbove(kind: IdKind, value: string): Promise<boolean> {
+    this.assertOpen();
+    const at = sequencePosition(this.opts, kind, value);
+    if (!at) return false;
+    // One statement: the row lock makes it safe next to reserve() on other instances.
+    await poolQuery(
+      this.pool,
+      `INSERT INTO id_sequence (kind, scope, last_value) VALUES ($1, $2, $3)
+       ON CONFLICT (kind, scope) DO UPDATE SET last_value = GREATEST(id_sequence.last_value, excluded.last_value)`,
+      [kind, at.scope, at.volgnummer],
+    );
+    return true;
   }
 
   async isReserved(kind: IdKind, value: string): Promise<boolean> {

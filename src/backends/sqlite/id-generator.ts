@@ -6,7 +6,7 @@
 import { formatGeneratedIdentificatie, yearInTimeZone } from '../../domain/identificatie.js';
 import type { IdKind } from '../../domain/model.js';
 import type { IdGenerator } from '../../ports/id-generator.js';
-import { type IdGeneratorOptions, MAX_ID_SKIPS, OBJECT_TABLE, noFreeIdentificatie, sequenceScope } from '../id-sequence.js';
+import { type IdGeneratorOptions, MAX_ID_SKIPS, OBJECT_TABLE, noFreeIdentificatie, sequencePosition, sequenceScope } from '../id-sequence.js';
 import type { StatementCache } from './connection.js';
 import type { SqliteZaakStore } from './store.js';
 
@@ -57,6 +57,20 @@ export class SqliteIdGenerator implements IdGenerator {
       }
       throw noFreeIdentificatie(kind, template);
     });
+  }
+
+  async ensureAbove(kind: IdKind, value: string): Promise<boolean> {
+    const at = sequencePosition(this.opts, kind, value);
+    if (!at) return false;
+    await this.store.exclusiveWrite(() => {
+      this.writer
+        .get(
+          `INSERT INTO id_sequence (kind, scope, last_value) VALUES (?, ?, ?)
+           ON CONFLICT (kind, scope) DO UPDATE SET last_value = MAX(last_value, excluded.last_value)`,
+        )
+        .run(kind, at.scope, at.volgnummer);
+    });
+    return true;
   }
 
   async isReserved(kind: IdKind, value: string): Promise<boolean> {
