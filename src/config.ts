@@ -29,6 +29,26 @@ const zaaktypeSchema = z.strictObject({
   documenttypen: z.array(z.strictObject({ omschrijving: nonEmpty })).optional(),
 });
 
+/**
+ * Real clients as they are: known deviations from ZDS accepted for one application only, all off by default.
+ * Each switch is for a client seen doing it (README "Client deviations").
+ */
+const deviationsSchema = z.strictObject({
+  /**
+   * Open Forms (StUF-ZDS plugin, payment status): updateZaak as zakLk01 with mutatiesoort W and ONE object, the
+   * new state. Taken as the new object, with an old object that holds only the identificatie.
+   */
+  updateZaakEnkelObject: z.boolean().optional(),
+  /**
+   * Open Forms' single-object updateZaak (above) carrying relations with verwerkingssoort W that have no
+   * counterpart in an old object: the stored relation is found through the new one (same rol, same betrokkene).
+   */
+  wijzigingZonderOudeRelatie: z.boolean().optional(),
+});
+
+/** A StUF address (organisatie / applicatie / administratie). */
+const addressSchema = z.strictObject({ organisatie: z.string().optional(), applicatie: nonEmpty, administratie: z.string().optional() });
+
 const senderSchema = z.strictObject({
   organisatie: z.string().optional(),
   applicatie: nonEmpty,
@@ -49,6 +69,8 @@ const senderSchema = z.strictObject({
       passwordHash: z.string().regex(/^\$scrypt\$/, 'moet een hash van zaakpoort hash-password zijn ($scrypt$...), nooit het wachtwoord zelf'),
     })
     .optional(),
+  /** Known deviations of this application from ZDS that Zaakpoort accepts anyway; all off by default. */
+  deviations: deviationsSchema.optional(),
 });
 
 /** HTTPS, optionally with client certificates (Digikoppeling style two-sided TLS). Paths to PEM files. */
@@ -195,6 +217,12 @@ export const ConfigSchema = z
       .strictObject({ organisatie: z.string().optional(), applicatie: nonEmpty.default('Zaakpoort'), administratie: z.string().optional() })
       .prefault({}),
     /**
+     * Further StUF addresses this instance answers to (one Zaakpoort serving several organisaties or
+     * administraties). When non-empty, an ontvanger that is neither `self` nor one of these gets StUF010; a part
+     * left out of an address matches anything. Empty = any ontvanger is accepted (quick start).
+     */
+    addresses: z.array(addressSchema).default([]),
+    /**
      * Identificatie templates. Placeholders: {gemeentecode}, {jaar}, {volgnummer:N} (zero-padded to N digits).
      * A template without {jaar} numbers continuously; with {jaar} the sequence restarts each year.
      */
@@ -250,6 +278,7 @@ export type Config = z.output<typeof ConfigSchema>;
 export type Strictness = z.output<typeof strictness>;
 export type ZaaktypeConfig = z.output<typeof zaaktypeSchema>;
 export type SenderConfig = z.output<typeof senderSchema>;
+export type SenderDeviations = z.output<typeof deviationsSchema>;
 export type TlsConfig = z.output<typeof tlsSchema>;
 export type PostgresBackendConfig = z.output<typeof postgresBackendSchema>;
 export type BeheerConfig = z.output<typeof beheerSchema>;

@@ -24,6 +24,28 @@ export interface Leaf {
   children?: Leaf[];
 }
 
+/**
+ * StUF:tijdvakGeldigheid (begin/eindGeldigheid) or StUF:tijdvakRelatie (begin/eindRelatie): StUF tijdstippen
+ * as sent. An absent end means open (answered as nil with noValue geenWaarde), an absent begin unknown.
+ */
+export interface Tijdvak {
+  begin?: string;
+  eind?: string;
+}
+
+/**
+ * One StUF:extraElement: a named value the standard has no element for (Open Forms sends every unmapped form
+ * field this way; Decos and PinkRoccade use them too). waarde undefined = sent as nil.
+ */
+export interface ExtraElement {
+  naam: string;
+  waarde?: string;
+  /** StUF:noValue of a nil extraElement. */
+  noValue?: string;
+  /** StUF:indOnvolledigeDatum when the value is an incomplete date. */
+  indOnvolledigeDatum?: string;
+}
+
 export type BetrokkeneKind =
   | 'medewerker'
   | 'organisatorischeEenheid'
@@ -66,6 +88,12 @@ export interface Rol {
   afwijkendCorrespondentieAdres?: Leaf;
   /** The whole heeftAlsAanspreekpunt element (contactpersoon), as sent. */
   aanspreekpunt?: Leaf;
+  /** StUF:tijdvakGeldigheid of the rol. */
+  tijdvakGeldigheid?: Tijdvak;
+  /** StUF:tijdstipRegistratie of the rol relation (17-digit tijdstip). */
+  tijdstipRegistratie?: string;
+  /** StUF:extraElementen of the rol, in message order (emailadres is also kept there when sent that way). */
+  extraElementen?: ExtraElement[];
 }
 
 export interface Statustype {
@@ -82,6 +110,8 @@ export interface Status {
   datumStatusGezet: string;
   toelichting?: string;
   gezetDoor?: Betrokkene;
+  /** isGezetDoor's own rolOmschrijving / rolomschrijvingGeneriek, as sent. */
+  gezetDoorRol?: { rolOmschrijving?: string; rolomschrijvingGeneriek?: string };
 }
 
 export interface Kenmerk {
@@ -93,11 +123,17 @@ export interface AnderZaakObject {
   omschrijving?: string;
   aanduiding?: string;
   registratie?: string;
+  /** The GML geometry inside `lokatie` (gml:Point, gml:Polygon, ... any type BG:GeometrieIMGeo allows), as sent. */
+  lokatie?: Leaf;
 }
 
 export interface ZaakRelatie {
   soort: 'heeftAlsDeelzaak' | 'heeftBetrekkingOpAndere' | 'heeftAlsHoofdzaak';
   identificatie: string;
+  /** StUF:tijdvakRelatie of the relation. */
+  tijdvakRelatie?: Tijdvak;
+  /** StUF:tijdstipRegistratie of the relation (17-digit tijdstip). */
+  tijdstipRegistratie?: string;
 }
 
 /** A heeftBetrekkingOp relation: the object (adres, buurt, pand, ...) under gerelateerde, kerngegevens only. */
@@ -105,6 +141,10 @@ export interface Zaakobject {
   omschrijving?: string;
   /** The element under gerelateerde with its attributes (StUF:entiteittype), kept as data. */
   object: Leaf;
+  /** StUF:tijdvakRelatie of the heeftBetrekkingOp relation. */
+  tijdvakRelatie?: Tijdvak;
+  /** StUF:tijdstipRegistratie of the relation (17-digit tijdstip). */
+  tijdstipRegistratie?: string;
 }
 
 export interface Zaaktype {
@@ -136,6 +176,10 @@ export interface Zaak {
   zaakniveau: string;
   deelzakenIndicatie: string;
   tijdstipRegistratie?: string;
+  /** StUF:tijdvakGeldigheid of the zaak. */
+  tijdvakGeldigheid?: Tijdvak;
+  /** StUF:extraElementen of the zaak, in message order. */
+  extraElementen?: ExtraElement[];
   rollen: Rol[];
   statussen: Status[];
   relaties: ZaakRelatie[];
@@ -164,6 +208,12 @@ export interface DocumentMeta {
   vertrouwelijkAanduiding?: string;
   auteur?: string;
   link?: string;
+  /** StUF:extraElementen of the document, in message order. */
+  extraElementen?: ExtraElement[];
+  /** StUF:tijdvakGeldigheid of the document. */
+  tijdvakGeldigheid?: Tijdvak;
+  /** StUF:tijdstipRegistratie of the document (17-digit tijdstip). */
+  tijdstipRegistratie?: string;
 }
 
 export interface DocumentVersion {
@@ -204,6 +254,10 @@ export interface ZaakDocumentLink {
   sttVolgnummer?: string;
   sttOmschrijving?: string;
   staDatumStatusGezet?: string;
+  /** StUF:tijdvakRelatie, tijdvakGeldigheid and tijdstipRegistratie of the link, as sent. */
+  tijdvakRelatie?: Tijdvak;
+  tijdvakGeldigheid?: Tijdvak;
+  tijdstipRegistratie?: string;
 }
 
 export interface Besluit {
@@ -219,6 +273,10 @@ export interface Besluit {
   datumUiterlijkeReactie?: StufDate;
   toelichting?: string;
   tijdstipRegistratie?: string;
+  /** StUF:tijdvakGeldigheid as sent; without it answers use the werking period (ingangsdatum – einddatum). */
+  tijdvakGeldigheid?: Tijdvak;
+  /** StUF:extraElementen of the besluit, in message order. */
+  extraElementen?: ExtraElement[];
   documenten: string[];
 }
 

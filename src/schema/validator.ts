@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { ParseOption, XmlDocument, XmlLibError, XsdValidator, type ErrorDetail } from 'libxml2-wasm';
 import { buildHubSet, ENTRY_POINTS, KNOWN_MISSING, type HubSet } from './hubs.js';
 import { withSchemaFiles } from './input-provider.js';
+import { FixedAttributeRules, type FixedViolation } from './fixed-attributes.js';
+import type { XmlElement } from '../xml/tree.js';
 import { SCHEMA_SET_NAMES, type SchemaSetName, type ValidationIssue, type ValidationResult } from './types.js';
 
 /**
@@ -30,6 +32,8 @@ export class SchemaLoadError extends Error {
 
 interface CompiledSet {
   validator: XsdValidator;
+  /** The schema's fixed attribute values, which libxml2 does not check on attribute references. */
+  fixed: FixedAttributeRules;
   /** Kept alive as long as the compiled schema: libxml2 may still point into the schema document. */
   driverDoc: XmlDocument;
   hubs: HubSet;
@@ -75,7 +79,7 @@ function compileSet(dir: string, set: SchemaSetName): CompiledSet {
   const driverDoc = XmlDocument.fromString(driverText, { url: hubs.driverPath, option: SAFE_PARSE });
   try {
     const validator = withSchemaFiles(dir, hubs.documents, () => XsdValidator.fromDoc(driverDoc));
-    return { validator, driverDoc, hubs };
+    return { validator, driverDoc, hubs, fixed: FixedAttributeRules.fromHubSet(dir, hubs) };
   } catch (e) {
     driverDoc.dispose();
     const details = e instanceof XmlLibError ? detailMessages(e.details) : String(e);
@@ -142,6 +146,14 @@ export class SchemaRegistry {
     } finally {
       doc.dispose();
     }
+  }
+
+  /**
+   * Attributes whose value differs from the one the schema fixes (StUF:entiteittype, StUF:verwerkingssoort,
+   * StUF:functie, ...): the part of schema validity libxml2 leaves unchecked.
+   */
+  fixedAttributeViolations(set: SchemaSetName, body: XmlElement): FixedViolation[] {
+    return this.compiled(set).fixed.check(body);
   }
 
   /** Release the compiled schemas (tests, shutdown). */

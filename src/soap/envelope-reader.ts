@@ -1,8 +1,8 @@
 /**
  * Streaming SOAP envelope reader. Bytes are decoded (fatal UTF-8), fed to saxes piece by piece and turned
  * into a small XmlElement tree of the Body's only child. The base64 text of every ZKN <inhoud> never reaches
- * saxes: the reader cuts it out of the character stream and decodes it straight into the document store's
- * temp area, so a 50 MB document costs a few KB of memory. DOCTYPE is refused, entities are never expanded,
+ * saxes: the reader cuts it out of the character stream (out of the bytes, when a chunk starts inside it) and
+ * decodes it straight into the document store's temp area, so a 50 MB document costs a few KB of memory. DOCTYPE is refused, entities are never expanded,
  * bytes, skeleton size and depth are capped. Every failure is a SoapReadError, and every temp content created
  * so far is aborted before it propagates.
  */
@@ -158,8 +158,13 @@ function errorText(e: unknown): string {
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** Decoded bytes are gathered up to this size before a write, so tiny input chunks do not mean tiny writes. */
-const WRITE_BATCH = 64 * 1024;
+/**
+ * Decoded bytes are gathered up to this size before a write, so tiny input chunks do not mean tiny writes. A
+ * 64 KB input chunk decodes to 48 KB, which is then written as it is, without being copied into a batch.
+ */
+const WRITE_BATCH = 32 * 1024;
+
+const DECLINED = Symbol('declined');
 
 /** One <inhoud> being extracted: base64 text in, decoded bytes out to a temp content (created lazily). */
 class InhoudSink {
@@ -178,7 +183,21 @@ class InhoudSink {
 
   /** Synchronous unless a batch is due; returns the promise to wait for then. */
   write(text: string): Promise<void> | undefined {
-    const bytes = this.decoder.push(text);
+    return this.put(this.decoder.push(text));
+  }
+
+  /** The same for raw bytes of the base64 text; DECLINED (nothing taken) when they must go as text. */
+  writeBytes(bytes: Uint8Array): Promise<void> | undefined | typeof DECLINED {
+    const decoded = this.decoder.pushBytes(bytes);
+    return decoded ? this.put(decoded) : DECLINED;
+  }
+
+  /** Line feeds in the bytes writeBytes() took. */
+  get lineFeeds(): number {
+    return this.decoder.lineFeeds;
+  }
+
+  private put(bytes: Buffer): Promise<void> | undefined {
     if (bytes.length === 0) return undefined;
     this.batch.push(bytes);
     this.batchSize += bytes.length;
@@ -227,6 +246,8 @@ export class EnvelopeParser implements BodyConsumer {
 
   private readonly sax = new SaxesParser({ xmlns: true, position: true });
   private readonly text: TextDecoder;
+  /** UTF-8 input: base64 text can be taken from the bytes without decoding them to a string first. */
+  private readonly utf8: boolean;
   private bytesIn = 0;
   private started = false;
   private skeletonBytes = 0;
@@ -262,6 +283,7 @@ export class EnvelopeParser implements BodyConsumer {
   constructor(private readonly opts: EnvelopeParserOptions) {
     this.context = { soapVersion: opts.soapVersionHint };
     this.text = new TextDecoder(opts.encoding, { fatal: true });
+    this.utf8 = this.text.encoding === 'utf-8';
     this.sax.on('opentagstart', () => { this.tagLine = this.sax.line + this.lineOffset; });
     this.sax.on('opentag', (t) => this.onOpen(t));
     this.sax.on('closetag', () => this.onClose());
@@ -276,6 +298,14 @@ export class EnvelopeParser implements BodyConsumer {
   }
 
   write(chunk: Uint8Array): Promise<void> | undefined {
+    if (this.bypass && this.utf8 && this.refCarry === '') {
+      const done = this.inhoudBytes(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (done !== DECLINED) return done;
+    }
+    return this.feedBytes(chunk);
+  }
+
+  private feedBytes(chunk: Uint8Array): Promise<void> | undefined {
     let s: string;
     try {
       s = this.text.decode(chunk, { stream: true });
@@ -284,6 +314,37 @@ export class EnvelopeParser implements BodyConsumer {
     }
     this.bytesIn += chunk.byteLength;
     return this.feed(s);
+  }
+
+  /**
+   * The chunk starts inside <inhoud> (the usual case for every chunk of a large document): its base64 bytes
+   * up to the next '<' go to the sink as bytes, skipping UTF-8 decoding and the text path's regexes, and the
+   * rest of the chunk takes the text path. DECLINED when the sink does not take them (not plain base64): the
+   * whole chunk then takes the text path, which says what is wrong.
+   */
+  private inhoudBytes(chunk: Buffer): Promise<void> | undefined | typeof DECLINED {
+    const lt = chunk.indexOf(0x3c); // '<'
+    const end = lt < 0 ? chunk.length : lt;
+    if (end === 0) return DECLINED;
+    const sink = this.sink!;
+    const base64 = chunk.subarray(0, end);
+    const lineFeeds = sink.lineFeeds;
+    let wait: Promise<void> | undefined | typeof DECLINED;
+    try {
+      wait = sink.writeBytes(base64);
+    } catch (e) {
+      throw this.sinkError(sink, e);
+    }
+    if (wait === DECLINED) return DECLINED;
+    this.bytesIn += end;
+    this.lineOffset += sink.lineFeeds - lineFeeds;
+    const waited = wait?.catch((e: unknown) => {
+      throw this.sinkError(sink, e);
+    });
+    if (lt < 0) return waited;
+    this.bypass = false;
+    const rest = chunk.subarray(lt);
+    return waited ? waited.then(() => this.feedBytes(rest)) : this.feedBytes(rest);
   }
 
   async finish(): Promise<Omit<ParsedRequest, 'soapAction'>> {

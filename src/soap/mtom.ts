@@ -288,7 +288,7 @@ export class MtomReader implements BodyConsumer {
       }
     };
     return {
-      write: async (bytes) => put(decoder ? this.decode(() => decoder.push(bytes.toString('latin1')), cid) : bytes),
+      write: async (bytes) => put(decoder ? this.decode(() => decoder.pushBytes(bytes) ?? decoder.push(bytes.toString('latin1')), cid) : bytes),
       end: async () => {
         if (decoder) await put(this.decode(() => decoder.end(), cid));
         if (streamError) throw this.storeError(streamError);

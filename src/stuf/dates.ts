@@ -134,8 +134,13 @@ function shown(s: string): string {
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
 
+/**
+ * StUF055 when the schema itself refuses the form (not 8 to 17 digits); a form the schema lets through that
+ * is no real moment (maand 13, 9 digits) is schema-valid but cannot be processed: StUF058.
+ */
 function invalidTijdstip(s: string, why: string): never {
-  throw faults.invalid('Ongeldig tijdstip', `tijdstip "${shown(s)}": ${why}`);
+  const schemaForm = /^[0-9]{8,17}$/.test(s);
+  throw (schemaForm ? faults.processing : faults.invalid)('Ongeldig tijdstip', `tijdstip "${shown(s)}": ${why}`);
 }
 
 /** Check the lexical form and the ranges of a tijdstip; returns its wall-clock fields. */
@@ -199,15 +204,17 @@ const INDICATOREN = new Set(['V', 'D', 'M', 'J']);
  */
 export function parseDatum(el: XmlElement | undefined): StufDate | null | undefined {
   if (!el) return undefined;
-  if (isNil(el) || noValue(el) !== undefined) return null;
+  if (isNil(el)) return null; // a date sent with a stray noValue but a value keeps the value (see leafValue)
   const value = text(el) ?? '';
   if (value === '') return null;
   const where = `${el.qname} (regel ${el.line})`;
+  // The schema types a Datum as a decimal of at most 8 digits: what it lets through but is no date is StUF058.
   const fail = (why: string): never => {
-    throw faults.invalid('Ongeldige datum', `${where}: "${shown(value)}" ${why}`);
+    throw (/^[0-9]{1,8}$/.test(value) ? faults.processing : faults.invalid)('Ongeldige datum', `${where}: "${shown(value)}" ${why}`);
   };
   const ind = attr(el, NS.stuf, 'indOnvolledigeDatum') ?? 'V';
-  if (!INDICATOREN.has(ind)) fail(`heeft een onbekende indOnvolledigeDatum "${shown(ind)}" (V, D, M of J)`);
+  // The indicator is an enumeration in the schema: an unknown one is a schema violation.
+  if (!INDICATOREN.has(ind)) throw faults.invalid('Ongeldige datum', `${where}: heeft een onbekende indOnvolledigeDatum "${shown(ind)}" (V, D, M of J)`);
   if (!/^[0-9]{8}$/.test(value)) fail('is geen datum jjjjmmdd');
   const year = Number(value.slice(0, 4));
   const month = Number(value.slice(4, 6));

@@ -5,7 +5,7 @@
 import { defaultConfig } from '../config.js';
 import { escapeText } from '../xml/escape.js';
 import { systemClock } from './dates.js';
-import type { StufFault } from './fault.js';
+import { type StufFault, foutTekst } from './fault.js';
 import { NS } from './namespaces.js';
 import { replyAddressing } from './reply.js';
 import { writeStuurgegevens, type ReplyAddressing, type Systeem } from './stuurgegevens.js';
@@ -61,11 +61,12 @@ export function writeBv02(meldingen: string[] = []): string {
 }
 
 function writeFoutBody(fault: StufFault): string {
+  const t = foutTekst(fault);
   let xml =
     `<StUF:body><StUF:code>${escapeText(fault.code)}</StUF:code><StUF:plek>${fault.plek}</StUF:plek>` +
-    `<StUF:omschrijving>${escapeText(fitText(fault.omschrijving, OMSCHRIJVING_MAX))}</StUF:omschrijving>`;
-  if (fault.details !== undefined && fault.details !== '') {
-    xml += `<StUF:details>${escapeText(fitText(fault.details, DETAILS_MAX))}</StUF:details>`;
+    `<StUF:omschrijving>${escapeText(fitText(t.omschrijving, OMSCHRIJVING_MAX))}</StUF:omschrijving>`;
+  if (t.details !== undefined && t.details !== '') {
+    xml += `<StUF:details>${escapeText(fitText(t.details, DETAILS_MAX))}</StUF:details>`;
   }
   return `${xml}</StUF:body>`;
 }

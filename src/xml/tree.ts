@@ -95,11 +95,13 @@ export function noValue(el: XmlElement | undefined): string | undefined {
 
 /**
  * The value of a leaf in a kennisgeving, with StUF's three states:
- * undefined = element absent (unchanged), null = explicitly empty (nil / noValue), string = a value.
+ * undefined = element absent (unchanged), null = explicitly empty (nil, or noValue without text), string = a
+ * value. A value sent with a contradicting StUF:noValue but no xsi:nil (seen from Maykin clients) is kept:
+ * dropping what was sent is worse than ignoring a stray attribute.
  */
 export function leafValue(el: XmlElement | undefined): string | null | undefined {
   if (!el) return undefined;
-  if (isNil(el) || noValue(el) !== undefined) return null;
+  if (isNil(el)) return null;
   const t = text(el);
   return t === undefined || t === '' ? null : t;
 }

@@ -10,7 +10,7 @@ import type { ParsedRequest, SoapVersion } from '../soap/parsed-request.js';
 import { SoapReadError } from '../soap/read-error.js';
 import { checkStuurgegevens } from '../stuf/checks.js';
 import type { Clock } from '../stuf/dates.js';
-import { StufFault, faults } from '../stuf/fault.js';
+import { StufFault, faults, foutTekst } from '../stuf/fault.js';
 import { faultForPort, writeBv03, writeFo } from '../stuf/messages.js';
 import { NS } from '../stuf/namespaces.js';
 import { replyAddressing } from '../stuf/reply.js';
@@ -24,6 +24,7 @@ import { authoriseSender } from './senders.js';
 import { restrictToZaaktypen } from './zaaktype-scope.js';
 import { IdempotencyLog } from './idempotency.js';
 import { schemaSpelling } from './errata.js';
+import { guardAnswer } from './answer-guard.js';
 import type { OperationRouter } from './operation-router.js';
 
 export interface Dispatcher {
@@ -58,6 +59,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { config, clock } = deps;
   const log = deps.log ?? (() => undefined);
   const idempotency = new IdempotencyLog(deps.backend.store, clock, log);
+  // StUF010 applies once addresses are configured; `self` is always one of them.
+  const ownAddresses = config.addresses?.length ? [config.self, ...config.addresses] : undefined;
 
   /** SOAP 1.1 answers every fault with HTTP 500; SOAP 1.2 uses 400 for the sender's faults (plek client). */
   function faultResult(fault: StufFault, port: Port, soapVersion: SoapVersion, sg: Stuurgegevens | undefined, httpStatus?: number): DispatchResult {
@@ -68,7 +71,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       soapVersion,
       httpStatus: httpStatus ?? (soapVersion === '1.2' && fault.plek === 'client' ? 400 : 500),
       plek: fault.plek,
-      omschrijving: fault.omschrijving,
+      omschrijving: foutTekst(fault).omschrijving,
       detailXml: writeFo(kind, fault, reply),
     };
   }
@@ -89,6 +92,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       entiteittype: op.expect.entiteittype,
       functie: op.expect.functie,
       requireAddressing: op.port === 'OntvangAsynchroon' && op.expect.berichtcode !== 'Di02',
+      ownAddresses,
     });
     return authoriseSender(config.senders, sg.zender, op.name, req.callers ?? []);
   }
@@ -102,9 +106,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   ): Promise<DispatchResult & { loggedInTransaction?: boolean }> {
     const strictness = sender?.validation ?? config.validation;
     if (strictness !== 'off') {
-      const result = deps.schemas.validate(schemaSetFor(req.body.ns, req.body.local), schemaSpelling(req.body, req.bodyXml, op.name));
-      if (!result.valid) {
-        const details = result.issues.slice(0, 5).map((i) => (i.line ? `regel ${i.line}: ${i.message}` : i.message)).join(' | ');
+      const set = schemaSetFor(req.body.ns, req.body.local);
+      const result = deps.schemas.validate(set, schemaSpelling(req.body, req.bodyXml, op.name));
+      // libxml2 leaves fixed values on attribute references unchecked; the rules derived from the XSD do it.
+      const fixed = deps.schemas.fixedAttributeViolations(set, req.body).map(
+        (v) => `regel ${v.line}: ${v.element} heeft ${v.attribute}="${v.actual}", het schema schrijft "${v.expected}" voor`,
+      );
+      if (!result.valid || fixed.length > 0) {
+        const issues = result.valid ? [] : result.issues.map((i) => (i.line ? `regel ${i.line}: ${i.message}` : i.message));
+        const details = [...issues, ...fixed].slice(0, 5).join(' | ');
         if (strictness === 'strict') throw faults.schema(details);
         // libxml2 quotes the offending value (it may be a BSN): masked in the log, the sender gets it in full.
         log('warn', 'bericht niet valide volgens schema, toch verwerkt', { operation: op.name, details: redact(details) });
@@ -123,10 +133,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       zenderKey: systeemKey(sg.zender),
       reply,
       port: op.port,
+      ...(sender?.deviations ? { deviations: sender.deviations } : {}),
     };
     const routed = await deps.router?.route(op, ctx);
     if (routed) return { ...routed, loggedInTransaction: true }; // not ours to log: see OperationRouter
-    const pieces = await op.handle(ctx);
+    const answer = await op.handle(ctx);
+    // Vragen and vrije berichten echo stored data: never let a value stored under validation "warn" make them invalid.
+    const pieces = op.port === 'OntvangAsynchroon' ? answer : guardAnswer(deps.schemas, answer, log);
     return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom, loggedInTransaction: inTx.logged() };
   }
 
@@ -146,11 +159,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const op: Operation = alsoOn ? { ...resolved.op, port: alsoOn } : resolved.op;
         port = op.port;
         const sender = admit(op, req, sg);
-        const replay = await idempotency.lookup(op, req, sg);
-        if (replay) return replay;
-        const { loggedInTransaction, ...result } = await run(op, req, sg, resolved.dialect, sender);
-        if (!loggedInTransaction) await idempotency.remember(op, req, sg, result);
-        return result;
+        const stuur = sg;
+        return await idempotency.singleFlight(op, stuur, async () => {
+          const replay = await idempotency.lookup(op, req, stuur);
+          if (replay) return replay;
+          try {
+            const { loggedInTransaction, ...result } = await run(op, req, stuur, resolved.dialect, sender);
+            if (!loggedInTransaction) await idempotency.remember(op, req, stuur, result);
+            return result;
+          } catch (e) {
+            // A copy of this bericht processed elsewhere (another instance) may have won the race and made this
+            // one fail (identificatie niet uniek, log entry exists): then its answer is this one's answer.
+            const original = await idempotency.lookup(op, req, stuur).catch((again: unknown) => {
+              if (again instanceof StufFault) throw again;
+              return undefined;
+            });
+            if (original) return original;
+            throw e;
+          }
+        });
       } catch (e) {
         const fault = e instanceof StufFault ? e : internalFault(e);
         return faultResult(fault, port, req.soapVersion, sg);

@@ -3,11 +3,18 @@
  * answer and changes nothing; a different message with a reused referentienummer gets StUF016. Only
  * successfully processed messages are remembered, so a message answered with a fault may be sent again.
  * Vragen (BeantwoordVraag) change nothing and are not logged.
+ *
+ * "The same message" is judged on a canonical form, not the bytes: a client or ESB that re-serialises on retry
+ * (other prefixes, attribute order, indentation, a new tijdstipBericht) sends the same bericht. A resend that
+ * arrives while the original is still being processed waits for it and gets its answer: on one instance
+ * through an in-process wait, across instances because a copy that loses the race looks in the log again.
  */
 import { createHash } from 'node:crypto';
 import type { Backend } from '../ports/index.js';
 import { DuplicateError, type LoggedMessage, type StoreWriter, type ZaakStore } from '../ports/zaak-store.js';
 import type { ParsedRequest } from '../soap/parsed-request.js';
+import { NS } from '../stuf/namespaces.js';
+import type { XmlElement } from '../xml/tree.js';
 import type { Clock } from '../stuf/dates.js';
 import { faults } from '../stuf/fault.js';
 import { type Stuurgegevens, systeemKey } from '../stuf/stuurgegevens.js';
@@ -17,14 +24,58 @@ import { withOverrides } from './with-overrides.js';
 
 type Log = (level: 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
-/** The body as received plus the hash of every document part: equal hashes mean the same message. */
-export function requestHash(req: ParsedRequest): string {
+/** Hashes of this form start with this tag; older log entries hold the hash of the raw body. */
+const CANONICAL = 'c1:';
+
+/** The hash Zaakpoort logged before the canonical form: the body bytes as received. */
+export function rawRequestHash(req: ParsedRequest): string {
   const h = createHash('sha256').update(req.bodyXml);
   for (const c of req.contents) h.update(`\u0000${c.sha256}:${c.size}`);
   return h.digest('hex');
 }
 
+/**
+ * The bericht in a form that ignores what carries no meaning: namespace prefixes (URIs are written), attribute
+ * order, whitespace around elements and text, comments, and stuurgegevens/tijdstipBericht (a retry gets a new
+ * one). Document content counts by its hash (it was decoded while streaming, so base64 line breaks do not matter).
+ */
+export function canonicalForm(body: XmlElement): string {
+  const out: string[] = [];
+  const walk = (el: XmlElement, parent: XmlElement | undefined): void => {
+    if (el.ns === NS.stuf && el.local === 'tijdstipBericht' && parent?.local === 'stuurgegevens') return;
+    const attrs = el.attrs
+      .map((a) => `{${a.ns}}${a.local}=${JSON.stringify(a.value)}`)
+      .sort();
+    out.push(`<{${el.ns}}${el.local}${attrs.length ? ` ${attrs.join(' ')}` : ''}>`);
+    if (el.content) out.push(`#content:${el.content.sha256}:${el.content.size}`);
+    for (const c of el.children) {
+      if (typeof c === 'string') {
+        const t = c.trim();
+        if (t) out.push(JSON.stringify(t));
+      } else walk(c, el);
+    }
+    out.push('</>');
+  };
+  walk(body, undefined);
+  return out.join('');
+}
+
+/** Hash of the canonical form plus every document part: equal hashes mean the same message. */
+export function requestHash(req: ParsedRequest): string {
+  const h = createHash('sha256').update(canonicalForm(req.body));
+  for (const c of req.contents) h.update(`\u0000${c.sha256}:${c.size}`);
+  return CANONICAL + h.digest('hex');
+}
+
+/** Whether a logged message is this request (canonical hash, or the raw hash of entries logged before it). */
+function sameMessage(logged: LoggedMessage, req: ParsedRequest): boolean {
+  return logged.requestHash.startsWith(CANONICAL) ? logged.requestHash === requestHash(req) : logged.requestHash === rawRequestHash(req);
+}
+
 export class IdempotencyLog {
+  /** Messages being processed on this instance, by zender + referentienummer: a copy waits for the first. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+
   constructor(
     private readonly store: ZaakStore,
     private readonly clock: Clock,
@@ -36,13 +87,33 @@ export class IdempotencyLog {
     return { zenderKey: systeemKey(sg.zender), referentienummer: sg.referentienummer };
   }
 
+  /**
+   * Run `process` as the only handler of this (zender, referentienummer) on this instance: a copy that arrives
+   * meanwhile waits until the first is done, then finds its answer in the log (or, if the first failed,
+   * processes itself: a message answered with a fault may be sent again).
+   */
+  async singleFlight<T>(op: Operation, sg: Stuurgegevens, process: () => Promise<T>): Promise<T> {
+    const key = this.key(op, sg);
+    if (!key) return process();
+    const id = `${key.zenderKey}\u0000${key.referentienummer}`;
+    for (let running = this.inFlight.get(id); running; running = this.inFlight.get(id)) await running;
+    let done!: () => void;
+    this.inFlight.set(id, new Promise<void>((resolve) => (done = resolve)));
+    try {
+      return await process();
+    } finally {
+      this.inFlight.delete(id);
+      done();
+    }
+  }
+
   /** The original answer for a resend, or a StUF016 fault for a reused referentienummer; undefined for a new message. */
   async lookup(op: Operation, req: ParsedRequest, sg: Stuurgegevens): Promise<DispatchResult | undefined> {
     const key = this.key(op, sg);
     if (!key) return undefined;
     const logged = await this.store.getLoggedMessage(key.zenderKey, key.referentienummer);
     if (!logged) return undefined;
-    if (logged.requestHash !== requestHash(req)) {
+    if (!sameMessage(logged, req)) {
       throw faults.duplicateReference(
         `referentienummer "${key.referentienummer}" is op ${logged.at} al gebruikt voor een ander bericht van deze zender`,
       );
@@ -70,6 +141,7 @@ export class IdempotencyLog {
           const result = await fn(tx);
           await tx.logMessage(entry).catch((e: unknown) => {
             // The same message arrived twice at once and the other copy committed first: undo this one.
+            // The dispatcher then finds the other copy's answer in the log and gives that (see lookup).
             if (e instanceof DuplicateError) {
               throw faults.processing('Dit bericht is tegelijkertijd al eens ontvangen en verwerkt',
                 `referentienummer "${key.referentienummer}"; stuur het opnieuw voor het oorspronkelijke antwoord`);

@@ -1,5 +1,5 @@
 /** The contract between the dispatcher and one ZDS operation module. */
-import type { Config } from '../config.js';
+import type { Config, SenderDeviations } from '../config.js';
 import type { Backend, Catalogue } from '../ports/index.js';
 import type { ParsedRequest } from '../soap/parsed-request.js';
 import type { ReplyAddressing, Stuurgegevens } from '../stuf/stuurgegevens.js';
@@ -32,6 +32,8 @@ export interface OperationContext {
   reply: ReplyAddressing;
   /** The port this message is handled on: the operation's own, or one of its alsoOn ports. */
   port: Port;
+  /** The sender's configured deviations from ZDS (config senders[].deviations); absent = none. */
+  deviations?: SenderDeviations;
 }
 
 /** What the stuurgegevens of this operation's request must say (checked before the schema). */

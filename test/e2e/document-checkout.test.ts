@@ -201,7 +201,7 @@ describe('document check-out, check-in and ontkoppelen', () => {
     assert.equal(doc?.lock, undefined);
 
     // Only mutatiesoort W is a was/wordt pair.
-    assertFault(await send(srv, m.updateZaakdocument(docId, '1.2', { mutatiesoort: 'T', set: { titel: 'x' } })), 'StUF055', /mutatiesoort/);
+    assertFault(await send(srv, m.updateZaakdocument(docId, '1.2', { mutatiesoort: 'T', set: { titel: 'x' } })), 'StUF058', /mutatiesoort/);
   });
 
   for (const d of ['1.2', '1.1'] as const) {
@@ -227,8 +227,8 @@ describe('document check-out, check-in and ontkoppelen', () => {
     assertFault(await send(srv, m.ontkoppelZaakdocument(docId, zaakId)), 'StUF058', /in bewerking/);
     assertOk(await send(srv, m.cancelCheckout(docId, checkedOutId, '1.2')), /Bv02Bericht/);
 
-    assertFault(await send(srv, m.ontkoppelZaakdocument(docId, zaakId, { mutatiesoort: 'T' })), 'StUF055');
-    assertFault(await send(srv, m.ontkoppelZaakdocument(docId, zaakId, { soort: 'W' })), 'StUF055');
+    assertFault(await send(srv, m.ontkoppelZaakdocument(docId, zaakId, { mutatiesoort: 'T' })), 'StUF058');
+    assertFault(await send(srv, m.ontkoppelZaakdocument(docId, zaakId, { soort: 'W' })), 'StUF058');
     assertOk(await send(srv, m.ontkoppelZaakdocument(docId, zaakId)), /<StUF:Bv02Bericht/);
 
     const lijst = await send(srv, m.geefLijstZaakdocumenten(zaakId, '1.2'));

@@ -64,7 +64,8 @@ describe('several instances on one PostgreSQL schema', { skip: url ? false : 'no
 
   before(async () => {
     schemas = await SchemaRegistry.load(process.env.ZAAKPOORT_SCHEMA_DIR ?? path.join(REPO_ROOT, 'xsd'));
-    [a, b] = await Promise.all([startServer(pgConfig(schema), { schemas }), startServer(pgConfig(schema), { schemas })]);
+    // Every answer either instance gives is validated against the official XSDs (validateAnswers).
+    [a, b] = await Promise.all([startServer(pgConfig(schema), { schemas, validateAnswers: true }), startServer(pgConfig(schema), { schemas, validateAnswers: true })]);
   });
   after(async () => {
     await a?.close();
@@ -99,6 +100,18 @@ describe('several instances on one PostgreSQL schema', { skip: url ? false : 'no
         assert.equal(details.status, 200, details.text);
         assert.equal(m.extract(details.text, 'identificatie'), id);
       }
+    }
+  });
+
+  it('the same creeerZaak sent to both instances at once (and five times to one) gets the original Bv03 everywhere, never "niet uniek"', async () => {
+    for (const round of [0, 1]) {
+      const id = m.extract((await a.post(envelope(m.genereerIdentificatie('Zaak', '1.2')))).text, 'identificatie')!;
+      const msg = envelope(m.creeerZaak({ identificatie: id }, '1.2', `REF-MULTI-${round}-${id}`));
+      const targets = round === 0 ? [a, b, a, b] : [a, a, a, a, a];
+      const answers = await Promise.all(targets.map((s) => s.post(msg)));
+      for (const r of answers) assert.equal(r.status, 200, r.text);
+      assert.equal(new Set(answers.map((r) => r.text)).size, 1, 'every copy gets the one original answer');
+      assert.ok(await b.zp.backend.store.getZaak(id));
     }
   });
 
@@ -157,7 +170,7 @@ describe('several instances on one PostgreSQL schema', { skip: url ? false : 'no
     const target = new URL(url!);
     const proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
     await proxy.start();
-    const srv = await startServer(pgConfig(proxySchema, withPort(url!, proxy.port)), { schemas });
+    const srv = await startServer(pgConfig(proxySchema, withPort(url!, proxy.port)), { schemas, validateAnswers: true });
     try {
       const zaakId = m.extract((await srv.post(envelope(m.genereerIdentificatie('Zaak', '1.2')))).text, 'identificatie')!;
       assert.ok(zaakId);

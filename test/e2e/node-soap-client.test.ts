@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { assertSoapResponseValid } from '../helpers/xsd.js';
 import soap from 'soap';
 import { type TestServer, REPO_ROOT, startServer } from '../helpers/zaakpoort.js';
 
@@ -34,20 +35,28 @@ describe('node-soap client on the official vrijeBerichten WSDL', () => {
     const [b] = await client.genereerZaakIdentificatie_Di02Async({ stuurgegevens: stuurgegevens('genereerZaakidentificatie') });
     const idA = a?.zaak?.identificatie;
     const idB = b?.zaak?.identificatie;
-    assert.match(String(idA), /^1234\d+/);
+    assert.equal(typeof idA, 'string');
+    assert.match(idA, /^1234\d{11}$/);
     assert.notEqual(idA, idB);
     assert.equal(a?.stuurgegevens?.berichtcode, 'Du02');
+    await assertSoapResponseValid(client.lastResponse as string);
   });
 
   it('genereerDocumentIdentificatie_Di02 gives a document identificatie', async () => {
     const [r] = await client.genereerDocumentIdentificatie_Di02Async({ stuurgegevens: stuurgegevens('genereerDocumentidentificatie') });
-    assert.ok(String(r?.document?.identificatie).length > 0);
+    // typeof first: String(undefined) would be "undefined", which is not empty either.
+    const id = r?.document?.identificatie;
+    assert.equal(typeof id, 'string');
+    assert.match(id, /^1234D\d{11}$/);
+    assert.equal(r?.stuurgegevens?.functie, 'genereerDocumentidentificatie');
+    await assertSoapResponseValid(client.lastResponse as string);
   });
 
   it('a wrong functie comes back as a SOAP fault with a StUF foutcode', async () => {
     await assert.rejects(
       client.genereerZaakIdentificatie_Di02Async({ stuurgegevens: stuurgegevens('genereerZaakIdentificatie') }),
-      (e: unknown) => /StUF0(34|55)/.test(String((e as { body?: string }).body ?? e)),
+      (e: unknown) => /<StUF:code>StUF034<\/StUF:code>/.test(String((e as { body?: string }).body ?? '')),
     );
+    await assertSoapResponseValid(client.lastResponse as string);
   });
 });

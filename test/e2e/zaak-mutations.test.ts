@@ -187,12 +187,20 @@ describe('zaak mutations', () => {
     });
   }
 
-  it('refuses removing the only initiator without replacement, and a second initiator; nothing is written', async () => {
+  it('a new initiator sent with T replaces the one the zaak has (as the StUF-testplatform expects), ending it', async () => {
+    const id = await createZaak();
+    await ok(m.updateZaak(id, m.rol('heeftAlsInitiator', 'T'), m.rol('heeftAlsInitiator', 'T', { medewerker: 'MDW555' }, { begin: '20261201' })));
+    const z = await stored(id);
+    assert.deepEqual(active(z, 'heeftAlsInitiator'), ['MDW555']);
+    const oud = z.rollen.find((r) => r.rolType === 'heeftAlsInitiator' && r.betrokkene.key === '123456782');
+    assert.equal(oud?.eindRelatie, '20261201', 'the old initiator ends where the new one begins');
+  });
+
+  it('refuses removing the only initiator without replacement; nothing is written', async () => {
     const id = await createZaak();
     const before = await stored(id);
     const res = await fault(m.updateZaak(id, m.rol('heeftAlsInitiator', 'V', { bsn: '123456782' }), m.rol('heeftAlsInitiator', 'V')), /StUF058/);
     assert.match(res.text, /enige initiator/);
-    await fault(m.updateZaak(id, m.rol('heeftAlsInitiator', 'T'), m.rol('heeftAlsInitiator', 'T', { medewerker: 'MDW555' })), /StUF058[\s\S]*initiator/);
     // A V for a rol the zaak does not have names the relation and the subject.
     const missing = await fault(m.updateZaak(id, m.rol('heeftAlsUitvoerende', 'V', { medewerker: 'NOPE' }), m.rol('heeftAlsUitvoerende', 'V')), /StUF064/);
     assert.match(missing.text, /heeftAlsUitvoerende\[1\][\s\S]*NOPE/);
@@ -201,20 +209,20 @@ describe('zaak mutations', () => {
 
   it('refuses a wrong mutatiesoort, an unknown statustype and an actualiseerZaakstatus without new status', async () => {
     const id = await createZaak();
-    await fault(m.updateZaak(id, '', '<ZKN:omschrijving>x</ZKN:omschrijving>', '1.2', { mutatiesoort: 'T' }), /StUF055[\s\S]*mutatiesoort/);
+    await fault(m.updateZaak(id, '', '<ZKN:omschrijving>x</ZKN:omschrijving>', '1.2', { mutatiesoort: 'T' }), /StUF058[\s\S]*mutatiesoort/);
     const st = await fault(m.actualiseerZaakstatus(id, { volgnummer: '9', omschrijving: 'Bestaat niet', datum: '20261125100000000' }, '1.2'), /StUF058/);
     assert.match(st.text, /Statustype onbekend[\s\S]*SHV01/);
     const zonder = m.actualiseerZaakstatus(id, { ...BEHANDELING, datum: '20261125100000000' }, '1.2')
       .replace(/<ZKN:heeft StUF:entiteittype="ZAKSTT" StUF:verwerkingssoort="T"><ZKN:gerelateerde[\s\S]*<\/ZKN:heeft>/, m.heeft(undefined));
-    await fault(zonder, /StUF055[\s\S]*Geen nieuwe status/);
+    await fault(zonder, /StUF058[\s\S]*Geen nieuwe status/);
     assert.equal((await stored(id)).statussen.length, 1);
   });
 
-  it('actualiseerZaakstatus applies an omschrijving change in the same message; updateZaak can add a status', async () => {
+  it('actualiseerZaakstatus changes only the status (an omschrijving in the same message is not applied); updateZaak can add a status', async () => {
     const id = await createZaak();
     await ok(m.actualiseerZaakstatus(id, { ...BEHANDELING, datum: '20261125100000000' }, '1.2', '<ZKN:omschrijving>Nieuw</ZKN:omschrijving>'));
     let z = await stored(id);
-    assert.equal(z.omschrijving, 'Nieuw');
+    assert.equal(z.omschrijving, 'Aanvraag schuldhulpverlening');
     assert.equal(z.statussen.length, 2);
     await ok(m.updateZaak(id, m.heeft(undefined), m.heeft({ ...AFGEHANDELD, datum: '20261130100000000' })));
     z = await stored(id);

@@ -8,6 +8,7 @@ import { type Config, defaultConfig } from '../../src/config.js';
 import { type Zaakpoort, type ZaakpoortOptions, createZaakpoort } from '../../src/compose.js';
 import type { SchemaRegistry } from '../../src/schema/index.js';
 import type { TracingOptions } from '../../src/observability/tracing.js';
+import { assertSoapResponseValid } from './xsd.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The project's shared folder beside the repository (ZAAKPOORT_TEST_SHARED_DIR overrides, e.g. to try a run without it). */
@@ -31,9 +32,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * `validateAnswers`: every answer post() returns is kept and validated against the official XSDs
+ * (assertSoapResponseValid) when the server is closed, so a suite that sends many messages at once
+ * (multi-instance, idempotency) has all of them checked without validating on the servers' event loop while
+ * they are under load. close() fails when one is invalid.
+ */
 export async function startServer(
   overrides: Partial<Config> = {},
-  opts: { schemas?: SchemaRegistry; tracing?: TracingOptions; wrapBackend?: ZaakpoortOptions['wrapBackend'] } = {},
+  opts: { schemas?: SchemaRegistry; tracing?: TracingOptions; wrapBackend?: ZaakpoortOptions['wrapBackend']; validateAnswers?: boolean } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'zaakpoort-test-'));
   const config: Config = {
@@ -51,6 +58,8 @@ export async function startServer(
     ...(opts.tracing ? { tracing: opts.tracing } : {}),
     ...(opts.wrapBackend ? { wrapBackend: opts.wrapBackend } : {}),
   });
+  const validateAnswers = opts.validateAnswers === true;
+  const answers: string[] = [];
   await zp.server.listen({ port: 0, host: '127.0.0.1' });
   const addr = zp.server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -69,11 +78,14 @@ export async function startServer(
         headers['content-type'] = opts.contentType ?? `application/soap+xml; charset=utf-8${opts.soapAction ? `; action="${opts.soapAction}"` : ''}`;
       }
       const res = await fetch(url + (opts.path ?? '/zds'), { method: 'POST', headers, body });
-      return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+      const answer = { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+      if (validateAnswers) answers.push(answer.text);
+      return answer;
     },
     async close() {
       await zp.close();
       await rm(dataDir, { recursive: true, force: true });
+      for (const text of answers.splice(0)) await assertSoapResponseValid(text);
     },
   };
 }

@@ -16,9 +16,9 @@ function decodeIn(text: string, sizes: number[]): Buffer {
   return Buffer.concat(out);
 }
 
-function failure(text: string, sizes = [text.length || 1]): Base64Error {
+function failure(text: string, sizes = [Buffer.byteLength(text) || 1], decode = decodeIn): Base64Error {
   try {
-    decodeIn(text, sizes);
+    decode(text, sizes);
   } catch (e) {
     assert.ok(e instanceof Base64Error, String(e));
     return e;
@@ -75,5 +75,104 @@ describe('Base64Decoder', () => {
     d.push('QUJD');
     d.end();
     assert.throws(() => d.push('QUJD'), Base64Error);
+  });
+});
+
+/** Bytes in chunks of the given sizes through pushBytes(); a chunk it declines is pushed as text (as the readers do). */
+function decodeBytesIn(text: string, sizes: number[], declined: { count: number } = { count: 0 }): Buffer {
+  const d = new Base64Decoder();
+  const bytes = Buffer.from(text, 'utf8');
+  const out: Buffer[] = [];
+  let i = 0;
+  for (let n = 0; i < bytes.length; n++) {
+    const chunk = bytes.subarray(i, i + sizes[n % sizes.length]!);
+    const fast = d.pushBytes(chunk);
+    if (fast) out.push(fast);
+    else {
+      declined.count++;
+      out.push(d.push(chunk.toString('utf8')));
+    }
+    i += chunk.length;
+  }
+  out.push(d.end());
+  return Buffer.concat(out);
+}
+
+function bytesFailure(text: string, sizes?: number[]): Base64Error {
+  return failure(text, sizes, decodeBytesIn);
+}
+
+describe('Base64Decoder.pushBytes (the byte fast path)', () => {
+  test('round-trips every length 0..64 at every chunk size 1..9, without declining plain base64 before the padding', () => {
+    for (let len = 0; len <= 64; len++) {
+      const bytes = randomBytes(len);
+      const b64 = bytes.toString('base64');
+      for (let size = 1; size <= 9; size++) {
+        const declined = { count: 0 };
+        assert.deepEqual(decodeBytesIn(b64, [size], declined), bytes, `len ${len} size ${size}`);
+        // Only chunks holding '=' go the text way: at most two of them.
+        assert.ok(declined.count <= 2, `len ${len} size ${size}: ${declined.count} declined`);
+      }
+    }
+  });
+
+  test('line breaks and spaces at every odd chunk boundary are taken on the fast path', () => {
+    const bytes = randomBytes(3000);
+    const b64 = bytes.toString('base64').replace(/=+$/, '');
+    const spaced = b64.replace(/(.{1,7})/g, (m, _g, off: number) => m + ['\r\n', ' ', '\t', '\n', ''][off % 5]);
+    const padded = spaced + '='.repeat((4 - (b64.length % 4)) % 4);
+    for (const sizes of [[1], [2], [3], [5, 13], [4095, 3, 7], [65536]]) {
+      const declined = { count: 0 };
+      assert.deepEqual(decodeBytesIn(padded, sizes, declined), bytes, `sizes ${sizes.join(',')}`);
+      assert.ok(declined.count <= 2, `sizes ${sizes.join(',')}: ${declined.count} declined`);
+    }
+    const d = new Base64Decoder();
+    assert.ok(d.pushBytes(Buffer.from('QUJD\r\nRUZH\r\n')), 'plain base64 with CRLF is taken');
+    assert.equal(d.end().length, 0);
+  });
+
+  test('a large input in random chunks, also from a Uint8Array that is not a Buffer', () => {
+    const bytes = randomBytes(300_000);
+    const b64 = bytes.toString('base64').replace(/(.{76})/g, '$1\r\n');
+    assert.deepEqual(decodeBytesIn(b64, [1, 4095, 3, 65536, 7]), bytes);
+    const d = new Base64Decoder();
+    const plain = Buffer.from(b64);
+    const view = new Uint8Array(plain.buffer, plain.byteOffset, plain.byteLength);
+    assert.deepEqual(Buffer.concat([d.pushBytes(view)!, d.end()]), bytes);
+  });
+
+  test('every byte outside the alphabet and whitespace is declined, never decoded, wherever it stands', () => {
+    const allowed = /[A-Za-z0-9+/ \t\r\n]/;
+    for (let b = 0; b < 256; b++) {
+      const ch = String.fromCharCode(b);
+      if (allowed.test(ch)) continue;
+      for (const text of [`QUJD${ch}QUJ`, `${ch}QUJ`, `QUJDRUZH${ch}`, `Q${ch}`]) {
+        const d = new Base64Decoder();
+        assert.equal(d.pushBytes(Buffer.from([...text].map((c) => c.charCodeAt(0)))), undefined, `byte ${b} in ${JSON.stringify(text)}`);
+      }
+    }
+    // A carry left by an earlier push is checked too.
+    const d = new Base64Decoder();
+    assert.ok(d.pushBytes(Buffer.from('QU')));
+    assert.equal(d.pushBytes(Buffer.from('J*')), undefined);
+  });
+
+  test('after declining, the same input pushed as text gives the text path\'s message and position', () => {
+    const e = bytesFailure('QUJD*RUY=', [3]);
+    assert.match(e.message, /ongeldig teken '\*' \(U\+002A\).*positie 5/);
+    assert.equal(e.offset, 4);
+    assert.match(bytesFailure('QUJD-_==').message, /'-'/);
+    assert.match(bytesFailure('QU\u00e9D').message, /U\+00E9/);
+    assert.match(bytesFailure('QUJD\u0000').message, /U\+0000/);
+    assert.match(bytesFailure('QUJDRA').message, /geen veelvoud van 4/);
+    assert.match(bytesFailure('QQ==QQ==', [1]).message, /na de opvulling/);
+    assert.match(bytesFailure('QUI=A', [4, 1]).message, /na de opvulling/);
+  });
+
+  test('no input after end()', () => {
+    const d = new Base64Decoder();
+    d.pushBytes(Buffer.from('QUJD'));
+    d.end();
+    assert.throws(() => d.pushBytes(Buffer.from('QUJD')), Base64Error);
   });
 });

@@ -283,6 +283,19 @@ describe('inline base64 <inhoud>', () => {
     assert.deepEqual(await tempFiles(s), []);
   });
 
+  test('a non-ASCII character in the base64 is named, also when a chunk boundary splits its UTF-8 bytes', async () => {
+    const b64 = base64Lines(randomBytes(30_000));
+    const bad = `${b64.slice(0, 20_001)}é${b64.slice(20_001)}`;
+    // Chunks that start inside <inhoud> take the byte path; the one holding the character falls back to text.
+    for (const sizes of [[1], [2, 4096], [4096], [1000, 3]]) {
+      const s = await store();
+      const e = await readError(chunked(Buffer.from(edcLk01(bad)), sizes), s);
+      assert.equal(e.fault.code, 'StUF055', sizes.join(','));
+      assert.match(e.fault.details ?? '', /ZKN:inhoud op regel \d+: ongeldig teken U\+00E9/, sizes.join(','));
+      assert.deepEqual(await tempFiles(s), [], sizes.join(','));
+    }
+  });
+
   test('bad padding and data after padding are faults', async () => {
     for (const bad of ['QQ=', 'Q===', 'QQ==QQ==', 'QUJD=', 'QUJDRA']) {
       const s = await store();

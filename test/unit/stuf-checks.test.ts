@@ -82,10 +82,10 @@ describe('checkStuurgegevens', () => {
     fails({ ...lk01, zender: { organisatie: 'KING' } }, creeerZaak, 'StUF055', 'client', 'applicatie');
   });
 
-  test('StUF055: applicatie outside 3..50 characters, or an impossible tijdstipBericht', () => {
+  test('StUF055: applicatie outside 3..50 characters; StUF058: an impossible (schema-valid) tijdstipBericht', () => {
     fails({ ...lk01, zender: { applicatie: 'AB' } }, creeerZaak, 'StUF055', 'client', '"AB"');
     fails({ ...lk01, ontvanger: { applicatie: 'x'.repeat(51) } }, creeerZaak, 'StUF055', 'client');
-    fails({ ...lk01, tijdstipBericht: '20241301120000' }, creeerZaak, 'StUF055', 'client', '20241301120000');
+    fails({ ...lk01, tijdstipBericht: '20241301120000' }, creeerZaak, 'StUF058', 'server', '20241301120000');
   });
 
   test('StUF010: ontvanger not one of our addresses, only when ownAddresses is given', () => {

@@ -16,11 +16,15 @@ import type { XmlAttr, XmlElement } from '../../src/xml/tree.js';
 const AMS = 'Europe/Amsterdam';
 const utc = (iso: string): Date => new Date(iso);
 
-function rejects(fn: () => unknown, detailsPart: string): void {
+/** StUF055 when the schema refuses the form, StUF058 (plek server) when the form is schema-valid but no real moment. */
+const tijdstipCode = (v: string) => (/^[0-9]{8,17}$/.test(v) ? 'StUF058' : 'StUF055');
+const datumCode = (v: string) => (/^[0-9]{1,8}$/.test(v) ? 'StUF058' : 'StUF055');
+
+function rejects(fn: () => unknown, detailsPart: string, code = tijdstipCode(detailsPart)): void {
   assert.throws(fn, (e: unknown) => {
     assert.ok(e instanceof StufFault, `expected a StufFault, got ${String(e)}`);
-    assert.equal(e.code, 'StUF055');
-    assert.equal(e.plek, 'client');
+    assert.equal(e.code, code);
+    assert.equal(e.plek, code === 'StUF055' ? 'client' : 'server');
     assert.ok(e.details?.includes(detailsPart), `details "${e.details}" should mention "${detailsPart}"`);
     return true;
   });
@@ -76,13 +80,13 @@ describe('parseTijdstip', () => {
     rejects(() => parseTijdstip('19000229', AMS), '19000229');
   });
 
-  test('out-of-range fields and wrong forms are StUF055 with the value in details', () => {
+  test('out-of-range fields are StUF058, wrong forms StUF055, with the value in details', () => {
     for (const bad of [
       '20241301', '20240001', '20240230', '20240431', '20240100', '2024011024', '202401102360', '20240110235960',
       '00000101', '2024011', '202401101', '20240110123', '2024-01-10', '20240110T1200', '', '202401101234561234',
       ' 20240110', '２０２４０１１０',
     ]) {
-      rejects(() => parseTijdstip(bad, AMS), bad.slice(0, 20));
+      rejects(() => parseTijdstip(bad, AMS), bad.slice(0, 20), tijdstipCode(bad));
     }
   });
 
@@ -182,17 +186,17 @@ describe('parseDatum', () => {
     assert.deepEqual(parseDatum(el('20240215', { 'StUF:indOnvolledigeDatum': 'D' })), { value: '20240215', onvolledig: 'D' });
     assert.deepEqual(parseDatum(el('20240000', { 'StUF:indOnvolledigeDatum': 'M' })), { value: '20240000', onvolledig: 'M' });
     assert.deepEqual(parseDatum(el('00000000', { 'StUF:indOnvolledigeDatum': 'J' })), { value: '00000000', onvolledig: 'J' });
-    rejects(() => parseDatum(el('20241300', { 'StUF:indOnvolledigeDatum': 'D' })), '20241300');
-    rejects(() => parseDatum(el('00000000', { 'StUF:indOnvolledigeDatum': 'M' })), '00000000');
+    rejects(() => parseDatum(el('20241300', { 'StUF:indOnvolledigeDatum': 'D' })), '20241300', 'StUF058');
+    rejects(() => parseDatum(el('00000000', { 'StUF:indOnvolledigeDatum': 'M' })), '00000000', 'StUF058');
   });
 
-  test('invalid dates and indicators are StUF055 naming the element', () => {
-    rejects(() => parseDatum(el('20240230')), 'ZKN:startdatum (regel 7)');
-    rejects(() => parseDatum(el('20230229')), '20230229');
-    rejects(() => parseDatum(el('20240000')), '20240000');
-    rejects(() => parseDatum(el('2024011')), '2024011');
-    rejects(() => parseDatum(el('2024-01-10')), '2024-01-10');
-    rejects(() => parseDatum(el('20240110', { 'StUF:indOnvolledigeDatum': 'X' })), 'X');
+  test('impossible dates are StUF058, wrong forms and indicators StUF055, naming the element', () => {
+    rejects(() => parseDatum(el('20240230')), 'ZKN:startdatum (regel 7)', 'StUF058');
+    rejects(() => parseDatum(el('20230229')), '20230229', datumCode('20230229'));
+    rejects(() => parseDatum(el('20240000')), '20240000', datumCode('20240000'));
+    rejects(() => parseDatum(el('2024011')), '2024011', datumCode('2024011'));
+    rejects(() => parseDatum(el('2024-01-10')), '2024-01-10', datumCode('2024-01-10'));
+    rejects(() => parseDatum(el('20240110', { 'StUF:indOnvolledigeDatum': 'X' })), 'X', 'StUF055');
   });
 
   test('datumIndicatorAttr', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SaxesParser } from 'saxes';
 import type { Clock } from '../../src/stuf/dates.js';
-import { StufFault, faults } from '../../src/stuf/fault.js';
+import { FOUTCODE_OMSCHRIJVING, StufFault, faults } from '../../src/stuf/fault.js';
 import {
   DETAILS_MAX,
   MELDING_MAX,
@@ -109,8 +109,9 @@ describe('writeBv02', () => {
 });
 
 describe('writeFo', () => {
+  // A sector-defined code (not in the StUF table) keeps its own omschrijving, so the shortening is exercised.
   const longFault = new StufFault(
-    'StUF055',
+    'ZKN0001',
     'client',
     'Omschrijving <met> & "tekens" ' + 'ö'.repeat(250),
     'Element {http://www.egem.nl/StUF/sector/zkn/0310}startdatum: ' + '😀'.repeat(1200),
@@ -122,13 +123,13 @@ describe('writeFo', () => {
     assert.equal(
       xml,
       '<StUF:Fo02Bericht xmlns:StUF="http://www.egem.nl/StUF/StUF0301"><StUF:stuurgegevens><StUF:berichtcode>Fo02</StUF:berichtcode></StUF:stuurgegevens>' +
-        '<StUF:body><StUF:code>StUF064</StUF:code><StUF:plek>server</StUF:plek><StUF:omschrijving>Zaak niet gevonden</StUF:omschrijving>' +
-        '<StUF:details>identificatie 1234ABC</StUF:details></StUF:body></StUF:Fo02Bericht>',
+        '<StUF:body><StUF:code>StUF064</StUF:code><StUF:plek>server</StUF:plek><StUF:omschrijving>Object niet gevonden</StUF:omschrijving>' +
+        '<StUF:details>Zaak niet gevonden: identificatie 1234ABC</StUF:details></StUF:body></StUF:Fo02Bericht>',
     );
   });
 
   test('Fo02 ignores a reply and leaves out empty details', async () => {
-    const xml = writeFo('Fo02', new StufFault('StUF058', 'server', 'Fout'), reply);
+    const xml = writeFo('Fo02', new StufFault('StUF058', 'server', FOUTCODE_OMSCHRIJVING.StUF058!), reply);
     await assertSchemaValid(xml);
     assert.ok(!xml.includes('zender') && !xml.includes('details'));
   });

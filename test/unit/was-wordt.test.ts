@@ -92,7 +92,7 @@ describe('was/wordt', () => {
       object(m.rol('heeftAlsBelanghebbende', 'V') + m.rol('heeftAlsBelanghebbende', 'T', { medewerker: 'B3' }) + m.heeft({ volgnummer: '2', omschrijving: 'x', datum: '20260102' })),
     );
     assert.deepEqual(pairs.map((p) => `${p.naam}[${p.positie}]${p.soort}${p.oud ? 'o' : ''}${p.nieuw ? 'n' : ''}`), ['heeftAlsBelanghebbende[1]Von', 'heeftAlsBelanghebbende[2]Ton', 'heeft[1]Tn']);
-    assert.throws(() => pairRelations(object(m.rol('heeftAlsUitvoerende', 'V', { medewerker: 'U' })), object(m.rol('heeftAlsUitvoerende', 'E'))), fault('StUF055', /heeftAlsUitvoerende\[1\]/));
+    assert.throws(() => pairRelations(object(m.rol('heeftAlsUitvoerende', 'V', { medewerker: 'U' })), object(m.rol('heeftAlsUitvoerende', 'E'))), fault('StUF058', /heeftAlsUitvoerende\[1\]/));
   });
 
   it('removes one gerelateerde and adds another on the same roltype', () => {

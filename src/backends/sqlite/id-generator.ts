@@ -1,7 +1,8 @@
 /**
  * Identificaties from per-(kind, scope) sequences in the database. A value is written to id_reservation in the
  * same transaction that advances the sequence, before it is returned, so it is never handed out twice, also
- * not after a restart. Values that already exist (made by hand by a caller) are skipped.
+ * not after a restart. Values that already exist (made by hand by a caller) are skipped. The reservation is a
+ * transaction of the group commit, so concurrent genereer berichten (and kennisgevingen) share its fsync.
  */
 import { formatGeneratedIdentificatie, yearInTimeZone } from '../../domain/identificatie.js';
 import type { IdKind } from '../../domain/model.js';
@@ -23,7 +24,8 @@ export class SqliteIdGenerator implements IdGenerator {
   async reserve(kind: IdKind, reservedBy: string | undefined): Promise<string> {
     const template = this.opts.idTemplates[kind];
     if (!template) throw new Error(`Geen identificatiesjabloon voor ${kind}`);
-    return this.store.exclusiveWrite(() => {
+    // In the group commit: concurrent reservations (and the messages committed with them) share one fsync.
+    return this.store.groupWrite(() => {
       // Read the clock inside the lock, so the year matches the moment the value is actually issued.
       const at = this.opts.now();
       const jaar = yearInTimeZone(at, this.opts.timeZone);

@@ -152,6 +152,15 @@ export class SqliteZaakStore extends SqliteReader implements ZaakStore {
     });
   }
 
+  /**
+   * A synchronous write that joins the group commit: outside a transaction it is queued as a transaction of its
+   * own, so it shares the fsync with whatever is committed in the same batch; inside one it joins that one.
+   */
+  async groupWrite<T>(fn: () => T): Promise<T> {
+    if (this.insideTransaction()) return this.exclusiveWrite(fn);
+    return this.transaction(async () => fn());
+  }
+
   async ping(): Promise<void> {
     assertOpen(this.life);
     this.sql.get('SELECT 1 AS ok').get();

@@ -77,3 +77,15 @@ export function relationScope(scope: Scope, relation: string): Scope {
   if (scope.kerngegevensGerelateerden || !scope.all) return { all: false, metagegevens: false, kerngegevensGerelateerden: true };
   return { all: true, metagegevens: false, kerngegevensGerelateerden: true };
 }
+
+/**
+ * Which extraElementen the answer carries: every one (scope keyword), only the named ones (an explicit scope
+ * lists StUF:extraElementen/extraElement with their naam), or none (not asked).
+ */
+export function extraElementenFilter(scope: Scope): ((naam: string) => boolean) | undefined {
+  if (!scope.explicit) return scope.all ? () => true : undefined;
+  const el = scope.explicit.get('extraElementen');
+  if (!el) return undefined;
+  const names = new Set(elements(el).map((e) => e.attrs.find((a) => a.ns === '' && a.local === 'naam')?.value ?? ''));
+  return names.size === 0 ? () => true : (naam) => names.has(naam);
+}

@@ -1,15 +1,18 @@
 /** Writing EDC answer content (geefZaakdocumentLezen, geefLijstZaakdocumenten, geefZaakdocumentBewerken). */
 import type { Document, DocumentMeta, ZaakDocumentLink } from '../../domain/model.js';
-import { escapeAttr } from '../../xml/escape.js';
+import { escapeAttr, escapeText } from '../../xml/escape.js';
 import type { ResponsePiece } from '../operation.js';
 import { type Scope, explicitlyAsked, wants } from './scope.js';
-import { zkn, zknDate, zknNil } from './xml.js';
+import { writeTijdvak, writeTijdvakRelatie, zkn, zknDate, zknNil } from './xml.js';
 
 /** The EDC metadata elements in XSD order (identificatie … link), honouring the scope. */
 export function writeDocumentMeta(meta: DocumentMeta, scope: Scope, required: readonly string[] = []): string {
   let out = zkn('identificatie', meta.identificatie);
-  const fields: Array<[string, string | undefined, 'text' | 'date']> = [
+  const fields: Array<[string, string | undefined, 'text' | 'date' | 'unsupported']> = [
     ['dct.omschrijving', meta.dctOmschrijving, 'text'],
+    // Documenttype attributes Zaakpoort does not keep: asked for, they are answered as not supported.
+    ['dct.omschrijvingGeneriek', undefined, 'unsupported'],
+    ['dct.categorie', undefined, 'unsupported'],
     ['creatiedatum', undefined, 'date'],
     ['ontvangstdatum', undefined, 'date'],
     ['titel', meta.titel, 'text'],
@@ -24,6 +27,10 @@ export function writeDocumentMeta(meta: DocumentMeta, scope: Scope, required: re
     ['link', meta.link, 'text'],
   ];
   for (const [name, value, kind] of fields) {
+    if (kind === 'unsupported') {
+      if (explicitlyAsked(scope, name)) out += zknNil(name, 'nietOndersteund');
+      continue;
+    }
     const must = required.includes(name);
     if (!must && !wants(scope, name)) continue;
     if (kind === 'date') {
@@ -49,10 +56,26 @@ export function inhoudPieces(doc: Document): ResponsePiece[] {
 }
 
 /** The zaak–document link attributes after `gerelateerde` (ZAKEDC / EDCZAK), registratiedatum always present. */
-export function writeLinkAttributes(link: ZaakDocumentLink, opts: { staAsVolgnummer: boolean }): string {
+export function writeLinkAttributes(link: ZaakDocumentLink, opts: { staAsVolgnummer: boolean; metagegevens?: boolean }): string {
   let out = zkn('titel', link.titel) + zkn('beschrijving', link.beschrijving) + zkn('registratiedatum', link.registratiedatum);
   out += zkn('stt.volgnummer', link.sttVolgnummer) + zkn('stt.omschrijving', link.sttOmschrijving);
   // geefLijstZaakdocumenten types sta.datumStatusGezet as a 4-digit number (schema defect): leave it out there.
   if (!opts.staAsVolgnummer) out += zkn('sta.datumStatusGezet', link.staDatumStatusGezet);
+  if (opts.metagegevens) {
+    if (link.tijdvakRelatie) out += writeTijdvakRelatie(link.tijdvakRelatie);
+    if (link.tijdvakGeldigheid) out += writeTijdvak(link.tijdvakGeldigheid);
+    if (link.tijdstipRegistratie) out += `<StUF:tijdstipRegistratie>${escapeText(link.tijdstipRegistratie)}</StUF:tijdstipRegistratie>`;
+  }
+  return out;
+}
+
+/** StUF:tijdvakGeldigheid and StUF:tijdstipRegistratie of a document (after inhoud), when the scope asks metagegevens. */
+export function writeDocumentMetagegevens(meta: DocumentMeta, scope: Scope): string {
+  if (!scope.metagegevens) return '';
+  let out = '';
+  if (meta.tijdvakGeldigheid && (scope.all || wants(scope, 'tijdvakGeldigheid'))) out += writeTijdvak(meta.tijdvakGeldigheid);
+  if (meta.tijdstipRegistratie && (scope.all || wants(scope, 'tijdstipRegistratie'))) {
+    out += `<StUF:tijdstipRegistratie>${escapeText(meta.tijdstipRegistratie)}</StUF:tijdstipRegistratie>`;
+  }
   return out;
 }

@@ -4,8 +4,8 @@ import { NS } from '../../stuf/namespaces.js';
 import { ROL_TYPES } from '../../domain/model.js';
 import { huidigeStatus, statussenNieuwsteEerst } from '../../domain/zaak-rules.js';
 import { escapeText } from '../../xml/escape.js';
-import { type Scope, explicitlyAsked, relationScope, wants } from './scope.js';
-import { writeLeaves, zkn, zknDate, zknNil, zknNilGroup } from './xml.js';
+import { type Scope, explicitlyAsked, extraElementenFilter, parseScopeObject, relationScope, wants } from './scope.js';
+import { writeExtraElementen, writeLeaves, writeTijdvak, writeTijdvakRelatie, zkn, zknDate, zknNil, zknNilGroup } from './xml.js';
 
 const ROL_ENTITEITTYPE: Record<string, string> = {
   heeftAlsBelanghebbende: 'ZAKBTRBLH',
@@ -35,14 +35,18 @@ const AUTHENTIEK_AFTER = new Set(['inp.bsn', 'inn.nnpId']);
 
 /**
  * A subject inside `gerelateerde`: kerngegevens only, or everything we were told. Zaakpoort does not consult
- * the BRP/NHR itself, so unless the sender said otherwise the key is marked as not authentic (N).
+ * the BRP/NHR itself, so unless the sender said otherwise whether the key is authentic is unknown: nil with
+ * waardeOnbekend (as the StUF-testplatform expects a nil authentiek).
  */
 export function writeBetrokkene(b: Betrokkene, kernOnly: boolean): string {
   const et = SUBJECT_ENTITEITTYPE[b.kind];
   let leaves = kernOnly ? b.leaves.filter((l) => l.local === b.keyElement || l.local === 'authentiek') : b.leaves;
   if (AUTHENTIEK_AFTER.has(b.keyElement) && !leaves.some((l) => l.local === 'authentiek')) {
     const at = leaves.findIndex((l) => l.local === b.keyElement);
-    const authentiek: Leaf = { ns: NS.bg, local: 'authentiek', value: 'N', attrs: [{ ns: NS.stuf, local: 'metagegeven', value: 'true' }] };
+    const authentiek: Leaf = {
+      ns: NS.bg, local: 'authentiek', value: '',
+      attrs: [{ ns: NS.stuf, local: 'metagegeven', value: 'true' }, { ns: NS.xsi, local: 'nil', value: 'true' }, { ns: NS.stuf, local: 'noValue', value: 'waardeOnbekend' }],
+    };
     leaves = [...leaves.slice(0, at + 1), authentiek, ...leaves.slice(at + 1)];
   }
   return `<ZKN:${b.kind} StUF:entiteittype="${et}">${writeLeaves(leaves)}</ZKN:${b.kind}>`;
@@ -57,9 +61,14 @@ function writeRol(rol: Rol, scope: Scope): string {
   // The afwijkend adres groups are the same type in kennisgeving and answer, so they are echoed as sent.
   if (rol.afwijkendCorrespondentieAdres) out += writeLeaves([rol.afwijkendCorrespondentieAdres]);
   if (scope.metagegevens && (rol.beginRelatie || rol.eindRelatie)) out += tijdvakRelatie(rol.beginRelatie, rol.eindRelatie);
-  if (rol.emailadres) {
-    out += `<StUF:extraElementen><StUF:extraElement naam="emailadres">${escapeText(rol.emailadres)}</StUF:extraElement></StUF:extraElementen>`;
-  }
+  if (scope.metagegevens && rol.tijdvakGeldigheid) out += writeTijdvak(rol.tijdvakGeldigheid);
+  if (scope.metagegevens) out += registratie(rol.tijdstipRegistratie);
+  // An explicit scope asks for a rol's extraElementen inside the relation element itself.
+  const relEl = scope.explicit?.get(rol.rolType);
+  const asked = extraElementenFilter(relEl ? parseScopeObject(relEl) : scope);
+  // Zaken stored before extraElementen were kept as a whole only know the e-mail address.
+  const extra = rol.extraElementen ?? (rol.emailadres ? [{ naam: 'emailadres', waarde: rol.emailadres }] : undefined);
+  out += writeExtraElementen(extra, asked);
   if (rol.aanspreekpunt) out += writeAanspreekpunt(rol.aanspreekpunt, `${et}CTP`);
   return out + `</ZKN:${rol.rolType}>`;
 }
@@ -73,10 +82,14 @@ function writeAanspreekpunt(leaf: Leaf, et: string): string {
   return writeLeaves([{ ...leaf, attrs: [{ ns: NS.stuf, local: 'entiteittype', value: et }, ...attrs] }]);
 }
 
+/** StUF:tijdstipRegistratie when known ('' otherwise). */
+const registratie = (t: string | undefined): string => (t ? `<StUF:tijdstipRegistratie>${escapeText(t)}</StUF:tijdstipRegistratie>` : '');
+
 /** heeftBetrekkingOp (ZAKOBJ): the object under gerelateerde is echoed as sent (kennisgeving ⊂ answer type). */
-function writeZaakobject(o: Zaakobject): string {
+function writeZaakobject(o: Zaakobject, metagegevens: boolean): string {
+  const meta = metagegevens ? (o.tijdvakRelatie ? writeTijdvakRelatie(o.tijdvakRelatie) : '') + registratie(o.tijdstipRegistratie) : '';
   return `<ZKN:heeftBetrekkingOp StUF:entiteittype="ZAKOBJ"><ZKN:gerelateerde>${writeLeaves([o.object])}</ZKN:gerelateerde>` +
-    `${zkn('omschrijving', o.omschrijving)}</ZKN:heeftBetrekkingOp>`;
+    `${zkn('omschrijving', o.omschrijving)}${meta}</ZKN:heeftBetrekkingOp>`;
 }
 
 function tijdvakRelatie(begin: string | undefined, eind: string | undefined): string {
@@ -86,7 +99,7 @@ function tijdvakRelatie(begin: string | undefined, eind: string | undefined): st
 }
 
 /** One `heeft` (ZAKSTT) relation; `laatste` is the derived indicatieLaatsteStatus. */
-export function writeStatus(st: Status, laatste: boolean, zaak: Zaak): string {
+export function writeStatus(st: Status, laatste: boolean, zaak: Zaak, kernOnly = true): string {
   const t = st.statustype;
   let out = '<ZKN:heeft StUF:entiteittype="ZAKSTT"><ZKN:gerelateerde StUF:entiteittype="STT">';
   out += zkn('zkt.code', t.zktCode ?? zaak.zaaktype.code) + zkn('zkt.omschrijving', t.zktOmschrijving ?? zaak.zaaktype.omschrijving);
@@ -95,7 +108,8 @@ export function writeStatus(st: Status, laatste: boolean, zaak: Zaak): string {
   out += zkn('toelichting', st.toelichting) + zkn('datumStatusGezet', st.datumStatusGezet);
   out += zkn('indicatieLaatsteStatus', laatste ? 'J' : 'N');
   if (st.gezetDoor) {
-    out += `<ZKN:isGezetDoor StUF:entiteittype="ZAKSTTBTR"><ZKN:gerelateerde>${writeBetrokkene(st.gezetDoor, true)}</ZKN:gerelateerde></ZKN:isGezetDoor>`;
+    const rol = kernOnly ? '' : zkn('rolOmschrijving', st.gezetDoorRol?.rolOmschrijving) + zkn('rolomschrijvingGeneriek', st.gezetDoorRol?.rolomschrijvingGeneriek);
+    out += `<ZKN:isGezetDoor StUF:entiteittype="ZAKSTTBTR"><ZKN:gerelateerde>${writeBetrokkene(st.gezetDoor, kernOnly)}</ZKN:gerelateerde>${rol}</ZKN:isGezetDoor>`;
   }
   return out + '</ZKN:heeft>';
 }
@@ -104,6 +118,22 @@ export function writeStatus(st: Status, laatste: boolean, zaak: Zaak): string {
 export interface ZaakAnswerExtras {
   heeftRelevant?: string[];
   leidtTot?: string[];
+  /** The stored zaken that relaties (deelzaak, hoofdzaak, betrekkingOpAndere) refer to, for their details. */
+  gerelateerdeZaken?: ReadonlyMap<string, Zaak>;
+}
+
+/**
+ * The gerelateerde of a zaak relation: identificatie, and when the zaak is in the store its omschrijving and
+ * zaaktype (ZAK-gerelateerdeAntwoord). A relation to a zaak that is not here stays a reference.
+ */
+export function writeGerelateerdeZaak(id: string, zaak: Zaak | undefined, sub: Scope): string {
+  let out = zkn('identificatie', id);
+  if (zaak && wants(sub, 'omschrijving')) out += zkn('omschrijving', zaak.omschrijving);
+  if (zaak && wants(sub, 'isVan')) {
+    const zt = zaak.zaaktype;
+    out += `<ZKN:isVan StUF:entiteittype="ZAKZKT"><ZKN:gerelateerde StUF:entiteittype="ZKT">${zkn('omschrijving', zt.omschrijving)}${zkn('code', zt.code)}${zkn('ingangsdatumObject', zt.ingangsdatumObject)}</ZKN:gerelateerde></ZKN:isVan>`;
+  }
+  return `<ZKN:gerelateerde StUF:entiteittype="ZAK">${out}</ZKN:gerelateerde>`;
 }
 
 /** The children of antwoord/object for a zaak. */
@@ -128,7 +158,8 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
     for (const o of zaak.anderZaakObjecten) {
       // All four children are required in the answer group; absent ones are nil.
       const part = (n: 'omschrijving' | 'aanduiding' | 'registratie') => (o[n] ? zkn(n, o[n]) : zknNil(n));
-      out += `<ZKN:anderZaakObject>${part('omschrijving')}${part('aanduiding')}${zknNil('lokatie')}${part('registratie')}</ZKN:anderZaakObject>`;
+      const lokatie = o.lokatie ? `<ZKN:lokatie>${writeLeaves([o.lokatie])}</ZKN:lokatie>` : zknNil('lokatie');
+      out += `<ZKN:anderZaakObject>${part('omschrijving')}${part('aanduiding')}${lokatie}${part('registratie')}</ZKN:anderZaakObject>`;
     }
   }
   if (wants(scope, 'resultaat')) {
@@ -156,9 +187,13 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
   date('datumVernietigingDossier', zaak.datumVernietigingDossier);
   field('zaakniveau', zaak.zaakniveau);
   field('deelzakenIndicatie', zaak.deelzakenIndicatie);
+  if (scope.metagegevens && (scope.all || wants(scope, 'tijdvakGeldigheid')) && zaak.tijdvakGeldigheid) {
+    out += writeTijdvak(zaak.tijdvakGeldigheid);
+  }
   if (scope.metagegevens && (scope.all || wants(scope, 'tijdstipRegistratie')) && zaak.tijdstipRegistratie) {
     out += `<StUF:tijdstipRegistratie>${zaak.tijdstipRegistratie}</StUF:tijdstipRegistratie>`;
   }
+  out += writeExtraElementen(zaak.extraElementen, extraElementenFilter(scope));
   if (wants(scope, 'isVan')) {
     const zt = zaak.zaaktype;
     const sub = relationScope(scope, 'isVan');
@@ -169,7 +204,7 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
   if (wants(scope, 'heeftBetrekkingOp')) {
     const objecten = zaak.zaakobjecten ?? [];
     if (objecten.length === 0 && explicitlyAsked(scope, 'heeftBetrekkingOp')) out += zknNil('heeftBetrekkingOp', 'geenWaarde', ' StUF:entiteittype="ZAKOBJ"');
-    for (const o of objecten) out += writeZaakobject(o);
+    for (const o of objecten) out += writeZaakobject(o, scope.metagegevens);
   }
   for (const rolType of ROL_TYPES) {
     if (!wants(scope, rolType)) continue;
@@ -184,15 +219,18 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
     const rel = zaak.relaties.filter((r) => r.soort === soort);
     const et = RELATIE_ENTITEITTYPE[soort];
     if (rel.length === 0 && explicitlyAsked(scope, soort)) out += zknNil(soort, 'geenWaarde', ` StUF:entiteittype="${et}"`);
+    const sub = relationScope(scope, soort);
     for (const r of rel) {
-      out += `<ZKN:${soort} StUF:entiteittype="${et}"><ZKN:gerelateerde StUF:entiteittype="ZAK">${zkn('identificatie', r.identificatie)}</ZKN:gerelateerde></ZKN:${soort}>`;
+      const tv = scope.metagegevens ? (r.tijdvakRelatie ? writeTijdvakRelatie(r.tijdvakRelatie) : '') + registratie(r.tijdstipRegistratie) : '';
+      out += `<ZKN:${soort} StUF:entiteittype="${et}">${writeGerelateerdeZaak(r.identificatie, extras.gerelateerdeZaken?.get(r.identificatie), sub)}${tv}</ZKN:${soort}>`;
     }
   }
   if (wants(scope, 'heeft')) {
     const current = huidigeStatus(zaak);
     const statussen = statussenNieuwsteEerst(zaak);
     if (statussen.length === 0 && explicitlyAsked(scope, 'heeft')) out += zknNil('heeft', 'geenWaarde', ' StUF:entiteittype="ZAKSTT"');
-    for (const st of statussen) out += writeStatus(st, st === current, zaak);
+    const sub = relationScope(scope, 'heeft');
+    for (const st of statussen) out += writeStatus(st, st === current, zaak, !sub.all);
   }
   if (wants(scope, 'heeftRelevant')) {
     const docs = extras.heeftRelevant ?? [];

@@ -2,7 +2,8 @@
  * Reading a BSL object (voegBesluitToe, updateBesluit) into the model. Attribute values use StUF's three
  * states: undefined = absent (unchanged), null = cleared (nil / noValue), otherwise the value.
  */
-import type { Besluit, StufDate } from '../../domain/model.js';
+import type { Besluit, ExtraElement, StufDate, Tijdvak } from '../../domain/model.js';
+import { readExtraElementen, readTijdvak } from './leaves.js';
 import { normaliseTijdstip, parseDatum } from '../../stuf/dates.js';
 import { faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
@@ -23,6 +24,8 @@ export interface BesluitAttributes {
   datumVerzending: Tri<StufDate>;
   datumUiterlijkeReactie: Tri<StufDate>;
   tijdstipRegistratie: Tri<string>;
+  tijdvakGeldigheid: Tri<Tijdvak>;
+  extraElementen: ExtraElement[] | null | undefined;
 }
 
 const z = (obj: XmlElement, name: string) => child(obj, NS.zkn, name);
@@ -42,13 +45,15 @@ export function readBesluitAttributes(obj: XmlElement): BesluitAttributes {
     datumVerzending: date('datumVerzending'),
     datumUiterlijkeReactie: date('datumUiterlijkeReactie'),
     tijdstipRegistratie: typeof tr === 'string' ? normaliseTijdstip(tr) : tr,
+    tijdvakGeldigheid: readTijdvak(obj),
+    extraElementen: readExtraElementen(obj),
   };
 }
 
 /** Fields other than identificatie that may be changed or cleared. */
 export const MUTABLE_FIELDS = [
   'bstOmschrijving', 'datumBeslissing', 'toelichting', 'ingangsdatumWerking', 'einddatumWerking', 'vervalreden',
-  'datumPublicatie', 'datumVerzending', 'datumUiterlijkeReactie', 'tijdstipRegistratie',
+  'datumPublicatie', 'datumVerzending', 'datumUiterlijkeReactie', 'tijdstipRegistratie', 'tijdvakGeldigheid', 'extraElementen',
 ] as const;
 
 /** Mandatory in every stored besluit (SPEC #18, RN #488644): a v element may not be nil. */

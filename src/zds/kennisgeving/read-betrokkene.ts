@@ -33,7 +33,7 @@ export function readBetrokkene(gerelateerde: XmlElement | undefined, where: stri
     const value = text(child(subject, spec.ns, keyElement));
     if (value) return { kind, key: value, keyElement, leaves: toLeaves(subject) };
   }
-  throw faults.invalid(
+  throw faults.processing(
     'Betrokkene heeft geen identificerend gegeven',
     `${where}: ${kind} zonder ${spec.keys.join(' of ')}`,
   );

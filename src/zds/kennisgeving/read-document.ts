@@ -1,7 +1,8 @@
 /** Reading an EDC object (voegZaakdocumentToe, maakZaakdocument, updateZaakdocument) into the model. */
-import type { DocumentMeta, StufDate } from '../../domain/model.js';
+import type { DocumentMeta, StufDate, Tijdvak } from '../../domain/model.js';
 import { parseDatum } from '../../stuf/dates.js';
 import { NS } from '../../stuf/namespaces.js';
+import { readExtraElementen, readTijdstipRegistratie, readTijdvak, relatieMetagegevens } from './leaves.js';
 import { type ExtractedContent, type XmlElement, attr, child, leafValue, path, text } from '../../xml/tree.js';
 
 type Tri<T> = T | null | undefined;
@@ -20,7 +21,7 @@ export function readDocumentAttributes(obj: XmlElement): DocumentAttributes {
   const out: Record<string, Tri<string | StufDate>> = {};
   for (const f of TEXT_FIELDS) out[f] = leafValue(child(obj, NS.zkn, elementName(f)));
   for (const f of DATE_FIELDS) out[f] = parseDatum(child(obj, NS.zkn, f));
-  return out as DocumentAttributes;
+  return { ...out, extraElementen: readExtraElementen(obj), tijdvakGeldigheid: readTijdvak(obj), tijdstipRegistratie: readTijdstipRegistratie(obj) } as DocumentAttributes;
 }
 
 /** Keep only the fields that have a value. */
@@ -58,6 +59,9 @@ export interface IsRelevantVoor {
   sttVolgnummer?: string;
   sttOmschrijving?: string;
   staDatumStatusGezet?: string;
+  tijdvakRelatie?: Tijdvak;
+  tijdvakGeldigheid?: Tijdvak;
+  tijdstipRegistratie?: string;
 }
 
 /** The isRelevantVoor (EDCZAK) relation: which zaak the document belongs to, with the link's own attributes. */
@@ -72,7 +76,7 @@ export function readIsRelevantVoor(obj: XmlElement): IsRelevantVoor | undefined 
   ];
   for (const [field, el] of names) {
     const v = leafValue(child(rel, NS.zkn, el));
-    if (typeof v === 'string') out[field] = v;
+    if (typeof v === 'string') (out as unknown as Record<string, string>)[field] = v;
   }
-  return out;
+  return { ...out, ...relatieMetagegevens(rel) };
 }

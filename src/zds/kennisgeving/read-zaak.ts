@@ -2,14 +2,14 @@
  * Reading a ZAK object from a kennisgeving (creeerZaak, updateZaak, actualiseerZaakstatus) into the model.
  * Attribute values use StUF's three states: undefined = absent (unchanged), null = cleared (nil/noValue).
  */
-import type { AnderZaakObject, Kenmerk, Leaf, Rol, RolType, Status, StufDate, Zaak, Zaakobject, ZaakRelatie } from '../../domain/model.js';
+import type { AnderZaakObject, ExtraElement, Kenmerk, Leaf, Tijdvak, Rol, RolType, Status, StufDate, Zaak, Zaakobject, ZaakRelatie } from '../../domain/model.js';
 import { ROL_TYPES } from '../../domain/model.js';
 import { parseDatum, normaliseTijdstip } from '../../stuf/dates.js';
 import { faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { type XmlElement, attr, child, childrenNamed, elements, isNil, leafValue, path, text } from '../../xml/tree.js';
 import { readBetrokkene } from './read-betrokkene.js';
-import { extraElement, tijdvakRelatie, toLeaf } from './leaves.js';
+import { extraElement, readExtraElementen, readTijdvak, relatieMetagegevens, tijdvakRelatie, toLeaf } from './leaves.js';
 
 type Tri<T> = T | null | undefined;
 
@@ -39,6 +39,8 @@ export interface ZaakAttributes {
   zaakniveau: Tri<string>;
   deelzakenIndicatie: Tri<string>;
   tijdstipRegistratie: Tri<string>;
+  tijdvakGeldigheid: Tri<Tijdvak>;
+  extraElementen: ExtraElement[] | null | undefined;
 }
 
 const z = (obj: XmlElement, name: string) => child(obj, NS.zkn, name);
@@ -84,6 +86,10 @@ export function readZaakAttributes(obj: XmlElement): ZaakAttributes {
         const v = leafValue(z(o, n));
         if (typeof v === 'string') out[n] = v;
       }
+      // The geometry is kept as sent: whatever GML element the schema let through.
+      const lokatie = z(o, 'lokatie');
+      const geometrie = lokatie && !isNil(lokatie) ? elements(lokatie).find((e) => e.ns === NS.gml) : undefined;
+      if (geometrie) out.lokatie = toLeaf(geometrie);
       return out;
     }),
     resultaat: group(z(obj, 'resultaat'), ['omschrijving', 'toelichting']),
@@ -102,6 +108,8 @@ export function readZaakAttributes(obj: XmlElement): ZaakAttributes {
     zaakniveau: leafValue(z(obj, 'zaakniveau')),
     deelzakenIndicatie: leafValue(z(obj, 'deelzakenIndicatie')),
     tijdstipRegistratie: tijdstip(child(obj, NS.stuf, 'tijdstipRegistratie')),
+    tijdvakGeldigheid: readTijdvak(obj),
+    extraElementen: readExtraElementen(obj),
   };
 }
 
@@ -126,6 +134,11 @@ export function readRol(rel: XmlElement): Rol | undefined {
   }
   const email = extraElement(rel, 'emailadres');
   if (email) rol.emailadres = email;
+  const extra = readExtraElementen(rel);
+  if (extra) rol.extraElementen = extra;
+  const { tijdvakGeldigheid, tijdstipRegistratie } = relatieMetagegevens(rel);
+  if (tijdvakGeldigheid) rol.tijdvakGeldigheid = tijdvakGeldigheid;
+  if (tijdstipRegistratie) rol.tijdstipRegistratie = tijdstipRegistratie;
   if (tv.begin) rol.beginRelatie = tv.begin;
   if (tv.eind) rol.eindRelatie = tv.eind;
   const contact = rolContact(rel);
@@ -158,6 +171,9 @@ export function readZaakobject(rel: XmlElement): Zaakobject | undefined {
   const zo: Zaakobject = { object: toLeaf(object) };
   const omschrijving = leafValue(z(rel, 'omschrijving'));
   if (typeof omschrijving === 'string' && omschrijving) zo.omschrijving = omschrijving;
+  const { tijdvakRelatie, tijdstipRegistratie } = relatieMetagegevens(rel);
+  if (tijdvakRelatie) zo.tijdvakRelatie = tijdvakRelatie;
+  if (tijdstipRegistratie) zo.tijdstipRegistratie = tijdstipRegistratie;
   return zo;
 }
 
@@ -190,6 +206,14 @@ export function readStatus(rel: XmlElement): Status | undefined {
   if (toelichting) status.toelichting = toelichting;
   const gezetDoor = path(rel, NS.zkn, 'isGezetDoor', 'gerelateerde');
   if (gezetDoor && elements(gezetDoor).length > 0) status.gezetDoor = readBetrokkene(gezetDoor, 'heeft/isGezetDoor');
+  const btr = z(rel, 'isGezetDoor');
+  const rolOmschrijving = btr ? opt(btr, 'rolOmschrijving') : undefined;
+  const generiek = btr ? opt(btr, 'rolomschrijvingGeneriek') : undefined;
+  if (rolOmschrijving || generiek) {
+    status.gezetDoorRol = {};
+    if (rolOmschrijving) status.gezetDoorRol.rolOmschrijving = rolOmschrijving;
+    if (generiek) status.gezetDoorRol.rolomschrijvingGeneriek = generiek;
+  }
   return status;
 }
 
@@ -199,7 +223,11 @@ export function readZaakRelatie(rel: XmlElement): ZaakRelatie | undefined {
   if (isNil(rel)) return undefined;
   const id = text(path(rel, NS.zkn, 'gerelateerde', 'identificatie'));
   if (!id) return undefined;
-  return { soort: rel.local as ZaakRelatie['soort'], identificatie: id };
+  const r: ZaakRelatie = { soort: rel.local as ZaakRelatie['soort'], identificatie: id };
+  const { tijdvakRelatie, tijdstipRegistratie } = relatieMetagegevens(rel);
+  if (tijdvakRelatie) r.tijdvakRelatie = tijdvakRelatie;
+  if (tijdstipRegistratie) r.tijdstipRegistratie = tijdstipRegistratie;
+  return r;
 }
 
 /** All relations of one kind in the object, in message order. */
@@ -233,7 +261,7 @@ export function zaakFromCreeerObject(obj: XmlElement): Zaak {
   if (a.zaaktypeIngangsdatum) zaak.zaaktype.ingangsdatumObject = a.zaaktypeIngangsdatum;
   const optional = ['omschrijving', 'toelichting', 'resultaat', 'publicatiedatum', 'einddatumGepland', 'uiterlijkeEinddatum',
     'einddatum', 'opschorting', 'verlenging', 'betalingsIndicatie', 'laatsteBetaaldatum', 'archiefnominatie',
-    'datumVernietigingDossier', 'tijdstipRegistratie'] as const;
+    'datumVernietigingDossier', 'tijdstipRegistratie', 'tijdvakGeldigheid', 'extraElementen'] as const;
   for (const k of optional) {
     const v = a[k];
     if (v !== undefined && v !== null) (zaak as unknown as Record<string, unknown>)[k] = v;

@@ -78,7 +78,7 @@ export function pairRelations(oud: XmlElement, nieuw: XmlElement): RelatiePaar[]
       const so = o[i] ? verwerkingssoort(o[i]!) : undefined;
       const sn = n[i] ? verwerkingssoort(n[i]!) : undefined;
       if (so && sn && so !== sn) {
-        throw faults.invalid('Verwerkingssoort van een relatie verschilt tussen oud en nieuw object',
+        throw faults.processing('Verwerkingssoort van een relatie verschilt tussen oud en nieuw object',
           `${where(loc)}: oud heeft verwerkingssoort ${so}, nieuw ${sn}; relaties staan in beide objecten in dezelfde volgorde`);
       }
       const soort = sn ?? so;
@@ -111,7 +111,7 @@ export function checkOnveranderlijk(stored: Zaak, oud: ZaakAttributes, nieuw: Za
 
 const SIMPLE = ['omschrijving', 'toelichting', 'startdatum', 'registratiedatum', 'publicatiedatum', 'einddatumGepland',
   'uiterlijkeEinddatum', 'einddatum', 'betalingsIndicatie', 'laatsteBetaaldatum', 'archiefnominatie', 'datumVernietigingDossier',
-  'zaakniveau', 'deelzakenIndicatie', 'tijdstipRegistratie'] as const;
+  'zaakniveau', 'deelzakenIndicatie', 'tijdstipRegistratie', 'tijdvakGeldigheid', 'extraElementen'] as const;
 const REQUIRED: ReadonlySet<string> = new Set(['startdatum', 'registratiedatum', 'zaakniveau', 'deelzakenIndicatie']);
 const GROUPS = ['resultaat', 'opschorting', 'verlenging'] as const;
 
@@ -147,11 +147,17 @@ export function applyAttributes(zaak: Zaak, oud: ZaakAttributes, nieuw: ZaakAttr
 
 const sameBetrokkene = (a: Betrokkene, b: Betrokkene) => a.kind === b.kind && a.key === b.key;
 
+export interface WasWordtOptions {
+  /** Sender deviation: a W relation without an old counterpart is found through the new one (config.ts). */
+  wijzigingZonderOudeRelatie?: boolean;
+}
+
 /** The stored active rol the old object refers to (same rolType and subject). */
-function findRol(zaak: Zaak, p: RelatiePaar): number {
-  const oud = p.oud ? readRol(p.oud) : undefined;
+function findRol(zaak: Zaak, p: RelatiePaar, opts: WasWordtOptions = {}): number {
+  const zonderOud = opts.wijzigingZonderOudeRelatie && p.soort === 'W' && isLegeRelatie(p.oud);
+  const oud = zonderOud ? (p.nieuw ? readRol(p.nieuw) : undefined) : p.oud ? readRol(p.oud) : undefined;
   if (!oud) {
-    throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de bestaande relatie in het oude object`, `${where(p, 'oud')} is leeg of ontbreekt`);
+    throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de bestaande relatie in het oude object`, `${where(p, 'oud')} is leeg of ontbreekt`);
   }
   const i = zaak.rollen.findIndex((r) => r.rolType === oud.rolType && !r.eindRelatie && sameBetrokkene(r.betrokkene, oud.betrokkene));
   if (i < 0) {
@@ -163,7 +169,7 @@ function findRol(zaak: Zaak, p: RelatiePaar): number {
 
 function newRol(p: RelatiePaar): Rol {
   const rol = p.nieuw ? readRol(p.nieuw) : undefined;
-  if (!rol) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de relatie in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
+  if (!rol) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de relatie in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
   return rol;
 }
 
@@ -176,10 +182,17 @@ function keepContact(rol: Rol, stored: Rol, nieuw: XmlElement | undefined): Rol 
   for (const k of ['afwijkendCorrespondentieAdres', 'aanspreekpunt'] as const) {
     if (sent[k] === undefined && stored[k]) rol[k] = stored[k];
   }
+  // extraElementen (with emailadres) and tijdvakGeldigheid: likewise kept when the new object leaves them out.
+  const has = (local: string) => nieuw !== undefined && child(nieuw, NS.stuf, local) !== undefined;
+  if (!has('extraElementen')) {
+    if (stored.extraElementen) rol.extraElementen = stored.extraElementen;
+    if (stored.emailadres) rol.emailadres = stored.emailadres;
+  }
+  if (!has('tijdvakGeldigheid') && stored.tijdvakGeldigheid) rol.tijdvakGeldigheid = stored.tijdvakGeldigheid;
   return rol;
 }
 
-function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string): void {
+function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string, toegevoegd: Set<Rol>, opts: WasWordtOptions): void {
   switch (p.soort) {
     case 'I':
       return;
@@ -188,12 +201,25 @@ function applyRol(zaak: Zaak, p: RelatiePaar, vandaag: string): void {
       // A subject that is already an active betrokkene in this role is updated in place, not duplicated.
       const rol = newRol(p);
       const i = zaak.rollen.findIndex((r) => r.rolType === rol.rolType && !r.eindRelatie && sameBetrokkene(r.betrokkene, rol.betrokkene));
-      if (i >= 0) zaak.rollen[i] = keepContact({ ...rol, beginRelatie: rol.beginRelatie ?? zaak.rollen[i]!.beginRelatie } as Rol, zaak.rollen[i]!, p.nieuw);
-      else zaak.rollen.push(rol);
+      if (i >= 0) {
+        zaak.rollen[i] = keepContact({ ...rol, beginRelatie: rol.beginRelatie ?? zaak.rollen[i]!.beginRelatie } as Rol, zaak.rollen[i]!, p.nieuw);
+        return;
+      }
+      if (rol.rolType === 'heeftAlsInitiator') {
+        // A zaak has one initiator: a new one sent with T replaces the one the zaak has (the StUF-testplatform's
+        // updateZaak does this), ending it where the new one begins. Two new ones in one message stay an error.
+        for (const [j, r] of zaak.rollen.entries()) {
+          if (r.rolType === 'heeftAlsInitiator' && !r.eindRelatie && !toegevoegd.has(r)) {
+            zaak.rollen[j] = { ...r, eindRelatie: rol.beginRelatie ?? vandaag };
+          }
+        }
+      }
+      toegevoegd.add(rol);
+      zaak.rollen.push(rol);
       return;
     }
     case 'W': {
-      const i = findRol(zaak, p);
+      const i = findRol(zaak, p, opts);
       const rol = newRol(p);
       if (!rol.beginRelatie && zaak.rollen[i]!.beginRelatie) rol.beginRelatie = zaak.rollen[i]!.beginRelatie;
       zaak.rollen[i] = keepContact(rol, zaak.rollen[i]!, p.nieuw);
@@ -225,7 +251,7 @@ const sameStatus = (a: Status, b: Status) => a.statustype.volgnummer === b.statu
 function applyStatus(zaak: Zaak, p: RelatiePaar, nieuwe: Status[]): void {
   const find = (): number => {
     const oud = p.oud ? readStatus(p.oud) : undefined;
-    if (!oud) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de bestaande status in het oude object`, `${where(p, 'oud')} is leeg of ontbreekt`);
+    if (!oud) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de bestaande status in het oude object`, `${where(p, 'oud')} is leeg of ontbreekt`);
     const i = zaak.statussen.findIndex((s) => sameStatus(s, oud));
     if (i < 0) {
       throw faults.notFound('Status van de zaak niet gevonden',
@@ -235,7 +261,7 @@ function applyStatus(zaak: Zaak, p: RelatiePaar, nieuwe: Status[]): void {
   };
   const nieuw = (): Status => {
     const st = p.nieuw ? readStatus(p.nieuw) : undefined;
-    if (!st) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de status in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
+    if (!st) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de status in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
     return st;
   };
   switch (p.soort) {
@@ -260,14 +286,14 @@ function applyStatus(zaak: Zaak, p: RelatiePaar, nieuwe: Status[]): void {
       zaak.statussen.splice(find(), 1);
       return;
     default:
-      throw faults.invalid('Verwerkingssoort niet toegestaan voor een status', `${where(p)}: verwerkingssoort ${p.soort}; een status wordt toegevoegd (T), gewijzigd (W) of verwijderd (V)`);
+      throw faults.processing('Verwerkingssoort niet toegestaan voor een status', `${where(p)}: verwerkingssoort ${p.soort}; een status wordt toegevoegd (T), gewijzigd (W) of verwijderd (V)`);
   }
 }
 
 function applyZaakRelatie(zaak: Zaak, p: RelatiePaar, nieuwe: ZaakRelatie[]): void {
   const add = () => {
     const r = p.nieuw ? readZaakRelatie(p.nieuw) : undefined;
-    if (!r) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt de gerelateerde zaak in het nieuwe object`, `${where(p, 'nieuw')}: gerelateerde/identificatie ontbreekt`);
+    if (!r) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt de gerelateerde zaak in het nieuwe object`, `${where(p, 'nieuw')}: gerelateerde/identificatie ontbreekt`);
     if (r.identificatie === zaak.identificatie) throw faults.processing('Een zaak kan niet aan zichzelf gerelateerd worden', `${where(p, 'nieuw')}: ${r.identificatie}`);
     if (!zaak.relaties.some((x) => x.soort === r.soort && x.identificatie === r.identificatie)) {
       zaak.relaties.push(r);
@@ -335,7 +361,7 @@ function applyZaakobject(zaak: Zaak, p: RelatiePaar): void {
   };
   const nieuw = (): Zaakobject => {
     const o = p.nieuw ? readZaakobject(p.nieuw) : undefined;
-    if (!o) throw faults.invalid(`Verwerkingssoort ${p.soort} vraagt het zaakobject in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
+    if (!o) throw faults.processing(`Verwerkingssoort ${p.soort} vraagt het zaakobject in het nieuwe object`, `${where(p, 'nieuw')} is leeg of ontbreekt`);
     return o;
   };
   switch (p.soort) {
@@ -367,16 +393,17 @@ function applyZaakobject(zaak: Zaak, p: RelatiePaar): void {
 }
 
 /** Apply a W kennisgeving (old and new object) to a copy of the stored zaak. */
-export function applyWasWordt(stored: Zaak, oud: XmlElement, nieuw: XmlElement, vandaag: string): WasWordtUitkomst {
+export function applyWasWordt(stored: Zaak, oud: XmlElement, nieuw: XmlElement, vandaag: string, opts: WasWordtOptions = {}): WasWordtUitkomst {
   const oudA = readZaakAttributes(oud);
   const nieuwA = readZaakAttributes(nieuw);
   checkOnveranderlijk(stored, oudA, nieuwA);
   const zaak: Zaak = structuredClone(stored);
   const einddatumExpliciet = applyAttributes(zaak, oudA, nieuwA);
   const uitkomst: WasWordtUitkomst = { zaak, einddatumExpliciet, nieuweStatussen: [], nieuweZaakRelaties: [], besluiten: [] };
+  const toegevoegd = new Set<Rol>();
   for (const p of pairRelations(oud, nieuw)) {
     if (p.naam === 'heeftBetrekkingOp') applyZaakobject(zaak, p);
-    else if (isRolType(p.naam)) applyRol(zaak, p, vandaag);
+    else if (isRolType(p.naam)) applyRol(zaak, p, vandaag, toegevoegd, opts);
     else if (p.naam === 'heeft') applyStatus(zaak, p, uitkomst.nieuweStatussen);
     else if (p.naam === 'leidtTot') uitkomst.besluiten.push(p);
     else applyZaakRelatie(zaak, p, uitkomst.nieuweZaakRelaties);

@@ -26,7 +26,7 @@ export function requireValidIdentificatie(ctx: OperationContext, kind: IdKind, v
 /** The identificatie in gelijk of a vraag. */
 export function gelijkIdentificatie(body: XmlElement): string {
   const id = text(path(body, NS.zkn, 'gelijk', 'identificatie'));
-  if (!id) throw faults.invalid('Selectie zonder identificatie', 'gelijk/identificatie ontbreekt of is leeg');
+  if (!id) throw faults.processing('Selectie zonder identificatie', 'gelijk/identificatie ontbreekt of is leeg');
   return id;
 }
 

@@ -7,6 +7,10 @@ import { bv03 } from '../antwoord/frame.js';
 import type { Operation, OperationContext } from '../operation.js';
 import { duplicateFault, objects, requireValidIdentificatie } from './common.js';
 import { applyCatalogue } from './zaak-catalogue.js';
+import { verwerkBesluit } from './update-zaak.js';
+import { isLegeRelatie } from '../kennisgeving/was-wordt.js';
+import { NS } from '../../stuf/namespaces.js';
+import { childrenNamed } from '../../xml/tree.js';
 
 export const creeerZaak: Operation = {
   name: 'creeerZaak_ZakLk01',
@@ -19,9 +23,14 @@ export const creeerZaak: Operation = {
     applyCatalogue(ctx, zaak);
     const rolFout = rolInvariantFout(zaak);
     if (rolFout) throw faults.invalid('Zaak heeft meer dan één initiator', rolFout);
+    // leidtTot: a besluit created with the zaak (or an existing one linked to it), in the same transaction.
+    const besluiten = childrenNamed(obj!, NS.zkn, 'leidtTot').filter((rel) => !isLegeRelatie(rel));
     await ctx.backend.store.transaction(async (tx) => {
       await tx.insertZaak(zaak).catch(duplicateFault);
       await tx.markIdentificatieUsed('zaak', zaak.identificatie);
+      for (const [i, rel] of besluiten.entries()) {
+        await verwerkBesluit(ctx, tx, zaak, { naam: 'leidtTot', positie: i + 1, soort: 'T', nieuw: rel });
+      }
     });
     return bv03(ctx);
   },

@@ -35,7 +35,7 @@ export const geefBesluitdetails: Operation = {
     if (!besluit) return notFoundAnswer(ctx, 'Besluit', id, () => la01(ctx, names, 'BSL', undefined));
     // datumBeslissing, ingangsdatumWerking, tijdvakGeldigheid and isUitkomstVan are mandatory in this answer.
     let object = `<ZKN:object StUF:entiteittype="BSL">`;
-    object += writeBesluitAttributes(besluit, scope, { required: ['datumBeslissing', 'ingangsdatumWerking'], tijdvakRequired: true });
+    object += writeBesluitAttributes(besluit, scope, { required: ['datumBeslissing', 'ingangsdatumWerking'], tijdvakRequired: true, extraElementen: true, besluittype: true });
     object += `<ZKN:isUitkomstVan StUF:entiteittype="BSLZAK"><ZKN:gerelateerde StUF:entiteittype="ZAK"><ZKN:identificatie>${escapeText(besluit.zaakIdentificatie)}</ZKN:identificatie></ZKN:gerelateerde></ZKN:isUitkomstVan>`;
     if (wants(scope, 'isVastgelegdIn')) object += await writeVastgelegdIn(ctx, besluit, scope);
     object += '</ZKN:object>';

@@ -17,10 +17,8 @@ export const geefLijstZaakdocumenten: Operation = {
     const scope = parseScope(ctx.request.body);
     const zaak = await ctx.backend.store.getZaak(id);
     if (!zaak) return notFoundAnswer(ctx, 'Zaak', id, () => la01(ctx, names, 'ZAK', undefined));
-    const sub = relationScope(scope, 'heeftRelevant');
-    // Kerngegevens of a document are its identificatie; list the metadata a vakapplicatie shows in its list
-    // unless the scope explicitly narrows it.
-    const docScope = sub.explicit ? sub : { ...sub, all: true };
+    // Exactly what the scope asks: ...MaarKerngegevensGerelateerden gives each document's identificatie only.
+    const docScope = relationScope(scope, 'heeftRelevant');
     const links = await ctx.backend.store.listZaakDocumenten(id);
     let object = `<ZKN:object StUF:entiteittype="ZAK"><ZKN:identificatie>${escapeText(zaak.identificatie)}</ZKN:identificatie>`;
     if (links.length === 0) {

@@ -1,7 +1,8 @@
 /** geefZaakdetails_ZakLv01 → geefZaakdetails_ZakLa01 (ZDS 1.1: zakLv01 → zakLa01). */
 import { faults } from '../../stuf/fault.js';
 import { la01 } from '../antwoord/frame.js';
-import { parseScope, relationScope, wants } from '../antwoord/scope.js';
+import type { Zaak } from '../../domain/model.js';
+import { type Scope, parseScope, relationScope, wants } from '../antwoord/scope.js';
 import { writeLinkAttributes, writeDocumentMeta } from '../antwoord/write-document.js';
 import { writeZaakObject } from '../antwoord/write-zaak.js';
 import { writeLeidtTot } from '../antwoord/write-besluit.js';
@@ -14,6 +15,36 @@ export function notFoundAnswer(ctx: OperationContext, what: string, id: string, 
   throw faults.notFound(`${what} niet gevonden`, `Er is geen ${what.toLowerCase()} met identificatie ${id}`);
 }
 
+/**
+ * antwoord/object for a zaak (geefZaakdetails, zakLa01): the zaak plus what lives outside its aggregate
+ * (documents, besluiten, the zaken its relaties point to), each read only when the scope asks for it.
+ */
+export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, scope: Scope): Promise<string> {
+  const store = ctx.backend.store;
+  const heeftRelevant: string[] = [];
+  if (wants(scope, 'heeftRelevant')) {
+    const sub = relationScope(scope, 'heeftRelevant');
+    for (const { link, document } of await store.listZaakDocumenten(zaak.identificatie)) {
+      heeftRelevant.push(
+        `<ZKN:heeftRelevant StUF:entiteittype="ZAKEDC"><ZKN:gerelateerde StUF:entiteittype="EDC">${writeDocumentMeta(document.meta, sub)}</ZKN:gerelateerde>` +
+          `${writeLinkAttributes(link, { staAsVolgnummer: true })}</ZKN:heeftRelevant>`,
+      );
+    }
+  }
+  const leidtTot: string[] = [];
+  if (wants(scope, 'leidtTot')) {
+    const sub = relationScope(scope, 'leidtTot');
+    for (const b of await store.listBesluiten(zaak.identificatie)) leidtTot.push(writeLeidtTot(b, sub));
+  }
+  const gerelateerdeZaken = new Map<string, Zaak>();
+  for (const r of zaak.relaties) {
+    if (!wants(scope, r.soort) || gerelateerdeZaken.has(r.identificatie)) continue;
+    const other = await store.getZaak(r.identificatie);
+    if (other) gerelateerdeZaken.set(r.identificatie, other);
+  }
+  return `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant, leidtTot, gerelateerdeZaken })}</ZKN:object>`;
+}
+
 export const geefZaakdetails: Operation = {
   name: 'geefZaakdetails_ZakLv01',
   port: 'BeantwoordVraag',
@@ -24,22 +55,6 @@ export const geefZaakdetails: Operation = {
     const scope = parseScope(ctx.request.body);
     const zaak = await ctx.backend.store.getZaak(id);
     if (!zaak) return notFoundAnswer(ctx, 'Zaak', id, () => la01(ctx, names, 'ZAK', undefined));
-    const heeftRelevant: string[] = [];
-    if (wants(scope, 'heeftRelevant')) {
-      const sub = relationScope(scope, 'heeftRelevant');
-      for (const { link, document } of await ctx.backend.store.listZaakDocumenten(id)) {
-        heeftRelevant.push(
-          `<ZKN:heeftRelevant StUF:entiteittype="ZAKEDC"><ZKN:gerelateerde StUF:entiteittype="EDC">${writeDocumentMeta(document.meta, sub)}</ZKN:gerelateerde>` +
-            `${writeLinkAttributes(link, { staAsVolgnummer: true })}</ZKN:heeftRelevant>`,
-        );
-      }
-    }
-    const leidtTot: string[] = [];
-    if (wants(scope, 'leidtTot')) {
-      const sub = relationScope(scope, 'leidtTot');
-      for (const b of await ctx.backend.store.listBesluiten(id)) leidtTot.push(writeLeidtTot(b, sub));
-    }
-    const object = `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant, leidtTot })}</ZKN:object>`;
-    return la01(ctx, names, 'ZAK', [object]);
+    return la01(ctx, names, 'ZAK', [await writeZaakAnswerObject(ctx, zaak, scope)]);
   },
 };

@@ -2,11 +2,12 @@
  * geefZaakdocumentLezen_EdcLv01 → geefZaakdocumentLezen_EdcLa01: document metadata and the latest checked-in
  * content, streamed from the store as base64.
  */
-import { escapeText } from '../../xml/escape.js';
 import { la01 } from '../antwoord/frame.js';
-import { parseScope, wants } from '../antwoord/scope.js';
-import { inhoudPieces, writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
+import { extraElementenFilter, parseScope, relationScope, wants } from '../antwoord/scope.js';
+import { writeGerelateerdeZaak } from '../antwoord/write-zaak.js';
+import { inhoudPieces, writeDocumentMeta, writeDocumentMetagegevens, writeLinkAttributes } from '../antwoord/write-document.js';
 import type { Operation, ResponsePiece } from '../operation.js';
+import { writeExtraElementen } from '../antwoord/xml.js';
 import { gelijkIdentificatie } from './common.js';
 import { notFoundAnswer } from './geef-zaakdetails.js';
 
@@ -25,13 +26,15 @@ export const geefZaakdocumentLezen: Operation = {
     if (!doc) return notFoundAnswer(ctx, 'Document', id, () => la01(ctx, names, 'EDC', undefined));
     const pieces: ResponsePiece[] = [`<ZKN:object StUF:entiteittype="EDC">${writeDocumentMeta(doc.meta, scope, REQUIRED)}`];
     pieces.push(...inhoudPieces(doc));
-    let tail = '';
+    let tail = writeDocumentMetagegevens(doc.meta, scope) + writeExtraElementen(doc.meta.extraElementen, extraElementenFilter(scope));
     if (wants(scope, 'isRelevantVoor')) {
+      const sub = relationScope(scope, 'isRelevantVoor');
       for (const link of await ctx.backend.store.listDocumentZaken(id)) {
+        // The zaak with its omschrijving and zaaktype when the scope asks more than kerngegevens.
+        const zaak = sub.all || sub.explicit ? await ctx.backend.store.getZaak(link.zaakIdentificatie) : undefined;
         tail +=
-          `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK"><ZKN:gerelateerde StUF:entiteittype="ZAK">` +
-          `<ZKN:identificatie>${escapeText(link.zaakIdentificatie)}</ZKN:identificatie></ZKN:gerelateerde>` +
-          `${writeLinkAttributes(link, { staAsVolgnummer: false })}</ZKN:isRelevantVoor>`;
+          `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK">${writeGerelateerdeZaak(link.zaakIdentificatie, zaak, sub)}` +
+          `${writeLinkAttributes(link, { staAsVolgnummer: false, metagegevens: scope.metagegevens })}</ZKN:isRelevantVoor>`;
       }
     }
     pieces.push(tail + '</ZKN:object>');

@@ -24,10 +24,10 @@ export const ontkoppelZaakdocument: Operation = {
     const { oud, nieuw, id } = wasWordt(edcLk02);
     const soorten = [...relationSoorten(oud), ...relationSoorten(nieuw)];
     if (soorten.length === 0 || soorten.some((s) => s !== 'V')) {
-      throw faults.invalid('isRelevantVoor moet verwerkingssoort V hebben', `verwerkingssoort(en): ${soorten.join(', ') || 'geen isRelevantVoor'}`);
+      throw faults.processing('isRelevantVoor moet verwerkingssoort V hebben', `verwerkingssoort(en): ${soorten.join(', ') || 'geen isRelevantVoor'}`);
     }
     const zaken = [...new Set(readRelationChanges(oud).map((c) => c.zaakIdentificatie))];
-    if (zaken.length === 0) throw faults.invalid('Zaak om te ontkoppelen ontbreekt', 'oud object: isRelevantVoor/gerelateerde/identificatie ontbreekt');
+    if (zaken.length === 0) throw faults.processing('Zaak om te ontkoppelen ontbreekt', 'oud object: isRelevantVoor/gerelateerde/identificatie ontbreekt');
     const dct = leafValue(child(nieuw, NS.zkn, 'dct.omschrijving'));
 
     await ctx.backend.store.transaction(async (tx) => {

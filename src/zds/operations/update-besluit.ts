@@ -35,7 +35,7 @@ export const updateBesluit: Operation = {
   expect: { berichtcode: 'Lk01', entiteittype: 'BSL' },
   async handle(ctx: OperationContext) {
     const soort = text(child(child(ctx.request.body, NS.zkn, 'parameters'), NS.stuf, 'mutatiesoort'));
-    if (soort !== 'W') throw faults.invalid('updateBesluit vraagt mutatiesoort W', `mutatiesoort is "${soort ?? ''}"`);
+    if (soort !== 'W') throw faults.processing('updateBesluit vraagt mutatiesoort W', `mutatiesoort is "${soort ?? ''}"`);
     const [oud, nieuw] = objects(ctx.request.body, 2) as [XmlElement, XmlElement];
     const oudId = text(child(oud, NS.zkn, 'identificatie'));
     const id = text(child(nieuw, NS.zkn, 'identificatie'));

@@ -25,7 +25,7 @@ const ELEMENT: Partial<Record<keyof DocumentMeta, string>> = { dctOmschrijving: 
 /** edcLk02/parameters/mutatiesoort must be W: a was/wordt pair. */
 export function requireMutatiesoortW(edcLk02: XmlElement): void {
   const soort = text(child(child(edcLk02, NS.zkn, 'parameters'), NS.stuf, 'mutatiesoort'));
-  if (soort !== 'W') throw faults.invalid('Mutatiesoort moet W zijn', `edcLk02/parameters/mutatiesoort is ${soort ? `"${soort}"` : 'leeg'}`);
+  if (soort !== 'W') throw faults.processing('Mutatiesoort moet W zijn', `edcLk02/parameters/mutatiesoort is ${soort ? `"${soort}"` : 'leeg'}`);
 }
 
 /** The was/wordt pair, both about the same document (its identificatie cannot change). */

@@ -29,12 +29,12 @@ export const voegBesluitToe: Operation = {
     const zaakId = text(path(object, NS.zkn, 'zaak', 'identificatie'));
     if (!besluitEl || !zaakId) throw faults.invalid('Besluit of zaak ontbreekt', 'object/besluit en object/zaak/identificatie zijn verplicht');
     const soort = attr(besluitEl, NS.stuf, 'verwerkingssoort');
-    if (soort !== 'T') throw faults.invalid('Besluit moet verwerkingssoort T hebben', `object/besluit heeft StUF:verwerkingssoort="${soort ?? ''}"`);
+    if (soort !== 'T') throw faults.processing('Besluit moet verwerkingssoort T hebben', `object/besluit heeft StUF:verwerkingssoort="${soort ?? ''}"`);
     const besluit: Besluit = besluitFromObject(besluitEl, zaakId);
     requireValidIdentificatie(ctx, 'besluit', besluit.identificatie);
     for (const rel of readVastgelegdIn(besluitEl)) {
       if (rel.verwerkingssoort === 'V' || rel.verwerkingssoort === 'E') {
-        throw faults.invalid('Nieuw besluit kan geen documentkoppeling beëindigen', `isVastgelegdIn met verwerkingssoort ${rel.verwerkingssoort}`);
+        throw faults.processing('Nieuw besluit kan geen documentkoppeling beëindigen', `isVastgelegdIn met verwerkingssoort ${rel.verwerkingssoort}`);
       }
       if (rel.documentIdentificatie && !besluit.documenten.includes(rel.documentIdentificatie)) besluit.documenten.push(rel.documentIdentificatie);
     }

@@ -30,9 +30,11 @@ async function addDocument(ctx: OperationContext, withContent: boolean) {
     documentIdentificatie: meta.identificatie,
     registratiedatum: relevant.registratiedatum ?? formatDatum(now, ctx.config.timeZone),
   };
-  for (const k of ['titel', 'beschrijving', 'sttVolgnummer', 'sttOmschrijving', 'staDatumStatusGezet'] as const) {
+  for (const k of ['titel', 'beschrijving', 'sttVolgnummer', 'sttOmschrijving', 'staDatumStatusGezet', 'tijdstipRegistratie'] as const) {
     if (relevant[k]) link[k] = relevant[k];
   }
+  if (relevant.tijdvakRelatie) link.tijdvakRelatie = relevant.tijdvakRelatie;
+  if (relevant.tijdvakGeldigheid) link.tijdvakGeldigheid = relevant.tijdvakGeldigheid;
 
   // The content becomes a permanent blob first; the database row that makes it visible is committed after.
   // If the transaction fails the blob is removed again, so nothing half-written is ever visible.

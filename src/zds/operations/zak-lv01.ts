@@ -3,10 +3,8 @@
  * identificatie order, maximumAantal at a time, with vervolgvragen via start.
  */
 import type { Zaak } from '../../domain/model.js';
-import { parseScope, relationScope, wants, type Scope } from '../antwoord/scope.js';
-import { writeLeidtTot } from '../antwoord/write-besluit.js';
-import { writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
-import { writeZaakObject } from '../antwoord/write-zaak.js';
+import { parseScope } from '../antwoord/scope.js';
+import { writeZaakAnswerObject as writeZaak } from './geef-zaakdetails.js';
 import type { Operation, OperationContext } from '../operation.js';
 import { lijstLa01 } from '../vraag/antwoord.js';
 import { parseVraagParameters, requireSortering, vervolgStart } from '../vraag/parameters.js';
@@ -16,25 +14,6 @@ import { parseZaakSelectie } from '../vraag/selectie.js';
 const SORTERINGEN = [0, 1] as const;
 /** Upper bound per answer whatever maximumAantal asks; the rest follows by vervolgvraag. */
 export const MAX_PER_ANTWOORD = 500;
-
-async function writeZaak(ctx: OperationContext, zaak: Zaak, scope: Scope): Promise<string> {
-  const heeftRelevant: string[] = [];
-  const leidtTot: string[] = [];
-  if (wants(scope, 'heeftRelevant')) {
-    const sub = relationScope(scope, 'heeftRelevant');
-    for (const { link, document } of await ctx.backend.store.listZaakDocumenten(zaak.identificatie)) {
-      heeftRelevant.push(
-        `<ZKN:heeftRelevant StUF:entiteittype="ZAKEDC"><ZKN:gerelateerde StUF:entiteittype="EDC">${writeDocumentMeta(document.meta, sub)}</ZKN:gerelateerde>` +
-          `${writeLinkAttributes(link, { staAsVolgnummer: true })}</ZKN:heeftRelevant>`,
-      );
-    }
-  }
-  if (wants(scope, 'leidtTot')) {
-    const sub = relationScope(scope, 'leidtTot');
-    for (const b of await ctx.backend.store.listBesluiten(zaak.identificatie)) leidtTot.push(writeLeidtTot(b, sub));
-  }
-  return `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant, leidtTot })}</ZKN:object>`;
-}
 
 export const zakLv01: Operation = {
   name: 'zakLv01',

@@ -72,7 +72,7 @@ function checkSleutels(gelijk: XmlElement): void {
 
 /** The value of a leaf in vanaf/totEnMet: never nil, complete dates only. */
 function rangeValue(c: Criterium, soort: SelectieSoort, date: boolean): string {
-  if (isNil(c.el) || noValue(c.el) !== undefined) throw faults.invalid(`${soort} zonder waarde`, `${soort}/${c.path} heeft geen waarde`);
+  if (isNil(c.el) || noValue(c.el) !== undefined) throw faults.processing(`${soort} zonder waarde`, `${soort}/${c.path} heeft geen waarde`);
   if (!date) return text(c.el) ?? '';
   const ind = attr(c.el, NS.stuf, 'indOnvolledigeDatum');
   if (ind !== undefined && ind !== 'V') {
@@ -148,7 +148,7 @@ export function parseZaakSelectie(vraag: XmlElement): ZaakSelectie {
     const kind = m?.[1] as BetrokkeneKind | undefined;
     if (m && kind && INITIATOR_KEYS[kind]?.includes(m[2]!)) {
       const key = gelijkValue(c, false);
-      if (key === null) throw faults.invalid('Initiator zonder sleutelwaarde', `gelijk/${c.path} heeft geen waarde`);
+      if (key === null) throw faults.processing('Initiator zonder sleutelwaarde', `gelijk/${c.path} heeft geen waarde`);
       if (out.initiator) throw faults.processing('Selectie op meer dan één initiatorsleutel wordt niet ondersteund', `gelijk/${c.path}`);
       out.initiator = { kind, keyElement: m[2]!, key };
       continue;
