@@ -21,7 +21,7 @@ import { renderTable, type Table } from './lib/table.js';
 import { builtServerArgs } from '../test/helpers/built-server.js';
 import { isReachable } from '../test/helpers/postgres.js';
 
-const MODULES = ['stages', 'zds', 'million', 'cold-start', 'documents', 'beheer'];
+const MODULES = ['stages', 'zds', 'million', 'cold-start', 'documents', 'zgw', 'beheer'];
 
 interface BenchModule {
   name?: string;

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { type Config, ConfigError } from './config.js';
 import { openPostgresBackend } from './backends/postgres/index.js';
 import { openSqliteBackend } from './backends/sqlite/index.js';
+import { openZgwBackend } from './backends/zgw/index.js';
+import type { Log } from './backends/zgw/unit-of-work.js';
 import { createCatalogue } from './catalogue/index.js';
 import type { Backend } from './ports/index.js';
 import { SchemaRegistry } from './schema/index.js';
@@ -35,7 +37,21 @@ export interface Zaakpoort {
   close(): Promise<void>;
 }
 
-export async function openBackend(config: Config, clock: Clock): Promise<Backend> {
+export async function openBackend(config: Config, clock: Clock, log?: Log): Promise<Backend> {
+  if (config.backend.kind === 'zgw') {
+    const { local, kind: _kind, ...settings } = config.backend;
+    // Zaakpoort's own state: the embedded store, or PostgreSQL when configured.
+    const localBackend = await openBackend({ ...config, backend: local ?? { kind: 'sqlite' } }, clock);
+    try {
+      return await openZgwBackend({
+        settings, local: localBackend, dataDir: config.dataDir, gemeentecode: config.gemeentecode, timeZone: config.timeZone,
+        now: () => clock.now(), ...(log ? { log } : {}),
+      });
+    } catch (e) {
+      await localBackend.close();
+      throw e;
+    }
+  }
   if (config.backend.kind === 'sqlite') {
     return openSqliteBackend({
       dataDir: config.dataDir,
@@ -76,14 +92,14 @@ export interface ZaakpoortOptions {
 export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {}): Promise<Zaakpoort> {
   const clock = opts.clock ?? systemClock;
   const schemas = opts.schemas ?? (await SchemaRegistry.load(config.schemaDir));
-  const opened = await openBackend(config, clock);
+  let server: FastifyInstance | undefined;
+  const log: Log = (level, msg, extra) => server?.log[level](extra ?? {}, msg);
+  const opened = await openBackend(config, clock, log);
   const backend = opts.wrapBackend ? opts.wrapBackend(opened) : opened;
   let accepting = true;
   // Temp files left by a crash mid-upload are never visible, but they take disk space: clear old ones.
   await backend.content.sweepTemp(24 * 60 * 60 * 1000);
-  const catalogue = createCatalogue(config);
-  let server: FastifyInstance | undefined;
-  const log = (level: 'debug' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => server?.log[level](extra ?? {}, msg);
+  const catalogue = backend.catalogue ?? createCatalogue(config);
   const deps = {
     config,
     // The SQL backends' calls become steps of each bericht (message browser, traces, backend metrics).
@@ -95,7 +111,8 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   };
   const migration = await openMigration(config, deps);
   const dispatcher = createDispatcher({ ...deps, ...(migration ? { router: migration.router } : {}) });
-  const onDisk = config.backend.kind === 'sqlite' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
+  // The ZGW backend receives content into a local staging area before it uploads it.
+  const onDisk = config.backend.kind === 'sqlite' || config.backend.kind === 'zgw' || (config.backend.kind === 'postgres' && config.backend.content === 'fs');
   const storage = onDisk ? new DataDirProbe(config.dataDir) : undefined;
   // Observers around each dispatch: metrics, traces (when configured), the message browser (when configured).
   const metrics = new Metrics();

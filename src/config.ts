@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { OMSCHRIJVING_GENERIEK } from './backends/zgw/config.js';
 
 const MIB = 1024 * 1024;
 
@@ -101,8 +102,60 @@ const postgresBackendSchema = z.strictObject({
   content: z.enum(['postgres', 'fs']).optional(),
 });
 
+const ROL_RELATIES = ['heeftAlsBelanghebbende', 'heeftAlsGemachtigde', 'heeftAlsInitiator', 'heeftAlsUitvoerende', 'heeftAlsVerantwoordelijke', 'heeftAlsOverigBetrokkene'] as const;
+
+/** Per ZDS zaaktype code: how ZDS values find their ZGW catalogue counterparts (src/backends/zgw/config.ts). */
+const zgwProfileSchema = z.strictObject({
+  /** ZDS relation → roltype omschrijvingGeneriek, or "omschrijving:<roltype omschrijving>". */
+  roltypen: z.partialRecord(z.enum(ROL_RELATIES), z.string().refine((v) => v.startsWith('omschrijving:') || (OMSCHRIJVING_GENERIEK as readonly string[]).includes(v),
+    `moet een omschrijvingGeneriek zijn (${OMSCHRIJVING_GENERIEK.join(', ')}) of "omschrijving:<tekst>"`)).optional(),
+  statustypeMatch: z.enum(['volgnummer', 'code', 'omschrijving']).optional(),
+  resultaattypeMatch: z.enum(['omschrijving', 'omschrijvingGeneriek']).optional(),
+  /** ZDS dct.omschrijving → informatieobjecttype omschrijving. */
+  documenttypen: z.record(z.string(), z.string()).optional(),
+  /** StUF extraElement naam → zaakeigenschap naam. */
+  eigenschappen: z.record(z.string(), z.string()).optional(),
+});
+
+const rsinSchema = z.string().regex(/^\d{9}$/, 'moet een RSIN van 9 cijfers zijn');
+
+/**
+ * The ZGW backend (Open Zaak): zaken, documenten and besluiten in the ZGW APIs; Zaakpoort's own state in SQLite
+ * under dataDir, or in PostgreSQL (`local`, env ZAAKPOORT_DATABASE_URL).
+ */
+const zgwBackendSchema = z.strictObject({
+  kind: z.literal('zgw'),
+  /** API roots, e.g. http://openzaak.example/zaken/api/v1 (env ZAAKPOORT_ZGW_ZAKEN_URL, _DOCUMENTEN_URL, _CATALOGI_URL, _BESLUITEN_URL). */
+  zakenUrl: z.url({ protocol: /^https?$/ }),
+  documentenUrl: z.url({ protocol: /^https?$/ }),
+  catalogiUrl: z.url({ protocol: /^https?$/ }),
+  besluitenUrl: z.url({ protocol: /^https?$/ }),
+  /** JWT HS256 client (env ZAAKPOORT_ZGW_CLIENT_ID, ZAAKPOORT_ZGW_SECRET). */
+  clientId: nonEmpty,
+  secret: nonEmpty,
+  /** JWT user_id / user_representation (Open Zaak's audit trail). */
+  userId: nonEmpty.default('zaakpoort'),
+  userRepresentation: nonEmpty.default('Zaakpoort (ZDS-koppelvlak)'),
+  /** bronorganisatie / verantwoordelijkeOrganisatie: one RSIN, or gemeentecode → RSIN (env ZAAKPOORT_ZGW_RSIN, JSON allowed). */
+  rsin: z.union([rsinSchema, z.record(z.string(), rsinSchema)]),
+  /** The catalogus of the zaaktypen: its URL, or domein + rsin (env ZAAKPOORT_ZGW_CATALOGUS, JSON allowed). */
+  catalogus: z.union([z.url({ protocol: /^https?$/ }), z.strictObject({ domein: nonEmpty, rsin: rsinSchema })]),
+  /** Translation profiles per ZDS zaaktype code. */
+  profiles: z.record(z.string(), zgwProfileSchema).default({}),
+  defaults: z.strictObject({ vertrouwelijkheidaanduiding: z.string().optional(), taal: z.string().default('dut') }).prefault({}),
+  /** Per call (env ZAAKPOORT_ZGW_TIMEOUT_MS). */
+  timeoutMs: z.int().min(1).default(15_000),
+  catalogueTtlMs: z.int().min(0).default(300_000),
+  /** Re-sign the JWT when it is this old (Open Zaak refuses an old iat). */
+  jwtRenewSeconds: z.int().min(1).default(240),
+  /** Attempts of an idempotent call on a timeout, connection error or 5xx. */
+  retries: z.int().min(1).default(3),
+  /** Zaakpoort's own state in PostgreSQL instead of SQLite under dataDir. */
+  local: postgresBackendSchema.optional(),
+});
+
 /** Every backend; add a new one to this union (its `kind` then appears in the error messages by itself). */
-const backendSchema = z.discriminatedUnion('kind', [sqliteBackendSchema, postgresBackendSchema]);
+const backendSchema = z.discriminatedUnion('kind', [sqliteBackendSchema, postgresBackendSchema, zgwBackendSchema]);
 const BACKEND_KINDS = backendSchema.options.map((o) => o.shape.kind.value);
 
 /** What happens to a bericht: own backend only, passed on to the legacy system, or both with legacy leading. */
@@ -281,6 +334,7 @@ export type SenderConfig = z.output<typeof senderSchema>;
 export type SenderDeviations = z.output<typeof deviationsSchema>;
 export type TlsConfig = z.output<typeof tlsSchema>;
 export type PostgresBackendConfig = z.output<typeof postgresBackendSchema>;
+export type ZgwBackendConfig = z.output<typeof zgwBackendSchema>;
 export type BeheerConfig = z.output<typeof beheerSchema>;
 export type BeheerAccount = z.output<typeof beheerAccountSchema>;
 export type BeheerOidcConfig = z.output<typeof beheerOidcSchema>;
@@ -297,7 +351,7 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
-type EnvKind = 'string' | 'number' | 'boolean';
+type EnvKind = 'string' | 'number' | 'boolean' | 'json-or-string';
 
 /**
  * Environment variables and the setting each one sets. `backend.*` settings other than the URL apply only to
@@ -325,6 +379,15 @@ export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: E
   { name: 'ZAAKPOORT_TLS_KEY', path: ['tls', 'key'], kind: 'string' },
   { name: 'ZAAKPOORT_TLS_CA', path: ['tls', 'ca'], kind: 'string' },
   { name: 'ZAAKPOORT_TLS_REQUIRE_CLIENT_CERT', path: ['tls', 'requireClientCert'], kind: 'boolean' },
+  { name: 'ZAAKPOORT_ZGW_ZAKEN_URL', path: ['backend', 'zakenUrl'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_DOCUMENTEN_URL', path: ['backend', 'documentenUrl'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_CATALOGI_URL', path: ['backend', 'catalogiUrl'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_BESLUITEN_URL', path: ['backend', 'besluitenUrl'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_CLIENT_ID', path: ['backend', 'clientId'], kind: 'string' },
+  { name: 'ZAAKPOORT_ZGW_SECRET', path: ['backend', 'secret'], kind: 'string', secret: true },
+  { name: 'ZAAKPOORT_ZGW_RSIN', path: ['backend', 'rsin'], kind: 'json-or-string' },
+  { name: 'ZAAKPOORT_ZGW_CATALOGUS', path: ['backend', 'catalogus'], kind: 'json-or-string' },
+  { name: 'ZAAKPOORT_ZGW_TIMEOUT_MS', path: ['backend', 'timeoutMs'], kind: 'number' },
   { name: 'ZAAKPOORT_LEGACY_URL', path: ['migration', 'legacy', 'url'], kind: 'string' },
   { name: 'ZAAKPOORT_LEGACY_TIMEOUT_MS', path: ['migration', 'legacy', 'timeoutMs'], kind: 'number' },
   { name: 'ZAAKPOORT_MIGRATION_MODE', path: ['migration', 'default'], kind: 'string' },
@@ -335,6 +398,9 @@ export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: E
   { name: 'ZAAKPOORT_BEHEER_BSN_KEY', path: ['beheer', 'bsnKey'], kind: 'string', secret: true },
   { name: 'ZAAKPOORT_BEHEER_OIDC_CLIENT_SECRET', path: ['beheer', 'oidc', 'clientSecret'], kind: 'string', secret: true },
 ];
+
+/** Backend settings that belong to the ZGW backend (the others under backend.* are PostgreSQL's). */
+const ZGW_ENV = /^ZAAKPOORT_ZGW_/;
 
 /** Load the configuration: defaults, then the JSON file, then environment variables; checked against ConfigSchema. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
@@ -363,20 +429,41 @@ function readConfigFile(file: string | undefined, cwd: string): Record<string, u
 /** Writes the environment's values into the raw configuration; returns which path came from which variable. */
 function applyEnv(raw: Record<string, unknown>, env: Env): Map<string, string> {
   const fromEnv = new Map<string, string>();
+  if (env.ZAAKPOORT_BACKEND !== undefined && env.ZAAKPOORT_BACKEND !== '') {
+    if (!['sqlite', 'postgres', 'zgw'].includes(env.ZAAKPOORT_BACKEND)) {
+      throw new ConfigError(`ZAAKPOORT_BACKEND moet sqlite, postgres of zgw zijn, niet "${env.ZAAKPOORT_BACKEND}"`);
+    }
+    const b = raw.backend as Record<string, unknown> | undefined;
+    raw.backend = { ...(b?.kind === env.ZAAKPOORT_BACKEND ? b : {}), kind: env.ZAAKPOORT_BACKEND };
+    fromEnv.set('backend.kind', 'ZAAKPOORT_BACKEND');
+  }
+  const zgw = (raw.backend as { kind?: unknown } | undefined)?.kind === 'zgw';
   if (env.ZAAKPOORT_DATABASE_URL) {
     const b = raw.backend as Record<string, unknown> | undefined;
-    raw.backend = { ...(b?.kind === 'postgres' ? b : {}), kind: 'postgres' };
+    // With the ZGW backend PostgreSQL holds Zaakpoort's own state (backend.local); otherwise it is the backend.
+    if (zgw) b!.local = { ...((b!.local as Record<string, unknown> | undefined) ?? {}), kind: 'postgres' };
+    else raw.backend = { ...(b?.kind === 'postgres' ? b : {}), kind: 'postgres' };
   }
   for (const v of ENV) {
     const value = env[v.name];
     if (value === undefined || value === '') continue;
-    const [section] = v.path;
-    if (section === 'backend' && (raw.backend as { kind?: unknown } | undefined)?.kind !== 'postgres') {
-      throw new ConfigError(`${v.name} geldt alleen voor PostgreSQL (zet ook ZAAKPOORT_DATABASE_URL)`);
+    let target = raw;
+    let path: ReadonlyArray<string> = v.path;
+    if (path[0] === 'backend') {
+      const kind = (raw.backend as { kind?: unknown } | undefined)?.kind;
+      if (ZGW_ENV.test(v.name)) {
+        if (kind !== 'zgw') throw new ConfigError(`${v.name} geldt alleen voor de ZGW-backend (zet ook ZAAKPOORT_BACKEND=zgw)`);
+      } else if (kind === 'zgw' && (raw.backend as { local?: unknown }).local) {
+        // PostgreSQL settings of the local state store.
+        target = raw.backend as Record<string, unknown>;
+        path = ['local', ...path.slice(1)];
+      } else if (kind !== 'postgres') {
+        throw new ConfigError(`${v.name} geldt alleen voor PostgreSQL (zet ook ZAAKPOORT_DATABASE_URL)`);
+      }
     }
     // Walk (and make) the sections down to the key: paths may be deeper than one section (beheer.oidc.clientSecret).
-    let obj = raw;
-    for (const part of v.path.slice(0, -1)) {
+    let obj = target;
+    for (const part of path.slice(0, -1)) {
       const next = obj[part];
       obj[part] = typeof next === 'object' && next !== null ? next : {};
       obj = obj[part] as Record<string, unknown>;
@@ -391,6 +478,13 @@ function applyEnv(raw: Record<string, unknown>, env: Env): Map<string, string> {
 function coerce(value: string, kind: EnvKind): unknown {
   if (kind === 'number' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
   if (kind === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  if (kind === 'json-or-string' && value.trim().startsWith('{')) {
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
   return value;
 }
 
@@ -442,7 +536,7 @@ function describeIssues(issues: z.core.$ZodIssue[], fromEnv: Map<string, string>
         return `${where} moet ${issue.values.map((v) => String(v)).join(', ')} zijn, niet ${shown(issue.input, at)}`;
       case 'invalid_union':
         if (at.startsWith('migration.')) return `${where} moet translate, proxy of replicate zijn, of { "mode": ..., "operations": { ... } }`;
-        return at.endsWith('kind') ? `${where} moet ${BACKEND_KINDS.join(', ')} zijn` : `${where} ${issue.message}`;
+        return at === 'backend' || at === 'backend.kind' ? `backend.kind moet ${BACKEND_KINDS.join(', ')} zijn` : `${where} ${issue.message}`;
       case 'too_small':
       case 'too_big':
         if (issue.origin === 'string') return `${where} mag niet leeg zijn`;

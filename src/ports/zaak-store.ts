@@ -54,6 +54,11 @@ export interface StoreReader {
   getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined>;
   /** The overdracht whose overdragenZaak_Di01 had this referentienummer. */
   getOverdracht(referentienummer: string): Promise<Overdracht | undefined>;
+  /**
+   * Small JSON values kept beside another system, by key (the ZGW backend keeps here, per ZGW resource URL, the
+   * ZDS data the ZGW APIs have no field for). Keys without a value are absent from the map.
+   */
+  getSidecar(keys: string[]): Promise<Map<string, unknown>>;
 }
 
 export interface LoggedMessage {
@@ -90,6 +95,8 @@ export interface StoreWriter extends StoreReader {
   updateOverdracht(overdracht: Overdracht): Promise<void>;
   /** Mark a reserved identificatie as used (no-op when it was never reserved: caller-made ids are allowed). */
   markIdentificatieUsed(kind: IdKind, value: string): Promise<void>;
+  /** Set (or, with undefined, remove) a sidecar value. */
+  putSidecar(key: string, value: unknown): Promise<void>;
 }
 
 export interface ZaakStore extends StoreReader {

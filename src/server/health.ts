@@ -12,6 +12,8 @@ export interface HealthReport {
   status: 'ok' | 'unavailable';
   schemas: 'compiled' | 'not compiled';
   backend: 'reachable' | 'unreachable';
+  /** Per part of the backend when it reports them (ZGW: each API and the local state), 'ok' or a short reason. */
+  parts?: Record<string, string>;
   /** Only when documents are stored on disk (SQLite, or PostgreSQL with content store fs). */
   storage?: 'writable' | 'not writable';
   /** Why storage is not writable (ENOSPC, EROFS, ENOENT, timeout), never a path. */
@@ -34,16 +36,38 @@ function readVersion(): string {
 
 export async function checkHealth(ready: () => boolean, backend: Backend, storage?: StorageProbe): Promise<HealthReport> {
   const schemasOk = ready();
-  const [backendOk, storageError] = await Promise.all([ping(backend), storage?.check()]);
+  const [parts, pinged, storageError] = await Promise.all([
+    backend.health ? partsOf(backend) : undefined,
+    backend.health ? undefined : ping(backend),
+    storage?.check(),
+  ]);
+  const backendOk = parts ? Object.values(parts).every((v) => v === 'ok') : pinged === true;
   const storageOk = storageError === undefined;
   return {
     status: schemasOk && backendOk && storageOk ? 'ok' : 'unavailable',
     schemas: schemasOk ? 'compiled' : 'not compiled',
     backend: backendOk ? 'reachable' : 'unreachable',
+    ...(parts ? { parts } : {}),
     ...(storage ? { storage: storageOk ? 'writable' : 'not writable' } : {}),
     ...(storageError ? { storageError } : {}),
     version: VERSION,
   };
+}
+
+async function partsOf(backend: Backend): Promise<Record<string, string>> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      backend.health!(),
+      new Promise<Record<string, string>>((resolve) => {
+        timer = setTimeout(() => resolve({ backend: 'geen antwoord binnen de tijdslimiet' }), PING_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    return { backend: 'fout' };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A hanging backend must not hang the health check (load balancers time out and flap otherwise). */

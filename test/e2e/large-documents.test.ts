@@ -8,13 +8,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ChildServer, RssSampler } from '../helpers/child-server.js';
+import { ChildServer } from '../helpers/child-server.js';
+import { MB, largeRoundTrip } from '../helpers/large-round-trip.js';
 import * as m from '../helpers/messages.js';
 import * as sc from '../helpers/streaming-client.js';
 import { assertSoapResponseValid } from '../helpers/xsd.js';
 import { type TestServer, startServer } from '../helpers/zaakpoort.js';
 
-const MB = 1024 * 1024;
 /** What a 100 MB round trip may add to the server's RSS (it stays near +30 MB in practice). */
 const MAX_GROWTH = 80 * MB;
 
@@ -37,45 +37,10 @@ describe('100 MB document at constant memory (server as a child process)', () =>
   });
 
   it('voegZaakdocumentToe (inline base64) and geefZaakdocumentLezen (inline and MTOM) keep RSS flat', async () => {
-    const upload = (docId: string, seed: number, size: number) =>
-      sc.uploadInline(srv.url, { envelopeXml: sc.soapEnvelope(m.voegZaakdocumentToe(docId, ZAAK, Buffer.alloc(0), '1.2')), seed, size });
-    const lezen = (docId: string) => sc.soapEnvelope(m.geefZaakdocumentLezen(docId, '1.2'));
-
     // Warm up every code path with 1 MB first, so the baseline includes what any request costs once.
-    const warm = await upload('WARM1', 1, MB);
-    assert.equal(warm.status, 200, warm.text);
-    assert.equal((await sc.downloadInline(srv.url, lezen('WARM1'))).status, 200);
-    assert.equal((await sc.downloadMtom(srv.url, lezen('WARM1'))).status, 200);
-    const baseline = srv.memory()!.rss;
-
-    const size = 100 * MB;
-    const expected = await sc.sha256Of(sc.patternBytes(100, size));
-    const sampler = new RssSampler(srv.pid).start();
-
-    const up = await upload('BIG100', 100, size);
-    assert.equal(up.status, 200, up.text.slice(0, 2000));
-    assert.match(up.text, /Bv03Bericht/);
-    await assertSoapResponseValid(up.text);
-
-    const inline = await sc.downloadInline(srv.url, lezen('BIG100'));
-    assert.equal(inline.status, 200, inline.xml.slice(0, 2000));
-    assert.ok(inline.contentType.startsWith('text/xml'), inline.contentType);
-    await assertSoapResponseValid(inline.xml); // the answer with its base64 text cut out
-    assert.deepEqual(inline.contents, [expected]);
-
-    const mtom = await sc.downloadMtom(srv.url, lezen('BIG100'));
-    assert.equal(mtom.status, 200);
-    const root = mtom.parts[0]!;
-    const { xml, cids } = sc.rootWithoutIncludes(root.text!);
-    await assertSoapResponseValid(xml);
-    assert.equal(cids.length, 1);
-    const part = sc.partById(mtom, cids[0]!);
-    assert.ok(part, `no part for cid ${cids[0]}`);
-    assert.deepEqual({ size: part.size, sha256: part.sha256 }, expected);
-
-    const peak = sampler.stop();
+    const { baseline, peak, samples } = await largeRoundTrip(srv, ZAAK, { size: 100 * MB, warmSize: MB });
     const growth = peak - baseline;
-    console.log(`server RSS: baseline ${(baseline / MB).toFixed(0)} MB, peak ${(peak / MB).toFixed(0)} MB during 100 MB up + 2x down (+${(growth / MB).toFixed(1)} MB, ${sampler.samples} samples)`);
+    console.log(`server RSS: baseline ${(baseline / MB).toFixed(0)} MB, peak ${(peak / MB).toFixed(0)} MB during 100 MB up + 2x down (+${(growth / MB).toFixed(1)} MB, ${samples} samples)`);
     assert.ok(growth < MAX_GROWTH, `RSS grew by ${(growth / MB).toFixed(1)} MB for a 100 MB document\n${srv.log}`);
     // No temp files are left behind.
     assert.deepEqual(await readdir(path.join(dataDir, 'tmp')), []);

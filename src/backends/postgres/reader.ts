@@ -86,6 +86,14 @@ export class PgReader implements StoreReader {
     return rows[0] ? loggedMessageFromRow(rows[0]) : undefined;
   }
 
+  async getSidecar(keys: string[]): Promise<Map<string, unknown>> {
+    const out = new Map<string, unknown>();
+    if (keys.length === 0) return out;
+    const { rows } = await this.exec<{ key: string; data: unknown }>('SELECT key, data FROM sidecar WHERE key = ANY($1)', [[...new Set(keys)]]);
+    for (const r of rows) out.set(r.key, r.data);
+    return out;
+  }
+
   async getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {
     // Locked inside a transaction: two Du01 answers to one overdracht on two instances take turns.
     const { rows } = await this.exec<{ data: Overdracht }>(`SELECT data FROM overdracht WHERE referentienummer = $1${this.lock()}`, [referentienummer]);

@@ -163,6 +163,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ${beheerTablesSql({ id: 'bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY', int: 'bigint', text: 'text' })}
     `,
   },
+  {
+    version: 4,
+    description: 'sidecar: gegevens naast een ander systeem (ZGW-backend: ZDS-gegevens zonder ZGW-veld)',
+    sql: `
+      CREATE TABLE sidecar (
+        key        text PRIMARY KEY,
+        data       jsonb NOT NULL,
+        updated_at text NOT NULL
+      );
+    `,
+  },
 ];
 
 export function newestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

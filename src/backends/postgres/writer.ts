@@ -198,6 +198,16 @@ export class PgWriter extends PgReader implements StoreWriter {
     if (res.rowCount === 0) throw notFound('overdracht', o.referentienummer);
   }
 
+  async putSidecar(key: string, value: unknown): Promise<void> {
+    if (value === undefined) await this.exec('DELETE FROM sidecar WHERE key = $1', [key]);
+    else {
+      await this.exec(
+        'INSERT INTO sidecar (key, data, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at',
+        [key, JSON.stringify(value), this.stamp()],
+      );
+    }
+  }
+
   async markIdentificatieUsed(kind: IdKind, value: string): Promise<void> {
     await this.exec('UPDATE id_reservation SET used_at = $1 WHERE kind = $2 AND value = $3 AND used_at IS NULL', [this.stamp(), kind, value]);
   }

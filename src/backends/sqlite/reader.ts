@@ -90,6 +90,17 @@ export class SqliteReader implements StoreReader {
     return row ? loggedMessageFromRow(row) : undefined;
   }
 
+  async getSidecar(keys: string[]): Promise<Map<string, unknown>> {
+    this.guard();
+    const out = new Map<string, unknown>();
+    const stmt = this.sql.get('SELECT data FROM sidecar WHERE key = ?');
+    for (const key of new Set(keys)) {
+      const row = stmt.get(key) as { data: string } | undefined;
+      if (row) out.set(key, JSON.parse(row.data));
+    }
+    return out;
+  }
+
   async getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {
     this.guard();
     const row = this.sql.get('SELECT data FROM overdracht WHERE referentienummer = ?').get(referentienummer) as

@@ -150,6 +150,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ${beheerTablesSql({ id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER', text: 'TEXT' })}
     `,
   },
+  {
+    version: 5,
+    description: 'sidecar: gegevens naast een ander systeem (ZGW-backend: ZDS-gegevens zonder ZGW-veld)',
+    sql: `
+      CREATE TABLE sidecar (
+        key        TEXT PRIMARY KEY,
+        data       TEXT NOT NULL CHECK (json_valid(data)),
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Bring the database up to the newest schema version; refuses a database written by a newer Zaakpoort. */

@@ -234,6 +234,16 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     if (res.changes === 0) throw notFound('overdracht', o.referentienummer);
   }
 
+  async putSidecar(key: string, value: unknown): Promise<void> {
+    this.guard();
+    if (value === undefined) this.sql.get('DELETE FROM sidecar WHERE key = ?').run(key);
+    else {
+      this.sql
+        .get('INSERT INTO sidecar (key, data, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at')
+        .run(key, JSON.stringify(value), this.stamp());
+    }
+  }
+
   async markIdentificatieUsed(kind: IdKind, value: string): Promise<void> {
     this.guard();
     this.sql

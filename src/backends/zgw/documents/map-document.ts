@@ -1,0 +1,139 @@
+/**
+ * ZDS document ↔ ZGW enkelvoudiginformatieobject (EIO) and zaakinformatieobject (ZIO): the pure mappings.
+ * What ZGW cannot hold is named in the README ("Zaakpoort in front of Open Zaak", documents rows).
+ */
+import type { Document, DocumentMeta, DocumentVersion, ZaakDocumentLink } from '../../../domain/model.js';
+import { formatDatum } from '../../../stuf/dates.js';
+import { faults } from '../../../stuf/fault.js';
+import { dateFromZgw, dateToZgw } from '../map-zaak.js';
+
+/** The EIO fields Zaakpoort reads (Documenten API 1.4). */
+export interface ZgwEio {
+  url: string;
+  identificatie: string;
+  bronorganisatie: string;
+  creatiedatum: string;
+  titel: string;
+  vertrouwelijkheidaanduiding?: string;
+  auteur: string;
+  status?: string;
+  formaat?: string;
+  taal: string;
+  versie: number;
+  beginRegistratie: string;
+  bestandsnaam?: string;
+  inhoud: string | null;
+  bestandsomvang: number | null;
+  link?: string;
+  beschrijving?: string;
+  ontvangstdatum?: string | null;
+  verzenddatum?: string | null;
+  integriteit?: { algoritme: string; waarde: string; datum: string | null } | null;
+  informatieobjecttype: string;
+  locked: boolean;
+  bestandsdelen?: ZgwBestandsdeel[];
+  /** Only in the create answer of a large upload. */
+  lock?: string;
+}
+
+export interface ZgwBestandsdeel {
+  url: string;
+  volgnummer: number;
+  omvang: number;
+  voltooid: boolean;
+}
+
+export interface ZgwZio {
+  url: string;
+  zaak: string;
+  informatieobject: string;
+  titel?: string;
+  beschrijving?: string;
+  registratiedatum: string;
+}
+
+/** ZDS (StUF-ZKN) "ZEER GEHEIM" ↔ ZGW "zeer_geheim"; the same eight values in both. */
+const VERTROUWELIJK = ['openbaar', 'beperkt_openbaar', 'intern', 'zaakvertrouwelijk', 'vertrouwelijk', 'confidentieel', 'geheim', 'zeer_geheim'];
+/** ZDS document status "in bewerking" ↔ ZGW "in_bewerking". */
+const STATUS = ['in_bewerking', 'ter_vaststelling', 'definitief', 'gearchiveerd'];
+
+function toEnum(value: string | undefined, allowed: string[], element: string): string | undefined {
+  if (value === undefined) return undefined;
+  const z = value.trim().toLowerCase().replace(/\s+/g, '_');
+  if (!allowed.includes(z)) {
+    throw faults.processing(`${element} onbekend in het zaaksysteem (ZGW)`, `${element} "${value}": toegestaan zijn ${allowed.map((a) => a.replace(/_/g, ' ')).join(', ')}`);
+  }
+  return z;
+}
+
+const blankToUndefined = (s: string | null | undefined): string | undefined => (s ? s : undefined);
+
+/** The EIO fields a ZDS document's metadata sets (without informatieobjecttype, content and identity). */
+export function eioFields(meta: DocumentMeta, version: Pick<DocumentVersion, 'bestandsnaam' | 'contentType'> | undefined, defaults: { taal: string; vertrouwelijkheidaanduiding?: string }, today: string): Record<string, unknown> {
+  if (meta.link !== undefined && !/^https?:\/\/\S+$/.test(meta.link)) {
+    throw faults.processing('link moet een URL zijn in het zaaksysteem (ZGW)', `link "${meta.link.slice(0, 100)}" is geen http(s)-URL; de Documenten API bewaart alleen URL's`);
+  }
+  if (!meta.auteur) throw faults.processing('auteur ontbreekt', `Document ${meta.identificatie}: de Documenten API vraagt een auteur`);
+  const vertrouwelijk = toEnum(meta.vertrouwelijkAanduiding, VERTROUWELIJK, 'vertrouwelijkAanduiding') ?? defaults.vertrouwelijkheidaanduiding;
+  return {
+    creatiedatum: dateToZgw(meta.creatiedatum, 'creatiedatum') ?? today,
+    // The check-out answer derives a missing titel from the file name the same way.
+    titel: meta.titel ?? version?.bestandsnaam ?? meta.identificatie,
+    auteur: meta.auteur,
+    taal: meta.taal ?? defaults.taal,
+    ...(vertrouwelijk ? { vertrouwelijkheidaanduiding: vertrouwelijk } : {}),
+    status: toEnum(meta.status, STATUS, 'status') ?? '',
+    formaat: meta.formaat ?? version?.contentType ?? '',
+    bestandsnaam: version?.bestandsnaam ?? '',
+    beschrijving: meta.beschrijving ?? '',
+    link: meta.link ?? '',
+    ontvangstdatum: dateToZgw(meta.ontvangstdatum, 'ontvangstdatum'),
+    verzenddatum: dateToZgw(meta.verzenddatum, 'verzenddatum'),
+  };
+}
+
+/** A ZDS Document from an EIO (one versie of it); dctOmschrijving is the informatieobjecttype's omschrijving. */
+export function documentFromEio(e: ZgwEio, dctOmschrijving: string | undefined): Document {
+  const meta: DocumentMeta = { identificatie: e.identificatie };
+  const set = <K extends keyof DocumentMeta>(k: K, v: DocumentMeta[K] | undefined) => {
+    if (v !== undefined) meta[k] = v;
+  };
+  set('dctOmschrijving', dctOmschrijving);
+  set('creatiedatum', dateFromZgw(e.creatiedatum));
+  set('ontvangstdatum', dateFromZgw(e.ontvangstdatum));
+  set('titel', blankToUndefined(e.titel));
+  set('beschrijving', blankToUndefined(e.beschrijving));
+  set('formaat', blankToUndefined(e.formaat));
+  set('taal', blankToUndefined(e.taal));
+  set('versie', String(e.versie));
+  set('status', e.status ? e.status.replace(/_/g, ' ') : undefined);
+  set('verzenddatum', dateFromZgw(e.verzenddatum));
+  set('vertrouwelijkAanduiding', e.vertrouwelijkheidaanduiding ? e.vertrouwelijkheidaanduiding.replace(/_/g, ' ').toUpperCase() : undefined);
+  set('auteur', blankToUndefined(e.auteur));
+  set('link', blankToUndefined(e.link));
+  return { meta, latest: versionFromEio(e) };
+}
+
+/** The content of one EIO versie: its download URL is the blobRef the content store streams. */
+export function versionFromEio(e: ZgwEio): DocumentVersion {
+  const v: DocumentVersion = { versionNo: e.versie, size: e.bestandsomvang ?? 0, createdAt: new Date(e.beginRegistratie).toISOString() };
+  if (e.inhoud) v.blobRef = e.inhoud;
+  if (e.integriteit?.algoritme === 'sha_256' && e.integriteit.waarde) v.sha256 = e.integriteit.waarde;
+  if (e.bestandsnaam) v.bestandsnaam = e.bestandsnaam;
+  // ZGW has one formaat; it is the content type when it looks like one.
+  if (e.formaat && e.formaat.includes('/')) v.contentType = e.formaat;
+  return v;
+}
+
+/** The checksum Zaakpoort computed while the content streamed in, kept in the EIO's integriteit. */
+export function integriteit(sha256: string | undefined, today: string): Record<string, unknown> | undefined {
+  return sha256 ? { integriteit: { algoritme: 'sha_256', waarde: sha256, datum: today } } : undefined;
+}
+
+/** A ZDS link from a ZIO. registratiedatum is the ZIO's (set by the API, in the configured zone). */
+export function linkFromZio(z: ZgwZio, zaakIdentificatie: string, documentIdentificatie: string, timeZone: string): ZaakDocumentLink {
+  const link: ZaakDocumentLink = { zaakIdentificatie, documentIdentificatie, registratiedatum: formatDatum(new Date(z.registratiedatum), timeZone) };
+  if (z.titel) link.titel = z.titel;
+  if (z.beschrijving) link.beschrijving = z.beschrijving;
+  return link;
+}

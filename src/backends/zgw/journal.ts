@@ -1,0 +1,134 @@
+/**
+ * The durable journal of ZGW units of work. ZGW has no transactions: one ZDS bericht becomes several calls, and
+ * a crash between them would leave a half-made zaak. Before (or, for a created resource, right after) each call
+ * the unit writes down how to undo it; when the unit completes its entry is removed. At start-up every entry
+ * still open belongs to a unit that never completed: it is undone, unless the message log shows the bericht was
+ * answered (then it did complete, and only the journal entry is dropped).
+ *
+ * Kept in its own small SQLite file under dataDir (WAL, synchronous NORMAL), next to the local state store.
+ * Limitation: with the local state in PostgreSQL (several Zaakpoort instances) each instance still keeps its own
+ * journal file, so an instance's unfinished units are recovered when that instance starts again.
+ */
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ZgwApi } from './http.js';
+
+/** How to undo one ZGW call. */
+export type Undo =
+  /** A created resource: delete it (a 404 means it is gone already). */
+  | { kind: 'delete'; api: ZgwApi; url: string; what: string }
+  /** A changed resource: PATCH the fields back to the values read before the change. */
+  | { kind: 'patch'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string }
+  /** A POST undone by another POST (a document lock: unlock with its lock value). */
+  | { kind: 'post'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string }
+  /** A deleted resource: create it again from the body it had, unless `original` still exists (the DELETE did not happen). */
+  | { kind: 'create'; api: ZgwApi; url: string; body: Record<string, unknown>; what: string; original?: string }
+  /**
+   * A POST whose answer was lost: it may have taken effect. List `url` with `query` and delete every item whose
+   * fields equal `match` and whose url is not in `keep` (the items that existed before the unit).
+   */
+  | { kind: 'deleteMatching'; api: ZgwApi; url: string; query: Record<string, string>; match: Record<string, string>; keep: string[]; what: string };
+
+export interface UnitIntent {
+  /** The ZDS operation, for the log. */
+  operation?: string;
+  /** When set, a logged answer for this key proves the unit completed. */
+  messageKey?: { zenderKey: string; referentienummer: string };
+}
+
+export interface OpenUnit {
+  id: string;
+  startedAt: string;
+  intent: UnitIntent;
+  /** In the order they were recorded; undo runs them backwards. */
+  undos: Undo[];
+}
+
+export interface UnitJournal {
+  /** Units running in this process right now: a sweep leaves them alone. */
+  readonly active: Set<string>;
+  begin(id: string, intent: UnitIntent): void;
+  record(id: string, undo: Undo): void;
+  updateIntent(id: string, intent: UnitIntent): void;
+  release(id: string): void;
+  end(id: string): void;
+  open(): OpenUnit[];
+  close(): void;
+}
+
+export const JOURNAL_FILE = 'zgw-journal.sqlite';
+
+export class SqliteUnitJournal implements UnitJournal {
+  readonly active = new Set<string>();
+  private readonly db: Database.Database;
+  private readonly stmts: {
+    begin: Database.Statement;
+    intent: Database.Statement;
+    record: Database.Statement;
+    endSteps: Database.Statement;
+    endUnit: Database.Statement;
+  };
+
+  constructor(dataDir: string, private readonly now: () => Date = () => new Date()) {
+    this.db = new Database(path.join(dataDir, JOURNAL_FILE));
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a journal write survives a crash of Zaakpoort (what the journal is for); only an OS crash
+    // or power loss can lose the last writes. FULL would cost an fsync per ZGW call.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS unit (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, intent TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS unit_undo (unit_id TEXT NOT NULL, seq INTEGER PRIMARY KEY AUTOINCREMENT, undo TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS unit_undo_unit ON unit_undo (unit_id);
+    `);
+    this.stmts = {
+      begin: this.db.prepare('INSERT INTO unit (id, started_at, intent) VALUES (?, ?, ?)'),
+      intent: this.db.prepare('UPDATE unit SET intent = ? WHERE id = ?'),
+      record: this.db.prepare('INSERT INTO unit_undo (unit_id, undo) VALUES (?, ?)'),
+      endSteps: this.db.prepare('DELETE FROM unit_undo WHERE unit_id = ?'),
+      endUnit: this.db.prepare('DELETE FROM unit WHERE id = ?'),
+    };
+  }
+
+  begin(id: string, intent: UnitIntent): void {
+    this.active.add(id);
+    this.stmts.begin.run(id, this.now().toISOString(), JSON.stringify(intent));
+  }
+
+  /** The unit stopped running in this process (completed, undone, or left for the sweep). */
+  release(id: string): void {
+    this.active.delete(id);
+  }
+
+  record(id: string, undo: Undo): void {
+    this.stmts.record.run(id, JSON.stringify(undo));
+  }
+
+  updateIntent(id: string, intent: UnitIntent): void {
+    this.stmts.intent.run(JSON.stringify(intent), id);
+  }
+
+  end(id: string): void {
+    this.active.delete(id);
+    this.db.transaction(() => {
+      this.stmts.endSteps.run(id);
+      this.stmts.endUnit.run(id);
+    })();
+  }
+
+  open(): OpenUnit[] {
+    const units = (this.db.prepare('SELECT id, started_at, intent FROM unit ORDER BY started_at').all() as Array<{ id: string; started_at: string; intent: string }>)
+      .filter((u) => !this.active.has(u.id));
+    const undos = this.db.prepare('SELECT undo FROM unit_undo WHERE unit_id = ? ORDER BY seq');
+    return units.map((u) => ({
+      id: u.id,
+      startedAt: u.started_at,
+      intent: JSON.parse(u.intent) as UnitIntent,
+      undos: (undos.all(u.id) as Array<{ undo: string }>).map((r) => JSON.parse(r.undo) as Undo),
+    }));
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
