@@ -154,6 +154,10 @@ const zgwBackendSchema = z.strictObject({
   local: postgresBackendSchema.optional(),
 });
 
+/** Every backend; add a new one to this union (its `kind` then appears in the error messages by itself). */
+const backendSchema = z.discriminatedUnion('kind', [sqliteBackendSchema, postgresBackendSchema, zgwBackendSchema]);
+const BACKEND_KINDS = backendSchema.options.map((o) => o.shape.kind.value);
+
 /** What happens to a bericht: own backend only, passed on to the legacy system, or both with legacy leading. */
 const migrationMode = z.enum(['translate', 'proxy', 'replicate']);
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -254,7 +258,7 @@ export const ConfigSchema = z
     host: nonEmpty.default('127.0.0.1'),
     port: z.int().min(0).max(65535).default(8080),
     /** Public base URL written into WSDL soap:address; default derived from the request's Host header. */
-    publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+    publicUrl: z.url({ protocol: /^https?$/, error: 'moet een http(s)-URL zijn' }).optional(),
     dataDir: nonEmpty.default('./data'),
     schemaDir: nonEmpty.default('./xsd'),
     /** IANA time zone of StUF tijdstippen (they carry no zone). */
@@ -325,7 +329,7 @@ export const ConfigSchema = z
     senders: z.array(senderSchema).default([]),
     /** Serve HTTPS instead of HTTP. */
     tls: tlsSchema.optional(),
-    backend: z.discriminatedUnion('kind', [sqliteBackendSchema, postgresBackendSchema, zgwBackendSchema]).default({ kind: 'sqlite' }),
+    backend: backendSchema.default({ kind: 'sqlite' }),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Days kept of the message log and the message browser's berichten; 0 keeps them for ever. */
     messageRetentionDays: z.number().min(0).default(30),
@@ -529,10 +533,17 @@ export function formatPath(p: ReadonlyArray<PropertyKey>): string {
   return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
 }
 
-const SECRET_KEYS = /passwordHash|password|secret|url$|bsnKey|clientSecret/i;
+/** Keys whose values are secrets wherever they appear (password hashes, keys, tokens, client secrets). */
+const SECRET_VALUE_KEYS = /password|secret|token|apikey|bsnkey|privatekey/i;
+
+/** A value as it may be shown: secrets by key name masked, and the password inside any URL. */
+function maskValue(key: string, value: string): string {
+  if (SECRET_VALUE_KEYS.test(key)) return '***';
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
 
 function shown(input: unknown, at: string): string {
-  if (SECRET_KEYS.test(at)) return '(verborgen)';
+  if (typeof input === 'string' && maskValue(at.split('.').pop() ?? at, input) !== input) return '(verborgen)';
   const text = JSON.stringify(input);
   return text === undefined ? String(input) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -557,7 +568,7 @@ function describeIssues(issues: z.core.$ZodIssue[], fromEnv: Map<string, string>
         return `${where} moet ${issue.values.map((v) => String(v)).join(', ')} zijn, niet ${shown(issue.input, at)}`;
       case 'invalid_union':
         if (at.startsWith('migration.')) return `${where} moet translate, proxy of replicate zijn, of { "mode": ..., "operations": { ... } }`;
-        return at === 'backend' ? `${where}: kind moet sqlite, postgres of zgw zijn` : `${where} ${issue.message}`;
+        return at === 'backend' || at === 'backend.kind' ? `backend.kind moet ${BACKEND_KINDS.join(', ')} zijn` : `${where} ${issue.message}`;
       case 'too_small':
       case 'too_big':
         if (issue.origin === 'string') return `${where} mag niet leeg zijn`;
@@ -569,15 +580,9 @@ function describeIssues(issues: z.core.$ZodIssue[], fromEnv: Map<string, string>
   return `Configuratiefout: ${lines.join('; ')}`;
 }
 
-/** The effective configuration for display: secrets (password hashes, database passwords) masked. */
+/** The effective configuration for display: secrets masked, and the password inside any URL. */
 export function maskSecrets(cfg: Config): unknown {
-  return JSON.parse(
-    JSON.stringify(cfg, (key, value: unknown) => {
-      if ((key === 'passwordHash' || key === 'secret' || key === 'bsnKey' || key === 'clientSecret') && typeof value === 'string') return '***';
-      if (key === 'url' && typeof value === 'string') return value.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-      return value;
-    }),
-  );
+  return JSON.parse(JSON.stringify(cfg, (key, value: unknown) => (typeof value === 'string' ? maskValue(key, value) : value)));
 }
 
 /** Open (no senders) on an address other than loopback: anyone on the network may create and read zaken. */

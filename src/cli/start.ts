@@ -7,6 +7,9 @@ import { performance } from 'node:perf_hooks';
 import { createZaakpoort } from '../compose.js';
 import { type Config, openOnNetworkWarning } from '../config.js';
 
+/** A second signal within this time is the same stop request (see shutdown). */
+const DUPLICATE_SIGNAL_MS = 1_000;
+
 export async function startServer(config: Config): Promise<void> {
   const started = performance.now();
   const zp = await createZaakpoort(config);
@@ -31,13 +34,16 @@ export async function startServer(config: Config): Promise<void> {
   if (zp.beheerServer) app.log.info(`Message browser on ${config.tls ? 'https' : 'http'}://${config.beheer?.host ?? shownHost}:${config.beheer?.port}/beheer`);
   else if (zp.beheer) app.log.info('Message browser on /beheer of this port');
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string): void => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // Ctrl-C under `npm start` reaches this process twice at once (from the terminal and forwarded by npm):
+      // only a signal that comes later is an operator insisting.
+      if (performance.now() - stoppingSince < DUPLICATE_SIGNAL_MS) return;
       app.log.warn(`${signal} received again; exiting without waiting`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = performance.now();
     app.log.info(`${signal} received; finishing in-flight requests (at most ${config.shutdownTimeoutMs} ms)`);
     const force = setTimeout(() => {
       app.log.error('in-flight requests did not finish in time; exiting');

@@ -50,7 +50,11 @@ function alive(pid: number): boolean {
   }
 }
 
-/** A SOAP request whose body is sent in two parts, so it is in flight while the signal arrives. */
+/**
+ * A SOAP request whose body is sent in two parts, so it is in flight while the signal arrives. `Expect:
+ * 100-continue` makes the server say when it has taken the request on (Node answers 100 Continue and hands
+ * the request to fastify in the same step), so the signal never races the request's arrival.
+ */
 async function startSlowRequest(port: number): Promise<{ finish(): Promise<string> }> {
   const body = Buffer.from(envelope(m.genereerIdentificatie('Zaak', '1.2')));
   const socket = net.connect(port, '127.0.0.1');
@@ -58,7 +62,11 @@ async function startSlowRequest(port: number): Promise<{ finish(): Promise<strin
   let answer = '';
   socket.on('data', (c: Buffer) => (answer += c.toString()));
   const ended = once(socket, 'close');
-  socket.write(`POST /zds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: ${body.length}\r\n\r\n`);
+  socket.write(
+    `POST /zds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
+  );
+  await until('100 Continue', () => answer.startsWith('HTTP/1.1 100 Continue\r\n\r\n'));
+  answer = '';
   socket.write(body.subarray(0, 100));
   return {
     async finish() {
@@ -92,6 +100,21 @@ describe('graceful stop on SIGTERM / SIGINT', () => {
       assert.equal(server.exitCode, 0, server.log);
     });
   }
+
+  it('a doubled SIGINT (Ctrl-C under npm reaches node twice at once) still stops gracefully with exit 0', async () => {
+    const server = new ChildServer({ dataDir: await dataDir(), nodeArgs: [...cliArgs(), 'start'], env: { ZAAKPOORT_LOG_LEVEL: 'info' } });
+    await server.start();
+    const pid = server.pid;
+    const inFlight = await startSlowRequest(server.port);
+    process.kill(pid, 'SIGINT');
+    process.kill(pid, 'SIGINT');
+    await until('the server to announce the stop', () => server.log.includes('SIGINT received'));
+    const answer = await inFlight.finish();
+    assert.match(answer, /^HTTP\/1\.1 200/, answer);
+    await until('the process to exit', () => server.exitCode !== null || !alive(pid));
+    assert.equal(server.exitCode, 0, server.log);
+    assert.doesNotMatch(server.log, /received again/);
+  });
 
   it('npm start: SIGTERM to npm stops the node server too (port released, process gone)', async () => {
     const port = await freePort();

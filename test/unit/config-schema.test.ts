@@ -78,6 +78,9 @@ describe('configuration schema', () => {
     assert.doesNotMatch(text, /hunter2|\$scrypt\$N/);
     assert.match(text, /postgres:\/\/zp:\*\*\*@db:5432\/zaken/);
     assert.match(text, /"username":"shv"/);
+    // Keys colleagues add later are masked by name too (tokens, secrets, keys), and passwords in any URL.
+    const later = maskSecrets({ ...cfg, extra: { clientSecret: 's3cret', apiToken: 't0ken', bsnKey: 'abcd', endpoint: 'https://u:pw@zgw.example/api' } } as never);
+    assert.doesNotMatch(JSON.stringify(later), /s3cret|t0ken|abcd|:pw@/);
   });
 
   it('warns loudly when open and listening beyond loopback', () => {

@@ -221,7 +221,8 @@ describe('schema layer', () => {
       await assert.rejects(SchemaRegistry.load(dir), (e: unknown) => {
         assert.ok(e instanceof SchemaLoadError);
         assert.match(e.message, /does not exist/);
-        assert.match(e.message, /provision-xsd/);
+        assert.match(e.message, /zaakpoort provision-xsd/);
+        assert.match(e.message, /https:\/\/github\.com\/VNG-Realisatie\/Zaak-en-Documentservices\/raw\/[0-9a-f]{40}\/docs\/documenten\/Zaak-_Documentservices_1_2\.zip/);
         assert.match(e.message, /ZAAKPOORT_SCHEMA_DIR/);
         return true;
       });
