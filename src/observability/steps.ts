@@ -32,21 +32,26 @@ export interface StepCollector {
   onStep?: (step: BackendStep) => void;
 }
 
-const current = new AsyncLocalStorage<StepCollector>();
+/** The collectors of the current async context, outermost first. */
+const current = new AsyncLocalStorage<readonly StepCollector[]>();
 
-/** Run fn with a collector: every recordStep() in its async context lands there. */
+/**
+ * Run fn with a collector: every recordStep() in its async context lands there. Collectors nest: a step also
+ * lands in the collectors of the enclosing contexts (a bench or test that watches a whole request still sees the
+ * steps the message recorder collects per bericht).
+ */
 export function runWithSteps<T>(collector: StepCollector, fn: () => T): T {
-  return current.run(collector, fn);
+  return current.run([...(current.getStore() ?? []), collector], fn);
 }
 
 export function recordStep(step: BackendStep): void {
-  const c = current.getStore();
-  if (!c) return;
-  c.steps.push(step);
-  c.onStep?.(step);
+  for (const c of current.getStore() ?? []) {
+    c.steps.push(step);
+    c.onStep?.(step);
+  }
 }
 
-/** The collector of the bericht being handled, if any. */
+/** The innermost collector of the bericht being handled, if any. */
 export function currentStepCollector(): StepCollector | undefined {
-  return current.getStore();
+  return current.getStore()?.at(-1);
 }
