@@ -13,7 +13,7 @@ import { DuplicateError, type LoggedMessage, type StoreReader, type StoreWriter,
 import { StufFault, faults } from '../../stuf/fault.js';
 import { AsyncMutex } from '../sqlite/mutex.js';
 import type { ZgwContext } from './context.js';
-import { NotImplementedOnZgw, type ZgwDocuments } from './documents/index.js';
+import type { ZgwDocuments } from './documents/index.js';
 import { toStufFault } from './errors.js';
 import { ZgwHttpError, ZgwUnreachableError } from './http.js';
 import { type Reader, type ZaakSnapshot, plainReader, readZaak, zaakRef } from './read-zaak.js';
@@ -25,7 +25,6 @@ import type { UnitIntent } from './journal.js';
 
 /** Turn what a ZGW call raised into the fault the sender gets, logging the cause for the beheerder. */
 export function asFault(ctx: ZgwContext, e: unknown): unknown {
-  if (e instanceof NotImplementedOnZgw) return faults.processing('Operatie nog niet beschikbaar op het zaaksysteem (ZGW)', e.message);
   if (e instanceof ZgwHttpError || e instanceof ZgwUnreachableError) {
     ctx.log('warn', 'ZGW-aanroep mislukt', { error: e.message, ...(e instanceof ZgwHttpError ? { problem: e.problem } : {}) });
   }

@@ -28,14 +28,6 @@ import { LockOwners } from './lock-owners.js';
 import { type ZgwEio, type ZgwZio, documentFromEio, eioFields, integriteit, linkFromZio, versionFromEio } from './map-document.js';
 import { INLINE_LIMIT, base64Of, uploadParts } from './upload.js';
 
-/** Thrown by the parts that are not implemented yet: the dispatcher turns it into a clear StUF058. */
-export class NotImplementedOnZgw extends Error {
-  override name = 'NotImplementedOnZgw';
-  constructor(readonly what: string) {
-    super(`${what} is op de ZGW-backend nog niet beschikbaar`);
-  }
-}
-
 /** A lock this unit holds (taken now, or the sender's check-out); `release` = unlock at the end of the bericht. */
 interface HeldLock {
   eioUrl: string;
