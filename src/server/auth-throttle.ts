@@ -9,7 +9,8 @@
  *   queue or the limits below, even during a flood;
  * - failed attempts are counted per client address and per username in a fixed window of `failureWindowMs`;
  *   past `maxFailuresPerAddress` / `maxFailuresPerUsername` further attempts are answered 429 with Retry-After
- *   without any check.
+ *   without any check. A check still running counts as a failure until it succeeds, so a burst of attempts sent
+ *   at once cannot get more checks past the limit than a burst sent one by one.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -31,6 +32,8 @@ export class AuthThrottle {
   private readonly verified: LRUCache<string, number[]>;
   private readonly failures: LRUCache<string, Window>;
   private readonly limit: LimitFunction;
+  /** Checks running or queued per address / username key; bounded by the verification queue. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(private readonly limits: AuthLimits) {
     this.verified = new LRUCache({ max: 1024, ttl: limits.verifiedCacheTtlMs });
@@ -56,7 +59,9 @@ export class AuthThrottle {
     const now = Date.now();
     const over = (key: string, max: number): number | undefined => {
       const w = this.failures.get(key);
-      return w && w.count >= max && w.resetAt > now ? w.resetAt : undefined;
+      const failed = w && w.resetAt > now ? w.count : 0;
+      if (failed + (this.inFlight.get(key) ?? 0) < max) return undefined;
+      return w && w.resetAt > now ? w.resetAt : now + 1000;
     };
     const until = Math.max(over(`a:${address}`, this.limits.maxFailuresPerAddress) ?? 0, over(`u:${username}`, this.limits.maxFailuresPerUsername) ?? 0);
     return until > 0 ? { throttled: true, retryAfterSeconds: Math.max(1, Math.ceil((until - now) / 1000)) } : undefined;
@@ -71,10 +76,23 @@ export class AuthThrottle {
     }
   }
 
-  /** Run a check within the concurrency bound; a full queue is answered at once instead of waiting. */
-  async verify<T>(check: () => Promise<T>): Promise<T | Throttled> {
+  /**
+   * Run a check for this address and username within the concurrency bound; a full queue is answered at once
+   * instead of waiting. While it runs it counts against both limits (see `blocked`).
+   */
+  async verify<T>(address: string, username: string, check: () => Promise<T>): Promise<T | Throttled> {
     if (this.limit.pendingCount >= this.limits.maxQueuedVerifications) return { throttled: true, retryAfterSeconds: 1 };
-    return this.limit(check);
+    const keys = [`a:${address}`, `u:${username}`];
+    for (const k of keys) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + 1);
+    try {
+      return await this.limit(check);
+    } finally {
+      for (const k of keys) {
+        const n = (this.inFlight.get(k) ?? 1) - 1;
+        if (n <= 0) this.inFlight.delete(k);
+        else this.inFlight.set(k, n);
+      }
+    }
   }
 }
 

@@ -92,7 +92,7 @@ export class Authenticator {
     if (known) return known.map((i) => this.senders[i]!);
     const blocked = this.throttle.blocked(address, creds.username);
     if (blocked) return blocked;
-    const owners = await this.throttle.verify(() => this.verify(creds));
+    const owners = await this.throttle.verify(address, creds.username, () => this.verify(creds));
     if (isThrottled(owners)) return owners;
     if (owners.length === 0) this.throttle.recordFailure(address, creds.username);
     else this.throttle.remember(creds.username, creds.password, owners.map((s) => this.senders.indexOf(s)));

@@ -207,10 +207,10 @@ describe('password-check throttle', () => {
           resolve('done');
         });
       });
-    const first = t.verify(check);
-    const second = t.verify(check);
+    const first = t.verify('10.0.0.1', 'u1', check);
+    const second = t.verify('10.0.0.2', 'u2', check);
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(await t.verify(check), { throttled: true, retryAfterSeconds: 1 });
+    assert.deepEqual(await t.verify('10.0.0.3', 'u3', check), { throttled: true, retryAfterSeconds: 1 });
     releases.shift()!();
     assert.equal(await first, 'done');
     await new Promise((r) => setImmediate(r));
@@ -231,5 +231,19 @@ describe('password-check throttle', () => {
     const b = t.blocked('10.0.0.1', 'c');
     assert.ok(b && b.retryAfterSeconds >= 1 && b.retryAfterSeconds <= 60);
     assert.equal(t.blocked('10.0.0.2', 'c'), undefined, 'another address is not blocked');
+  });
+
+  it('counts checks still running against the limits, so a burst sent at once gets no more checks than one by one', async () => {
+    const t = new AuthThrottle({ ...limits, maxConcurrentVerifications: 4, maxQueuedVerifications: 4 });
+    const releases: Array<() => void> = [];
+    const check = () => new Promise<string[]>((resolve) => releases.push(() => resolve([])));
+    const started = [t.verify('10.0.0.9', 'x', check), t.verify('10.0.0.9', 'y', check)];
+    await new Promise((r) => setImmediate(r));
+    const third = t.blocked('10.0.0.9', 'z');
+    assert.ok(third && third.retryAfterSeconds >= 1, 'two checks running from this address reach its limit of 2');
+    assert.equal(t.blocked('10.0.0.8', 'z'), undefined, 'another address is not affected');
+    for (const release of releases) release();
+    await Promise.all(started);
+    assert.equal(t.blocked('10.0.0.9', 'z'), undefined, 'finished checks no longer count; only recorded failures do');
   });
 });
