@@ -21,7 +21,7 @@ import { renderTable, type Table } from './lib/table.js';
 import { builtServerArgs } from '../test/helpers/built-server.js';
 import { isReachable } from '../test/helpers/postgres.js';
 
-const MODULES = ['stages', 'zds', 'million', 'cold-start', 'documents', 'zgw', 'beheer', 'auth-flood'];
+const MODULES = ['stages', 'zds', 'memory', 'million', 'cold-start', 'documents', 'zgw', 'beheer', 'auth-flood', 'logging'];
 
 interface BenchModule {
   name?: string;
