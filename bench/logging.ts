@@ -8,10 +8,10 @@
  * Part of `npm run bench` (module "logging"), or on its own: node --import tsx bench/logging.ts
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { BenchContext } from './lib/context.js';
-import { median, renderTable, type Table } from './lib/table.js';
+import { isMain, runStandalone } from './lib/standalone.js';
+import { median, type Table } from './lib/table.js';
 
 export const name = 'logging';
 
@@ -82,13 +82,7 @@ export async function run(ctx: BenchContext): Promise<Table> {
   };
 }
 
-const argv = process.argv;
-if (argv[1] && import.meta.url === pathToFileURL(path.resolve(argv[1])).href) {
-  if (argv[2] === '--child') {
-    await child(JSON.parse(argv[3]!) as Case, Number(argv[4]));
-  } else {
-    const quick = process.env.BENCH_QUICK === '1';
-    const ctx = { quick, runs: quick ? 1 : 5, seconds: 0, databaseUrl: undefined, wants: () => true, log: (msg: string) => console.error(msg) };
-    console.log(renderTable(await run(ctx)));
-  }
+if (isMain(import.meta.url)) {
+  if (process.argv[2] === '--child') await child(JSON.parse(process.argv[3]!) as Case, Number(process.argv[4]));
+  else runStandalone(run, { runs: 5, seconds: 0 });
 }

@@ -12,14 +12,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { builtServerArgs } from '../test/helpers/built-server.js';
 import { ChildServer, RssSampler } from '../test/helpers/child-server.js';
 import * as m from '../test/helpers/messages.js';
 import { envelope } from '../test/helpers/zaakpoort.js';
 import type { BenchContext } from './lib/context.js';
 import { runLoad } from './lib/load.js';
-import { median, renderTable, type Table } from './lib/table.js';
+import { isMain, runStandalone } from './lib/standalone.js';
+import { median, type Table } from './lib/table.js';
 
 export const name = 'memory';
 
@@ -119,23 +119,4 @@ export async function run(ctx: BenchContext): Promise<Table[]> {
 }
 
 // Standalone: node --import tsx bench/memory.ts
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const quick = process.env.BENCH_QUICK === '1';
-  const ctx: BenchContext = {
-    quick,
-    runs: Number(process.env.BENCH_RUNS ?? (quick ? 1 : 3)),
-    seconds: Number(process.env.BENCH_SECONDS ?? (quick ? 1 : 4)),
-    databaseUrl: undefined,
-    wants: () => true,
-    log: (msg) => console.error(msg),
-  };
-  run(ctx).then(
-    (tables) => {
-      for (const t of tables) console.log(renderTable(t));
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (isMain(import.meta.url)) runStandalone(run, { runs: 3, seconds: 4 });
