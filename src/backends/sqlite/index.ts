@@ -9,7 +9,8 @@ import { assertUsableTemplate, yearInTimeZone } from '../../domain/identificatie
 import type { Backend } from '../../ports/index.js';
 import { FsContentStore } from '../fs-content-store.js';
 import { openConnection, StatementCache, type Db } from './connection.js';
-import { SqliteIdGenerator } from './id-generator.js';
+import { createSqliteIdGenerator } from './id-generator.js';
+import { DEFAULT_ID_BLOCK_SIZE } from '../id-sequence.js';
 import { migrate } from './schema.js';
 import { SqliteSqlStore } from './sql-store.js';
 import { SqliteZaakStore, type Lifecycle } from './store.js';
@@ -20,6 +21,8 @@ export interface SqliteBackendOptions {
   gemeentecode: string;
   timeZone: string;
   now?: () => Date;
+  /** Identificaties reserved per commit (see ../id-blocks.ts); default DEFAULT_ID_BLOCK_SIZE. */
+  idBlockSize?: number;
 }
 
 export const SQLITE_FILE = 'zaakpoort.sqlite';
@@ -51,12 +54,15 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
     const reader = new StatementCache(readerDb);
     const life: Lifecycle = { closed: false };
     const store = new SqliteZaakStore(writer, reader, life, now);
-    const ids = new SqliteIdGenerator(store, writer, reader, {
-      idTemplates: opts.idTemplates,
-      gemeentecode: opts.gemeentecode,
-      timeZone: opts.timeZone,
-      now,
-    });
+    const ids = createSqliteIdGenerator(
+      store,
+      writer,
+      reader,
+      { idTemplates: opts.idTemplates, gemeentecode: opts.gemeentecode, timeZone: opts.timeZone, now, blockSize: opts.idBlockSize ?? DEFAULT_ID_BLOCK_SIZE },
+      () => {
+        if (life.closed) throw new Error('De SQLite-opslag is gesloten');
+      },
+    );
     const content = new FsContentStore(opts.dataDir);
     const referenced = async (blobRefs: string[]): Promise<Set<string>> => {
       const marks = blobRefs.map(() => '?').join(',');

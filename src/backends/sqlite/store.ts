@@ -48,7 +48,8 @@ export class SqliteZaakStore extends SqliteReader implements ZaakStore {
     super(reader, () => assertOpen(life));
   }
 
-  private insideTransaction(): boolean {
+  /** Whether the caller runs inside a transaction body (a write now would join that transaction). */
+  insideTransaction(): boolean {
     return this.txContext.getStore()?.active === true;
   }
 
