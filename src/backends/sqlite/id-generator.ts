@@ -45,7 +45,7 @@ class SqliteSequenceStore implements SequenceStore {
 
   async probe(kind: IdKind, scope: string, value: string): Promise<{ floor: number; exists: boolean }> {
     // Through the store's guard, so a closed backend fails clearly.
-    await this.store.ping();
+    await this.store.beforeRead();
     const row = this.reader
       .get(
         `SELECT coalesce((SELECT floor_value FROM id_sequence WHERE kind = ? AND scope = ?), 0) AS floor,
@@ -68,7 +68,7 @@ class SqliteSequenceStore implements SequenceStore {
   }
 
   async isReserved(kind: IdKind, value: string): Promise<boolean> {
-    await this.store.ping();
+    await this.store.beforeRead();
     return this.reader.get('SELECT 1 AS hit FROM id_reservation WHERE kind = ? AND value = ?').get(kind, value) !== undefined;
   }
 

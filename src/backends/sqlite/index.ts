@@ -14,6 +14,7 @@ import { DEFAULT_ID_BLOCK_SIZE } from '../id-sequence.js';
 import { migrate } from './schema.js';
 import { SqliteSqlStore } from './sql-store.js';
 import { SqliteZaakStore, type Lifecycle } from './store.js';
+import { type SyncFile, WalSync } from './wal-sync.js';
 
 export interface SqliteBackendOptions {
   dataDir: string;
@@ -23,6 +24,8 @@ export interface SqliteBackendOptions {
   now?: () => Date;
   /** Identificaties reserved per commit (see ../id-blocks.ts); default DEFAULT_ID_BLOCK_SIZE. */
   idBlockSize?: number;
+  /** How the WAL is synced after a commit (default fdatasync on the thread pool; tests put a test double here). */
+  syncFile?: SyncFile;
 }
 
 export const SQLITE_FILE = 'zaakpoort.sqlite';
@@ -42,6 +45,7 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
   const file = path.join(opts.dataDir, SQLITE_FILE);
 
   const opened: Db[] = [];
+  let walSync: WalSync | undefined;
   try {
     const writerDb = openConnection(file);
     opened.push(writerDb);
@@ -50,10 +54,13 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
     const readerDb = openConnection(file, { readonly: true });
     opened.push(readerDb);
 
+    // The commit's fsync off the main thread (wal-sync.ts); without a WAL file to sync SQLite keeps doing it.
+    walSync = WalSync.open(`${file}-wal`, opts.syncFile);
+    if (walSync) writerDb.pragma('synchronous = NORMAL');
     const writer = new StatementCache(writerDb);
     const reader = new StatementCache(readerDb);
     const life: Lifecycle = { closed: false };
-    const store = new SqliteZaakStore(writer, reader, life, now);
+    const store = new SqliteZaakStore(writer, reader, life, now, walSync);
     const ids = createSqliteIdGenerator(
       store,
       writer,
@@ -83,6 +90,7 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
       close: () => store.close(),
     };
   } catch (e) {
+    void walSync?.close();
     for (const db of opened) db.close();
     throw e;
   }
