@@ -86,6 +86,7 @@ export interface ZgwZaak {
   resultaat: string | null;
   rollen?: string[];
   zaakobjecten?: string[];
+  eigenschappen?: string[];
   _expand?: Record<string, unknown>;
 }
 

@@ -1,0 +1,160 @@
+/**
+ * Issue #9 on the ZGW backend: nothing a vakapplicatie sends is lost when Zaakpoort stands in front of a ZGW
+ * zaaksysteem. Runs on the ZGW TEST DOUBLE (test/zgw-double: an in-process stand-in for Open Zaak that validates
+ * every request and response against the official OAS; it is not Open Zaak). Each test sends ZDS berichten over
+ * HTTP, reads back with geefZaakdetails (scope alles) / geefBesluitdetails / geefZaakdocumentLezen, compares, and
+ * looks at what ZGW itself holds; every answer is XSD-validated and every request to ZGW OAS-validated.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import * as m from '../helpers/messages.js';
+import { assertSoapResponseValid } from '../helpers/xsd.js';
+import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
+import { type Seeded, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
+import { RSIN, authHeaders, listInZgw, settingsFor } from './helpers.js';
+
+const CATALOGUE = {
+  catalogus: { domein: 'ZAAK', rsin: RSIN },
+  zaaktypen: [{
+    identificatie: 'SHV01',
+    omschrijving: 'Schuldhulpverlening',
+    statustypen: ['Intake', 'In behandeling', 'Afgehandeld'],
+    roltypen: ['initiator' as const, 'belanghebbende' as const, 'behandelaar' as const, 'zaakcoordinator' as const, 'adviseur' as const],
+    resultaattypen: ['Toegekend', 'Afgewezen'],
+    informatieobjecttypen: ['Aanvraagformulier'],
+    besluittypen: ['Toekenning'],
+    eigenschappen: ['betaalstatus', 'Kenteken'],
+    deelzaaktypen: ['SHV01'],
+  }],
+};
+
+/** The translation profile: StUF extraElement "kenteken" is the zaakeigenschap "Kenteken". */
+const PROFILES = { SHV01: { eigenschappen: { kenteken: 'Kenteken' } } };
+
+const ns = 'xmlns:gml="http://www.opengis.net/gml"';
+/** A point in WGS84 (lat lon axis order of urn:ogc:def:crs:EPSG::4326). */
+const POINT_4326 = '<gml:Point srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>52.37 4.89</gml:pos></gml:Point>';
+/** A polygon in RD New (EPSG:28992), as Dutch vakapplicaties send it. */
+const POLYGON_RD =
+  '<gml:Polygon srsName="urn:ogc:def:crs:EPSG::28992"><gml:exterior><gml:LinearRing>' +
+  '<gml:posList srsDimension="2">155000 463000 155100 463000 155100 463100 155000 463000</gml:posList>' +
+  '</gml:LinearRing></gml:exterior></gml:Polygon>';
+const SURFACE =
+  '<gml:Surface srsName="urn:ogc:def:crs:EPSG::28992"><gml:patches><gml:PolygonPatch><gml:exterior><gml:LinearRing>' +
+  '<gml:posList>1 2 3 4 5 6 1 2</gml:posList></gml:LinearRing></gml:exterior></gml:PolygonPatch></gml:patches></gml:Surface>';
+
+const anderZaakObject = (oms: string, geo: string) =>
+  `<ZKN:anderZaakObject><ZKN:omschrijving>${oms}</ZKN:omschrijving><ZKN:aanduiding>kavel</ZKN:aanduiding>` +
+  `<ZKN:lokatie ${ns}>${geo}</ZKN:lokatie><ZKN:registratie>BRK</ZKN:registratie></ZKN:anderZaakObject>`;
+
+const extra = (items: Array<[string, string | undefined]>) =>
+  `<StUF:extraElementen>${items.map(([n, v]) => (v === undefined ? `<StUF:extraElement naam="${n}" xsi:nil="true" StUF:noValue="geenWaarde"/>` : `<StUF:extraElement naam="${n}">${v}</StUF:extraElement>`)).join('')}</StUF:extraElementen>`;
+
+const tijdvakGeldigheid = (begin: string, eind?: string) =>
+  `<StUF:tijdvakGeldigheid><StUF:beginGeldigheid>${begin}</StUF:beginGeldigheid>` +
+  (eind ? `<StUF:eindGeldigheid>${eind}</StUF:eindGeldigheid>` : '<StUF:eindGeldigheid xsi:nil="true" StUF:noValue="geenWaarde"/>') + '</StUF:tijdvakGeldigheid>';
+
+const ROL_KEPT =
+  '<StUF:tijdvakRelatie><StUF:beginRelatie>20261120</StUF:beginRelatie><StUF:eindRelatie xsi:nil="true" StUF:noValue="geenWaarde"/></StUF:tijdvakRelatie>' +
+  tijdvakGeldigheid('20261121') + extra([['telefoon', '0612345678']]);
+
+const zaakRelatie = (naam: string, et: string, id: string, begin = '20261101') =>
+  `<ZKN:${naam} StUF:entiteittype="${et}" StUF:verwerkingssoort="T"><ZKN:gerelateerde StUF:entiteittype="ZAK" StUF:verwerkingssoort="I">` +
+  `<ZKN:identificatie>${id}</ZKN:identificatie></ZKN:gerelateerde>` +
+  `<StUF:tijdvakRelatie><StUF:beginRelatie>${begin}</StUF:beginRelatie><StUF:eindRelatie xsi:nil="true" StUF:noValue="geenWaarde"/></StUF:tijdvakRelatie>` +
+  `</ZKN:${naam}>`;
+
+const leidtTot = (besluitId: string, bst = 'Toekenning') =>
+  '<ZKN:leidtTot StUF:entiteittype="ZAKBSL" StUF:verwerkingssoort="T"><ZKN:gerelateerde StUF:entiteittype="BSL" StUF:verwerkingssoort="T">' +
+  `<ZKN:identificatie>${besluitId}</ZKN:identificatie><ZKN:bst.omschrijving>${bst}</ZKN:bst.omschrijving>` +
+  '<ZKN:datumBeslissing>20261124</ZKN:datumBeslissing></ZKN:gerelateerde></ZKN:leidtTot>';
+
+interface Vol { anderZaakObjecten?: string; zaakExtra?: string; rolExtra?: string; relaties?: string; leidtTot?: string }
+
+/** creeerZaak of the shared message builder with the given additions at their XSD places. */
+function creeer(id: string, add: Vol, omschrijving?: string): string {
+  return m.creeerZaak({ identificatie: id, ...(omschrijving ? { omschrijving } : {}) }, '1.2')
+    .replace('<ZKN:startdatum>', `${add.anderZaakObjecten ?? ''}<ZKN:startdatum>`)
+    .replace('<ZKN:deelzakenIndicatie>N</ZKN:deelzakenIndicatie>', `<ZKN:deelzakenIndicatie>N</ZKN:deelzakenIndicatie>${add.zaakExtra ?? ''}`)
+    .replace('<ZKN:omschrijving>Aanvrager</ZKN:omschrijving></ZKN:heeftAlsInitiator>', `<ZKN:omschrijving>Aanvrager</ZKN:omschrijving>${add.rolExtra ?? ''}</ZKN:heeftAlsInitiator>`)
+    .replace('<ZKN:heeft StUF:entiteittype="ZAKSTT"', `${add.relaties ?? ''}<ZKN:heeft StUF:entiteittype="ZAKSTT"`)
+    .replace('</ZKN:object>', `${add.leidtTot ?? ''}</ZKN:object>`);
+}
+
+let counter = 0;
+const newId = (p = '') => `1234${p}${String(Date.now() % 1e6).padStart(6, '0')}${++counter}`;
+
+interface ZgwZaakRaw { url: string; identificatie: string; omschrijving: string; zaakgeometrie: unknown; relevanteAndereZaken: unknown[] }
+
+describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
+  let double: ZgwDouble;
+  let seeded: Seeded;
+  let srv: TestServer;
+
+  before(async () => {
+    double = await startZgwDouble();
+    seeded = await double.seed(CATALOGUE);
+    srv = await startServer({ backend: { kind: 'zgw', ...settingsFor(double, { profiles: PROFILES }) } });
+  });
+  after(async () => {
+    await srv?.close();
+    await double?.close();
+  });
+  afterEach(() => {
+    assert.deepEqual(double.violations, [], 'every request Zaakpoort sent is valid against the OAS');
+  });
+
+  async function send(body: string): Promise<string> {
+    const res = await srv.post(envelope(body));
+    await assertSoapResponseValid(res.text);
+    return res.text;
+  }
+  async function ok(body: string): Promise<string> {
+    const text = await send(body);
+    assert.match(text, /Bv03Bericht|La01/, text);
+    return text;
+  }
+  const zaakInZgw = async (id: string) => (await listInZgw<ZgwZaakRaw>(double, `${double.roots.zaken}/zaken?identificatie=${id}`))[0]!;
+  const zaakeigenschappen = async (id: string) =>
+    (await listInZgw<{ naam: string; waarde: string; eigenschap: string }>(double, `${(await zaakInZgw(id)).url}/zaakeigenschappen`)).map((e) => [e.naam, e.waarde]).sort();
+  /** A change another application makes in ZGW (not through Zaakpoort). */
+  async function changeInZgw(url: string, body: Record<string, unknown>): Promise<void> {
+    const res = await fetch(url, { method: 'PATCH', headers: { ...(await authHeaders(double)), 'Content-Type': 'application/json', 'Content-Crs': 'EPSG:4326' }, body: JSON.stringify(body) });
+    assert.equal(res.status, 200, await res.text());
+  }
+  const mutations = (from: number) => double.requests.slice(from).filter((r) => r.method !== 'GET' && !r.path.includes('/catalogi/')).map((r) => `${r.method} ${r.path.replace(/^\/\w+\/api\/v1/, '').replace(/[0-9a-f-]{36}/g, '{uuid}')}`);
+
+  it('zaak extraElementen become zaakeigenschappen by name (profile translates), the rest is kept beside ZGW; all answered in message order', async () => {
+    const id = newId();
+    const items: Array<[string, string | undefined]> = [['betaalstatus', 'betaald'], ['formulier.veld &amp; meer', 'waarde met &lt;tekens&gt;'], ['kenteken', 'AB-12-CD'], ['leeg', undefined]];
+    await ok(creeer(id, { zaakExtra: extra(items) }));
+    // ZGW holds what it has an eigenschap for (by name, "kenteken" through the profile); the rest is not dropped.
+    assert.deepEqual(await zaakeigenschappen(id), [['Kenteken', 'AB-12-CD'], ['betaalstatus', 'betaald']]);
+    const details = await ok(m.geefZaakdetails(id, '1.2'));
+    assert.match(details, /<StUF:extraElementen><StUF:extraElement naam="betaalstatus">betaald<\/StUF:extraElement><StUF:extraElement naam="formulier.veld &amp; meer">waarde met &lt;tekens&gt;<\/StUF:extraElement><StUF:extraElement naam="kenteken">AB-12-CD<\/StUF:extraElement><StUF:extraElement naam="leeg" xsi:nil="true" StUF:noValue="geenWaarde"\/><\/StUF:extraElementen>/);
+    // Only when the scope asks.
+    const expliciet = await ok(m.geefZaakdetails(id, '1.2', { explicit: '<ZKN:identificatie xsi:nil="true"/><ZKN:omschrijving xsi:nil="true"/>' }));
+    assert.doesNotMatch(expliciet, /extraElement/);
+    const gevraagd = await ok(m.geefZaakdetails(id, '1.2', { explicit: '<ZKN:identificatie xsi:nil="true"/><StUF:extraElementen><StUF:extraElement naam="kenteken" xsi:nil="true"/></StUF:extraElementen>' }));
+    assert.match(gevraagd, /<StUF:extraElementen><StUF:extraElement naam="kenteken">AB-12-CD<\/StUF:extraElement><\/StUF:extraElementen>/);
+  });
+
+  it('updateZaak changes zaakeigenschappen with the minimal calls (PATCH a changed waarde, DELETE a dropped one, POST a new one); ZGW wins when changed there', async () => {
+    const id = newId();
+    await ok(creeer(id, { zaakExtra: extra([['betaalstatus', 'open'], ['kenteken', 'AB-12-CD']]) }));
+    const mark = double.requests.length;
+    await ok(m.updateZaak(id, extra([['betaalstatus', 'open'], ['kenteken', 'AB-12-CD']]), extra([['betaalstatus', 'betaald'], ['vrij', 'tekst']])));
+    assert.deepEqual(await zaakeigenschappen(id), [['betaalstatus', 'betaald']]);
+    assert.deepEqual(mutations(mark).sort(), ['DELETE /zaken/{uuid}/zaakeigenschappen/{uuid}', 'PATCH /zaken/{uuid}/zaakeigenschappen/{uuid}']);
+    const details = await ok(m.geefZaakdetails(id, '1.2'));
+    assert.match(details, /<StUF:extraElementen><StUF:extraElement naam="betaalstatus">betaald<\/StUF:extraElement><StUF:extraElement naam="vrij">tekst<\/StUF:extraElement><\/StUF:extraElementen>/);
+    const mark2 = double.requests.length;
+    await ok(m.updateZaak(id, extra([['betaalstatus', 'betaald'], ['vrij', 'tekst']]), extra([['betaalstatus', 'betaald'], ['vrij', 'tekst'], ['kenteken', 'XY-99-ZZ']])));
+    assert.deepEqual(mutations(mark2), ['POST /zaken/{uuid}/zaakeigenschappen']);
+    assert.deepEqual(await zaakeigenschappen(id), [['Kenteken', 'XY-99-ZZ'], ['betaalstatus', 'betaald']]);
+    // A zaakeigenschap another application changed in ZGW: ZGW wins.
+    const ze = (await listInZgw<{ url: string; naam: string }>(double, `${(await zaakInZgw(id)).url}/zaakeigenschappen`)).find((z) => z.naam === 'betaalstatus');
+    await changeInZgw(ze!.url, { waarde: 'terugbetaald' });
+    assert.match(await ok(m.geefZaakdetails(id, '1.2')), /<StUF:extraElement naam="betaalstatus">terugbetaald<\/StUF:extraElement><StUF:extraElement naam="vrij">tekst<\/StUF:extraElement>/);
+  });
+});
