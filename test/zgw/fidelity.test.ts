@@ -24,7 +24,13 @@ const CATALOGUE = {
     informatieobjecttypen: ['Aanvraagformulier'],
     besluittypen: ['Toekenning'],
     eigenschappen: ['betaalstatus', 'Kenteken'],
-    deelzaaktypen: ['SHV01'],
+    deelzaaktypen: ['SHV02'],
+  }, {
+    identificatie: 'SHV02',
+    omschrijving: 'Deelzaak schuldhulp',
+    statustypen: ['Intake', 'Afgehandeld'],
+    roltypen: ['initiator' as const, 'behandelaar' as const],
+    resultaattypen: ['Afgerond'],
   }],
 };
 
@@ -72,8 +78,8 @@ const leidtTot = (besluitId: string, bst = 'Toekenning') =>
 interface Vol { anderZaakObjecten?: string; zaakExtra?: string; rolExtra?: string; relaties?: string; leidtTot?: string }
 
 /** creeerZaak of the shared message builder with the given additions at their XSD places. */
-function creeer(id: string, add: Vol, omschrijving?: string): string {
-  return m.creeerZaak({ identificatie: id, ...(omschrijving ? { omschrijving } : {}) }, '1.2')
+function creeer(id: string, add: Vol, z: { omschrijving?: string; zaaktype?: string } = {}): string {
+  return m.creeerZaak({ identificatie: id, ...z }, '1.2')
     .replace('<ZKN:startdatum>', `${add.anderZaakObjecten ?? ''}<ZKN:startdatum>`)
     .replace('<ZKN:deelzakenIndicatie>N</ZKN:deelzakenIndicatie>', `<ZKN:deelzakenIndicatie>N</ZKN:deelzakenIndicatie>${add.zaakExtra ?? ''}`)
     .replace('<ZKN:omschrijving>Aanvrager</ZKN:omschrijving></ZKN:heeftAlsInitiator>', `<ZKN:omschrijving>Aanvrager</ZKN:omschrijving>${add.rolExtra ?? ''}</ZKN:heeftAlsInitiator>`)
@@ -156,5 +162,39 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     const ze = (await listInZgw<{ url: string; naam: string }>(double, `${(await zaakInZgw(id)).url}/zaakeigenschappen`)).find((z) => z.naam === 'betaalstatus');
     await changeInZgw(ze!.url, { waarde: 'terugbetaald' });
     assert.match(await ok(m.geefZaakdetails(id, '1.2')), /<StUF:extraElement naam="betaalstatus">terugbetaald<\/StUF:extraElement><StUF:extraElement naam="vrij">tekst<\/StUF:extraElement>/);
+  });
+
+  it('creeerZaak keeps tijdvakken, rol extras, relations with their details, a reference to an unknown zaak, the leidtTot besluit and GML; scope alles answers all', async () => {
+    const related = newId();
+    await ok(creeer(related, {}, { omschrijving: 'Deelaanvraag', zaaktype: 'SHV02' }));
+    const id = newId();
+    const unknown = '9999000000001';
+    const besluitId = newId('B');
+    await ok(creeer(id, {
+      anderZaakObjecten: anderZaakObject('bouwkavel', POLYGON_RD) + anderZaakObject('tuin', SURFACE),
+      zaakExtra: tijdvakGeldigheid('20261124'),
+      rolExtra: ROL_KEPT,
+      relaties: zaakRelatie('heeftAlsDeelzaak', 'ZAKZAKDEL', related) + zaakRelatie('heeftBetrekkingOpAndere', 'ZAKZAKBTR', unknown, '20261102'),
+      leidtTot: leidtTot(besluitId),
+    }));
+    // In ZGW: the deelzaak names its hoofdzaak, the besluit is a Besluiten API besluit of the zaak.
+    const zgw = await zaakInZgw(id);
+    assert.equal((await listInZgw<{ hoofdzaak: string }>(double, `${double.roots.zaken}/zaken?identificatie=${related}`))[0]!.hoofdzaak, zgw.url);
+    const besluiten = await listInZgw<{ identificatie: string; zaak: string; besluittype: string }>(double, `${double.roots.besluiten}/besluiten?identificatie=${besluitId}`);
+    assert.deepEqual(besluiten.map((b) => [b.zaak, b.besluittype]), [[zgw.url, seeded.zaaktypen.SHV01!.besluittypen.Toekenning]]);
+    assert.deepEqual(zgw.relevanteAndereZaken, [], 'the unknown zaak cannot be a relevanteAndereZaak URL');
+
+    const details = await ok(m.geefZaakdetails(id, '1.2'));
+    assert.match(details, /<ZKN:deelzakenIndicatie>J<\/ZKN:deelzakenIndicatie><StUF:tijdvakGeldigheid><StUF:beginGeldigheid>20261124000000000<\/StUF:beginGeldigheid><StUF:eindGeldigheid xsi:nil="true" StUF:noValue="geenWaarde"\/><\/StUF:tijdvakGeldigheid>/);
+    assert.match(details, /<ZKN:heeftAlsInitiator [^>]*>.*<StUF:tijdvakRelatie><StUF:beginRelatie>20261120<\/StUF:beginRelatie>.*<StUF:tijdvakGeldigheid><StUF:beginGeldigheid>20261121000000000<\/StUF:beginGeldigheid>.*<StUF:extraElement naam="telefoon">0612345678<\/StUF:extraElement>.*<\/ZKN:heeftAlsInitiator>/s);
+    // The known related zaak with its omschrijving and zaaktype (read from ZGW), the unknown one as a reference; both with their tijdvakRelatie.
+    assert.match(details, new RegExp(`<ZKN:heeftAlsDeelzaak StUF:entiteittype="ZAKZAKDEL"><ZKN:gerelateerde StUF:entiteittype="ZAK"><ZKN:identificatie>${related}</ZKN:identificatie><ZKN:omschrijving>Deelaanvraag</ZKN:omschrijving><ZKN:isVan StUF:entiteittype="ZAKZKT"><ZKN:gerelateerde StUF:entiteittype="ZKT"><ZKN:omschrijving>Deelzaak schuldhulp</ZKN:omschrijving><ZKN:code>SHV02</ZKN:code>.*?</ZKN:gerelateerde><StUF:tijdvakRelatie><StUF:beginRelatie>20261101000000000</StUF:beginRelatie>`));
+    assert.match(details, new RegExp(`<ZKN:heeftBetrekkingOpAndere StUF:entiteittype="ZAKZAKBTR"><ZKN:gerelateerde StUF:entiteittype="ZAK"><ZKN:identificatie>${unknown}</ZKN:identificatie></ZKN:gerelateerde><StUF:tijdvakRelatie><StUF:beginRelatie>20261102000000000</StUF:beginRelatie>`));
+    assert.match(details, new RegExp(`<ZKN:leidtTot StUF:entiteittype="ZAKBSL"><ZKN:gerelateerde StUF:entiteittype="BSL"><ZKN:identificatie>${besluitId}</ZKN:identificatie><ZKN:bst.omschrijving>Toekenning</ZKN:bst.omschrijving>`));
+    // GML as sent, any surface type.
+    assert.match(details, /<ZKN:lokatie><gml:Polygon srsName="urn:ogc:def:crs:EPSG::28992"><gml:exterior><gml:LinearRing><gml:posList srsDimension="2">155000 463000 155100 463000 155100 463100 155000 463000<\/gml:posList>/);
+    assert.match(details, /<ZKN:lokatie><gml:Surface srsName="urn:ogc:def:crs:EPSG::28992"><gml:patches><gml:PolygonPatch>/);
+    // The hoofdzaak answers its deelzaak relation from ZGW.
+    assert.match(await ok(m.geefZaakdetails(related, '1.2')), new RegExp(`<ZKN:heeftAlsHoofdzaak StUF:entiteittype="ZAKZAKHFD"><ZKN:gerelateerde StUF:entiteittype="ZAK"><ZKN:identificatie>${id}</ZKN:identificatie>`));
   });
 });

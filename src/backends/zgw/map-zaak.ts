@@ -6,7 +6,7 @@
  * part *in the offset sent*, so sending UTC would close a zaak on the previous day after midnight) and reads
  * them back into the configured zone. Dates stay dates (yyyymmdd ↔ yyyy-mm-dd).
  */
-import type { AnderZaakObject, Leaf, Status, StufDate, Zaak, Zaakobject } from '../../domain/model.js';
+import type { AnderZaakObject, Leaf, Status, StufDate, Tijdvak, Zaak, Zaakobject } from '../../domain/model.js';
 import { formatTijdstip, parseTijdstip } from '../../stuf/dates.js';
 import { faults } from '../../stuf/fault.js';
 
@@ -227,7 +227,14 @@ export function zaakobjectToZgw(o: Zaakobject): Record<string, unknown> {
     objectType: 'overige',
     objectTypeOverige: `${ZAAKOBJECT_PREFIX}${o.object.local}`,
     relatieomschrijving: (o.omschrijving ?? '').slice(0, 80),
-    objectIdentificatie: { overigeData: { stuf: o.object, ...(o.omschrijving ? { omschrijving: o.omschrijving } : {}) } },
+    objectIdentificatie: {
+      overigeData: {
+        stuf: o.object,
+        ...(o.omschrijving ? { omschrijving: o.omschrijving } : {}),
+        ...(o.tijdvakRelatie ? { tijdvakRelatie: o.tijdvakRelatie } : {}),
+        ...(o.tijdstipRegistratie ? { tijdstipRegistratie: o.tijdstipRegistratie } : {}),
+      },
+    },
   };
 }
 
@@ -247,14 +254,23 @@ export function zaakobjectFromZgw(z: ZgwZaakobject): { zaakobject?: Zaakobject; 
   if (z.objectTypeOverige === ANDER_ZAAKOBJECT) {
     const a: AnderZaakObject = {};
     for (const k of ['omschrijving', 'aanduiding', 'registratie'] as const) if (typeof data[k] === 'string') a[k] = data[k] as string;
+    // The GML geometry as sent (a Leaf tree), in the XSD place the answer writer gives it.
+    if (isLeaf(data.lokatie)) a.lokatie = data.lokatie;
     return { anderZaakObject: a };
   }
-  if (z.objectTypeOverige?.startsWith(ZAAKOBJECT_PREFIX) && data.stuf && typeof data.stuf === 'object') {
-    const o: Zaakobject = { object: data.stuf as Leaf };
+  if (z.objectTypeOverige?.startsWith(ZAAKOBJECT_PREFIX) && isLeaf(data.stuf)) {
+    const o: Zaakobject = { object: data.stuf };
     if (typeof data.omschrijving === 'string') o.omschrijving = data.omschrijving;
+    if (data.tijdvakRelatie && typeof data.tijdvakRelatie === 'object') o.tijdvakRelatie = data.tijdvakRelatie as Tijdvak;
+    if (typeof data.tijdstipRegistratie === 'string') o.tijdstipRegistratie = data.tijdstipRegistratie;
     return { zaakobject: o };
   }
   return {};
+}
+
+/** overigeData is free JSON another application may have written: only a StUF element tree is read as one. */
+function isLeaf(v: unknown): v is Leaf {
+  return typeof v === 'object' && v !== null && typeof (v as Leaf).ns === 'string' && typeof (v as Leaf).local === 'string';
 }
 
 /** Comparable form of a zaakobject body (for the minimal update). */
