@@ -197,4 +197,59 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     // The hoofdzaak answers its deelzaak relation from ZGW.
     assert.match(await ok(m.geefZaakdetails(related, '1.2')), new RegExp(`<ZKN:heeftAlsHoofdzaak StUF:entiteittype="ZAKZAKHFD"><ZKN:gerelateerde StUF:entiteittype="ZAK"><ZKN:identificatie>${id}</ZKN:identificatie>`));
   });
+
+  it('a leidtTot besluit is part of the creeerZaak unit of work: when the bericht fails after it, besluit and zaak are undone', async () => {
+    const id = newId();
+    const [eerste, tweede] = [newId('B'), newId('B')];
+    // The second besluit's POST fails (a 500): everything the bericht made in ZGW is removed again.
+    const fault = double.faults.failNth('POST', /\/besluiten\/api\/v1\/besluiten$/, 2, 500);
+    const text = await send(creeer(id, { leidtTot: leidtTot(eerste) + leidtTot(tweede) }));
+    double.faults.clear();
+    assert.equal(fault.fired, 1);
+    assert.match(text, /Fo03Bericht/);
+    assert.deepEqual(await listInZgw(double, `${double.roots.zaken}/zaken?identificatie=${id}`), []);
+    assert.deepEqual(await listInZgw(double, `${double.roots.besluiten}/besluiten?identificatie=${eerste}`), [], 'the first besluit was undone');
+    // The same bericht again goes through, with both besluiten linked to the zaak.
+    await ok(creeer(id, { leidtTot: leidtTot(eerste) + leidtTot(tweede) }));
+    const zaakUrl = (await zaakInZgw(id)).url;
+    const besluiten = await listInZgw<{ identificatie: string; zaak: string }>(double, `${double.roots.besluiten}/besluiten?zaak=${encodeURIComponent(zaakUrl)}`);
+    assert.deepEqual(besluiten.map((b) => b.identificatie).sort(), [eerste, tweede].sort());
+  });
+
+  it('actualiseerZaakstatus changes the status and nothing else: other fields of the new object do not PATCH the zaak', async () => {
+    const id = newId();
+    await ok(creeer(id, { zaakExtra: tijdvakGeldigheid('20261124') + extra([['betaalstatus', 'open'], ['vrij', 'x']]) }, { omschrijving: 'Oorspronkelijk' }));
+    const before = await ok(m.geefZaakdetails(id, '1.2'));
+    const mark = double.requests.length;
+    const nieuw = `<ZKN:omschrijving>Gewijzigd</ZKN:omschrijving>${tijdvakGeldigheid('20261201')}`;
+    await ok(m.actualiseerZaakstatus(id, { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261125120000000' }, '1.2', nieuw));
+    assert.deepEqual(mutations(mark), ['POST /statussen']);
+    assert.equal((await zaakInZgw(id)).omschrijving, 'Oorspronkelijk');
+    const afterText = await ok(m.geefZaakdetails(id, '1.2'));
+    // Only the statussen differ in the answer (the object up to the first heeft, and the rest after them, are equal).
+    const zonderStatussen = (x: string) => x.slice(x.indexOf('<ZKN:antwoord>')).replace(/<ZKN:heeft StUF:entiteittype="ZAKSTT">.*?<\/ZKN:heeft>/g, '');
+    assert.equal(zonderStatussen(afterText), zonderStatussen(before));
+    assert.match(afterText, /<ZKN:omschrijving>In behandeling<\/ZKN:omschrijving>/);
+  });
+
+  it('updateZaak: a new initiator with verwerkingssoort T replaces the one the zaak has (DELETE the old rol, POST the new one; the old one kept as ended)', async () => {
+    const id = newId();
+    await ok(creeer(id, {}));
+    const mark = double.requests.length;
+    const nieuwe = '<ZKN:heeftAlsInitiator StUF:entiteittype="ZAKBTRINI" StUF:verwerkingssoort="T"><ZKN:gerelateerde>' +
+      '<ZKN:natuurlijkPersoon StUF:entiteittype="NPS" StUF:verwerkingssoort="T"><BG:inp.bsn>111222333</BG:inp.bsn><BG:geslachtsnaam>Bakker</BG:geslachtsnaam></ZKN:natuurlijkPersoon>' +
+      '</ZKN:gerelateerde><StUF:tijdvakRelatie><StUF:beginRelatie>20261126</StUF:beginRelatie><StUF:eindRelatie xsi:nil="true" StUF:noValue="geenWaarde"/></StUF:tijdvakRelatie></ZKN:heeftAlsInitiator>';
+    await ok(m.updateZaak(id, m.rol('heeftAlsInitiator', 'T'), nieuwe));
+    assert.deepEqual(mutations(mark), ['DELETE /rollen/{uuid}', 'POST /rollen']);
+    const rollen = await listInZgw<{ omschrijvingGeneriek: string; betrokkeneIdentificatie: { inpBsn?: string } }>(double, `${double.roots.zaken}/rollen?zaak=${encodeURIComponent((await zaakInZgw(id)).url)}`);
+    assert.deepEqual(rollen.filter((r) => r.omschrijvingGeneriek === 'initiator').map((r) => r.betrokkeneIdentificatie.inpBsn), ['111222333']);
+    const details = await ok(m.geefZaakdetails(id, '1.2'));
+    const initiators = [...details.matchAll(/<ZKN:heeftAlsInitiator [^>]*>(.*?)<\/ZKN:heeftAlsInitiator>/gs)].map((x) => x[1]!);
+    const actief = initiators.filter((x) => !/<StUF:eindRelatie>/.test(x));
+    assert.equal(actief.length, 1);
+    assert.match(actief[0]!, /<BG:inp\.bsn>111222333<\/BG:inp\.bsn>/);
+    // The replaced one is history (answers show active rollen, as on the embedded backend), kept beside ZGW.
+    const z = (await srv.zp.backend.store.getZaak(id))!;
+    assert.deepEqual(z.rollen.filter((r) => r.rolType === 'heeftAlsInitiator').map((r) => [r.betrokkene.key, r.eindRelatie]), [['111222333', undefined], ['123456782', '20261126']]);
+  });
 });

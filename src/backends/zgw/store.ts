@@ -289,6 +289,8 @@ export class ZgwZaakStore extends ZgwReads implements ZaakStore {
       } catch (e) {
         writer.end();
         if (unit.hasChanges) {
+          // Zaken this unit made are gone again: no lookup may reuse their URL.
+          this.ctx.zaakRefs.clear();
           if (!unit.undoable) {
             this.ctx.log('error', 'ZGW: een status was al gezet toen een latere stap mislukte; wat ongedaan kon worden is ongedaan gemaakt', { unit: unit.id });
           }

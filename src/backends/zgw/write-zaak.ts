@@ -258,6 +258,8 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, 
     if (isNotUnique(e)) throw new DuplicateError('zaak', zaak.identificatie);
     throw e;
   }
+  // What this bericht does next (a leidtTot besluit, a deelzaak) finds the new zaak, not one undone before under the same identificatie.
+  ctx.zaakRefs.set(zaak.identificatie, { url: created.url, zaaktype: entry.url, at: Date.now() });
   const child = (url: string, b: Record<string, unknown>, purpose: string) =>
     unit.child<ZgwResource>({ api: 'zaken', url, body: { zaak: created.url, ...b }, purpose });
   // One after the other: the order they are read back in is the order the bericht named them.
