@@ -252,4 +252,23 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     const z = (await srv.zp.backend.store.getZaak(id))!;
     assert.deepEqual(z.rollen.filter((r) => r.rolType === 'heeftAlsInitiator').map((r) => [r.betrokkene.key, r.eindRelatie]), [['111222333', undefined], ['123456782', '20261126']]);
   });
+
+  it('besluiten keep tijdvakGeldigheid and extraElementen beside the Besluiten API; updateBesluit replaces them without a PATCH', async () => {
+    const zaakId = newId();
+    await ok(creeer(zaakId, {}));
+    const besluitId = newId('B');
+    const kept = tijdvakGeldigheid('20261201', '20271201') + extra([['kanaal', 'e-mail']]);
+    await ok(m.voegBesluitToe(besluitId, zaakId).replace('</ZKN:ingangsdatumWerking>', `</ZKN:ingangsdatumWerking>${kept}`));
+    const details = await ok(m.geefBesluitdetails(besluitId));
+    assert.match(details, /<StUF:tijdvakGeldigheid><StUF:beginGeldigheid>20261201000000000<\/StUF:beginGeldigheid><StUF:eindGeldigheid>20271201000000000<\/StUF:eindGeldigheid><\/StUF:tijdvakGeldigheid>/);
+    assert.match(details, /<StUF:extraElementen><StUF:extraElement naam="kanaal">e-mail<\/StUF:extraElement><\/StUF:extraElementen>/);
+    const mark = double.requests.length;
+    await ok(m.updateBesluit(besluitId, extra([['kanaal', 'e-mail']]), extra([['kanaal', 'post'], ['kenmerk', 'BR-7']])));
+    assert.deepEqual(mutations(mark), [], 'nothing the Besluiten API holds changed');
+    const na = await ok(m.geefBesluitdetails(besluitId));
+    assert.match(na, /<StUF:extraElementen><StUF:extraElement naam="kanaal">post<\/StUF:extraElement><StUF:extraElement naam="kenmerk">BR-7<\/StUF:extraElement><\/StUF:extraElementen>/);
+    assert.match(na, /<StUF:beginGeldigheid>20261201000000000<\/StUF:beginGeldigheid>/, 'what the bericht left out stays');
+    // The zaak answers it under leidtTot.
+    assert.match(await ok(m.geefZaakdetails(zaakId, '1.2')), new RegExp(`<ZKN:leidtTot StUF:entiteittype="ZAKBSL"><ZKN:gerelateerde StUF:entiteittype="BSL"><ZKN:identificatie>${besluitId}</ZKN:identificatie>`));
+  });
 });

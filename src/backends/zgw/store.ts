@@ -76,11 +76,11 @@ class ZgwReads implements StoreReader {
   }
 
   getBesluit(identificatie: string): Promise<Besluit | undefined> {
-    return this.guarded(() => this.besluiten.getBesluit(this.reader, identificatie));
+    return this.guarded(() => this.besluiten.getBesluit(this.reader, identificatie, (k) => this.getSidecar(k)));
   }
 
   listBesluiten(zaakIdentificatie: string): Promise<Besluit[]> {
-    return this.guarded(() => this.besluiten.listBesluiten(this.reader, zaakIdentificatie));
+    return this.guarded(() => this.besluiten.listBesluiten(this.reader, zaakIdentificatie, (k) => this.getSidecar(k)));
   }
 
   findZaken(query: ZaakQuery): Promise<ZaakQueryResult> {
@@ -202,12 +202,12 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
 
   async insertBesluit(besluit: Besluit): Promise<void> {
     this.check();
-    await this.besluiten.insertBesluit(this.unit, besluit);
+    await this.besluiten.insertBesluit(this.unit, besluit, this.keep);
   }
 
   async updateBesluit(besluit: Besluit): Promise<void> {
     this.check();
-    await this.besluiten.updateBesluit(this.unit, besluit);
+    await this.besluiten.updateBesluit(this.unit, besluit, this.keep);
   }
 
   async logMessage(message: LoggedMessage): Promise<void> {
