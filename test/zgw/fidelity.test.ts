@@ -117,7 +117,7 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
   }
   async function ok(body: string): Promise<string> {
     const text = await send(body);
-    assert.match(text, /Bv03Bericht|La01/, text);
+    assert.match(text, /Bv0[23]Bericht|La01/, text);
     return text;
   }
   const zaakInZgw = async (id: string) => (await listInZgw<ZgwZaakRaw>(double, `${double.roots.zaken}/zaken?identificatie=${id}`))[0]!;
@@ -270,5 +270,21 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     assert.match(na, /<StUF:beginGeldigheid>20261201000000000<\/StUF:beginGeldigheid>/, 'what the bericht left out stays');
     // The zaak answers it under leidtTot.
     assert.match(await ok(m.geefZaakdetails(zaakId, '1.2')), new RegExp(`<ZKN:leidtTot StUF:entiteittype="ZAKBSL"><ZKN:gerelateerde StUF:entiteittype="BSL"><ZKN:identificatie>${besluitId}</ZKN:identificatie>`));
+  });
+
+  it('documents keep extraElementen beside the Documenten API; updateZaakdocument replaces them', async () => {
+    const zaakId = newId();
+    await ok(creeer(zaakId, {}));
+    const docId = newId('D');
+    await ok(m.voegZaakdocumentToe(docId, zaakId, Buffer.from('inhoud'), '1.2').replace('</ZKN:inhoud>', `</ZKN:inhoud>${extra([['kanaal', 'e-mail']])}`));
+    const lezen = await ok(m.geefZaakdocumentLezen(docId, '1.2'));
+    assert.match(lezen, /<\/ZKN:inhoud><StUF:extraElementen><StUF:extraElement naam="kanaal">e-mail<\/StUF:extraElement><\/StUF:extraElementen><ZKN:isRelevantVoor/);
+    let n = 0;
+    const update = m.updateZaakdocument(docId, '1.2', { set: { titel: 'Nieuwe titel' } })
+      .replace(/<\/ZKN:object>/g, (end) => `${++n === 1 ? extra([['kanaal', 'e-mail']]) : extra([['kanaal', 'post']])}${end}`);
+    await ok(update);
+    const na = await ok(m.geefZaakdocumentLezen(docId, '1.2'));
+    assert.match(na, /<ZKN:titel>Nieuwe titel<\/ZKN:titel>/);
+    assert.match(na, /<StUF:extraElementen><StUF:extraElement naam="kanaal">post<\/StUF:extraElement><\/StUF:extraElementen><ZKN:isRelevantVoor/);
   });
 });

@@ -168,12 +168,12 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
 
   async insertDocument(meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void> {
     this.check();
-    await this.documents.insertDocument(this.unit, meta, firstVersion);
+    await this.documents.insertDocument(this.unit, meta, firstVersion, this.keep);
   }
 
   async updateDocumentMeta(meta: DocumentMeta): Promise<void> {
     this.check();
-    await this.documents.updateDocumentMeta(this.unit, meta);
+    await this.documents.updateDocumentMeta(this.unit, meta, this.keep);
   }
 
   async addDocumentVersion(identificatie: string, version: DocumentVersion): Promise<void> {
