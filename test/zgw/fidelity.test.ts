@@ -287,4 +287,18 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     assert.match(na, /<ZKN:titel>Nieuwe titel<\/ZKN:titel>/);
     assert.match(na, /<StUF:extraElementen><StUF:extraElement naam="kanaal">post<\/StUF:extraElement><\/StUF:extraElementen><ZKN:isRelevantVoor/);
   });
+
+  it('updateZaak keeps a relation to a zaak ZGW does not hold as a reference (Bv03, as the testplatform expects), and removes it again', async () => {
+    const id = newId();
+    await ok(creeer(id, {}));
+    const leeg = '<ZKN:heeftAlsDeelzaak StUF:entiteittype="ZAKZAKDEL" StUF:verwerkingssoort="T" xsi:nil="true" StUF:noValue="geenWaarde"/>';
+    const mark = double.requests.length;
+    await ok(m.updateZaak(id, leeg, zaakRelatie('heeftAlsDeelzaak', 'ZAKZAKDEL', '9999000000002')));
+    assert.deepEqual(mutations(mark), [], 'nothing to change in ZGW: the reference lives beside it');
+    const details = await ok(m.geefZaakdetails(id, '1.2'));
+    assert.match(details, /<ZKN:heeftAlsDeelzaak StUF:entiteittype="ZAKZAKDEL"><ZKN:gerelateerde StUF:entiteittype="ZAK"><ZKN:identificatie>9999000000002<\/ZKN:identificatie><\/ZKN:gerelateerde><StUF:tijdvakRelatie>/);
+    const weg = zaakRelatie('heeftAlsDeelzaak', 'ZAKZAKDEL', '9999000000002').replace('StUF:verwerkingssoort="T"', 'StUF:verwerkingssoort="V"');
+    await ok(m.updateZaak(id, weg, weg));
+    assert.doesNotMatch(await ok(m.geefZaakdetails(id, '1.2')), /9999000000002/);
+  });
 });
