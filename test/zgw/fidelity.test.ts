@@ -38,8 +38,10 @@ const CATALOGUE = {
 const PROFILES = { SHV01: { eigenschappen: { kenteken: 'Kenteken' } } };
 
 const ns = 'xmlns:gml="http://www.opengis.net/gml"';
-/** A point in WGS84 (lat lon axis order of urn:ogc:def:crs:EPSG::4326). */
-const POINT_4326 = '<gml:Point srsName="urn:ogc:def:crs:EPSG::4326"><gml:pos>52.37 4.89</gml:pos></gml:Point>';
+/** A polygon in WGS84 (lat lon axis order of urn:ogc:def:crs:EPSG::4326). */
+const POLYGON_4326 =
+  '<gml:Polygon srsName="urn:ogc:def:crs:EPSG::4326"><gml:exterior><gml:LinearRing>' +
+  '<gml:posList>52.36 4.88 52.36 4.9 52.38 4.9 52.36 4.88</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>';
 /** A polygon in RD New (EPSG:28992), as Dutch vakapplicaties send it. */
 const POLYGON_RD =
   '<gml:Polygon srsName="urn:ogc:def:crs:EPSG::28992"><gml:exterior><gml:LinearRing>' +
@@ -183,6 +185,10 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     const besluiten = await listInZgw<{ identificatie: string; zaak: string; besluittype: string }>(double, `${double.roots.besluiten}/besluiten?identificatie=${besluitId}`);
     assert.deepEqual(besluiten.map((b) => [b.zaak, b.besluittype]), [[zgw.url, seeded.zaaktypen.SHV01!.besluittypen.Toekenning]]);
     assert.deepEqual(zgw.relevanteAndereZaken, [], 'the unknown zaak cannot be a relevanteAndereZaak URL');
+    // Of the two lokaties only the RD polygon converts cleanly (a gml:Surface with patches does not): it is the zaakgeometrie.
+    const geo = zgw.zaakgeometrie as { type: string; coordinates: number[][][] };
+    assert.equal(geo.type, 'Polygon');
+    assert.ok(Math.abs(geo.coordinates[0]![0]![1]! - 52.155174) < 2e-5 && Math.abs(geo.coordinates[0]![0]![0]! - 5.387206) < 3e-5, JSON.stringify(geo));
 
     const details = await ok(m.geefZaakdetails(id, '1.2'));
     assert.match(details, /<ZKN:deelzakenIndicatie>J<\/ZKN:deelzakenIndicatie><StUF:tijdvakGeldigheid><StUF:beginGeldigheid>20261124000000000<\/StUF:beginGeldigheid><StUF:eindGeldigheid xsi:nil="true" StUF:noValue="geenWaarde"\/><\/StUF:tijdvakGeldigheid>/);
@@ -300,5 +306,16 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     const weg = zaakRelatie('heeftAlsDeelzaak', 'ZAKZAKDEL', '9999000000002').replace('StUF:verwerkingssoort="T"', 'StUF:verwerkingssoort="V"');
     await ok(m.updateZaak(id, weg, weg));
     assert.doesNotMatch(await ok(m.geefZaakdetails(id, '1.2')), /9999000000002/);
+  });
+
+  it('a lokatie that converts cleanly becomes zaak.zaakgeometrie in ZGW; an update that does not change it does not send it', async () => {
+    const id = newId();
+    await ok(creeer(id, { anderZaakObjecten: anderZaakObject('meldpunt', POLYGON_4326) }));
+    assert.deepEqual((await zaakInZgw(id)).zaakgeometrie, { type: 'Polygon', coordinates: [[[4.88, 52.36], [4.9, 52.36], [4.9, 52.38], [4.88, 52.36]]] });
+    const mark = double.requests.length;
+    await ok(m.updateZaak(id, '<ZKN:omschrijving>Aanvraag schuldhulpverlening</ZKN:omschrijving>', '<ZKN:omschrijving>Melding verplaatst</ZKN:omschrijving>'));
+    const patches = double.requests.slice(mark).filter((r) => r.method === 'PATCH');
+    assert.deepEqual(patches.map((r) => Object.keys(r.body as object)), [['omschrijving']]);
+    assert.match(await ok(m.geefZaakdetails(id, '1.2')), /<ZKN:lokatie><gml:Polygon srsName="urn:ogc:def:crs:EPSG::4326"><gml:exterior><gml:LinearRing><gml:posList>52.36 4.88 52.36 4.9 52.38 4.9 52.36 4.88<\/gml:posList>/);
   });
 });

@@ -9,6 +9,7 @@
 import type { AnderZaakObject, Leaf, Status, StufDate, Tijdvak, Zaak, Zaakobject } from '../../domain/model.js';
 import { formatTijdstip, parseTijdstip } from '../../stuf/dates.js';
 import { faults } from '../../stuf/fault.js';
+import { zaakgeometrie } from './map-geometrie.js';
 
 // ------------------------------------------------------------------------------------------------ dates
 
@@ -121,6 +122,9 @@ export function zaakFields(zaak: Zaak, timeZone: string): Record<string, unknown
     archiefnominatie: zaak.archiefnominatie ? ARCHIEF[zaak.archiefnominatie] ?? null : null,
     archiefactiedatum: dateToZgw(zaak.datumVernietigingDossier, 'datumVernietigingDossier'),
   };
+  // Only set from a lokatie that converts to GeoJSON; otherwise ZGW's is left alone (another application may own it).
+  const geometrie = zaakgeometrie(zaak.anderZaakObjecten);
+  if (geometrie) f.zaakgeometrie = geometrie;
   // Open Zaak fills archiefnominatie from the resultaattype on closing: leave it alone unless the message set it.
   if (f.archiefnominatie === null) delete f.archiefnominatie;
   if (f.archiefactiedatum === null) delete f.archiefactiedatum;
@@ -131,7 +135,8 @@ export function zaakFields(zaak: Zaak, timeZone: string): Record<string, unknown
 function normal(v: unknown): string {
   if (v === null || v === undefined || v === '') return '';
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return String(new Date(v).getTime());
-  return JSON.stringify(v);
+  // Objects compare regardless of key order (a GeoJSON geometry may come back as {coordinates, type}).
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
 }
 
 /** The fields of `wanted` whose value differs from the stored ZGW zaak: the body of a minimal PATCH. */
