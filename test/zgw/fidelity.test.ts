@@ -77,13 +77,21 @@ const leidtTot = (besluitId: string, bst = 'Toekenning') =>
   `<ZKN:identificatie>${besluitId}</ZKN:identificatie><ZKN:bst.omschrijving>${bst}</ZKN:bst.omschrijving>` +
   '<ZKN:datumBeslissing>20261124</ZKN:datumBeslissing></ZKN:gerelateerde></ZKN:leidtTot>';
 
-interface Vol { anderZaakObjecten?: string; zaakExtra?: string; rolExtra?: string; relaties?: string; leidtTot?: string }
+interface Vol { anderZaakObjecten?: string; zaakExtra?: string; zaakobjecten?: string; rolExtra?: string; relaties?: string; leidtTot?: string }
+
+/** A heeftBetrekkingOp (kerngegevens of a wijk) with its tijdvakRelatie. */
+const WIJK =
+  '<ZKN:heeftBetrekkingOp StUF:entiteittype="ZAKOBJ" StUF:verwerkingssoort="T"><ZKN:gerelateerde>' +
+  '<ZKN:wijk StUF:entiteittype="WYK" StUF:verwerkingssoort="I"><BG:wijkCode>07</BG:wijkCode><BG:wijkNaam>Noord</BG:wijkNaam><BG:gem.gemeenteCode>1234</BG:gem.gemeenteCode></ZKN:wijk>' +
+  '</ZKN:gerelateerde><ZKN:omschrijving>Werkgebied</ZKN:omschrijving>' +
+  '<StUF:tijdvakRelatie><StUF:beginRelatie>20261103</StUF:beginRelatie><StUF:eindRelatie xsi:nil="true" StUF:noValue="geenWaarde"/></StUF:tijdvakRelatie></ZKN:heeftBetrekkingOp>';
 
 /** creeerZaak of the shared message builder with the given additions at their XSD places. */
 function creeer(id: string, add: Vol, z: { omschrijving?: string; zaaktype?: string } = {}): string {
   return m.creeerZaak({ identificatie: id, ...z }, '1.2')
     .replace('<ZKN:startdatum>', `${add.anderZaakObjecten ?? ''}<ZKN:startdatum>`)
     .replace('<ZKN:deelzakenIndicatie>N</ZKN:deelzakenIndicatie>', `<ZKN:deelzakenIndicatie>N</ZKN:deelzakenIndicatie>${add.zaakExtra ?? ''}`)
+    .replace('</ZKN:isVan>', `</ZKN:isVan>${add.zaakobjecten ?? ''}`)
     .replace('<ZKN:omschrijving>Aanvrager</ZKN:omschrijving></ZKN:heeftAlsInitiator>', `<ZKN:omschrijving>Aanvrager</ZKN:omschrijving>${add.rolExtra ?? ''}</ZKN:heeftAlsInitiator>`)
     .replace('<ZKN:heeft StUF:entiteittype="ZAKSTT"', `${add.relaties ?? ''}<ZKN:heeft StUF:entiteittype="ZAKSTT"`)
     .replace('</ZKN:object>', `${add.leidtTot ?? ''}</ZKN:object>`);
@@ -166,7 +174,7 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     assert.match(await ok(m.geefZaakdetails(id, '1.2')), /<StUF:extraElement naam="betaalstatus">terugbetaald<\/StUF:extraElement><StUF:extraElement naam="vrij">tekst<\/StUF:extraElement>/);
   });
 
-  it('creeerZaak keeps tijdvakken, rol extras, relations with their details, a reference to an unknown zaak, the leidtTot besluit and GML; scope alles answers all', async () => {
+  it('creeerZaak keeps tijdvakken (zaak, rol, relations, zaakobject), rol extras, relations with their details, a reference to an unknown zaak, the leidtTot besluit and GML; scope alles answers all', async () => {
     const related = newId();
     await ok(creeer(related, {}, { omschrijving: 'Deelaanvraag', zaaktype: 'SHV02' }));
     const id = newId();
@@ -175,6 +183,7 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     await ok(creeer(id, {
       anderZaakObjecten: anderZaakObject('bouwkavel', POLYGON_RD) + anderZaakObject('tuin', SURFACE),
       zaakExtra: tijdvakGeldigheid('20261124'),
+      zaakobjecten: WIJK,
       rolExtra: ROL_KEPT,
       relaties: zaakRelatie('heeftAlsDeelzaak', 'ZAKZAKDEL', related) + zaakRelatie('heeftBetrekkingOpAndere', 'ZAKZAKBTR', unknown, '20261102'),
       leidtTot: leidtTot(besluitId),
@@ -197,6 +206,7 @@ describe('issue 9 on the ZGW backend (on the ZGW test double)', () => {
     assert.match(details, new RegExp(`<ZKN:heeftAlsDeelzaak StUF:entiteittype="ZAKZAKDEL"><ZKN:gerelateerde StUF:entiteittype="ZAK"><ZKN:identificatie>${related}</ZKN:identificatie><ZKN:omschrijving>Deelaanvraag</ZKN:omschrijving><ZKN:isVan StUF:entiteittype="ZAKZKT"><ZKN:gerelateerde StUF:entiteittype="ZKT"><ZKN:omschrijving>Deelzaak schuldhulp</ZKN:omschrijving><ZKN:code>SHV02</ZKN:code>.*?</ZKN:gerelateerde><StUF:tijdvakRelatie><StUF:beginRelatie>20261101000000000</StUF:beginRelatie>`));
     assert.match(details, new RegExp(`<ZKN:heeftBetrekkingOpAndere StUF:entiteittype="ZAKZAKBTR"><ZKN:gerelateerde StUF:entiteittype="ZAK"><ZKN:identificatie>${unknown}</ZKN:identificatie></ZKN:gerelateerde><StUF:tijdvakRelatie><StUF:beginRelatie>20261102000000000</StUF:beginRelatie>`));
     assert.match(details, new RegExp(`<ZKN:leidtTot StUF:entiteittype="ZAKBSL"><ZKN:gerelateerde StUF:entiteittype="BSL"><ZKN:identificatie>${besluitId}</ZKN:identificatie><ZKN:bst.omschrijving>Toekenning</ZKN:bst.omschrijving>`));
+    assert.match(details, /<ZKN:heeftBetrekkingOp StUF:entiteittype="ZAKOBJ"><ZKN:gerelateerde><ZKN:wijk StUF:entiteittype="WYK"><BG:wijkCode>07<\/BG:wijkCode>.*?<\/ZKN:gerelateerde><ZKN:omschrijving>Werkgebied<\/ZKN:omschrijving><StUF:tijdvakRelatie><StUF:beginRelatie>20261103000000000<\/StUF:beginRelatie>/);
     // GML as sent, any surface type.
     assert.match(details, /<ZKN:lokatie><gml:Polygon srsName="urn:ogc:def:crs:EPSG::28992"><gml:exterior><gml:LinearRing><gml:posList srsDimension="2">155000 463000 155100 463000 155100 463100 155000 463000<\/gml:posList>/);
     assert.match(details, /<ZKN:lokatie><gml:Surface srsName="urn:ogc:def:crs:EPSG::28992"><gml:patches><gml:PolygonPatch>/);
