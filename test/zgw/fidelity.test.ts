@@ -11,27 +11,15 @@ import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 import { type Seeded, type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
-import { RSIN, authHeaders, listInZgw, settingsFor } from './helpers.js';
+import { RSIN, SHV01, authHeaders, listInZgw, settingsFor } from './helpers.js';
 
+/** SHV01 with two eigenschappen and a deelzaaktype. */
 const CATALOGUE = {
   catalogus: { domein: 'ZAAK', rsin: RSIN },
-  zaaktypen: [{
-    identificatie: 'SHV01',
-    omschrijving: 'Schuldhulpverlening',
-    statustypen: ['Intake', 'In behandeling', 'Afgehandeld'],
-    roltypen: ['initiator' as const, 'belanghebbende' as const, 'behandelaar' as const, 'zaakcoordinator' as const, 'adviseur' as const],
-    resultaattypen: ['Toegekend', 'Afgewezen'],
-    informatieobjecttypen: ['Aanvraagformulier'],
-    besluittypen: ['Toekenning'],
-    eigenschappen: ['betaalstatus', 'Kenteken'],
-    deelzaaktypen: ['SHV02'],
-  }, {
-    identificatie: 'SHV02',
-    omschrijving: 'Deelzaak schuldhulp',
-    statustypen: ['Intake', 'Afgehandeld'],
-    roltypen: ['initiator' as const, 'behandelaar' as const],
-    resultaattypen: ['Afgerond'],
-  }],
+  zaaktypen: [
+    { ...SHV01, eigenschappen: ['betaalstatus', 'Kenteken'], deelzaaktypen: ['SHV02'] },
+    { identificatie: 'SHV02', omschrijving: 'Deelzaak schuldhulp', statustypen: ['Intake', 'Afgehandeld'], roltypen: ['initiator' as const, 'behandelaar' as const], resultaattypen: ['Afgerond'] },
+  ],
 };
 
 /** The translation profile: StUF extraElement "kenteken" is the zaakeigenschap "Kenteken". */
