@@ -27,6 +27,7 @@ import { baseUrlFor, PORTS, wantsWsdl, WsdlTemplates, type WsdlName } from './ws
 import { openXsd } from './xsd-files.js';
 import { httpsOptions } from './tls.js';
 import { limitConnections } from './connection-limits.js';
+import { closeAfterAnswer } from './linger.js';
 import { observeDispatch, type ObservedDispatch } from './observed-dispatch.js';
 
 export interface ServerDeps {
@@ -137,7 +138,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const result = withStatus(safeReadErrorResult(err, contentType ?? ''), err.httpStatus);
     outcomes.set(request, { operation: 'unknown', outcome: 'rejected', code: err.fault.code });
     // The unread body is not drained: the connection is closed after the answer instead.
-    reply.header('connection', 'close');
+    closeAfterAnswer(reply);
     return sendResult(reply, result, backend.content);
   };
 
@@ -156,7 +157,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     outcomes.set(request, { operation: 'unknown', outcome: 'rejected', code: 'StUF013' });
     if (status === 429) reply.header('retry-after', String(auth.retryAfterSeconds));
     else reply.header('www-authenticate', BASIC_CHALLENGE);
-    reply.header('connection', 'close');
+    closeAfterAnswer(reply);
     return sendResult(reply, withStatus(safeReadErrorResult(err, request.headers['content-type'] ?? ''), status), backend.content);
   };
 
@@ -195,7 +196,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       const result = safeReadErrorResult(err, contentType);
       const operation = err instanceof SoapReadError && err.root ? err.root.local : 'unknown';
       outcomes.set(request, { operation, ...outcomeOf(result) });
-      if (!raw.complete) reply.header('connection', 'close');
+      if (!raw.complete) closeAfterAnswer(reply);
       return sendResult(reply, result, backend.content);
     } finally {
       clearTimeout(timer);
