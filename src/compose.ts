@@ -129,6 +129,7 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     config,
     dispatcher,
     backend,
+    schemas,
     metrics,
     dispatch,
     ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}),

@@ -9,6 +9,7 @@ import { fastify, LogController, type FastifyInstance, type FastifyReply, type F
 import type { Config } from '../config.js';
 import type { Backend } from '../ports/index.js';
 import { readEnvelope } from '../soap/envelope-reader.js';
+import type { BodyValidator } from '../soap/whole-envelope.js';
 import { SoapReadError, tooLargeError } from '../soap/read-error.js';
 import { StufFault } from '../stuf/fault.js';
 import type { ParsedRequest, TransportIdentity } from '../soap/parsed-request.js';
@@ -34,6 +35,8 @@ export interface ServerDeps {
   config: Config;
   dispatcher: Dispatcher;
   backend: Backend;
+  /** The compiled schemas: a request read in one parse is validated on that parse by the reader. */
+  schemas?: BodyValidator;
   /** True once the schemas are compiled (and false again while shutting down). */
   ready: () => boolean;
   /** The server's metrics; made here when not given (compose shares them with the message browser's replay). */
@@ -185,6 +188,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         maxBytes: config.maxMessageBytes,
         maxDepth: config.maxDepth,
         content: backend.content,
+        ...(deps.schemas ? { schemas: deps.schemas } : {}),
       });
     } catch (err) {
       if (timedOut || raw.socket?.destroyed) {
@@ -207,7 +211,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const callers = callersOf.get(request);
     const endpointPort = PORTS.find((p) => request.routeOptions.url === `/zds/${p}`);
     const result = await dispatch(
-      { ...parsed, ...(callers ? { callers } : {}), ...(endpointPort ? { endpointPort } : {}) },
+      // Assigned, not spread: a spread would make the request's lazily written bodyXml now.
+      Object.assign(parsed, callers ? { callers } : {}, endpointPort ? { endpointPort } : {}),
       { path: request.routeOptions.url ?? '/zds', headers: request.headers },
     );
     outcomes.set(request, { operation, ...outcomeOf(result) });
