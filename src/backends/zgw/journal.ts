@@ -5,12 +5,15 @@
  * still open belongs to a unit that never completed: it is undone, unless the message log shows the bericht was
  * answered (then it did complete, and only the journal entry is dropped).
  *
- * Kept in its own small SQLite file under dataDir (WAL, synchronous NORMAL), next to the local state store.
+ * Kept in its own small SQLite file under dataDir, next to the local state store, in WAL mode with synchronous
+ * FULL: every journal write is fsynced before the ZGW call it guards is sent, so the entry survives power loss and
+ * an OS crash too, not only a crash of Zaakpoort (with NORMAL a WAL commit is durable only at the next checkpoint).
  * Limitation: with the local state in PostgreSQL (several Zaakpoort instances) each instance still keeps its own
  * journal file, so an instance's unfinished units are recovered when that instance starts again.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { TransactionIntent } from '../../ports/zaak-store.js';
 import type { ZgwApi } from './http.js';
 
 /** How to undo one ZGW call. */
@@ -29,12 +32,8 @@ export type Undo =
    */
   | { kind: 'deleteMatching'; api: ZgwApi; url: string; query: Record<string, string>; match: Record<string, string>; keep: string[]; what: string };
 
-export interface UnitIntent {
-  /** The ZDS operation, for the log. */
-  operation?: string;
-  /** When set, a logged answer for this key proves the unit completed. */
-  messageKey?: { zenderKey: string; referentienummer: string };
-}
+/** The bericht a unit is for: when messageKey is set, a logged answer for it proves the unit completed. */
+export type UnitIntent = TransactionIntent;
 
 export interface OpenUnit {
   id: string;
@@ -48,7 +47,12 @@ export interface UnitJournal {
   /** Units running in this process right now: a sweep leaves them alone. */
   readonly active: Set<string>;
   begin(id: string, intent: UnitIntent): void;
-  record(id: string, undo: Undo): void;
+  /** Returns the step's number, for replace() and forget(). */
+  record(id: string, undo: Undo): number;
+  /** The step turned out different (a POST answered: its "look for it" undo becomes a plain delete). */
+  replace(seq: number, undo: Undo): void;
+  /** The step needs no undo after all (a POST that was refused made nothing). */
+  forget(seq: number): void;
   updateIntent(id: string, intent: UnitIntent): void;
   release(id: string): void;
   end(id: string): void;
@@ -65,6 +69,8 @@ export class SqliteUnitJournal implements UnitJournal {
     begin: Database.Statement;
     intent: Database.Statement;
     record: Database.Statement;
+    replace: Database.Statement;
+    forget: Database.Statement;
     endSteps: Database.Statement;
     endUnit: Database.Statement;
   };
@@ -72,9 +78,9 @@ export class SqliteUnitJournal implements UnitJournal {
   constructor(dataDir: string, private readonly now: () => Date = () => new Date()) {
     this.db = new Database(path.join(dataDir, JOURNAL_FILE));
     this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a journal write survives a crash of Zaakpoort (what the journal is for); only an OS crash
-    // or power loss can lose the last writes. FULL would cost an fsync per ZGW call.
-    this.db.pragma('synchronous = NORMAL');
+    // FULL: the WAL is fsynced at every commit, so an entry written before a ZGW call is on disk before the call
+    // goes out. One small fsync per journalled call, next to a ZGW round trip that takes far longer.
+    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS unit (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, intent TEXT NOT NULL);
@@ -85,6 +91,8 @@ export class SqliteUnitJournal implements UnitJournal {
       begin: this.db.prepare('INSERT INTO unit (id, started_at, intent) VALUES (?, ?, ?)'),
       intent: this.db.prepare('UPDATE unit SET intent = ? WHERE id = ?'),
       record: this.db.prepare('INSERT INTO unit_undo (unit_id, undo) VALUES (?, ?)'),
+      replace: this.db.prepare('UPDATE unit_undo SET undo = ? WHERE seq = ?'),
+      forget: this.db.prepare('DELETE FROM unit_undo WHERE seq = ?'),
       endSteps: this.db.prepare('DELETE FROM unit_undo WHERE unit_id = ?'),
       endUnit: this.db.prepare('DELETE FROM unit WHERE id = ?'),
     };
@@ -100,8 +108,21 @@ export class SqliteUnitJournal implements UnitJournal {
     this.active.delete(id);
   }
 
-  record(id: string, undo: Undo): void {
-    this.stmts.record.run(id, JSON.stringify(undo));
+  record(id: string, undo: Undo): number {
+    return Number(this.stmts.record.run(id, JSON.stringify(undo)).lastInsertRowid);
+  }
+
+  replace(seq: number, undo: Undo): void {
+    this.stmts.replace.run(JSON.stringify(undo), seq);
+  }
+
+  forget(seq: number): void {
+    this.stmts.forget.run(seq);
+  }
+
+  /** The durability settings in force (tests check them). */
+  pragmas(): { journalMode: string; synchronous: number } {
+    return { journalMode: String(this.db.pragma('journal_mode', { simple: true })), synchronous: Number(this.db.pragma('synchronous', { simple: true })) };
   }
 
   updateIntent(id: string, intent: UnitIntent): void {
