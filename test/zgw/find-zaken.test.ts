@@ -101,8 +101,29 @@ describe('zgw backend: zakLv01 reads only the pages it needs', () => {
     assert.equal(pages, 1);
   });
 
-  it('a vervolgvraag that starts beyond searchMaxZaken zaken: StUF058 once 1000 have been read', async () => {
+  it('a vervolgvraag deep in the selection jumps to its page (page=N probes): 8 search pages instead of 16', async () => {
     const { result, pages } = await run({ limit: 10, after: ids.B1026[1500]! });
+    assert.ok(!(result instanceof Error), String(result));
+    assert.deepEqual(result.zaken.map((z) => z.identificatie), ids.B1026.slice(1501, 1511));
+    assert.equal(result.more, true);
+    // page 1, probes 2, 4, 8, 16 (ends after the start), then 12, 14, 15 between: the start is on page 16.
+    assert.equal(pages, 8);
+  });
+
+  it('a vervolgvraag after the last A-zaak goes on with the B-zaken (page 24 of 25), and past the very last finds nothing', async () => {
+    const next = await run({ limit: 10, after: ids.B1026[MANY - 1]! });
+    assert.ok(!(next.result instanceof Error), String(next.result));
+    assert.deepEqual(next.result.zaken.map((z) => z.identificatie), ids.B2000.slice(0, 10));
+    // page 1, probes 2, 4, 8, 16, 25, then 20, 22, 23, 24 between.
+    assert.equal(next.pages, 10);
+    const none = await run({ limit: 10, after: ids.B2000[FEW - 1]! });
+    assert.ok(!(none.result instanceof Error), String(none.result));
+    assert.deepEqual(none.result.zaken, []);
+    assert.equal(none.result.more, false);
+  });
+
+  it('a condition only Zaakpoort can check (registratiedatum vanaf) that no zaak meets: StUF058 once 1000 zaken were read', async () => {
+    const { result, pages } = await run({ registratiedatum: { vanaf: '20250101' }, limit: 10 });
     assert.ok(result instanceof StufFault, String(result));
     assert.equal(result.code, 'StUF058');
     assert.equal(pages, 10);
