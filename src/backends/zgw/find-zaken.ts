@@ -12,10 +12,10 @@
  * answer is exact. At most `searchMaxZaken` zaken are read either way: a selection that needs more gets StUF058
  * asking for a narrower one, instead of Zaakpoort paging through a whole zaaksysteem.
  */
-import { faults } from '../../stuf/fault.js';
-import type { Paged } from './http.js';
 import type { ValueCondition, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
+import { faults } from '../../stuf/fault.js';
 import type { ZgwContext } from './context.js';
+import type { Paged } from './http.js';
 import { BETROKKENE_TYPE } from './map-rol.js';
 import type { ZgwZaak } from './map-zaak.js';
 import { type Reader, readZaak } from './read-zaak.js';
@@ -110,7 +110,7 @@ export async function findZaken(ctx: ZgwContext, r: Reader, q: ZaakQuery): Promi
       } else if (!q.initiator || (await isMatch(z))) return { zaken: page, more: true };
     }
     if (search.ordered) return { zaken: page, more: false };
-    ctx.log('info', 'ZGW: de zaken-zoekvraag komt niet in codepuntvolgorde terug; alle pagina\'s worden gelezen en hier geordend', {});
+    ctx.log('info', 'ZGW: de zaken-zoekvraag komt niet in codepuntvolgorde terug; alle pagina\'s worden gelezen en hier geordend');
   }
 
   // Every page (the total is asked, or ZGW's order cannot be trusted): ordered here.
