@@ -129,11 +129,19 @@ describe('zgw journal: a crash while a creating POST is in flight', () => {
     assert.ok((await zakenInZgw(double)).includes(id), 'the original zaak survives the next start');
   });
 
-  it('runs the journal with synchronous FULL in WAL mode (durable at every commit, also on power loss)', () => {
-    const j = new SqliteUnitJournal(dirs[0] ?? tmpdir());
+  it('runs the journal with synchronous FULL in WAL mode (an undo is on disk before its call goes out, also on power loss)', async () => {
+    const j = new SqliteUnitJournal(await freshDir());
     try {
       // SQLite: synchronous 2 = FULL (0 OFF, 1 NORMAL, 3 EXTRA).
       assert.deepEqual(j.pragmas(), { journalMode: 'wal', synchronous: 2 });
+      // The writes committed without their own fsync (begin, replace) leave the connection at FULL again.
+      j.begin('u1', { operation: 'test' });
+      const seq = j.record('u1', { kind: 'delete', api: 'zaken', url: 'http://x/zaken/1', what: 'zaak' });
+      j.replace(seq, { kind: 'delete', api: 'zaken', url: 'http://x/zaken/2', what: 'zaak' });
+      assert.deepEqual(j.pragmas(), { journalMode: 'wal', synchronous: 2 });
+      j.release('u1');
+      assert.deepEqual(j.open().map((u) => u.undos), [[{ kind: 'delete', api: 'zaken', url: 'http://x/zaken/2', what: 'zaak' }]]);
+      j.end('u1');
     } finally {
       j.close();
     }

@@ -6,8 +6,10 @@
  * answered (then it did complete, and only the journal entry is dropped).
  *
  * Kept in its own small SQLite file under dataDir, next to the local state store, in WAL mode with synchronous
- * FULL: every journal write is fsynced before the ZGW call it guards is sent, so the entry survives power loss and
- * an OS crash too, not only a crash of Zaakpoort (with NORMAL a WAL commit is durable only at the next checkpoint).
+ * FULL: an undo is fsynced before the ZGW call it guards is sent, so it survives power loss and an OS crash too,
+ * not only a crash of Zaakpoort (with NORMAL a WAL commit is durable only at the next checkpoint). Writes whose
+ * loss is harmless (the unit's begin row, a look-up turned into a plain delete) commit without their own fsync:
+ * the WAL is appended in order, so the next fsynced commit carries them too.
  * Limitation: with the local state in PostgreSQL (several Zaakpoort instances) each instance still keeps its own
  * journal file, so an instance's unfinished units are recovered when that instance starts again.
  */
@@ -79,7 +81,7 @@ export class SqliteUnitJournal implements UnitJournal {
     this.db = new Database(path.join(dataDir, JOURNAL_FILE));
     this.db.pragma('journal_mode = WAL');
     // FULL: the WAL is fsynced at every commit, so an entry written before a ZGW call is on disk before the call
-    // goes out. One small fsync per journalled call, next to a ZGW round trip that takes far longer.
+    // goes out (commit(false) drops that for writes whose loss is harmless).
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
@@ -98,9 +100,24 @@ export class SqliteUnitJournal implements UnitJournal {
     };
   }
 
+  /**
+   * Commit fn's writes; `durable` ones are fsynced before this returns (FULL, the connection's resting mode), the
+   * others are not (NORMAL for that commit), because a later durable commit flushes the WAL up to and including them.
+   */
+  private commit<T>(durable: boolean, fn: () => T): T {
+    if (durable) return fn();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
+
+  /** Not fsynced by itself: a unit without undos has nothing to recover, and its first undo's commit carries it. */
   begin(id: string, intent: UnitIntent): void {
     this.active.add(id);
-    this.stmts.begin.run(id, this.now().toISOString(), JSON.stringify(intent));
+    this.commit(false, () => this.stmts.begin.run(id, this.now().toISOString(), JSON.stringify(intent)));
   }
 
   /** The unit stopped running in this process (completed, undone, or left for the sweep). */
@@ -112,10 +129,12 @@ export class SqliteUnitJournal implements UnitJournal {
     return Number(this.stmts.record.run(id, JSON.stringify(undo)).lastInsertRowid);
   }
 
+  /** Not fsynced by itself: should it be lost, the look-up it replaced finds the same resource. */
   replace(seq: number, undo: Undo): void {
-    this.stmts.replace.run(JSON.stringify(undo), seq);
+    this.commit(false, () => this.stmts.replace.run(JSON.stringify(undo), seq));
   }
 
+  /** Durable: a look-up that came back after a power loss could find a resource that existed before the refused POST. */
   forget(seq: number): void {
     this.stmts.forget.run(seq);
   }
@@ -125,10 +144,12 @@ export class SqliteUnitJournal implements UnitJournal {
     return { journalMode: String(this.db.pragma('journal_mode', { simple: true })), synchronous: Number(this.db.pragma('synchronous', { simple: true })) };
   }
 
+  /** Not fsynced by itself (the intent names the bericht from the start; this only repeats it). */
   updateIntent(id: string, intent: UnitIntent): void {
-    this.stmts.intent.run(JSON.stringify(intent), id);
+    this.commit(false, () => this.stmts.intent.run(JSON.stringify(intent), id));
   }
 
+  /** Durable: a completed unit that came back after a power loss would be undone if its message-log entry was lost too. */
   end(id: string): void {
     this.active.delete(id);
     this.db.transaction(() => {
