@@ -151,6 +151,8 @@ const zgwBackendSchema = z.strictObject({
   jwtRenewSeconds: z.int().min(1).default(240),
   /** Attempts of an idempotent call on a timeout, connection error or 5xx. */
   retries: z.int().min(1).default(3),
+  /** The most zaken one zakLv01 reads from the ZGW search (100 a page); a selection that needs more gets StUF058. */
+  searchMaxZaken: z.int().min(100).default(1000),
   /** Zaakpoort's own state in PostgreSQL instead of SQLite under dataDir. */
   local: postgresBackendSchema.optional(),
 });

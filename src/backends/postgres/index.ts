@@ -74,7 +74,9 @@ export async function openPostgresBackend(opts: PostgresBackendOptions): Promise
         if (o.orphans) orphans = content instanceof PgContentStore ? await content.sweepOrphans(o.orphanMinAgeMs) : await content.sweepOrphans(o.orphanMinAgeMs, referenced);
         return { temp, orphans };
       });
-    return { name: 'postgres', store, content, ids, sql: new PgSqlStore(pool, assertOpen), sweepLeftovers, close: () => store.close() };
+    // Per schema: instances on another schema are another installation.
+    const tryExclusive = <T>(key: string, fn: () => Promise<T>) => whileHoldingLock(pool, `zaakpoort:${schema}:${key}`, async () => ({ value: await fn() }));
+    return { name: 'postgres', store, content, ids, sql: new PgSqlStore(pool, assertOpen), sweepLeftovers, tryExclusive, close: () => store.close() };
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;
