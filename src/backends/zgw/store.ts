@@ -190,7 +190,7 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.check();
     const snap = this.snapshots.get(link.zaakIdentificatie) ?? (await this.snapshot(link.zaakIdentificatie));
     if (!snap) throw new Error(`link ${link.zaakIdentificatie}/${link.documentIdentificatie}: de zaak of het document waarnaar verwezen wordt bestaat niet`);
-    await this.documents.linkDocument(this.unit, snap.raw.url, link, snap.raw.zaaktype);
+    await this.documents.linkDocument(this.unit, snap.raw.url, link, snap.raw.zaaktype, this.keep);
   }
 
   async unlinkDocument(zaakIdentificatie: string, documentIdentificatie: string): Promise<boolean> {
