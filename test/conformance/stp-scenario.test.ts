@@ -14,6 +14,7 @@ import { NEEDS_FIXTURES, type TestServer, envelope, startServer } from '../helpe
 import { type FixtureRow, readFixture, readIndex } from './fixture-index.js';
 import { EXPECTED } from './expected.js';
 import { seedWijziging } from './seed-zaak.js';
+import { CONFORMANCE_BACKENDS } from './backends.js';
 import { bodyOf, compare, parseXml } from './stp-compare.js';
 
 /** The order of the testset's scenarios (SPEC-DIGEST §4.3). */
@@ -111,7 +112,7 @@ function expectedAnswerFor(request: FixtureRow, all: FixtureRow[]): FixtureRow |
   });
 }
 
-describe('StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained', { skip: NEEDS_FIXTURES }, () => {
+for (const backend of CONFORMANCE_BACKENDS()) describe(`StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained, on ${backend.label}`, { skip: NEEDS_FIXTURES }, () => {
   const index = readIndex();
   const rows = index.filter((r) => r.direction === 'request' && r.file.includes('__haarlem-stp__'));
   const steps = ORDER.flatMap((op) => rows.filter((r) => r.operation === op).sort((a, b) => stepNumber(a) - stepNumber(b)));
@@ -143,10 +144,16 @@ describe('StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained', { skip: NEED
   let srv: TestServer;
 
   before(async () => {
-    srv = await startServer({ gemeentecode: '1234' });
+    await backend.start();
+    srv = await startServer({ gemeentecode: '1234', ...(await backend.fresh()) });
   });
   after(async () => {
     await srv.close();
+    try {
+      backend.check();
+    } finally {
+      await backend.stop();
+    }
     const lines = [...table.entries()].map(([op, r]) => `| ${op} | ${r.passed} / ${r.total} |`);
     console.log(['', '| STP scenario step | passed |', '|---|---|', ...lines].join('\n'));
   });
