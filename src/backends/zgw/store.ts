@@ -166,6 +166,10 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.snapshots.delete(zaak.identificatie);
   }
 
+  override listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
+    return this.guarded(() => this.documents.listDocumentVersions(identificatie, this.unit));
+  }
+
   async insertDocument(meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void> {
     this.check();
     await this.documents.insertDocument(this.unit, meta, firstVersion);

@@ -139,13 +139,16 @@ export class ZgwDocuments {
   }
 
   /** Every EIO versie (`?versie=N` for N = 1..current), oldest first; [] for an unknown document. */
-  async listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
+  async listDocumentVersions(identificatie: string, unit?: UnitOfWork): Promise<DocumentVersion[]> {
     const r = plainReader(this.ctx);
     const eio = await this.findEio(r, identificatie);
     if (!eio) return [];
     const older = await Promise.all(Array.from({ length: eio.versie - 1 }, (_, i) =>
       r.read<ZgwEio>({ api: 'documenten', url: eio.url, query: { versie: String(i + 1) }, purpose: `versie ${i + 1} van document ${identificatie} lezen` }, { allow404: true })));
-    return [...older.filter((e): e is ZgwEio => e !== undefined).map(versionFromEio), versionFromEio(eio)];
+    const versions = [...older.filter((e): e is ZgwEio => e !== undefined).map(versionFromEio), versionFromEio(eio)];
+    // The writer sees the version it has pending (sent at the end of the bericht) as the next one.
+    const pending = unit ? this.units.get(unit)?.changes.get(identificatie)?.version : undefined;
+    return pending ? [...versions, { ...pending, versionNo: eio.versie + 1 }] : versions;
   }
 
   /** GET /zaakinformatieobjecten?zaak=<zaak url> (a plain array) joined with each EIO, in ZIO registratiedatum order. */
@@ -203,6 +206,13 @@ export class ZgwDocuments {
   /** updateZaakdocument with content: a new EIO versie (bestandsdelen for large content) at the end of the bericht. */
   async addDocumentVersion(unit: UnitOfWork, identificatie: string, version: DocumentVersion): Promise<void> {
     if (!version.blobRef || !ZgwContentStore.isStaged(version.blobRef)) throw new Error('Een nieuwe documentversie heeft ontvangen inhoud nodig');
+    // A second new version in the same unit: the first goes now, so each becomes its own EIO versie.
+    const st = this.state(unit);
+    const pending = st.changes.get(identificatie);
+    if (pending?.version) {
+      await this.flush(unit, st, identificatie, pending);
+      st.changes.delete(identificatie);
+    }
     (await this.change(unit, identificatie)).version = version;
   }
 
@@ -452,7 +462,8 @@ export class ZgwDocuments {
   /** The documents (by identificatie) a besluit is laid down in: GET /besluitinformatieobjecten?besluit= (a plain array). */
   async listBesluitDocumenten(besluitUrl: string, r: Reader = plainReader(this.ctx)): Promise<string[]> {
     const bios = await r.list<{ informatieobject: string }>({ api: 'besluiten', url: '/besluitinformatieobjecten', query: { besluit: besluitUrl }, purpose: 'documenten van het besluit lezen' });
-    const ids = await Promise.all(bios.map(async (b) => (await r.read<{ identificatie: string }>({ api: 'documenten', url: b.informatieobject, purpose: 'document van het besluit lezen' }, { allow404: true }))?.identificatie));
+    // The API lists newest first (README item 5); the besluit names its documents in the order they were laid down.
+    const ids = await Promise.all([...bios].reverse().map(async (b) => (await r.read<{ identificatie: string }>({ api: 'documenten', url: b.informatieobject, purpose: 'document van het besluit lezen' }, { allow404: true }))?.identificatie));
     return ids.filter((i): i is string => i !== undefined);
   }
 }
