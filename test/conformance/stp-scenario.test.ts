@@ -38,6 +38,21 @@ const EXPECTED_IN_CHAIN: Record<string, { answer: RegExp; why: string }> = {
 };
 
 /**
+ * Steps the ZGW APIs refuse (as ../shared/zgw/README.md records Open Zaak), with the clear StUF058 they get. An
+ * object such a step would have made is then made by the scenario the way a vakapplicatie would (seedMissing).
+ */
+const EXPECTED_IN_CHAIN_ZGW: Record<string, { answer: RegExp; why: string }> = {
+  'creeerZaak_ZakLk01__haarlem-stp__7.xml': {
+    answer: /Fo03Bericht[\s\S]*StUF058[\s\S]*Eindstatus vraagt een resultaat/,
+    why: 'an einddatum without resultaat: in ZGW an einddatum exists only through the eindstatus, which needs a resultaat first (README item 18)',
+  },
+  'updateZaak_ZakLk01__haarlem-stp__4.xml': {
+    answer: /Fo03Bericht[\s\S]*StUF058[\s\S]*inp\.bsn: Onjuist BSN nummer/,
+    why: 'a new rol\'s BSN fails the 11-proef, which the Zaken API applies to inpBsn (README item 16)',
+  },
+};
+
+/**
  * Where an answer deliberately differs from the testplatform's expected answer, matched against
  * "<expected file> <difference>". Every difference must be listed here, and every entry must still occur
  * (checked at the end), so the list stays exact. The expected answers are templates recorded against the
@@ -74,6 +89,16 @@ const DELIBERATE: Array<{ where: RegExp; why: string }> = [
     why: 'the templates use one placeholder (00007) for every object; the answer is checked to be about the object asked for in verifyReadBack' },
   { where: /^(geefZaakdetails_ZakLa01__haarlem-stp__(1|7|8)|geefZaakstatus_ZakLa01__haarlem-stp__(1|3)|geefZaakdocumentLezen_EdcLa01__haarlem-stp__(1|7)|geefZaakdocumentbewerken_Du02__haarlem-stp__1|geefBesluitdetails_BslLa01__haarlem-stp__(4|6)|geefLijstZaakdocumenten_ZakLa01__haarlem-stp__(2|4))\.xml /,
     why: 'data set: these answers were recorded against the testplatform\'s own zaak/document/besluit data (placeholder values such as "omschrijving", "titel1", kenmerk7, dates 20240110, other initiators), which the preserved requests do not create; the objects are the ones the chain created or seeded, and their values are what was sent' },
+];
+
+/** Where the ZGW backend's answer deliberately differs as well: what the ZGW APIs hold differently (README items). */
+const DELIBERATE_ZGW: Array<{ where: RegExp; why: string }> = [
+  { where: /^geefZaakdetails_ZakLa01__\S+ \S+\/object\/datumVernietigingDossier: expected "\d{8}", got "\d{8}"$/,
+    why: 'when the zaak is closed Open Zaak sets archiefactiedatum from the resultaattype (vernietigen after P10Y in this catalogue), replacing what was sent (README item 18)' },
+  { where: /^geefZaakdetails_ZakLa01__haarlem-stp__3\.xml \S+\/object\/heeft: extra$/,
+    why: 'creeerZaak 3 ends the zaak (einddatum, resultaat): in ZGW that is the eindstatus Zaakpoort sets, which the answer then shows (README item 18)' },
+  { where: /^geefBesluitdetails_BslLa01__\S+ \S+\/object\/bst\.omschrijving: extra$/,
+    why: 'a ZGW besluit always has a besluittype: the testplatform\'s besluit without one gets the profile\'s besluittype, which the answer names' },
 ];
 
 type Kind = 'zaak' | 'document' | 'besluit';
@@ -129,7 +154,9 @@ for (const backend of CONFORMANCE_BACKENDS()) describe(`StUF-testplatform ZDS 1.
   }
   /** What the fixtures create themselves; everything else they refer to is seeded. */
   const created = new Set<string>();
+  const expectedInChain = (file: string) => (backend.kind === 'zgw' ? EXPECTED_IN_CHAIN_ZGW[file] : undefined) ?? EXPECTED_IN_CHAIN[file];
   for (const r of steps) {
+    if (backend.kind === 'zgw' && EXPECTED_IN_CHAIN_ZGW[r.file]) continue;
     const objectId = first(texts.get(r.file)!, /<ZKN:object[^>]*>\s*<ZKN:identificatie>([^<]+)</);
     if (objectId && /creeerZaak|maakZaakdocument|voegZaakdocumentToe/.test(r.operation)) created.add(objectId);
     const besluitId = first(texts.get(r.file)!, /<ZKN:besluit[^>]*>\s*<ZKN:identificatie>([^<]+)</);
@@ -138,6 +165,7 @@ for (const backend of CONFORMANCE_BACKENDS()) describe(`StUF-testplatform ZDS 1.
 
   const checkedOut = new Map<string, string>();
   const compared = new Set<string>();
+  const deliberate = backend.kind === 'zgw' ? [...DELIBERATE, ...DELIBERATE_ZGW] : DELIBERATE;
   const used = new Set<(typeof DELIBERATE)[number]>();
   const writtenContent = new Map<string, string>();
   const table = new Map<string, { passed: number; total: number }>();
@@ -230,7 +258,7 @@ for (const backend of CONFORMANCE_BACKENDS()) describe(`StUF-testplatform ZDS 1.
           body = body.replace(/(<(\w+):checkedOutId>)[^<]*(<\/\2:checkedOutId>)/, `$1${checkedOut.get(docId)}$3`);
         }
         const answer = await send(body);
-        const special = EXPECTED_IN_CHAIN[row.file];
+        const special = expectedInChain(row.file);
         assert.match(answer, special?.answer ?? EXPECTED[row.operation]!, answer);
         if (!special) verifyReadBack(row.operation, body, answer, docId);
         if (!special) compareWithTestplatform(row, answer);
@@ -244,7 +272,7 @@ for (const backend of CONFORMANCE_BACKENDS()) describe(`StUF-testplatform ZDS 1.
 
   it('every La01 and Du02 was compared with the testplatform, and every listed deliberate difference still occurs', () => {
     assert.ok(compared.size >= 20, `only ${compared.size} answers compared`);
-    const stale = DELIBERATE.filter((x) => !used.has(x)).map((x) => x.where.source);
+    const stale = deliberate.filter((x) => !used.has(x)).map((x) => x.where.source);
     assert.deepEqual(stale, [], 'deliberate differences that no longer occur: remove them');
   });
 
@@ -261,7 +289,7 @@ for (const backend of CONFORMANCE_BACKENDS()) describe(`StUF-testplatform ZDS 1.
     compared.add(expectedRow.file);
     const unexplained: string[] = [];
     for (const d of diffs) {
-      const entry = DELIBERATE.find((x) => x.where.test(`${expectedRow.file} ${d}`));
+      const entry = deliberate.find((x) => x.where.test(`${expectedRow.file} ${d}`));
       if (entry) used.add(entry);
       else unexplained.push(d);
     }
