@@ -188,8 +188,9 @@ interface ResolvedRelaties {
 
 async function resolveRelaties(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak): Promise<ResolvedRelaties> {
   const out: ResolvedRelaties = { known: [], referenties: [] };
-  for (const rel of zaak.relaties) {
-    const z = await zaakRef(ctx, unit, rel.identificatie);
+  const refs = await Promise.all(zaak.relaties.map((rel) => zaakRef(ctx, unit, rel.identificatie)));
+  for (const [i, rel] of zaak.relaties.entries()) {
+    const z = refs[i];
     if (z) out.known.push({ rel, url: z.url });
     else out.referenties.push(rel);
   }
