@@ -1,10 +1,12 @@
-# Zaakpoort container image. Build: docker build -t zaakpoort .
-# Not built or run where this file was written (no container engine or image registry there): see README, Container.
+# Zaakpoort container image. Build: docker build -t zaakpoort .   (podman build works the same)
+# Tested by deploy/container-smoke.sh (see README, Container).
 
 # Build stage: installs the production dependencies (better-sqlite3 compiles for this Node), bundles src/ into
 # dist/ and provisions the official VNG schemas.
 FROM node:24-bookworm AS build
 WORKDIR /app
+# better-sqlite3 compiles from source when no prebuilt binary can be downloaded: the headers of this very Node.
+ENV npm_config_nodedir=/usr/local
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 esbuild
 COPY bin/ bin/
@@ -13,11 +15,13 @@ COPY schema-checksums/ schema-checksums/
 COPY src/ src/
 COPY wsdl/ wsdl/
 COPY docker/schemas/ docker/schemas/
-# Schemas: the two official zip files when placed in docker/schemas/ (no internet needed), else downloaded from
-# the official URLs (schema-checksums/OFFICIAL-ZIPS). Either way every file is checked against SHA256SUMS.
+# Schemas: the two official zip files, or the unzipped package (its 0301/ folder and the rest), when placed in
+# docker/schemas/ (no internet needed), else downloaded from the official URLs (schema-checksums/OFFICIAL-ZIPS).
+# Either way every file is checked against SHA256SUMS.
 RUN set -e; \
     zips=$(find docker/schemas -name '*.zip' | paste -sd, -); \
-    if [ -n "$zips" ]; then export ZAAKPOORT_SCHEMA_SOURCE="$zips"; fi; \
+    if [ -d docker/schemas/0301 ]; then export ZAAKPOORT_SCHEMA_SOURCE="$PWD/docker/schemas"; \
+    elif [ -n "$zips" ]; then export ZAAKPOORT_SCHEMA_SOURCE="$zips"; fi; \
     node scripts/provision-xsd.mjs; \
     node scripts/build.mjs --force
 

@@ -102,14 +102,15 @@ describe('hostile input over HTTP', () => {
     assert.doesNotMatch(res.text, /root:/);
   });
 
-  it('billion laughs and quadratic blow-up answer at once with StUF055', async () => {
+  it('billion laughs and quadratic blow-up answer with StUF055 without expanding (no hang)', async () => {
     const lol = Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`).join('');
     const laughs = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY l0 "lol">${lol}]>${ENV_OPEN}<x>&l9;</x>${ENV_CLOSE}`;
     const quadratic = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "${'a'.repeat(50_000)}">]>${ENV_OPEN}<x>${'&a;'.repeat(50_000)}</x>${ENV_CLOSE}`;
     for (const body of [laughs, quadratic]) {
       const res = await rawPost(srv.url, [body]);
       await expectFault(res, 'StUF055', 500, /DOCTYPE/);
-      assert.ok(res.ms < 2000, `answered in ${res.ms} ms`);
+      // A hang guard, not a speed target (those live in `npm run bench`): generous for a loaded CI machine.
+      assert.ok(res.ms < 10_000, `answered in ${res.ms} ms`);
     }
   });
 
@@ -117,11 +118,11 @@ describe('hostile input over HTTP', () => {
     await expectFault(await srv.post(`${ENV_OPEN}<x>&xxe;</x>${ENV_CLOSE}`), 'StUF055', 500, /goed gevormde XML/);
   });
 
-  it('100k-deep nesting is refused fast at the depth limit', async () => {
+  it('100k-deep nesting is refused at the depth limit without hanging', async () => {
     const depth = 100_000;
     const res = await rawPost(srv.url, [ENV_OPEN, '<a>'.repeat(depth), '</a>'.repeat(depth), ENV_CLOSE]);
     await expectFault(res, 'StUF055', 500, /te diep genest/);
-    assert.ok(res.ms < 2000, `answered in ${res.ms} ms`);
+    assert.ok(res.ms < 10_000, `answered in ${res.ms} ms (a hang guard, not a speed target)`);
   });
 
   it('a 20 MB attribute is refused by the skeleton limit', async () => {
