@@ -5,6 +5,7 @@ import { validateZgwSettings, zgwSettingsFromEnv } from '../../src/backends/zgw/
 import { toStufFault } from '../../src/backends/zgw/errors.js';
 import { ZgwHttpError, ZgwUnreachableError } from '../../src/backends/zgw/http.js';
 import { betrokkeneFromZgw, betrokkeneToZgw, rolFingerprint, rolFromZgw, rolToZgw, rolTypeOf, roltypeFor } from '../../src/backends/zgw/map-rol.js';
+import { eioFields } from '../../src/backends/zgw/documents/map-document.js';
 import { changedFields, dateToZgw, tijdstipFromZgw, tijdstipToZgw, zaakFields } from '../../src/backends/zgw/map-zaak.js';
 import type { Rol, Zaak } from '../../src/domain/model.js';
 import { NS } from '../../src/stuf/namespaces.js';
@@ -153,5 +154,20 @@ describe('zgw settings', () => {
     validateZgwSettings(s, err);
     assert.throws(() => validateZgwSettings({ ...s, zakenUrl: '' }, err), /ZAAKPOORT_ZGW_ZAKEN_URL/);
     assert.throws(() => validateZgwSettings({ ...s, rsin: '12' }, err), /ZAAKPOORT_ZGW_RSIN/);
+  });
+});
+
+describe('zgw mapping: document taal', () => {
+  const fields = (taal: string | undefined) => eioFields({ identificatie: 'D1', auteur: 'A', ...(taal === undefined ? {} : { taal }) }, undefined, { taal: 'dut' }, '2024-06-15').taal;
+
+  it('sends the configured default for a missing or empty taal (the Documenten API refuses a blank one)', () => {
+    assert.equal(fields(undefined), 'dut');
+    assert.equal(fields(''), 'dut');
+  });
+
+  it('sends the ISO 639-1 code of a common language as ISO 639-2/B, anything else as it came', () => {
+    assert.equal(fields('nl'), 'dut');
+    assert.equal(fields('EN'), 'eng');
+    assert.equal(fields('nld'), 'nld');
   });
 });

@@ -66,6 +66,17 @@ function toEnum(value: string | undefined, allowed: string[], element: string): 
   return z;
 }
 
+/**
+ * The Documenten API wants taal as ISO 639-2/B (three letters); vakapplicaties also send the ISO 639-1 code of
+ * the common languages. Those are translated (and read back as ISO 639-2/B); anything else goes as sent.
+ */
+const ISO_639_1_TO_2B: Record<string, string> = { nl: 'dut', en: 'eng', de: 'ger', fr: 'fre', fy: 'fry' };
+
+function taalFor(taal: string | undefined, fallback: string): string {
+  if (!taal) return fallback;
+  return ISO_639_1_TO_2B[taal.trim().toLowerCase()] ?? taal;
+}
+
 const blankToUndefined = (s: string | null | undefined): string | undefined => (s ? s : undefined);
 
 /** The EIO fields a ZDS document's metadata sets (without informatieobjecttype, content and identity). */
@@ -80,7 +91,8 @@ export function eioFields(meta: DocumentMeta, version: Pick<DocumentVersion, 'be
     // The check-out answer derives a missing titel from the file name the same way.
     titel: meta.titel ?? version?.bestandsnaam ?? meta.identificatie,
     auteur: meta.auteur,
-    taal: meta.taal ?? defaults.taal,
+    // An empty taal (sent as an empty element) is no taal: the Documenten API refuses a blank one.
+    taal: taalFor(meta.taal, defaults.taal),
     ...(vertrouwelijk ? { vertrouwelijkheidaanduiding: vertrouwelijk } : {}),
     status: toEnum(meta.status, STATUS, 'status') ?? '',
     formaat: meta.formaat ?? version?.contentType ?? '',
