@@ -4,7 +4,7 @@
  * Zaakpoort sent to the double against the official OAS.
  *
  * Acceptance run: with ZAAKPOORT_ACCEPTANCE_ZGW=1 the same flow runs against the real Open Zaak the
- * ZAAKPOORT_ZGW_* variables name; its catalogus must hold zaaktype SHV01 as `SHV` below describes. The checks
+ * ZAAKPOORT_ZGW_* variables name; its catalogus must hold zaaktype SHV01 as `SHV01` in test/zgw/helpers.ts describes. The checks
  * that need the double's request log or fault injection are then left out (the fault test is reported skipped).
  */
 import assert from 'node:assert/strict';
@@ -14,24 +14,13 @@ import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 import { type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
-import { RSIN, authHeaders, settingsFor } from '../zgw/helpers.js';
+import { RSIN, SHV01, authHeaders, settingsFor } from '../zgw/helpers.js';
 import { zgwSettingsFromEnv } from '../../src/backends/zgw/config.js';
 
 const REAL = process.env.ZAAKPOORT_ACCEPTANCE_ZGW === '1';
 const needsDouble = REAL ? { skip: 'needs the test double (fault injection); this is the acceptance run against a real Open Zaak' } : {};
 
-const SHV = {
-  catalogus: { domein: 'ZAAK', rsin: RSIN },
-  zaaktypen: [{
-    identificatie: 'SHV01',
-    omschrijving: 'Schuldhulpverlening',
-    statustypen: ['Intake', 'In behandeling', 'Afgehandeld'],
-    roltypen: ['initiator' as const, 'belanghebbende' as const, 'behandelaar' as const, 'zaakcoordinator' as const, 'adviseur' as const],
-    resultaattypen: ['Toegekend', 'Afgewezen'],
-    informatieobjecttypen: ['Aanvraagformulier'],
-    besluittypen: ['Toekenning'],
-  }],
-};
+const SHV = { catalogus: { domein: 'ZAAK', rsin: RSIN }, zaaktypen: [SHV01] };
 
 let n = 0;
 const newId = () => `1234${String(Date.now() % 1e7).padStart(7, '0')}${++n}`;

@@ -55,6 +55,20 @@ export const CATALOGUE: SeedSpec = {
   ],
 };
 
+/**
+ * Zaaktype SHV01 of the HTTP end-to-end tests (the messages in test/helpers/messages.ts name it); the acceptance run
+ * needs it in the real Open Zaak's catalogus too.
+ */
+export const SHV01 = {
+  identificatie: 'SHV01',
+  omschrijving: 'Schuldhulpverlening',
+  statustypen: ['Intake', 'In behandeling', 'Afgehandeld'],
+  roltypen: ['initiator' as const, 'belanghebbende' as const, 'behandelaar' as const, 'zaakcoordinator' as const, 'adviseur' as const],
+  resultaattypen: ['Toegekend', 'Afgewezen'],
+  informatieobjecttypen: ['Aanvraagformulier'],
+  besluittypen: ['Toekenning'],
+} satisfies SeedSpec['zaaktypen'][number];
+
 /** The environment that points a Zaakpoort at the double (also for a server started as a child process). */
 export function zgwEnvFor(double: ZgwDouble): Record<string, string> {
   return {

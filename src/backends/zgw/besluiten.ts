@@ -4,7 +4,7 @@
  * found by bst.omschrijving among the zaaktype's besluittypen (when the message names none and the zaaktype has
  * exactly one, that one). Its documents go through the documents module (besluitinformatieobjecten).
  */
-import type { Besluit } from '../../domain/model.js';
+import type { Besluit, ExtraElement, Tijdvak } from '../../domain/model.js';
 import { DuplicateError } from '../../ports/zaak-store.js';
 import { faults } from '../../stuf/fault.js';
 import type { ZgwBesluittype } from './catalogue.js';
@@ -12,8 +12,25 @@ import { type ZgwContext, profileFor } from './context.js';
 import type { ZgwDocuments } from './documents/index.js';
 import { isNotUnique } from './errors.js';
 import { beforeValues, changedFields, dateFromZgw, dateToZgw } from './map-zaak.js';
-import { type Reader, zaakRef } from './read-zaak.js';
+import { type Reader, type SidecarRead, zaakRef } from './read-zaak.js';
 import type { UnitOfWork, ZgwResource } from './unit-of-work.js';
+import type { Keep } from './write-zaak.js';
+
+/** What a ZDS besluit carries that the Besluiten API has no field for, kept beside ZGW per besluit URL. */
+export interface BesluitSidecar {
+  tijdvakGeldigheid?: Tijdvak;
+  tijdstipRegistratie?: string;
+  extraElementen?: ExtraElement[];
+}
+
+function besluitSidecar(b: Besluit): BesluitSidecar | undefined {
+  const out: BesluitSidecar = {
+    ...(b.tijdvakGeldigheid ? { tijdvakGeldigheid: b.tijdvakGeldigheid } : {}),
+    ...(b.tijdstipRegistratie ? { tijdstipRegistratie: b.tijdstipRegistratie } : {}),
+    ...(b.extraElementen?.length ? { extraElementen: b.extraElementen } : {}),
+  };
+  return Object.keys(out).length ? out : undefined;
+}
 
 /** ZDS vervalreden (the StUF-ZKN enumeration texts) ↔ ZGW VervalredenEnum. */
 const VERVALREDEN: Record<string, string> = {
@@ -91,11 +108,12 @@ export class ZgwBesluiten {
     return bt;
   }
 
-  private async toDomain(r: Reader, z: ZgwBesluit, zaakIdentificatie?: string): Promise<Besluit> {
-    const [zaakId, bt, documenten] = await Promise.all([
+  private async toDomain(r: Reader, z: ZgwBesluit, side: SidecarRead, zaakIdentificatie?: string): Promise<Besluit> {
+    const [zaakId, bt, documenten, kept] = await Promise.all([
       zaakIdentificatie ?? (z.zaak ? r.read<{ identificatie: string }>({ api: 'zaken', url: z.zaak, purpose: 'zaak van het besluit lezen' }).then((x) => x?.identificatie ?? '') : ''),
       this.besluittype(r, z.besluittype),
       this.documents.listBesluitDocumenten(z.url, r),
+      side([z.url]).then((m) => m.get(z.url) as BesluitSidecar | undefined),
     ]);
     const b: Besluit = {
       identificatie: z.identificatie,
@@ -114,20 +132,23 @@ export class ZgwBesluiten {
     set('datumVerzending', dateFromZgw(z.verzenddatum));
     set('datumUiterlijkeReactie', dateFromZgw(z.uiterlijkeReactiedatum));
     set('toelichting', z.toelichting);
+    set('tijdvakGeldigheid', kept?.tijdvakGeldigheid);
+    set('tijdstipRegistratie', kept?.tijdstipRegistratie);
+    set('extraElementen', kept?.extraElementen);
     return b;
   }
 
-  async getBesluit(r: Reader, identificatie: string): Promise<Besluit | undefined> {
+  async getBesluit(r: Reader, identificatie: string, side: SidecarRead): Promise<Besluit | undefined> {
     const z = await this.findZgw(r, identificatie);
-    return z ? this.toDomain(r, z) : undefined;
+    return z ? this.toDomain(r, z, side) : undefined;
   }
 
-  async listBesluiten(r: Reader, zaakIdentificatie: string): Promise<Besluit[]> {
+  async listBesluiten(r: Reader, zaakIdentificatie: string, side: SidecarRead): Promise<Besluit[]> {
     const zaak = await zaakRef(this.ctx, r, zaakIdentificatie);
     if (!zaak) return [];
     const list = await r.list<ZgwBesluit>({ api: 'besluiten', url: '/besluiten', query: { zaak: zaak.url }, purpose: 'besluiten van de zaak lezen' });
     // Oldest first like the other backends: the API lists newest first (README of the recordings, item 5).
-    return Promise.all(list.filter((b) => b.zaak === zaak.url).reverse().map((b) => this.toDomain(r, b, zaakIdentificatie)));
+    return Promise.all(list.filter((b) => b.zaak === zaak.url).reverse().map((b) => this.toDomain(r, b, side, zaakIdentificatie)));
   }
 
   /** The besluittype for a ZDS bst.omschrijving among the besluittypen of the zaak's zaaktype. */
@@ -146,7 +167,7 @@ export class ZgwBesluiten {
     return bt.url;
   }
 
-  async insertBesluit(unit: UnitOfWork, besluit: Besluit): Promise<void> {
+  async insertBesluit(unit: UnitOfWork, besluit: Besluit, keep: Keep): Promise<void> {
     const zaak = await zaakRef(this.ctx, unit, besluit.zaakIdentificatie);
     if (!zaak) throw faults.notFound('Zaak niet gevonden', `Er is geen zaak met identificatie ${besluit.zaakIdentificatie} in het zaaksysteem (ZGW)`);
     const body = {
@@ -165,10 +186,12 @@ export class ZgwBesluiten {
       if (isNotUnique(e)) throw new DuplicateError('besluit', besluit.identificatie);
       throw e;
     }
+    const extra = besluitSidecar(besluit);
+    if (extra) keep(created.url, extra);
     await this.documents.setBesluitDocumenten(unit, created.url, besluit.documenten, { newBesluit: true });
   }
 
-  async updateBesluit(unit: UnitOfWork, besluit: Besluit): Promise<void> {
+  async updateBesluit(unit: UnitOfWork, besluit: Besluit, keep: Keep): Promise<void> {
     const z = await this.findZgw(unit, besluit.identificatie);
     if (!z) throw new Error(`besluit ${besluit.identificatie} bestaat niet`);
     const stored = z as unknown as Record<string, unknown>;
@@ -183,6 +206,8 @@ export class ZgwBesluiten {
     if (Object.keys(diff).length > 0) {
       await unit.patch({ api: 'besluiten', url: z.url, body: diff, purpose: 'besluit wijzigen' }, beforeValues(stored, diff), `besluit ${besluit.identificatie}`);
     }
+    // A local write only (undefined removes what was kept): cheaper than reading it first to compare.
+    keep(z.url, besluitSidecar(besluit));
     await this.documents.setBesluitDocumenten(unit, z.url, besluit.documenten);
   }
 }

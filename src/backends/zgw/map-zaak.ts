@@ -6,9 +6,10 @@
  * part *in the offset sent*, so sending UTC would close a zaak on the previous day after midnight) and reads
  * them back into the configured zone. Dates stay dates (yyyymmdd ↔ yyyy-mm-dd).
  */
-import type { AnderZaakObject, Leaf, Status, StufDate, Zaak, Zaakobject } from '../../domain/model.js';
+import type { AnderZaakObject, Leaf, Status, StufDate, Tijdvak, Zaak, Zaakobject } from '../../domain/model.js';
 import { formatTijdstip, parseTijdstip } from '../../stuf/dates.js';
 import { faults } from '../../stuf/fault.js';
+import { zaakgeometrie } from './map-geometrie.js';
 
 // ------------------------------------------------------------------------------------------------ dates
 
@@ -86,6 +87,7 @@ export interface ZgwZaak {
   resultaat: string | null;
   rollen?: string[];
   zaakobjecten?: string[];
+  eigenschappen?: string[];
   _expand?: Record<string, unknown>;
 }
 
@@ -120,6 +122,9 @@ export function zaakFields(zaak: Zaak, timeZone: string): Record<string, unknown
     archiefnominatie: zaak.archiefnominatie ? ARCHIEF[zaak.archiefnominatie] ?? null : null,
     archiefactiedatum: dateToZgw(zaak.datumVernietigingDossier, 'datumVernietigingDossier'),
   };
+  // Only set from a lokatie that converts to GeoJSON; otherwise ZGW's is left alone (another application may own it).
+  const geometrie = zaakgeometrie(zaak.anderZaakObjecten);
+  if (geometrie) f.zaakgeometrie = geometrie;
   // Open Zaak fills archiefnominatie from the resultaattype on closing: leave it alone unless the message set it.
   if (f.archiefnominatie === null) delete f.archiefnominatie;
   if (f.archiefactiedatum === null) delete f.archiefactiedatum;
@@ -130,7 +135,8 @@ export function zaakFields(zaak: Zaak, timeZone: string): Record<string, unknown
 function normal(v: unknown): string {
   if (v === null || v === undefined || v === '') return '';
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) return String(new Date(v).getTime());
-  return JSON.stringify(v);
+  // Objects compare regardless of key order (a GeoJSON geometry may come back as {coordinates, type}).
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
 }
 
 /** The fields of `wanted` whose value differs from the stored ZGW zaak: the body of a minimal PATCH. */
@@ -226,7 +232,14 @@ export function zaakobjectToZgw(o: Zaakobject): Record<string, unknown> {
     objectType: 'overige',
     objectTypeOverige: `${ZAAKOBJECT_PREFIX}${o.object.local}`,
     relatieomschrijving: (o.omschrijving ?? '').slice(0, 80),
-    objectIdentificatie: { overigeData: { stuf: o.object, ...(o.omschrijving ? { omschrijving: o.omschrijving } : {}) } },
+    objectIdentificatie: {
+      overigeData: {
+        stuf: o.object,
+        ...(o.omschrijving ? { omschrijving: o.omschrijving } : {}),
+        ...(o.tijdvakRelatie ? { tijdvakRelatie: o.tijdvakRelatie } : {}),
+        ...(o.tijdstipRegistratie ? { tijdstipRegistratie: o.tijdstipRegistratie } : {}),
+      },
+    },
   };
 }
 
@@ -246,14 +259,23 @@ export function zaakobjectFromZgw(z: ZgwZaakobject): { zaakobject?: Zaakobject; 
   if (z.objectTypeOverige === ANDER_ZAAKOBJECT) {
     const a: AnderZaakObject = {};
     for (const k of ['omschrijving', 'aanduiding', 'registratie'] as const) if (typeof data[k] === 'string') a[k] = data[k] as string;
+    // The GML geometry as sent (a Leaf tree), in the XSD place the answer writer gives it.
+    if (isLeaf(data.lokatie)) a.lokatie = data.lokatie;
     return { anderZaakObject: a };
   }
-  if (z.objectTypeOverige?.startsWith(ZAAKOBJECT_PREFIX) && data.stuf && typeof data.stuf === 'object') {
-    const o: Zaakobject = { object: data.stuf as Leaf };
+  if (z.objectTypeOverige?.startsWith(ZAAKOBJECT_PREFIX) && isLeaf(data.stuf)) {
+    const o: Zaakobject = { object: data.stuf };
     if (typeof data.omschrijving === 'string') o.omschrijving = data.omschrijving;
+    if (data.tijdvakRelatie && typeof data.tijdvakRelatie === 'object') o.tijdvakRelatie = data.tijdvakRelatie as Tijdvak;
+    if (typeof data.tijdstipRegistratie === 'string') o.tijdstipRegistratie = data.tijdstipRegistratie;
     return { zaakobject: o };
   }
   return {};
+}
+
+/** overigeData is free JSON another application may have written: only a StUF element tree is read as one. */
+function isLeaf(v: unknown): v is Leaf {
+  return typeof v === 'object' && v !== null && typeof (v as Leaf).ns === 'string' && typeof (v as Leaf).local === 'string';
 }
 
 /** Comparable form of a zaakobject body (for the minimal update). */

@@ -4,6 +4,7 @@
  * rollen, resultaat and zaakobjecten; the statussen (history, not only the current one) are one more list.
  */
 import type { Status, Zaak, ZaakRelatie } from '../../domain/model.js';
+import { type ZgwZaakeigenschap, extraElementenFromZgw } from './map-eigenschappen.js';
 import type { ZaaktypeEntry } from './catalogue.js';
 import { ZAAK_REF_TTL_MS, profileFor, type ZgwContext } from './context.js';
 import type { ZgwCall } from './http.js';
@@ -25,6 +26,8 @@ export interface ZaakSnapshot {
   statussen: ZgwStatus[];
   resultaat?: ZgwResultaat;
   zaakobjecten: ZgwZaakobject[];
+  /** Oldest first (the API lists newest first). */
+  zaakeigenschappen: ZgwZaakeigenschap[];
   zaak: Zaak;
   /** What Zaakpoort keeps of this zaak beside ZGW (src/backends/zgw/write-zaak.ts, ZaakSidecar). */
   sidecar?: ZaakSidecar;
@@ -46,7 +49,7 @@ export function plainReader(ctx: ZgwContext): Reader {
   };
 }
 
-const EXPAND = 'rollen,resultaat,zaakobjecten,hoofdzaak,deelzaken';
+const EXPAND = 'rollen,resultaat,zaakobjecten,eigenschappen,hoofdzaak,deelzaken';
 
 /** The raw ZGW zaak with this identificatie under Zaakpoort's bronorganisatie, or undefined. */
 export async function findZgwZaak(ctx: ZgwContext, r: Reader, identificatie: string, expand = true): Promise<ZgwZaak | undefined> {
@@ -84,14 +87,17 @@ export async function readZaak(ctx: ZgwContext, r: Reader, identificatie: string
   const raw = await findZgwZaak(ctx, r, identificatie);
   if (!raw) return undefined;
   const ex = raw._expand ?? {};
-  const [entry, statussen, rollen, zaakobjecten, resultaat, relaties] = await Promise.all([
+  const [entry, statussen, rollen, zaakobjecten, resultaat, relaties, eigenschappenNewestFirst] = await Promise.all([
     ctx.catalogue.zaaktypeByUrl(raw.zaaktype),
     r.list<ZgwStatus>({ api: 'zaken', url: '/statussen', query: { zaak: raw.url }, purpose: 'statussen van de zaak lezen' }),
     Array.isArray(ex.rollen) ? (ex.rollen as ZgwRol[]) : r.list<ZgwRol>({ api: 'zaken', url: '/rollen', query: { zaak: raw.url }, purpose: 'rollen van de zaak lezen' }),
     Array.isArray(ex.zaakobjecten) ? (ex.zaakobjecten as ZgwZaakobject[]) : r.list<ZgwZaakobject>({ api: 'zaken', url: '/zaakobjecten', query: { zaak: raw.url }, purpose: 'zaakobjecten lezen' }),
     ex.resultaat && typeof ex.resultaat === 'object' ? (ex.resultaat as ZgwResultaat) : raw.resultaat ? r.read<ZgwResultaat>({ api: 'zaken', url: raw.resultaat, purpose: 'resultaat lezen' }) : undefined,
     readRelaties(ctx, r, raw),
+    Array.isArray(ex.eigenschappen) ? (ex.eigenschappen as ZgwZaakeigenschap[])
+      : raw.eigenschappen?.length ? r.list<ZgwZaakeigenschap>({ api: 'zaken', url: `${raw.url}/zaakeigenschappen`, purpose: 'zaakeigenschappen lezen' }) : [],
   ]);
+  const zaakeigenschappen = [...eigenschappenNewestFirst].reverse();
   const profile = profileFor(ctx, entry.code);
   const side = await sidecar([raw.url, ...rollen.map((x) => x.url), ...statussen.map((x) => x.url)]);
   const zaak = zaakFromZgw(raw, { code: entry.code, omschrijving: entry.omschrijving, ...(entry.beginGeldigheid ? { ingangsdatumObject: entry.beginGeldigheid.replace(/-/g, '') } : {}) }, ctx.timeZone);
@@ -105,6 +111,9 @@ export async function readZaak(ctx: ZgwContext, r: Reader, identificatie: string
   const zaakSide = side.get(raw.url) as ZaakSidecar | undefined;
   if (zaakSide?.beeindigdeRollen) zaak.rollen.push(...zaakSide.beeindigdeRollen);
   if (zaakSide?.tijdstipRegistratie) zaak.tijdstipRegistratie = zaakSide.tijdstipRegistratie;
+  if (zaakSide?.tijdvakGeldigheid) zaak.tijdvakGeldigheid = zaakSide.tijdvakGeldigheid;
+  const extraElementen = extraElementenFromZgw(zaakSide?.extraElementen, zaakeigenschappen, entry, profile);
+  if (extraElementen.length) zaak.extraElementen = extraElementen;
   // Oldest first, as the other backends keep them (the API lists newest first).
   zaak.statussen = statussen.map((s) => {
     const st = statusFromZgw(ctx, entry, s);
@@ -123,8 +132,25 @@ export async function readZaak(ctx: ZgwContext, r: Reader, identificatie: string
     const rt = entry.resultaattypen.find((t) => t.url === resultaat.resultaattype);
     zaak.resultaat = { ...(rt ? { omschrijving: rt.omschrijving } : {}), ...(resultaat.toelichting ? { toelichting: resultaat.toelichting } : {}) };
   }
-  zaak.relaties = relaties;
-  return { raw, entry, rollen, statussen, zaakobjecten, zaak, ...(resultaat ? { resultaat } : {}), ...(zaakSide ? { sidecar: zaakSide } : {}) };
+  zaak.relaties = withKeptRelaties(relaties, zaakSide?.relaties);
+  if (zaak.relaties.some((x) => x.soort === 'heeftAlsHoofdzaak')) zaak.zaakniveau = '2';
+  if (zaak.relaties.some((x) => x.soort === 'heeftAlsDeelzaak')) zaak.deelzakenIndicatie = 'J';
+  return { raw, entry, rollen, statussen, zaakobjecten, zaakeigenschappen, zaak, ...(resultaat ? { resultaat } : {}), ...(zaakSide ? { sidecar: zaakSide } : {}) };
+}
+
+/**
+ * The relations ZGW holds, with the tijdvakRelatie / tijdstipRegistratie kept for them, followed by the references
+ * to zaken that were not in ZGW when they were sent (kept beside it; answered as sent, never StUF064).
+ */
+function withKeptRelaties(inZgw: ZaakRelatie[], kept: ZaakSidecar['relaties']): ZaakRelatie[] {
+  const same = (a: ZaakRelatie, b: ZaakRelatie) => a.soort === b.soort && a.identificatie === b.identificatie;
+  const strip = ({ referentie: _r, ...rel }: NonNullable<ZaakSidecar['relaties']>[number]): ZaakRelatie => rel;
+  const out = inZgw.map((rel) => {
+    const k = kept?.find((x) => same(x, rel));
+    return k ? { ...strip(k), ...rel } : rel;
+  });
+  for (const k of kept ?? []) if (k.referentie && !out.some((x) => same(x, k))) out.push(strip(k));
+  return out;
 }
 
 function statusFromZgw(ctx: ZgwContext, entry: ZaaktypeEntry, s: ZgwStatus): Status | undefined {

@@ -76,11 +76,11 @@ class ZgwReads implements StoreReader {
   }
 
   getBesluit(identificatie: string): Promise<Besluit | undefined> {
-    return this.guarded(() => this.besluiten.getBesluit(this.reader, identificatie));
+    return this.guarded(() => this.besluiten.getBesluit(this.reader, identificatie, (k) => this.getSidecar(k)));
   }
 
   listBesluiten(zaakIdentificatie: string): Promise<Besluit[]> {
-    return this.guarded(() => this.besluiten.listBesluiten(this.reader, zaakIdentificatie));
+    return this.guarded(() => this.besluiten.listBesluiten(this.reader, zaakIdentificatie, (k) => this.getSidecar(k)));
   }
 
   findZaken(query: ZaakQuery): Promise<ZaakQueryResult> {
@@ -172,12 +172,12 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
 
   async insertDocument(meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void> {
     this.check();
-    await this.documents.insertDocument(this.unit, meta, firstVersion);
+    await this.documents.insertDocument(this.unit, meta, firstVersion, this.keep);
   }
 
   async updateDocumentMeta(meta: DocumentMeta): Promise<void> {
     this.check();
-    await this.documents.updateDocumentMeta(this.unit, meta);
+    await this.documents.updateDocumentMeta(this.unit, meta, this.keep);
   }
 
   async addDocumentVersion(identificatie: string, version: DocumentVersion): Promise<void> {
@@ -206,12 +206,12 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
 
   async insertBesluit(besluit: Besluit): Promise<void> {
     this.check();
-    await this.besluiten.insertBesluit(this.unit, besluit);
+    await this.besluiten.insertBesluit(this.unit, besluit, this.keep);
   }
 
   async updateBesluit(besluit: Besluit): Promise<void> {
     this.check();
-    await this.besluiten.updateBesluit(this.unit, besluit);
+    await this.besluiten.updateBesluit(this.unit, besluit, this.keep);
   }
 
   async logMessage(message: LoggedMessage): Promise<void> {
@@ -293,6 +293,8 @@ export class ZgwZaakStore extends ZgwReads implements ZaakStore {
       } catch (e) {
         writer.end();
         if (unit.hasChanges) {
+          // Zaken this unit made are gone again: no lookup may reuse their URL.
+          this.ctx.zaakRefs.clear();
           if (!unit.undoable) {
             this.ctx.log('error', 'ZGW: een status was al gezet toen een latere stap mislukte; wat ongedaan kon worden is ongedaan gemaakt', { unit: unit.id });
           }

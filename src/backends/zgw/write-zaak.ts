@@ -4,7 +4,7 @@
  * resultaat); updateZaak as the minimal set of PATCH / POST / DELETE calls between what ZGW holds and the zaak
  * the ZDS operation made of it. Every check that can refuse the bericht runs before the first call.
  */
-import type { Rol, Status, Zaak } from '../../domain/model.js';
+import type { ExtraElement, Rol, Status, Tijdvak, Zaak, ZaakRelatie } from '../../domain/model.js';
 import { actieveRollen } from '../../domain/zaak-rules.js';
 import { DuplicateError } from '../../ports/zaak-store.js';
 import { formatTijdstip, parseTijdstip } from '../../stuf/dates.js';
@@ -17,6 +17,7 @@ import {
   type ZgwStatus, ZAAKOBJECT_PREFIX, anderZaakObjectToZgw, beforeValues, changedFields, sameStatus, statusToZgw, zaakFields, zaakobjectFingerprint,
   zaakobjectToZgw,
 } from './map-zaak.js';
+import { eigenschapChanges, wantedEigenschappen } from './map-eigenschappen.js';
 import { type ZaakSnapshot, zaakRef } from './read-zaak.js';
 import type { UnitOfWork, ZgwResource } from './unit-of-work.js';
 
@@ -27,13 +28,32 @@ import type { UnitOfWork, ZgwResource } from './unit-of-work.js';
  * still holds that, the ZDS rol is answered as it was sent; when another application changed the rol, ZGW wins.
  */
 export interface RolSidecar { fp: string; rol: Rol }
-export interface ZaakSidecar { tijdstipRegistratie?: string; beeindigdeRollen?: Rol[] }
+export interface ZaakSidecar {
+  tijdstipRegistratie?: string;
+  beeindigdeRollen?: Rol[];
+  tijdvakGeldigheid?: Tijdvak;
+  /** Every extraElement as sent, in order (those with a zaakeigenschap are read back from ZGW). */
+  extraElementen?: ExtraElement[];
+  /**
+   * The relations with what ZGW has no field for (tijdvakRelatie, tijdstipRegistratie), and the relations to zaken
+   * that are not in ZGW (`referentie`): ZGW can only point at a zaak it holds, ZDS may name one of another system.
+   */
+  relaties?: Array<ZaakRelatie & { referentie?: true }>;
+}
 export interface StatusSidecar { gezetDoor: NonNullable<Status['gezetDoor']>; gezetDoorRol?: Status['gezetDoorRol'] }
 export type Keep = (key: string, value: unknown) => void;
 
-function zaakSidecar(zaak: Zaak): ZaakSidecar | undefined {
+function zaakSidecar(zaak: Zaak, referenties: ZaakRelatie[]): ZaakSidecar | undefined {
   const ended = zaak.rollen.filter((r) => r.eindRelatie);
-  const out: ZaakSidecar = { ...(zaak.tijdstipRegistratie ? { tijdstipRegistratie: zaak.tijdstipRegistratie } : {}), ...(ended.length ? { beeindigdeRollen: ended } : {}) };
+  const relaties = zaak.relaties.filter((r) => referenties.includes(r) || r.tijdvakRelatie || r.tijdstipRegistratie)
+    .map((r) => ({ ...r, ...(referenties.includes(r) ? { referentie: true as const } : {}) }));
+  const out: ZaakSidecar = {
+    ...(zaak.tijdstipRegistratie ? { tijdstipRegistratie: zaak.tijdstipRegistratie } : {}),
+    ...(ended.length ? { beeindigdeRollen: ended } : {}),
+    ...(zaak.tijdvakGeldigheid ? { tijdvakGeldigheid: zaak.tijdvakGeldigheid } : {}),
+    ...(zaak.extraElementen?.length ? { extraElementen: zaak.extraElementen } : {}),
+    ...(relaties.length ? { relaties } : {}),
+  };
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -160,24 +180,35 @@ function gezetDoorUrl(st: Status, rollen: Array<{ rol: Rol; url: string }>): str
   return g ? rollen.find((r) => r.rol.betrokkene.kind === g.kind && r.rol.betrokkene.key === g.key)?.url : undefined;
 }
 
-/** URL of a zaak by identificatie (relations), or StUF064. */
-async function zaakUrl(ctx: ZgwContext, unit: UnitOfWork, identificatie: string): Promise<string> {
-  const z = await zaakRef(ctx, unit, identificatie);
-  if (!z) throw faults.notFound('Gerelateerde zaak bestaat niet', `zaak ${identificatie} bestaat niet in het zaaksysteem (ZGW)`);
-  return z.url;
+/** The zaak's relations split into those to zaken in ZGW (with their URL) and references to zaken ZGW does not hold. */
+interface ResolvedRelaties {
+  known: Array<{ rel: ZaakRelatie; url: string }>;
+  referenties: ZaakRelatie[];
+}
+
+async function resolveRelaties(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak): Promise<ResolvedRelaties> {
+  const out: ResolvedRelaties = { known: [], referenties: [] };
+  const refs = await Promise.all(zaak.relaties.map((rel) => zaakRef(ctx, unit, rel.identificatie)));
+  for (const [i, rel] of zaak.relaties.entries()) {
+    const z = refs[i];
+    if (z) out.known.push({ rel, url: z.url });
+    else out.referenties.push(rel);
+  }
+  return out;
 }
 
 /** hoofdzaak and relevanteAndereZaken fields for the zaak's relations (deelzaken are set on the deelzaak). */
-async function relationFields(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, keepOther: Array<{ url: string; aardRelatie: string }>): Promise<Record<string, unknown>> {
-  const hoofd = zaak.relaties.find((r) => r.soort === 'heeftAlsHoofdzaak');
-  const andere = zaak.relaties.filter((r) => r.soort === 'heeftBetrekkingOpAndere');
-  const urls = await Promise.all(andere.map((r) => zaakUrl(ctx, unit, r.identificatie)));
+function relationFields(r: ResolvedRelaties, keepOther: Array<{ url: string; aardRelatie: string }>): Record<string, unknown> {
+  const hoofd = r.known.find((k) => k.rel.soort === 'heeftAlsHoofdzaak');
+  const andere = r.known.filter((k) => k.rel.soort === 'heeftBetrekkingOpAndere');
   return {
-    hoofdzaak: hoofd ? await zaakUrl(ctx, unit, hoofd.identificatie) : null,
+    hoofdzaak: hoofd?.url ?? null,
     // Relations of other kinds (vervolg, bijdrage) made by other applications are kept as they are.
-    relevanteAndereZaken: [...keepOther, ...urls.map((url) => ({ url, aardRelatie: 'onderwerp' }))],
+    relevanteAndereZaken: [...keepOther, ...andere.map((k) => ({ url: k.url, aardRelatie: 'onderwerp' }))],
   };
 }
+
+const deelzaken = (r: ResolvedRelaties) => r.known.filter((k) => k.rel.soort === 'heeftAlsDeelzaak');
 
 interface Plan {
   entry: ZaaktypeEntry;
@@ -186,6 +217,8 @@ interface Plan {
   /** The active rollen, in the order of rolBodies. */
   rollen: Rol[];
   objectBodies: Array<Record<string, unknown>>;
+  /** The zaakeigenschappen the extraElementen map onto (body without zaak). */
+  eigenschappen: Array<{ eigenschap: string; waarde: string }>;
   resultaattype?: string;
 }
 
@@ -197,7 +230,9 @@ async function plan(ctx: ZgwContext, zaak: Zaak, entry: ZaaktypeEntry, newStatus
   const rollen = actieveRollen(zaak);
   for (const rol of rollen) rolBodies.push(rolToZgw(rol, await roltypeUrl(ctx, entry, rol)));
   const objectBodies = [...(zaak.zaakobjecten ?? []).map(zaakobjectToZgw), ...zaak.anderZaakObjecten.map(anderZaakObjectToZgw)];
-  const p: Plan = { entry, statusUrls, rolBodies, rollen, objectBodies };
+  // No reload on a miss: an extraElement without an eigenschap is normal (kept in the sidecar), not a stale cache.
+  const eigenschappen = wantedEigenschappen(zaak.extraElementen, entry, profileFor(ctx, entry.code));
+  const p: Plan = { entry, statusUrls, rolBodies, rollen, objectBodies, eigenschappen };
   if (zaak.resultaat) p.resultaattype = await resultaattypeUrl(ctx, entry, zaak.resultaat.omschrijving);
   return p;
 }
@@ -208,13 +243,14 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, 
   eindstatusFromEinddatum(ctx, zaak, entry, undefined, []);
   const p = await plan(ctx, zaak, entry, zaak.statussen);
   checkClosing(zaak, entry, p.statusUrls, undefined, zaak.statussen);
+  const relaties = await resolveRelaties(ctx, unit, zaak);
   const body: Record<string, unknown> = {
     identificatie: zaak.identificatie,
     bronorganisatie: ctx.rsin,
     verantwoordelijkeOrganisatie: ctx.rsin,
     zaaktype: entry.url,
     ...zaakFields(zaak, ctx.timeZone),
-    ...(zaak.relaties.some((r) => r.soort !== 'heeftAlsDeelzaak') ? await relationFields(ctx, unit, zaak, []) : {}),
+    ...(relaties.known.some((k) => k.rel.soort !== 'heeftAlsDeelzaak') ? relationFields(relaties, []) : {}),
     ...(ctx.settings.defaults.vertrouwelijkheidaanduiding ? { vertrouwelijkheidaanduiding: ctx.settings.defaults.vertrouwelijkheidaanduiding } : {}),
   };
   let created: ZgwResource;
@@ -228,6 +264,8 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, 
     if (isNotUnique(e)) throw new DuplicateError('zaak', zaak.identificatie);
     throw e;
   }
+  // What this bericht does next (a leidtTot besluit, a deelzaak) finds the new zaak, not one undone before under the same identificatie.
+  ctx.zaakRefs.set(zaak.identificatie, { url: created.url, zaaktype: entry.url, at: Date.now() });
   const child = (url: string, b: Record<string, unknown>, purpose: string) =>
     unit.child<ZgwResource>({ api: 'zaken', url, body: { zaak: created.url, ...b }, purpose });
   // One after the other: the order they are read back in is the order the bericht named them.
@@ -238,9 +276,10 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, 
     made.push({ rol: p.rollen[i]!, url: rol.url });
   }
   for (const b of p.objectBodies) await child('/zaakobjecten', b, 'zaakobject toevoegen');
-  const extra = zaakSidecar(zaak);
+  for (const e of p.eigenschappen) await child(`${created.url}/zaakeigenschappen`, e, 'zaakeigenschap vastleggen');
+  const extra = zaakSidecar(zaak, relaties.referenties);
   if (extra) keep(created.url, extra);
-  for (const d of zaak.relaties.filter((r) => r.soort === 'heeftAlsDeelzaak')) await linkDeelzaak(ctx, unit, created.url, d.identificatie);
+  for (const d of deelzaken(relaties)) await linkDeelzaak(unit, created.url, d.url);
   if (p.resultaattype) await child('/resultaten', { resultaattype: p.resultaattype, toelichting: zaak.resultaat?.toelichting ?? '' }, 'resultaat vastleggen');
   for (const st of [...zaak.statussen].sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : 1))) {
     const door = gezetDoorUrl(st, made);
@@ -251,9 +290,8 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, 
 }
 
 /** A deelzaak names its hoofdzaak (ZGW keeps the relation on the deelzaak): set it (hoofdUrl) or clear it (null). */
-async function linkDeelzaak(ctx: ZgwContext, unit: UnitOfWork, hoofdUrl: string | null, deelIdentificatie: string, previous: string | null = null): Promise<void> {
-  const url = await zaakUrl(ctx, unit, deelIdentificatie);
-  await unit.patch({ api: 'zaken', url, body: { hoofdzaak: hoofdUrl }, purpose: hoofdUrl ? 'deelzaak koppelen' : 'deelzaak ontkoppelen' }, { hoofdzaak: previous }, `deelzaak ${deelIdentificatie}`);
+async function linkDeelzaak(unit: UnitOfWork, hoofdUrl: string | null, deelUrl: string, previous: string | null = null): Promise<void> {
+  await unit.patch({ api: 'zaken', url: deelUrl, body: { hoofdzaak: hoofdUrl }, purpose: hoofdUrl ? 'deelzaak koppelen' : 'deelzaak ontkoppelen' }, { hoofdzaak: previous }, 'deelzaak');
 }
 
 /** The body to create a ZGW rol again (undo of its deletion). */
@@ -293,15 +331,16 @@ export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSn
 
   // The zaak's own fields and its relations.
   const keepOther = (raw.relevanteAndereZaken ?? []).filter((r) => r.aardRelatie !== 'onderwerp');
-  const wanted = { ...zaakFields(zaak, ctx.timeZone), ...(await relationFields(ctx, unit, zaak, keepOther)) };
+  const relaties = await resolveRelaties(ctx, unit, zaak);
+  const wanted = { ...zaakFields(zaak, ctx.timeZone), ...relationFields(relaties, keepOther) };
   const diff = changedFields(raw as unknown as Record<string, unknown>, wanted);
   if (Object.keys(diff).length > 0) {
     await unit.patch({ api: 'zaken', url: raw.url, body: diff, purpose: 'zaak wijzigen' }, beforeValues(raw as unknown as Record<string, unknown>, diff), `zaak ${zaak.identificatie}`);
   }
-  const deelVoor = new Set(snap.zaak.relaties.filter((r) => r.soort === 'heeftAlsDeelzaak').map((r) => r.identificatie));
-  const deelNa = new Set(zaak.relaties.filter((r) => r.soort === 'heeftAlsDeelzaak').map((r) => r.identificatie));
-  for (const d of deelNa) if (!deelVoor.has(d)) await linkDeelzaak(ctx, unit, raw.url, d);
-  for (const d of deelVoor) if (!deelNa.has(d)) await linkDeelzaak(ctx, unit, null, d, raw.url);
+  const deelVoor = new Set(raw.deelzaken ?? []);
+  const deelNa = new Set(deelzaken(relaties).map((d) => d.url));
+  for (const d of deelNa) if (!deelVoor.has(d)) await linkDeelzaak(unit, raw.url, d);
+  for (const d of deelVoor) if (!deelNa.has(d)) await linkDeelzaak(unit, null, d, raw.url);
 
   // Rollen.
   const profile = profileFor(ctx, entry.code);
@@ -325,8 +364,22 @@ export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSn
     keep(made.url, { fp: fpOf(b), rol: w.rol } satisfies RolSidecar);
     rolUrls.push({ rol: w.rol, url: made.url });
   }
-  const extra = zaakSidecar(zaak);
+  const extra = zaakSidecar(zaak, relaties.referenties);
   if (JSON.stringify(extra) !== JSON.stringify(snap.sidecar)) keep(raw.url, extra);
+
+  // Zaakeigenschappen (the extraElementen ZGW has an eigenschap for).
+  const ze = eigenschapChanges(snap.zaakeigenschappen, p.eigenschappen);
+  await Promise.all([
+    ...ze.patch.map(({ z, waarde }) => unit.patch({ api: 'zaken', url: z.url, body: { waarde }, purpose: 'zaakeigenschap wijzigen' }, { waarde: z.waarde }, `zaakeigenschap ${z.naam}`)),
+    ...ze.remove.map((z) => unit.remove({ api: 'zaken', url: z.url, purpose: 'zaakeigenschap verwijderen' },
+      { collection: `${raw.url}/zaakeigenschappen`, body: { zaak: raw.url, eigenschap: z.eigenschap, waarde: z.waarde } }, `zaakeigenschap ${z.naam}`)),
+  ]);
+  const existingEigenschappen = snap.zaakeigenschappen.map((z) => z.url);
+  for (const e of ze.add) {
+    await unit.create({ api: 'zaken', url: `${raw.url}/zaakeigenschappen`, body: { zaak: raw.url, ...e }, purpose: 'zaakeigenschap vastleggen' }, 'zaakeigenschap', {
+      url: `${raw.url}/zaakeigenschappen`, query: {}, match: { eigenschap: e.eigenschap, waarde: e.waarde }, keep: existingEigenschappen,
+    });
+  }
 
   // Zaakobjecten made by Zaakpoort.
   const ours = snap.zaakobjecten.filter((o) => o.objectType === 'overige' && o.objectTypeOverige?.startsWith(ZAAKOBJECT_PREFIX));

@@ -23,9 +23,10 @@ import { ZgwHttpError, ZgwUnreachableError } from '../http.js';
 import { beforeValues, changedFields } from '../map-zaak.js';
 import { type Reader, plainReader } from '../read-zaak.js';
 import type { UnitOfWork } from '../unit-of-work.js';
+import type { Keep } from '../write-zaak.js';
 import { ZgwContentStore } from './content-store.js';
 import { LockOwners } from './lock-owners.js';
-import { type ZgwEio, type ZgwZio, documentFromEio, eioFields, integriteit, linkFromZio, versionFromEio } from './map-document.js';
+import { type DocumentSidecar, type ZgwEio, type ZgwZio, documentFromEio, documentSidecar, eioFields, integriteit, linkFromZio, versionFromEio } from './map-document.js';
 import { INLINE_LIMIT, base64Of, uploadParts } from './upload.js';
 
 /** A lock this unit holds (taken now, or the sender's check-out); `release` = unlock at the end of the bericht. */
@@ -44,6 +45,8 @@ interface UnitState {
   locks: Map<string, HeldLock>;
   /** Check-out owners to write to (or clear from) the local state at the end. */
   owners: Map<string, DocumentLock | undefined>;
+  /** Writes the sidecar (extraElementen, tijdvakGeldigheid, tijdstipRegistratie) when the unit completes. */
+  keep?: Keep;
 }
 
 /**
@@ -122,7 +125,9 @@ export class ZgwDocuments {
   }
 
   private async toDocument(e: ZgwEio): Promise<Document> {
-    const doc = documentFromEio(e, await this.iotOmschrijving(e.informatieobjecttype));
+    const [dct, side] = await Promise.all([this.iotOmschrijving(e.informatieobjecttype), this.ctx.local.store.getSidecar([e.url])]);
+    const doc = documentFromEio(e, dct);
+    Object.assign(doc.meta, side.get(e.url) as DocumentSidecar | undefined);
     if (e.locked) doc.lock = (await this.owners.get(e.identificatie)) ?? FOREIGN_LOCK;
     return doc;
   }
@@ -186,15 +191,17 @@ export class ZgwDocuments {
    * voegZaakdocumentToe / maakZaakdocument: the document is created when linkDocument names its zaak (the
    * informatieobjecttype comes from that zaaktype). Here only what can be refused at once is checked.
    */
-  async insertDocument(unit: UnitOfWork, meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void> {
+  async insertDocument(unit: UnitOfWork, meta: DocumentMeta, firstVersion: DocumentVersion, keep?: Keep): Promise<void> {
     const st = this.state(unit);
+    st.keep ??= keep;
     if (st.inserts.has(meta.identificatie)) throw new DuplicateError('document', meta.identificatie);
     eioFields(meta, firstVersion, this.ctx.settings.defaults, this.today());
     st.inserts.set(meta.identificatie, { meta, version: firstVersion });
   }
 
   /** updateZaakdocument: the new metadata, sent (with new content, if any) as one PATCH at the end of the bericht. */
-  async updateDocumentMeta(unit: UnitOfWork, meta: DocumentMeta): Promise<void> {
+  async updateDocumentMeta(unit: UnitOfWork, meta: DocumentMeta, keep?: Keep): Promise<void> {
+    this.state(unit).keep ??= keep;
     const ch = await this.change(unit, meta.identificatie);
     eioFields(meta, ch.version, this.ctx.settings.defaults, this.today());
     if (meta.dctOmschrijving !== undefined && meta.dctOmschrijving !== (await this.iotOmschrijving(ch.eio.informatieobjecttype))) {
@@ -304,6 +311,8 @@ export class ZgwDocuments {
   /** One PATCH with the changed metadata and new content (undo: the old metadata back; content cannot be put back). */
   private async flush(unit: UnitOfWork, st: UnitState, id: string, ch: { eio: ZgwEio; meta?: DocumentMeta; version?: DocumentVersion }): Promise<void> {
     const { eio, version } = ch;
+    // A local write only (undefined removes what was kept); the EIO's own fields are compared below.
+    if (ch.meta) st.keep?.(eio.url, documentSidecar(ch.meta));
     const meta = ch.meta ?? documentFromEio(eio, undefined).meta;
     const stored = eio as unknown as Record<string, unknown>;
     const body = changedFields(stored, eioFields(meta, version ?? versionFromEio(eio), this.ctx.settings.defaults, this.today()));
@@ -373,6 +382,8 @@ export class ZgwDocuments {
       await this.unlock(unit, eio.url, eio.lock, id);
     }
     if (version.blobRef) await this.store.remove(version.blobRef);
+    const extra = documentSidecar(meta);
+    if (extra) this.state(unit).keep?.(eio.url, extra);
     return eio;
   }
 

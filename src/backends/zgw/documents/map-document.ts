@@ -126,6 +126,18 @@ export function documentFromEio(e: ZgwEio, dctOmschrijving: string | undefined):
   return { meta, latest: versionFromEio(e) };
 }
 
+/** What a ZDS document carries that the Documenten API has no field for, kept beside ZGW per EIO URL. */
+export type DocumentSidecar = Pick<DocumentMeta, 'extraElementen' | 'tijdvakGeldigheid' | 'tijdstipRegistratie'>;
+
+export function documentSidecar(meta: DocumentMeta): DocumentSidecar | undefined {
+  const out: DocumentSidecar = {
+    ...(meta.extraElementen?.length ? { extraElementen: meta.extraElementen } : {}),
+    ...(meta.tijdvakGeldigheid ? { tijdvakGeldigheid: meta.tijdvakGeldigheid } : {}),
+    ...(meta.tijdstipRegistratie ? { tijdstipRegistratie: meta.tijdstipRegistratie } : {}),
+  };
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** The content of one EIO versie: its download URL is the blobRef the content store streams. */
 export function versionFromEio(e: ZgwEio): DocumentVersion {
   const v: DocumentVersion = { versionNo: e.versie, size: e.bestandsomvang ?? 0, createdAt: new Date(e.beginRegistratie).toISOString() };
