@@ -48,17 +48,31 @@ const EXPECTED_IN_CHAIN: Record<string, { answer: RegExp; why: string }> = {
 };
 
 /**
- * Steps the ZGW APIs refuse (as ../shared/zgw/README.md records Open Zaak), with the clear StUF058 they get. An
- * object such a step would have made is then made by the scenario the way a vakapplicatie would (seedMissing).
+ * Steps the ZGW APIs refuse (as ../shared/zgw/README.md records Open Zaak), with the clear StUF058 they get. As a
+ * vakapplicatie would, the scenario then sends the step again corrected (`correct`), and that answer goes on as
+ * the step's answer (compared with the testplatform's; the correction's effect is in DELIBERATE_ZGW).
  */
-const EXPECTED_IN_CHAIN_ZGW: Record<string, { answer: RegExp; why: string }> = {
+const VALID_BSN = '123456782';
+const EXPECTED_IN_CHAIN_ZGW: Record<string, { answer: RegExp; why: string; correct: (body: string) => string }> = {
+  'creeerZaak_ZakLk01__haarlem-stp__3.xml': {
+    answer: /Fo03Bericht[\s\S]*StUF058[\s\S]*inp\.bsn: Onjuist BSN nummer/,
+    why: 'the initiator\'s BSN 123456789 fails the 11-proef, which the Zaken API applies to inpBsn (README item 16); resent with a valid BSN',
+    correct: (body) => body.replace(/(<BG:inp\.bsn>)123456789(<)/g, `$1${VALID_BSN}$2`),
+  },
   'creeerZaak_ZakLk01__haarlem-stp__7.xml': {
     answer: /Fo03Bericht[\s\S]*StUF058[\s\S]*Eindstatus vraagt een resultaat/,
-    why: 'an einddatum without resultaat: in ZGW an einddatum exists only through the eindstatus, which needs a resultaat first (README item 18)',
+    why: 'an einddatum without resultaat: in ZGW an einddatum exists only through the eindstatus, which needs a resultaat first (README item 18); resent without the einddatum',
+    correct: (body) => body.replace(/<ZKN:einddatum>[^<]*<\/ZKN:einddatum>/, ''),
   },
   'updateZaak_ZakLk01__haarlem-stp__4.xml': {
     answer: /Fo03Bericht[\s\S]*StUF058[\s\S]*inp\.bsn: Onjuist BSN nummer/,
-    why: 'a new rol\'s BSN fails the 11-proef, which the Zaken API applies to inpBsn (README item 16)',
+    why: 'a new rol\'s BSN 123456789 fails the 11-proef, which the Zaken API applies to inpBsn (README item 16); resent with a valid BSN',
+    correct: (body) => body.replace(/(<BG:inp\.bsn>)123456789(<)/g, `$1${VALID_BSN}$2`),
+  },
+  'updateZaakdocument_Di02__haarlem-stp__1.xml': {
+    answer: /Fo0[23]Bericht[\s\S]*StUF058[\s\S]*het informatieobjecttype van een document ligt vast/,
+    why: 'the update changes dct.omschrijving (omschrijving → omschrijving1): the informatieobjecttype of a ZGW document cannot change; resent without dct.omschrijving in the new object (absent: unchanged)',
+    correct: (body) => body.replace(/<ZKN:dct\.omschrijving>omschrijving1<\/ZKN:dct\.omschrijving>/, ''),
   },
 };
 
@@ -130,7 +144,11 @@ const DELIBERATE_ZGW: Array<{ where: RegExp; why: string }> = [
   { where: /^geefZaakdetails_ZakLa01__\S+ \S+\/object\/datumVernietigingDossier: expected "\d{8}", got "\d{8}"$/,
     why: 'when the zaak is closed Open Zaak sets archiefactiedatum from the resultaattype (vernietigen after P10Y in this catalogue), replacing what was sent (README item 18)' },
   { where: /^geefZaakdetails_ZakLa01__haarlem-stp__3\.xml \S+\/object\/heeft: extra$/,
-    why: 'creeerZaak 3 ends the zaak (einddatum, resultaat): in ZGW that is the eindstatus Zaakpoort sets, which the answer then shows (README item 18)' },
+    why: 'creeerZaak 2 made this zaak ended (einddatum and resultaat, no status): in ZGW that is the eindstatus Zaakpoort sets, which the answer then shows (README item 18)' },
+  { where: /\/natuurlijkPersoon\/inp\.bsn: expected "123456789", got "123456782"$/,
+    why: 'the step was resent with a valid BSN after the Zaken API refused 123456789 (EXPECTED_IN_CHAIN_ZGW)' },
+  { where: /^(geefZaakdocumentLezen_EdcLa01|geefZaakdocumentbewerken_Du02)__\S+ \S+\/object\/versie: expected "[^"]*", got "\d+"$/,
+    why: 'a ZGW document\'s versie is the Documenten API\'s own counter (1 for a new document, +1 per change); the versie text of the message is not kept' },
   { where: /^geefBesluitdetails_BslLa01__\S+ \S+\/object\/bst\.omschrijving: extra$/,
     why: 'a ZGW besluit always has a besluittype: the testplatform\'s besluit without one gets the profile\'s besluittype, which the answer names' },
 ];
@@ -192,15 +210,14 @@ for (const backend of CONFORMANCE_BACKENDS()) describe(`StUF-testplatform ZDS 1.
   }
   /** What the fixtures create themselves; everything else they refer to is seeded. */
   const created = new Set<string>();
-  const expectedInChain = (file: string) => (backend.kind === 'zgw' ? EXPECTED_IN_CHAIN_ZGW[file] : undefined) ?? EXPECTED_IN_CHAIN[file];
   for (const r of steps) {
-    if (backend.kind === 'zgw' && EXPECTED_IN_CHAIN_ZGW[r.file]) continue;
     const objectId = first(texts.get(r.file)!, /<ZKN:object[^>]*>\s*<ZKN:identificatie>([^<]+)</);
     if (objectId && /creeerZaak|maakZaakdocument|voegZaakdocumentToe/.test(r.operation)) created.add(objectId);
     const besluitId = first(texts.get(r.file)!, /<ZKN:besluit[^>]*>\s*<ZKN:identificatie>([^<]+)</);
     if (besluitId && r.operation === 'voegBesluitToe_Di01') created.add(besluitId);
   }
 
+  const refusedByZgw = (file: string) => (backend.kind === 'zgw' ? EXPECTED_IN_CHAIN_ZGW[file] : undefined);
   const checkedOut = new Map<string, string>();
   const compared = new Set<string>();
   const deliberate = backend.kind === 'zgw' ? [...DELIBERATE, ...DELIBERATE_ZGW] : DELIBERATE;
@@ -305,8 +322,14 @@ for (const backend of CONFORMANCE_BACKENDS()) describe(`StUF-testplatform ZDS 1.
         if (/updateZaakdocument|cancelCheckout/.test(row.operation) && docId && checkedOut.has(docId)) {
           body = body.replace(/(<(\w+):checkedOutId>)[^<]*(<\/\2:checkedOutId>)/, `$1${checkedOut.get(docId)}$3`);
         }
-        const answer = await send(body);
-        const special = expectedInChain(row.file);
+        let answer = await send(body);
+        const refused = refusedByZgw(row.file);
+        if (refused) {
+          assert.match(answer, refused.answer, answer);
+          body = refused.correct(body).replace(/(<StUF:referentienummer>[^<]*)(<\/StUF:referentienummer>)/, '$1-corrected$2');
+          answer = await send(body);
+        }
+        const special = EXPECTED_IN_CHAIN[row.file];
         assert.match(answer, special?.answer ?? EXPECTED[row.operation]!, answer);
         if (!special) verifyReadBack(row.operation, body, answer, docId);
         if (!special) compareWithTestplatform(row, answer);

@@ -5,7 +5,7 @@ import { validateZgwSettings, zgwSettingsFromEnv } from '../../src/backends/zgw/
 import { toStufFault } from '../../src/backends/zgw/errors.js';
 import { ZgwHttpError, ZgwUnreachableError } from '../../src/backends/zgw/http.js';
 import { betrokkeneFromZgw, betrokkeneToZgw, rolFingerprint, rolFromZgw, rolToZgw, rolTypeOf, roltypeFor } from '../../src/backends/zgw/map-rol.js';
-import { eioFields } from '../../src/backends/zgw/documents/map-document.js';
+import { documentSidecar, eioFields } from '../../src/backends/zgw/documents/map-document.js';
 import { changedFields, dateToZgw, tijdstipFromZgw, tijdstipToZgw, zaakFields } from '../../src/backends/zgw/map-zaak.js';
 import type { Rol, Zaak } from '../../src/domain/model.js';
 import { NS } from '../../src/stuf/namespaces.js';
@@ -169,5 +169,18 @@ describe('zgw mapping: document taal', () => {
     assert.equal(fields('nl'), 'dut');
     assert.equal(fields('EN'), 'eng');
     assert.equal(fields('nld'), 'nld');
+    // No ISO 639-2/B code (the StUF-testplatform's placeholder): the default goes to ZGW, the text is kept beside it.
+    assert.equal(fields('taal'), 'dut');
+    assert.deepEqual(documentSidecar({ identificatie: 'D1', taal: 'taal' }), { taal: 'taal' });
+    assert.deepEqual(documentSidecar({ identificatie: 'D1', taal: 'nl' }), { taal: 'nl' });
+    assert.equal(documentSidecar({ identificatie: 'D1', taal: 'dut' }), undefined);
+  });
+
+  it('sends a link only when it is a URL the Documenten API holds; another one is kept beside it', () => {
+    const link = (l: string) => eioFields({ identificatie: 'D1', auteur: 'A', link: l }, undefined, { taal: 'dut' }, '2024-06-15').link;
+    assert.equal(link('https://example.org/doc'), 'https://example.org/doc');
+    assert.equal(link('link'), '');
+    assert.deepEqual(documentSidecar({ identificatie: 'D1', link: 'link' }), { link: 'link' });
+    assert.equal(documentSidecar({ identificatie: 'D1', link: 'https://example.org/doc' }), undefined);
   });
 });

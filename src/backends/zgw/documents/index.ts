@@ -26,7 +26,7 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import type { Keep } from '../write-zaak.js';
 import { ZgwContentStore } from './content-store.js';
 import { LockOwners } from './lock-owners.js';
-import { type DocumentSidecar, type ZgwEio, type ZgwZio, documentFromEio, documentSidecar, eioFields, integriteit, linkFromZio, versionFromEio } from './map-document.js';
+import { type DocumentSidecar, type ZgwEio, type ZgwZio, documentFromEio, documentSidecar, eioFields, integriteit, linkFromZio, versionFromEio, withDocumentSidecar } from './map-document.js';
 import { INLINE_LIMIT, base64Of, uploadParts } from './upload.js';
 
 /** A lock this unit holds (taken now, or the sender's check-out); `release` = unlock at the end of the bericht. */
@@ -51,14 +51,14 @@ interface UnitState {
 
 /**
  * What a ZDS zaak–document link says that the ZIO has no field for, kept beside ZGW under the ZIO URL: the status
- * of the zaak the document belongs to (stt/sta) and the registratiedatum the message gave (the ZIO's own is the
- * moment of the POST).
+ * of the zaak the document belongs to (stt/sta), the registratiedatum the message gave (the ZIO's own is the
+ * moment of the POST) and the link's StUF tijdvakken and tijdstipRegistratie.
  */
-export type LinkSidecar = Pick<ZaakDocumentLink, 'sttVolgnummer' | 'sttOmschrijving' | 'staDatumStatusGezet'> & { registratiedatum?: string };
-const LINK_SIDECAR_FIELDS = ['sttVolgnummer', 'sttOmschrijving', 'staDatumStatusGezet', 'registratiedatum'] as const;
+export type LinkSidecar = Pick<ZaakDocumentLink, 'sttVolgnummer' | 'sttOmschrijving' | 'staDatumStatusGezet' | 'tijdvakRelatie' | 'tijdvakGeldigheid' | 'tijdstipRegistratie'> & { registratiedatum?: string };
+const LINK_SIDECAR_FIELDS = ['sttVolgnummer', 'sttOmschrijving', 'staDatumStatusGezet', 'registratiedatum', 'tijdvakRelatie', 'tijdvakGeldigheid', 'tijdstipRegistratie'] as const;
 
 function linkSidecar(link: ZaakDocumentLink): LinkSidecar | undefined {
-  const kept: LinkSidecar = {};
+  const kept: Record<string, unknown> = {};
   for (const k of LINK_SIDECAR_FIELDS) if (link[k]) kept[k] = link[k];
   return Object.keys(kept).length > 0 ? kept : undefined;
 }
@@ -127,7 +127,7 @@ export class ZgwDocuments {
   private async toDocument(e: ZgwEio): Promise<Document> {
     const [dct, side] = await Promise.all([this.iotOmschrijving(e.informatieobjecttype), this.ctx.local.store.getSidecar([e.url])]);
     const doc = documentFromEio(e, dct);
-    Object.assign(doc.meta, side.get(e.url) as DocumentSidecar | undefined);
+    withDocumentSidecar(doc.meta, e, side.get(e.url) as DocumentSidecar | undefined, this.ctx.settings.defaults.taal);
     if (e.locked) doc.lock = (await this.owners.get(e.identificatie)) ?? FOREIGN_LOCK;
     return doc;
   }
