@@ -18,12 +18,15 @@ COPY docker/schemas/ docker/schemas/
 # Schemas: the two official zip files, or the unzipped package (its 0301/ folder and the rest), when placed in
 # docker/schemas/ (no internet needed), else downloaded from the official URLs (schema-checksums/OFFICIAL-ZIPS).
 # Either way every file is checked against SHA256SUMS.
+# `zaakpoort provision-xsd` then fills xsd/.derived (rules derived from the schemas), which the read-only
+# runtime image cannot write at start-up.
 RUN set -e; \
     zips=$(find docker/schemas -name '*.zip' | paste -sd, -); \
     if [ -d docker/schemas/0301 ]; then export ZAAKPOORT_SCHEMA_SOURCE="$PWD/docker/schemas"; \
     elif [ -n "$zips" ]; then export ZAAKPOORT_SCHEMA_SOURCE="$zips"; fi; \
     node scripts/provision-xsd.mjs; \
-    node scripts/build.mjs --force
+    node scripts/build.mjs --force; \
+    node bin/zaakpoort.mjs provision-xsd
 
 # Runtime stage: no compilers, non-root, data on a volume.
 FROM node:24-bookworm-slim
@@ -50,5 +53,5 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
 # node is PID 1 and gets SIGTERM itself (no npm or shell in between): in-flight requests finish, then exit 0.
-ENTRYPOINT ["node", "--max-semi-space-size=1", "--enable-source-maps", "bin/zaakpoort.mjs"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--enable-source-maps", "bin/zaakpoort.mjs"]
 CMD ["start"]

@@ -11,12 +11,12 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { builtServerArgs } from '../test/helpers/built-server.js';
-import { pathToFileURL } from 'node:url';
 import { ChildServer, RssSampler } from '../test/helpers/child-server.js';
 import * as m from '../test/helpers/messages.js';
 import * as sc from '../test/helpers/streaming-client.js';
 import type { BenchContext } from './lib/context.js';
-import { median, renderTable, type Table } from './lib/table.js';
+import { isMain, runStandalone } from './lib/standalone.js';
+import { median, type Table } from './lib/table.js';
 
 export const name = 'documents';
 
@@ -177,23 +177,4 @@ export async function run(ctx: BenchContext): Promise<Table[]> {
 }
 
 // Standalone: node --import tsx bench/documents.ts
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const quick = process.env.BENCH_QUICK === '1';
-  const ctx: BenchContext = {
-    quick,
-    runs: quick ? 1 : 5,
-    seconds: quick ? 0.5 : 2,
-    databaseUrl: undefined,
-    wants: () => true,
-    log: (msg) => console.error(msg),
-  };
-  run(ctx).then(
-    (tables) => {
-      for (const t of tables) console.log(renderTable(t));
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+if (isMain(import.meta.url)) runStandalone(run, { runs: 5, seconds: 2 });

@@ -6,6 +6,7 @@
  *   --only=zds,million       run only these modules (or BENCH_ONLY); module names: see MODULES
  *   --targets=sqlite,baseline  only these servers (sqlite, postgres, baseline; or BENCH_TARGETS)
  *   --runs=N --seconds=S     override runs per cell and seconds per run
+ *   BENCH_CLIENTS=8          zds: only these client counts (comma list; default 1,8,64)
  *   BENCH_DATABASE_URL       PostgreSQL for the postgres rows (default ZAAKPOORT_TEST_DATABASE_URL, then the local test database)
  *
  * A module is a file in bench/ exporting `name` and `run(ctx): Promise<Table | Table[]>`; add it to MODULES.
@@ -21,7 +22,7 @@ import { renderTable, type Table } from './lib/table.js';
 import { builtServerArgs } from '../test/helpers/built-server.js';
 import { isReachable } from '../test/helpers/postgres.js';
 
-const MODULES = ['stages', 'zds', 'million', 'cold-start', 'documents', 'zgw', 'beheer', 'auth-flood'];
+const MODULES = ['stages', 'zds', 'memory', 'million', 'cold-start', 'documents', 'zgw', 'beheer', 'auth-flood', 'logging'];
 
 interface BenchModule {
   name?: string;

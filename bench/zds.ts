@@ -12,7 +12,8 @@ import { selectedTargets, startTarget, type Target, type TargetName } from './li
 
 export const name = 'zds';
 
-const CONCURRENCY = [1, 8, 64];
+/** BENCH_CLIENTS=8 (a comma list) measures only these client counts, for A/B runs of one change. */
+const CONCURRENCY = process.env.BENCH_CLIENTS ? process.env.BENCH_CLIENTS.split(',').map(Number) : [1, 8, 64];
 const DOC_BYTES = 100 * 1024;
 
 interface Op {

@@ -62,6 +62,7 @@ export async function openBackend(config: Config, clock: Clock, log?: Log): Prom
       gemeentecode: config.gemeentecode,
       timeZone: config.timeZone,
       now: () => clock.now(),
+      idBlockSize: config.idBlockSize,
     });
   }
   if (config.backend.kind === 'postgres') {
@@ -75,6 +76,7 @@ export async function openBackend(config: Config, clock: Clock, log?: Log): Prom
       gemeentecode: config.gemeentecode,
       timeZone: config.timeZone,
       now: () => clock.now(),
+      idBlockSize: config.idBlockSize,
     });
   }
   throw new ConfigError(`Backend "${(config.backend as { kind: string }).kind}" wordt in deze versie nog niet ondersteund`);
@@ -127,6 +129,7 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     config,
     dispatcher,
     backend,
+    schemas,
     metrics,
     dispatch,
     ...(beheer ? { onUndispatched: (r) => beheer.recorder.recordUndispatched(r) } : {}),

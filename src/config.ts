@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { OMSCHRIJVING_GENERIEK } from './backends/zgw/config.js';
+import { DEFAULT_ID_BLOCK_SIZE } from './backends/id-sequence.js';
 
 const MIB = 1024 * 1024;
 
@@ -152,6 +153,8 @@ const zgwBackendSchema = z.strictObject({
   jwtRenewSeconds: z.int().min(1).default(240),
   /** Attempts of an idempotent call on a timeout, connection error or 5xx. */
   retries: z.int().min(1).default(3),
+  /** The most zaken one zakLv01 reads from the ZGW search (100 a page); a selection that needs more gets StUF058. */
+  searchMaxZaken: z.int().min(100).default(1000),
   /** Zaakpoort's own state in PostgreSQL instead of SQLite under dataDir. */
   local: postgresBackendSchema.optional(),
 });
@@ -288,6 +291,12 @@ export const ConfigSchema = z
         besluit: idTemplate('{gemeentecode}B{jaar}{volgnummer:7}'),
       })
       .prefault({}),
+    /**
+     * Identificaties reserved per database commit (env ZAAKPOORT_ID_BLOCK_SIZE). A block's values are handed out
+     * from memory; what a restart or crash leaves of it is skipped, never reissued (gaps). 1 = no gaps, one commit
+     * per identificatie.
+     */
+    idBlockSize: z.int().min(1).max(10_000).default(DEFAULT_ID_BLOCK_SIZE),
     /** Require the 4-digit gemeentecode prefix on caller-made zaakidentificaties. */
     requireGemeentecodePrefix: z.boolean().default(false),
     maxMessageBytes: z.int().min(1).default(1024 * MIB),
@@ -394,6 +403,7 @@ export const ENV: ReadonlyArray<{ name: string; path: readonly string[]; kind: E
   { name: 'ZAAKPOORT_SCHEMA_DIR', path: ['schemaDir'], kind: 'string' },
   { name: 'ZAAKPOORT_TIME_ZONE', path: ['timeZone'], kind: 'string' },
   { name: 'ZAAKPOORT_GEMEENTECODE', path: ['gemeentecode'], kind: 'string' },
+  { name: 'ZAAKPOORT_ID_BLOCK_SIZE', path: ['idBlockSize'], kind: 'number' },
   { name: 'ZAAKPOORT_MAX_MESSAGE_BYTES', path: ['maxMessageBytes'], kind: 'number' },
   { name: 'ZAAKPOORT_SHUTDOWN_TIMEOUT_MS', path: ['shutdownTimeoutMs'], kind: 'number' },
   { name: 'ZAAKPOORT_MAX_CONNECTIONS', path: ['maxConnections'], kind: 'number' },

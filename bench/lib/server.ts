@@ -1,5 +1,6 @@
 /** Start a server under test in its own process (so client and server do not share an event loop). */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,8 @@ export interface RunningServer {
   url: string;
   /** Milliseconds from spawn until /health answered 200. */
   readyMs: number;
+  /** CPU time (user + system, all threads) the process had used by then, in ms; NaN where /proc is missing. */
+  readyCpuMs: number;
   stop(): Promise<void>;
 }
 
@@ -56,9 +59,11 @@ export async function startProcess(script: string, env: Record<string, string>, 
     await new Promise((r) => setTimeout(r, 5));
   }
   const readyMs = performance.now() - t0;
+  const readyCpuMs = cpuMsOf(child.pid);
   return {
     url,
     readyMs,
+    readyCpuMs,
     async stop() {
       if (exited) return;
       const gone = new Promise<void>((r) => child.once('exit', () => r()));
@@ -68,6 +73,18 @@ export async function startProcess(script: string, env: Record<string, string>, 
       clearTimeout(timer);
     },
   };
+}
+
+/** utime + stime of a process from /proc/<pid>/stat (Linux), in ms. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11], [12]: utime, stime in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Environment for `npm start` on the embedded backend or on PostgreSQL. */

@@ -101,6 +101,8 @@ export class FsContentStore implements DocumentContentStore {
   readonly tempDir: string;
   /** Temp files this process is still writing; sweepTemp and persist leave them alone. */
   private readonly active = new Map<string, ActiveTemp>();
+  /** Temps that finish() fsynced in this process, until they are persisted or removed. */
+  private readonly synced = new Set<string>();
 
   constructor(dataDir: string) {
     this.documentsDir = path.resolve(dataDir, 'documents');
@@ -139,6 +141,7 @@ export class FsContentStore implements DocumentContentStore {
         if (!writer.writableEnded) writer.end();
         await finished(writer);
         await handle.sync();
+        this.synced.add(tempId);
         await closeHandle();
         return { size: writer.size, sha256: writer.hash.digest('hex') };
       } catch (e) {
@@ -151,6 +154,7 @@ export class FsContentStore implements DocumentContentStore {
     };
     const abort = async (): Promise<void> => {
       this.active.delete(tempId);
+      this.synced.delete(tempId);
       writer.destroy();
       await closeHandle().catch(() => undefined);
       await unlink(file).catch((e) => {
@@ -169,29 +173,37 @@ export class FsContentStore implements DocumentContentStore {
   async persist(tempId: string): Promise<string> {
     const from = this.tempPath(tempId);
     if (this.active.has(tempId)) throw new Error(`Tijdelijke inhoud ${tempId} is nog niet afgerond`);
-    // fsync again: a temp file may come from a writer that never called finish() in this process.
-    const handle = await open(from, 'r+').catch((e) => {
-      if (isNotFound(e)) throw new Error(`Tijdelijke inhoud ${tempId} bestaat niet`);
-      throw e;
-    });
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+    // fsync here only when finish() did not in this process (a temp from a writer that never called it): the
+    // bytes of a finished temp are on disk already and nothing writes to it after finish().
+    if (!this.synced.delete(tempId)) {
+      const handle = await open(from, 'r+').catch((e) => {
+        if (isNotFound(e)) throw new Error(`Tijdelijke inhoud ${tempId} bestaat niet`);
+        throw e;
+      });
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
     const blobRef = newId();
     const to = this.blobPath(blobRef);
     const shard = path.dirname(to);
     const madeShard = await mkdir(shard, { recursive: true });
     if (madeShard !== undefined) await syncDir(this.documentsDir);
-    await rename(from, to);
+    await rename(from, to).catch((e) => {
+      if (isNotFound(e)) throw new Error(`Tijdelijke inhoud ${tempId} bestaat niet`);
+      throw e;
+    });
+    // The new entry must survive a crash; the old one's removal need not: should the temp name come back after a
+    // crash, it is a second link to the same file, and sweepTemp unlinking it leaves the blob as it is.
     await syncDir(shard);
-    await syncDir(this.tempDir);
     return blobRef;
   }
 
   async discardTemp(tempId: string): Promise<void> {
     const file = this.tempPath(tempId);
+    this.synced.delete(tempId);
     const entry = this.active.get(tempId);
     if (entry) {
       this.active.delete(tempId);
@@ -266,6 +278,7 @@ export class FsContentStore implements DocumentContentStore {
       try {
         if ((await stat(file)).mtimeMs > cutoff) continue;
         await unlink(file);
+        this.synced.delete(tempId);
         removed++;
       } catch (e) {
         if (!isNotFound(e)) throw e;

@@ -12,6 +12,9 @@ export interface IdGeneratorOptions {
 /** The table whose identificaties a generated value must not collide with. */
 export const OBJECT_TABLE: Record<IdKind, string> = { zaak: 'zaak', document: 'document', besluit: 'besluit' };
 
+/** Identificaties reserved per commit unless configured otherwise (`idBlockSize`). */
+export const DEFAULT_ID_BLOCK_SIZE = 32;
+
 /** A run of this many taken values in a row means something is wrong with the template or the data. */
 export const MAX_ID_SKIPS = 100_000;
 

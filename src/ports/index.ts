@@ -27,6 +27,12 @@ export interface Backend {
   readonly catalogue?: Catalogue;
   /** Per part of the backend (ZGW: per API) 'ok' or a short reason, for /health. */
   health?(): Promise<Record<string, string>>;
+  /**
+   * Run fn holding a lock named `key` that no other instance holds at the same time (a session lock in the shared
+   * database); undefined, without running fn, while another instance holds it. Absent on a backend used by one
+   * process only. The ZGW backend takes it per bericht when its local state is shared.
+   */
+  tryExclusive?<T>(key: string, fn: () => Promise<T>): Promise<{ value: T } | undefined>;
   /** The backend's SQL database for side tables (message browser, read audit); absent when it has none. */
   readonly sql?: SqlStore;
   close(): Promise<void>;

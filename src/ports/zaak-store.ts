@@ -99,12 +99,24 @@ export interface StoreWriter extends StoreReader {
   putSidecar(key: string, value: unknown): Promise<void>;
 }
 
+/**
+ * What a transaction is for, when a kennisgeving runs it. A backend without transactions of its own (ZGW) uses it:
+ * its crash journal names the bericht (a logged answer proves the unit completed), and a copy of the same bericht
+ * in flight on another instance is waited for.
+ */
+export interface TransactionIntent {
+  /** The ZDS operation, for the log. */
+  operation?: string;
+  /** The bericht's message-log key (zender + referentienummer). */
+  messageKey?: { zenderKey: string; referentienummer: string };
+}
+
 export interface ZaakStore extends StoreReader {
   /**
    * Run fn in one transaction. The backend serialises or isolates transactions so that two messages never see
    * each other's half-done work. Throwing rolls everything back.
    */
-  transaction<T>(fn: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: StoreWriter) => Promise<T>, intent?: TransactionIntent): Promise<T>;
   /**
    * Remove at most `limit` message-log entries logged before `before` (an ISO instant); returns how many went.
    * Small batches, each its own short write, so pruning never holds up the messages being processed.

@@ -1,11 +1,16 @@
 /**
  * Fixed attribute values of the StUF schemas (e.g. `<attribute ref="StUF:entiteittype" fixed="ZAK"/>` on every
  * ZAK type, `StUF:verwerkingssoort fixed="T"` on creeerZaak's object). libxml2 does not check `fixed` on
- * attribute references, so Zaakpoort derives the rules from the XSDs once, at start-up, and checks a message
- * by walking it along its element declarations. Nothing here is a hand-made list: change the schema and the
- * rules follow.
+ * attribute references, so Zaakpoort derives the rules from the XSDs and checks a message by walking it along
+ * its element declarations. Nothing here is a hand-made list: change the schema and the rules follow.
+ *
+ * Deriving takes a few hundred ms, so the result is cached as JSON in the schema directory
+ * (`.derived/fixed-attributes-<set>-<key>.json`), keyed by a hash of the bytes of every file it reads plus
+ * CACHE_FORMAT: a changed schema gets a new key and is derived afresh. A directory that cannot be written
+ * (a read-only image) just means deriving at every start; `zaakpoort provision-xsd` fills the cache.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SaxesParser, type SaxesTag } from 'saxes';
 import type { XmlElement } from '../xml/tree.js';
@@ -50,6 +55,56 @@ export interface FixedViolation {
 }
 
 const key = (ns: string, local: string) => `{${ns}}${local}`;
+
+/** Bump whenever the derivation below changes what it produces, so caches written by older code are not used. */
+const CACHE_FORMAT = 1;
+const CACHE_FOLDER = '.derived';
+
+/** The cache file's form: maps as objects, absent when empty. */
+interface TypeJson {
+  e?: Record<string, RefJson>;
+  f?: Record<string, string>;
+  b?: string;
+  g?: string[];
+}
+type RefJson = { n: string } | { a: TypeJson } | { el: string };
+interface RulesJson {
+  format: number;
+  types: Record<string, TypeJson>;
+  globals: Record<string, RefJson>;
+  groups: Record<string, TypeJson>;
+}
+
+function typeToJson(t: TypeInfo): TypeJson {
+  const out: TypeJson = {};
+  if (t.elements.size > 0) out.e = Object.fromEntries([...t.elements].map(([k, r]) => [k, refToJson(r)]));
+  if (t.fixed.size > 0) out.f = Object.fromEntries(t.fixed);
+  if (t.base !== undefined) out.b = t.base;
+  if (t.groups.length > 0) out.g = t.groups;
+  return out;
+}
+
+function refToJson(r: TypeRef): RefJson {
+  if ('named' in r) return { n: r.named };
+  if ('anon' in r) return { a: typeToJson(r.anon) };
+  return { el: r.element };
+}
+
+function typeFromJson(j: TypeJson): TypeInfo {
+  const t: TypeInfo = {
+    elements: new Map(Object.entries(j.e ?? {}).map(([k, r]) => [k, refFromJson(r)])),
+    fixed: new Map(Object.entries(j.f ?? {})),
+    groups: j.g ?? [],
+  };
+  if (j.b !== undefined) t.base = j.b;
+  return t;
+}
+
+function refFromJson(r: RefJson): TypeRef {
+  if ('n' in r) return { named: r.n };
+  if ('a' in r) return { anon: typeFromJson(r.a) };
+  return { element: r.el };
+}
 
 /**
  * Parse a schema into XSD nodes; annotations (most of the bytes) are skipped. saxes runs without its own
@@ -109,19 +164,78 @@ function resolve(node: XsdNode, qname: string): string {
   return key(uri, i < 0 ? qname : qname.slice(i + 1));
 }
 
+/** A cache file's rules, or undefined when there is none (or it is unreadable: then it is derived again). */
+function readCache(file: string): RulesJson | undefined {
+  try {
+    const j = JSON.parse(readFileSync(file, 'utf8')) as RulesJson;
+    return j.format === CACHE_FORMAT && j.types && j.globals && j.groups ? j : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Write the cache atomically (a crash leaves no half file); a directory that cannot be written is no error. */
+function writeCache(file: string, json: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(tmp, json);
+    renameSync(tmp, file);
+  } catch {
+    // read-only schema directory: derive again next time
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // nothing was written
+    }
+  }
+}
+
 export class FixedAttributeRules {
   private readonly types = new Map<string, TypeInfo>();
   private readonly globals = new Map<string, TypeRef>();
   private readonly groupContent = new Map<string, TypeInfo>();
+  /** fixedOf() per type, computed on first use (check() runs for every message). */
+  private readonly fixedMemo = new Map<TypeInfo, Map<string, string>>();
 
-  /** Read every schema of the set's closure (in the namespaces that matter) and index types and elements. */
+  /**
+   * The rules of every schema of the set's closure (in the namespaces that matter): from the cache when it holds
+   * them for exactly these file contents, else derived (and cached when the schema directory can be written).
+   */
   static fromHubSet(schemaDir: string, hubs: HubSet): FixedAttributeRules {
+    const files = hubs.hubs
+      .filter((hub) => READ_NAMESPACES.includes(hub.namespace))
+      .flatMap((hub) => hub.includes.map((rel) => ({ rel, namespace: hub.namespace, bytes: readFileSync(path.join(schemaDir, rel)) })));
+    const hash = createHash('sha256').update(`fixed-attributes ${CACHE_FORMAT}\n`);
+    for (const f of files) hash.update(`${f.namespace}\n${f.rel}\n${f.bytes.length}\n`).update(f.bytes);
+    const cacheFile = path.join(schemaDir, CACHE_FOLDER, `fixed-attributes-${hubs.set}-${hash.digest('hex').slice(0, 32)}.json`);
+    const cached = readCache(cacheFile);
+    if (cached) return FixedAttributeRules.fromJson(cached);
+    const derived = new FixedAttributeRules();
+    for (const f of files) derived.addSchema(parseXsd(f.bytes.toString('utf8')), f.namespace);
+    const json = derived.toJson();
+    writeCache(cacheFile, json);
+    // Through the JSON form in both cases: its strings are flat copies, so the schema texts (whose slices the
+    // derived keys are) can be collected.
+    return FixedAttributeRules.fromJson(JSON.parse(json) as RulesJson);
+  }
+
+  private static fromJson(j: RulesJson): FixedAttributeRules {
     const rules = new FixedAttributeRules();
-    for (const hub of hubs.hubs) {
-      if (!READ_NAMESPACES.includes(hub.namespace)) continue;
-      for (const rel of hub.includes) rules.addSchema(parseXsd(readFileSync(path.join(schemaDir, rel), 'utf8')), hub.namespace);
-    }
+    for (const [k, t] of Object.entries(j.types)) rules.types.set(k, typeFromJson(t));
+    for (const [k, r] of Object.entries(j.globals)) rules.globals.set(k, refFromJson(r));
+    for (const [k, t] of Object.entries(j.groups)) rules.groupContent.set(k, typeFromJson(t));
     return rules;
+  }
+
+  private toJson(): string {
+    const j: RulesJson = {
+      format: CACHE_FORMAT,
+      types: Object.fromEntries([...this.types].map(([k, t]) => [k, typeToJson(t)])),
+      globals: Object.fromEntries([...this.globals].map(([k, r]) => [k, refToJson(r)])),
+      groups: Object.fromEntries([...this.groupContent].map(([k, t]) => [k, typeToJson(t)])),
+    };
+    return JSON.stringify(j);
   }
 
   private addSchema(schema: XsdNode, hubNamespace: string): void {
@@ -208,7 +322,10 @@ export class FixedAttributeRules {
 
   /** Fixed attributes of a type: its own, else those of its base types (a restriction restates what it fixes). */
   private fixedOf(t: TypeInfo): Map<string, string> {
+    const memo = this.fixedMemo.get(t);
+    if (memo) return memo;
     const out = new Map<string, string>();
+    this.fixedMemo.set(t, out);
     const chain: TypeInfo[] = [];
     for (let cur: TypeInfo | undefined = t, n = 0; cur && n < 20; cur = cur.base ? this.types.get(cur.base) : undefined, n++) chain.push(cur);
     for (const c of chain.reverse()) for (const [k, v] of c.fixed) out.set(k, v);

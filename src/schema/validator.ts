@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ParseOption, XmlDocument, XmlLibError, XsdValidator, type ErrorDetail } from 'libxml2-wasm';
+import { ParseOption, XmlDocument, XmlLibError, XsdValidator, type ErrorDetail, type XmlElement as LxElement } from 'libxml2-wasm';
 import { buildHubSet, ENTRY_POINTS, KNOWN_MISSING, type HubSet } from './hubs.js';
 import { withSchemaFiles } from './input-provider.js';
 import { FixedAttributeRules, type FixedViolation } from './fixed-attributes.js';
@@ -45,10 +45,11 @@ function detailMessages(details: ErrorDetail[], max = 5): string {
   return lines.join('\n  ');
 }
 
-function toIssues(details: ErrorDetail[]): ValidationIssue[] {
+/** `firstLine`: the document line that becomes line 1 in the issues. */
+function toIssues(details: ErrorDetail[], firstLine = 1): ValidationIssue[] {
   const issues = details.slice(0, MAX_ISSUES).map((d) => {
     const issue: ValidationIssue = { message: d.message.trim() };
-    if (d.line > 0) issue.line = d.line;
+    if (d.line > 0) issue.line = d.line - firstLine + 1;
     if (d.col > 0) issue.column = d.col;
     return issue;
   });
@@ -145,6 +146,22 @@ export class SchemaRegistry {
       return { valid: false, issues: [{ message: `Schema validation failed: ${(e as Error).message}` }] };
     } finally {
       doc.dispose();
+    }
+  }
+
+  /**
+   * Validate a body element where it stands, in the document the request was parsed into (whole-envelope.ts),
+   * so it is not parsed a second time. Issue lines count from `firstLine` (the element's own line) = 1, the
+   * numbering validate() gives the same element as a standalone document.
+   */
+  validateElement(set: SchemaSetName, element: LxElement, firstLine: number): ValidationResult {
+    const { validator } = this.compiled(set);
+    try {
+      validator.validate(element);
+      return { valid: true };
+    } catch (e) {
+      if (e instanceof XmlLibError && e.details.length > 0) return { valid: false, issues: toIssues(e.details, firstLine) };
+      return { valid: false, issues: [{ message: `Schema validation failed: ${(e as Error).message}` }] };
     }
   }
 

@@ -9,6 +9,7 @@ import { fastify, LogController, type FastifyInstance, type FastifyReply, type F
 import type { Config } from '../config.js';
 import type { Backend } from '../ports/index.js';
 import { readEnvelope } from '../soap/envelope-reader.js';
+import type { BodyValidator } from '../soap/whole-envelope.js';
 import { SoapReadError, tooLargeError } from '../soap/read-error.js';
 import { StufFault } from '../stuf/fault.js';
 import type { ParsedRequest, TransportIdentity } from '../soap/parsed-request.js';
@@ -27,12 +28,15 @@ import { baseUrlFor, PORTS, wantsWsdl, WsdlTemplates, type WsdlName } from './ws
 import { openXsd } from './xsd-files.js';
 import { httpsOptions } from './tls.js';
 import { limitConnections } from './connection-limits.js';
+import { closeAfterAnswer } from './linger.js';
 import { observeDispatch, type ObservedDispatch } from './observed-dispatch.js';
 
 export interface ServerDeps {
   config: Config;
   dispatcher: Dispatcher;
   backend: Backend;
+  /** The compiled schemas: a request read in one parse is validated on that parse by the reader. */
+  schemas?: BodyValidator;
   /** True once the schemas are compiled (and false again while shutting down). */
   ready: () => boolean;
   /** The server's metrics; made here when not given (compose shares them with the message browser's replay). */
@@ -137,7 +141,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const result = withStatus(safeReadErrorResult(err, contentType ?? ''), err.httpStatus);
     outcomes.set(request, { operation: 'unknown', outcome: 'rejected', code: err.fault.code });
     // The unread body is not drained: the connection is closed after the answer instead.
-    reply.header('connection', 'close');
+    closeAfterAnswer(reply);
     return sendResult(reply, result, backend.content);
   };
 
@@ -156,7 +160,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     outcomes.set(request, { operation: 'unknown', outcome: 'rejected', code: 'StUF013' });
     if (status === 429) reply.header('retry-after', String(auth.retryAfterSeconds));
     else reply.header('www-authenticate', BASIC_CHALLENGE);
-    reply.header('connection', 'close');
+    closeAfterAnswer(reply);
     return sendResult(reply, withStatus(safeReadErrorResult(err, request.headers['content-type'] ?? ''), status), backend.content);
   };
 
@@ -184,6 +188,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         maxBytes: config.maxMessageBytes,
         maxDepth: config.maxDepth,
         content: backend.content,
+        ...(deps.schemas ? { schemas: deps.schemas } : {}),
       });
     } catch (err) {
       if (timedOut || raw.socket?.destroyed) {
@@ -195,7 +200,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       const result = safeReadErrorResult(err, contentType);
       const operation = err instanceof SoapReadError && err.root ? err.root.local : 'unknown';
       outcomes.set(request, { operation, ...outcomeOf(result) });
-      if (!raw.complete) reply.header('connection', 'close');
+      if (!raw.complete) closeAfterAnswer(reply);
       return sendResult(reply, result, backend.content);
     } finally {
       clearTimeout(timer);
@@ -206,7 +211,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const callers = callersOf.get(request);
     const endpointPort = PORTS.find((p) => request.routeOptions.url === `/zds/${p}`);
     const result = await dispatch(
-      { ...parsed, ...(callers ? { callers } : {}), ...(endpointPort ? { endpointPort } : {}) },
+      // Assigned, not spread: a spread would make the request's lazily written bodyXml now.
+      Object.assign(parsed, callers ? { callers } : {}, endpointPort ? { endpointPort } : {}),
       { path: request.routeOptions.url ?? '/zds', headers: request.headers },
     );
     outcomes.set(request, { operation, ...outcomeOf(result) });

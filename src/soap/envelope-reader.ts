@@ -18,6 +18,7 @@ import type { ExtractedContent, XmlAttr, XmlElement } from '../xml/tree.js';
 import { Base64Decoder, Base64Error } from './base64-decoder.js';
 import { MtomReader, parseContentType, type ContentType } from './mtom.js';
 import type { ParsedRequest, SoapVersion } from './parsed-request.js';
+import { readWholeEnvelope, WHOLE_ENVELOPE_MAX_BYTES, type BodyValidator } from './whole-envelope.js';
 import {
   clientReadError,
   serverReadError,
@@ -38,6 +39,8 @@ export interface ReadOptions {
   /** Limit on the bytes outside <inhoud> (default 10 MiB): huge attributes or text elsewhere. */
   maxSkeletonBytes?: number;
   content: DocumentContentStore;
+  /** Compiled schemas: a request read in one parse is validated on that parse (ParsedRequest.validation). */
+  schemas?: BodyValidator;
 }
 
 export const DEFAULT_MAX_SKELETON_BYTES = 10 * 1024 * 1024;
@@ -77,26 +80,47 @@ export async function readEnvelope(input: AsyncIterable<Uint8Array> | Readable, 
   const ctx: ReadContext = { soapVersion: versionHint(ct) };
   const soapAction = chooseSoapAction(opts.soapAction, ct);
   const it = chunksOf(input);
+  const maxSkeletonBytes = opts.maxSkeletonBytes ?? DEFAULT_MAX_SKELETON_BYTES;
+  // A small UTF-8 body is held until it is complete, for one libxml2 parse (whole-envelope.ts); anything larger
+  // or declined there goes through the streaming reader.
+  const holdUpTo = ct.mediaType !== 'multipart/related' && isUtf8(ct) ? Math.min(WHOLE_ENVELOPE_MAX_BYTES, maxSkeletonBytes) : -1;
+  let held: Buffer[] | undefined = holdUpTo > 0 ? [] : undefined;
   let consumer: BodyConsumer | undefined;
   let total = 0;
   try {
-    consumer = makeConsumer(ct, opts, ctx);
+    if (!held) consumer = makeConsumer(ct, opts, ctx);
     for (;;) {
       let next: IteratorResult<Uint8Array | string>;
       try {
         next = await it.next();
       } catch (e) {
-        throw clientReadError(consumer.context, 'Bericht is niet volledig ontvangen',
+        throw clientReadError(consumer?.context ?? ctx, 'Bericht is niet volledig ontvangen',
           `de verbinding werd verbroken na ${total} bytes`, e);
       }
       if (next.done) break;
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       total += chunk.byteLength;
-      if (total > opts.maxBytes) throw tooLargeError(consumer.context, opts.maxBytes);
-      const wait = consumer.write(chunk);
+      if (total > opts.maxBytes) throw tooLargeError(consumer?.context ?? ctx, opts.maxBytes);
+      if (held && total <= holdUpTo) {
+        held.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        continue;
+      }
+      if (held) {
+        consumer = makeConsumer(ct, opts, ctx);
+        await writeAll(consumer, held);
+        held = undefined;
+      }
+      const wait = consumer!.write(chunk);
       if (wait) await wait;
     }
-    const body = await consumer.finish();
+    if (held) {
+      const bytes = held.length === 1 ? held[0]! : Buffer.concat(held);
+      const whole = readWholeEnvelope(bytes, { maxDepth: opts.maxDepth, ...(opts.schemas ? { schemas: opts.schemas } : {}) });
+      if (whole) return withLazyBodyXml({ ...whole, soapAction });
+      consumer = makeConsumer(ct, opts, ctx);
+      await writeAll(consumer, [bytes]);
+    }
+    const body = await consumer!.finish();
     return { ...body, soapAction };
   } catch (e) {
     const context = consumer?.context ?? ctx;
@@ -106,6 +130,32 @@ export async function readEnvelope(input: AsyncIterable<Uint8Array> | Readable, 
     if (e instanceof SoapReadError) throw e;
     throw serverReadError(context, 'Interne fout bij het lezen van het bericht', e);
   }
+}
+
+async function writeAll(consumer: BodyConsumer, chunks: Buffer[]): Promise<void> {
+  for (const c of chunks) {
+    const wait = consumer.write(c);
+    if (wait) await wait;
+  }
+}
+
+/** No charset (UTF-8 is the default) or a label for UTF-8. */
+function isUtf8(ct: ContentType): boolean {
+  const label = ct.params['charset']?.trim().toLowerCase();
+  return label === undefined || label === 'utf-8' || label === 'utf8';
+}
+
+/**
+ * The request with `bodyXml` made when first read: the one-parse path needs no text of the body for validation,
+ * and most requests never need it otherwise (the message browser and traces do).
+ */
+function withLazyBodyXml(r: Omit<ParsedRequest, 'bodyXml'>): ParsedRequest {
+  let xml: string | undefined;
+  return Object.defineProperty(r, 'bodyXml', {
+    enumerable: true,
+    configurable: true,
+    get: () => (xml ??= serializeStandalone(r.body)),
+  }) as ParsedRequest;
 }
 
 function makeConsumer(ct: ContentType, opts: ReadOptions, ctx: ReadContext): BodyConsumer {

@@ -1,6 +1,7 @@
 import type { SenderConfig } from '../config.js';
 import type { ExtractedContent, XmlElement } from '../xml/tree.js';
 import type { Port } from '../stuf/messages.js';
+import type { SchemaSetName, ValidationResult } from '../schema/types.js';
 
 export type SoapVersion = '1.1' | '1.2';
 
@@ -14,6 +15,11 @@ export interface ParsedRequest {
    * <inhoud> left empty (a valid base64Binary value) so the schema still checks its attributes.
    */
   bodyXml: string;
+  /**
+   * Set when the request was read in one libxml2 parse (whole-envelope.ts): the schema check of the body made
+   * on that parse, for the dispatcher to use instead of parsing the body again.
+   */
+  validation?: EarlyValidation;
   /** Temp content created while reading; the dispatcher discards what an operation did not persist. */
   contents: ExtractedContent[];
   /** The request came as MTOM/XOP (multipart/related). */
@@ -36,4 +42,10 @@ export interface TransportIdentity {
   name: string;
   /** The entries of config.senders this identity belongs to (compared by reference). */
   senders: readonly SenderConfig[];
+}
+
+/** The schema check made on the one parse of a request. */
+export interface EarlyValidation {
+  set: SchemaSetName;
+  result: ValidationResult;
 }

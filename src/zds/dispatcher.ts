@@ -24,7 +24,7 @@ import { authoriseSender } from './senders.js';
 import { restrictToZaaktypen } from './zaaktype-scope.js';
 import { IdempotencyLog } from './idempotency.js';
 import { internalFault } from './internal-fault.js';
-import { schemaSpelling } from './errata.js';
+import { hasSchemaSpelling, schemaSpelling } from './errata.js';
 import { guardAnswer } from './answer-guard.js';
 import type { OperationRouter } from './operation-router.js';
 
@@ -102,7 +102,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const strictness = sender?.validation ?? config.validation;
     if (strictness !== 'off') {
       const set = schemaSetFor(req.body.ns, req.body.local);
-      const result = deps.schemas.validate(set, schemaSpelling(req.body, req.bodyXml, op.name));
+      // Read in one parse: the reader validated the body on it already (unless an erratum respells the body).
+      const early = req.validation?.set === set && !hasSchemaSpelling(req.body, op.name) ? req.validation.result : undefined;
+      const result = early ?? deps.schemas.validate(set, schemaSpelling(req.body, req.bodyXml, op.name));
       // libxml2 leaves fixed values on attribute references unchecked; the rules derived from the XSD do it.
       const fixed = deps.schemas.fixedAttributeViolations(set, req.body).map(
         (v) => `regel ${v.line}: ${v.element} heeft ${v.attribute}="${v.actual}", het schema schrijft "${v.expected}" voor`,

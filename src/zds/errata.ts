@@ -17,6 +17,11 @@ const FUNCTIE_SPELLINGS: Record<string, { from: string; to: string }> = {
   ontkoppelZaakdocument_Di02: { from: 'updateZaakdocument', to: 'ontkoppelZaakdocument' },
 };
 
+/** True when schemaSpelling() changes this body: it is then validated from its text. */
+export function hasSchemaSpelling(body: XmlElement, operation: string): boolean {
+  return (body.ns === NS.zds && ROOT_SPELLINGS[body.local] !== undefined) || FUNCTIE_SPELLINGS[operation] !== undefined;
+}
+
 export function schemaSpelling(body: XmlElement, bodyXml: string, operation: string): string {
   let xml = bodyXml;
   const root = body.ns === NS.zds ? ROOT_SPELLINGS[body.local] : undefined;

@@ -138,6 +138,7 @@ export class IdempotencyLog {
     const store = withOverrides<ZaakStore>(inner, {
       transaction: <T>(fn: (tx: StoreWriter) => Promise<T>) => {
         if (logged) throw new Error(`${op.name}: een kennisgeving moet haar werk in één transactie doen`);
+        // The intent names the bericht up front (the ZGW backend journals it and holds off a copy in flight elsewhere).
         return inner.transaction(async (tx) => {
           const result = await fn(tx);
           await tx.logMessage(entry).catch((e: unknown) => {
@@ -151,7 +152,7 @@ export class IdempotencyLog {
           });
           logged = true;
           return result;
-        });
+        }, { operation: op.name, messageKey: key });
       },
     });
     return { backend: withOverrides<Backend>(backend, { store }), logged: () => logged };

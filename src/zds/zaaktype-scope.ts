@@ -16,7 +16,7 @@
  */
 import type { SenderConfig } from '../config.js';
 import type { Zaak } from '../domain/model.js';
-import type { Backend, StoreReader, StoreWriter, ZaakQuery, ZaakQueryResult, ZaakStore } from '../ports/index.js';
+import type { Backend, StoreReader, StoreWriter, TransactionIntent, ZaakQuery, ZaakQueryResult, ZaakStore } from '../ports/index.js';
 import { faults } from '../stuf/fault.js';
 import { withOverrides } from './with-overrides.js';
 
@@ -56,7 +56,7 @@ export function restrictToZaaktypen(backend: Backend, sender: SenderConfig): Bac
 function guardStore(inner: ZaakStore, guard: ZaaktypeGuard): ZaakStore {
   return withOverrides(inner, {
     ...readerOverrides(inner, guard),
-    transaction: <T>(fn: (tx: StoreWriter) => Promise<T>) => inner.transaction((tx) => fn(guardWriter(tx, guard))),
+    transaction: <T>(fn: (tx: StoreWriter) => Promise<T>, intent?: TransactionIntent) => inner.transaction((tx) => fn(guardWriter(tx, guard)), intent),
   });
 }
 

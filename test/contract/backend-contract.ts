@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
+import { DEFAULT_ID_BLOCK_SIZE } from '../../src/backends/id-sequence.js';
 import { checkIdentificatie } from '../../src/domain/identificatie.js';
 import type { Besluit, DocumentMeta, DocumentVersion, Overdracht, Zaak, ZaakDocumentLink } from '../../src/domain/model.js';
 import type { Backend } from '../../src/ports/index.js';
@@ -24,6 +25,8 @@ export interface ContractBackendOptions {
   gemeentecode: string;
   timeZone: string;
   now: () => Date;
+  /** Identificaties reserved per commit (the configured default unless a group tests blocks). */
+  idBlockSize: number;
 }
 
 export type OpenBackend = (dataDir: string, opts: ContractBackendOptions) => Promise<Backend>;
@@ -84,9 +87,11 @@ interface Group {
   readonly dir: string;
   setNow(iso: string): void;
   reopen(): Promise<Backend>;
+  /** A second backend on the same data (another instance; closed with the group). */
+  another(): Promise<Backend>;
 }
 
-function group(open: OpenBackend): Group {
+function group(open: OpenBackend, idBlockSize = DEFAULT_ID_BLOCK_SIZE): Group {
   let backend: Backend | undefined;
   let dir = '';
   let now = new Date('2024-06-15T10:00:00Z');
@@ -95,12 +100,15 @@ function group(open: OpenBackend): Group {
     gemeentecode: CONTRACT_GEMEENTECODE,
     timeZone: 'Europe/Amsterdam',
     now: () => now,
+    idBlockSize,
   };
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-contract-'));
     backend = await open(dir, opts);
   });
+  const others: Backend[] = [];
   after(async () => {
+    for (const o of others) await o.close();
     await backend?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -119,6 +127,11 @@ function group(open: OpenBackend): Group {
       await backend?.close();
       backend = await open(dir, opts);
       return backend;
+    },
+    async another() {
+      const b = await open(dir, opts);
+      others.push(b);
+      return b;
     },
   };
 }
@@ -797,9 +810,9 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
         // A lower value leaves the counter where it is.
         assert.equal(await g.backend.ids.ensureAbove('zaak', '036320240000005'), true);
         assert.equal(await g.backend.ids.reserve('zaak', undefined), '036320240000043');
-        // Survives a restart.
+        // Survives a restart; the rest of the block taken at 42 is skipped.
         const reopened = await g.reopen();
-        assert.equal(await reopened.ids.reserve('zaak', undefined), '036320240000044');
+        assert.equal(await reopened.ids.reserve('zaak', undefined), `03632024${String(42 + DEFAULT_ID_BLOCK_SIZE).padStart(7, '0')}`);
       });
 
       it('raises the sequence of the value\'s own year; a template without {jaar} has one sequence', async () => {
@@ -820,6 +833,61 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
         }
         const next = await g.backend.ids.reserve('zaak', undefined);
         assert.equal(Number(next.slice(8)), Number(before.slice(8)) + 1);
+      });
+    });
+
+    describe('identificaties: blocks', () => {
+      const four = group(open, 4);
+      const one = group(open, 1);
+      const shared = group(open, 4);
+
+      it('hands a block out in order; after a restart its unused values are skipped, never reissued', async () => {
+        four.setNow('2024-06-15T10:00:00Z');
+        assert.deepEqual([await four.backend.ids.reserve('zaak', 'a'), await four.backend.ids.reserve('zaak', 'b')], ['036320240000001', '036320240000002']);
+        // The whole block was reserved with the first value.
+        assert.equal(await four.backend.ids.isReserved('zaak', '036320240000004'), true);
+        assert.equal(await four.backend.ids.isReserved('zaak', '036320240000005'), false);
+        const reopened = await four.reopen();
+        assert.equal(await reopened.ids.reserve('zaak', undefined), '036320240000005');
+      });
+
+      it('with block size 1 numbers without gaps across a restart', async () => {
+        one.setNow('2024-06-15T10:00:00Z');
+        assert.equal(await one.backend.ids.reserve('zaak', undefined), '036320240000001');
+        assert.equal(await one.backend.ids.isReserved('zaak', '036320240000002'), false);
+        const reopened = await one.reopen();
+        assert.equal(await reopened.ids.reserve('zaak', undefined), '036320240000002');
+      });
+
+      it('two instances reserving at once take their own blocks: 300 distinct values', async () => {
+        shared.setNow('2024-06-15T10:00:00Z');
+        const b = await shared.another();
+        const instances = [shared.backend, b];
+        const values = await Promise.all(Array.from({ length: 300 }, (_, i) => instances[i % 2]!.ids.reserve('zaak', `app${i % 3}`)));
+        assert.equal(new Set(values).size, 300);
+        for (const v of values) assert.match(v, /^03632024\d{7}$/);
+        for (const v of values.slice(0, 20)) assert.equal(await b.ids.isReserved('zaak', v), true);
+      });
+
+      it('ensureAbove on another instance (or the cut-over command) makes every instance drop block values at or below it', async () => {
+        shared.setNow('2024-06-15T10:00:00Z');
+        const b = await shared.another();
+        const a = shared.backend;
+        // Both hold a partly used block.
+        const fromA = await a.ids.reserve('document', undefined);
+        const fromB = await b.ids.reserve('document', undefined);
+        const highest = Math.max(Number(fromA.slice(-7)), Number(fromB.slice(-7)));
+        const floor = `0363D2024${String(highest + 2).padStart(7, '0')}`;
+        assert.equal(await b.ids.ensureAbove('document', floor), true);
+        const after = await Promise.all([a, b, a, b, a, b].map((x) => x.ids.reserve('document', undefined)));
+        for (const v of after) assert.ok(v > floor, `${v} must be above the floor ${floor}`);
+        assert.equal(new Set([fromA, fromB, ...after]).size, 8);
+        // A floor inside A's block drops only what is at or below it; B's next block starts after A's.
+        assert.equal(await a.ids.reserve('besluit', undefined), '0363B000001');
+        assert.equal(await b.ids.ensureAbove('besluit', '0363B000002'), true);
+        assert.equal(await a.ids.reserve('besluit', undefined), '0363B000003');
+        assert.equal(await b.ids.reserve('besluit', undefined), '0363B000005');
+        assert.equal(await a.ids.reserve('besluit', undefined), '0363B000004');
       });
     });
 

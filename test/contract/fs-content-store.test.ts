@@ -47,6 +47,19 @@ describe('FsContentStore on disk', () => {
     assert.notEqual(blobRef, t.tempId, 'blobRef is a new random id');
   });
 
+  it('persists a temp that another store (a process before a restart) finished, with the same bytes', async () => {
+    const t = await store.createTemp();
+    const bytes = Buffer.from('inhoud van een vorige procesgang');
+    await new Promise<void>((resolve, reject) => t.stream.write(bytes, (e) => (e ? reject(e) : resolve())));
+    await t.finish();
+    const later = new FsContentStore(dataDir);
+    const blobRef = await later.persist(t.tempId);
+    const chunks: Buffer[] = [];
+    for await (const c of later.open(blobRef)) chunks.push(c as Buffer);
+    assert.deepEqual(Buffer.concat(chunks), bytes);
+    await assert.rejects(store.persist(t.tempId), /bestaat niet/, 'the first store cannot persist it a second time');
+  });
+
   it('leaves no file after abort or discardTemp, also mid-write', async () => {
     const a = await store.createTemp();
     a.stream.write(Buffer.from('half geschreven'));

@@ -11,6 +11,8 @@ import { CuttableProxy, dropSchemas, findTestDatabase, testSchemaName, withPort 
 import { type TestServer, envelope, REPO_ROOT, startServer } from '../helpers/zaakpoort.js';
 import path from 'node:path';
 import pg from 'pg';
+import { openBackend } from '../../src/compose.js';
+import { systemClock } from '../../src/stuf/dates.js';
 
 const url = await findTestDatabase();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,6 +67,28 @@ describe('several instances on one PostgreSQL schema', { skip: url ? false : 'no
         assert.equal(m.extract(details.text, 'identificatie'), id);
       }
     }
+  });
+
+  it('blocks: both instances hand out at once; a floor raised meanwhile by a third process holds for both from then on', async () => {
+    const genereer = async (srv: TestServer): Promise<string> => {
+      const r = await srv.post(envelope(m.genereerIdentificatie('Zaak', '1.2')));
+      assert.equal(r.status, 200, r.text);
+      return m.extract(r.text, 'identificatie')!;
+    };
+    const burst = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => genereer(i % 2 ? b : a)));
+    const first = await burst(60);
+    // The cut-over command opens the backend in a process of its own: it knows nothing of A's and B's blocks.
+    const cutover = await openBackend(a.zp.config, systemClock);
+    const highest = first.reduce((x, y) => (x > y ? x : y));
+    const floor = highest.slice(0, -7) + String(Number(highest.slice(-7)) + 5).padStart(7, '0');
+    try {
+      assert.equal(await cutover.ids.ensureAbove('zaak', floor), true);
+    } finally {
+      await cutover.close();
+    }
+    const afterwards = await burst(60);
+    for (const v of afterwards) assert.ok(v > floor, `${v} was issued after the floor ${floor} was raised`);
+    assert.equal(new Set([...first, ...afterwards]).size, 120, 'no identificatie handed out twice');
   });
 
   it('the same creeerZaak sent to both instances at once (and five times to one) gets the original Bv03 everywhere, never "niet uniek"', async () => {

@@ -57,7 +57,8 @@ describe('PostgreSQL outage answers "niet bereikbaar"', { skip: url ? false : 'n
     let admin: pg.Client;
     const appName = `zaakpoort/${schemaKill}`.slice(0, 63);
     before(async () => {
-      srv = await startServer(pgConfig(schemaKill, url!), { schemas: await schemas() });
+      // Blocks of one: every genereer takes a block, so it waits on the counter row when that is locked.
+      srv = await startServer({ ...pgConfig(schemaKill, url!), idBlockSize: 1 }, { schemas: await schemas() });
       admin = new pg.Client({ connectionString: url, application_name: 'zaakpoort-test-admin' });
       await admin.connect();
     });

@@ -10,9 +10,12 @@ export type FaultAction =
   | { type: 'timeout' }
   /**
    * Process the call (it takes effect) but lose the answer: `destroy` closes the socket without a response,
-   * `status` answers with that status (default 500) instead of the real answer.
+   * `status` answers with that status (default 500) instead of the real answer, `hold` never answers (the client
+   * waits: a process killed meanwhile has made the change without ever hearing of it).
    */
-  | { type: 'lose-response'; mode?: 'destroy' | 'status'; status?: number };
+  | { type: 'lose-response'; mode?: 'destroy' | 'status' | 'hold'; status?: number }
+  /** A slow server: wait `ms` before processing the call, then answer it as usual. */
+  | { type: 'delay'; ms: number };
 
 export interface FaultSpec {
   /** HTTP method to match (any when omitted). */
@@ -40,7 +43,9 @@ export interface Faults {
   /** Shorthand: the n-th call of `method` on `path` answers `status` with `body`. */
   failNth(method: string, path: RegExp | string, nth: number, status: number, body?: unknown): Fault;
   /** Shorthand: the n-th matching call is processed but its response is lost. */
-  loseResponse(method: string, path: RegExp | string, nth?: number, mode?: 'destroy' | 'status'): Fault;
+  loseResponse(method: string, path: RegExp | string, nth?: number, mode?: 'destroy' | 'status' | 'hold'): Fault;
+  /** Shorthand: every matching call (from the n-th on, `times` of them) waits `ms` before it is processed. */
+  delay(method: string, path: RegExp | string, ms: number, opts?: { nth?: number; times?: number }): Fault;
   /** Shorthand: the n-th matching call never gets an answer. */
   timeout(method: string, path: RegExp | string, nth?: number): Fault;
   /** Remove every fault. */

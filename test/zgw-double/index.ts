@@ -80,6 +80,11 @@ export interface ZgwDouble {
   addClient(client: ZgwClientSpec): void;
   /** Build a published catalogus with zaaktypen from a compact spec, in memory (through the same rules as the API). */
   seed(spec: SeedSpec): Promise<Seeded>;
+  /**
+   * A call through the API's rules in process, as the default client (no HTTP, not in `requests`, no faults): bulk
+   * test data, e.g. `call('POST', '/zaken/api/v1/zaken', body)` a thousand times.
+   */
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** Fault injection: fail / time out / lose the response of the n-th matching call; make the double unreachable. */
   readonly faults: Faults;
   /** Every call received, in order (method, path, query, body, status); `requests.length = 0` or `reset()` clears it. */
@@ -155,6 +160,10 @@ export async function startZgwDouble(opts: ZgwDoubleOptions = {}): Promise<ZgwDo
         const r = await server.invoke(method, path, body, main);
         return { status: r.status, body: r.body };
       }),
+    call: async (method, path, body) => {
+      const r = await server.invoke(method, path, body, main);
+      return { status: r.status, body: r.body };
+    },
     faults,
     requests: server.requests,
     violations: server.violations,

@@ -29,6 +29,8 @@ export interface RecordedRequest {
   body: unknown;
   /** Status answered (0 when the response was lost or held by a fault). */
   status: number;
+  /** The status the call was processed with when a `hold` fault keeps its answer back (it took effect). */
+  processed?: number;
   clientId?: string;
   operationId?: string;
 }
@@ -154,6 +156,7 @@ export class DoubleServer {
       failNth: (method, path, nth, status, body) => table.add({ method, path, nth, action: { type: 'status', status, body } }),
       loseResponse: (method, path, nth = 1, mode = 'destroy') => table.add({ method, path, nth, action: { type: 'lose-response', mode } }),
       timeout: (method, path, nth = 1) => table.add({ method, path, nth, action: { type: 'timeout' } }),
+      delay: (method, path, ms, opts = {}) => table.add({ method, path, nth: opts.nth ?? 1, times: opts.times ?? Infinity, action: { type: 'delay', ms } }),
       clear: () => {
         table.faults.length = 0;
       },
@@ -268,10 +271,17 @@ export class DoubleServer {
       return;
     }
 
+    if (fault?.type === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
     const reply = await this.process(req, method, url, raw, entry);
     entry.status = reply.status;
     if (fault?.type === 'lose-response') {
       entry.status = 0;
+      if (fault.mode === 'hold') {
+        entry.processed = reply.status;
+        this.held.add(res);
+        res.on('close', () => this.held.delete(res));
+        return;
+      }
       if ((fault.mode ?? 'destroy') === 'destroy') {
         req.socket.destroy();
         return;

@@ -112,21 +112,24 @@ export interface ZgwFixture {
   close(): Promise<void>;
 }
 
+/** A ZGW backend with its local state (SQLite) and journal in `dir`, as the tests set it up (short backoff). */
+export async function openZgwBackendAt(settings: ZgwSettings, dir: string, now: () => Date = () => new Date()): Promise<ZgwBackend> {
+  return openZgwBackend({
+    settings,
+    local: await openSqliteBackend({ dataDir: dir, idTemplates: TEMPLATES, gemeentecode: GEMEENTECODE, timeZone: 'Europe/Amsterdam', now }),
+    dataDir: dir,
+    gemeentecode: GEMEENTECODE,
+    timeZone: 'Europe/Amsterdam',
+    now,
+    backoffMs: 5,
+  });
+}
+
 export async function openZgwFixture(opts: { now?: () => Date; settings?: Partial<ZgwSettings>; double?: ZgwDouble } = {}): Promise<ZgwFixture> {
   const double = opts.double ?? (await startZgwDouble());
   const seeded = await double.seed(CATALOGUE);
   const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-zgw-'));
-  const now = opts.now ?? (() => new Date());
-  const open = async () =>
-    openZgwBackend({
-      settings: settingsFor(double, opts.settings),
-      local: await openSqliteBackend({ dataDir: dir, idTemplates: TEMPLATES, gemeentecode: GEMEENTECODE, timeZone: 'Europe/Amsterdam', now }),
-      dataDir: dir,
-      gemeentecode: GEMEENTECODE,
-      timeZone: 'Europe/Amsterdam',
-      now,
-      backoffMs: 5,
-    });
+  const open = () => openZgwBackendAt(settingsFor(double, opts.settings), dir, opts.now);
   const f: ZgwFixture = {
     double,
     seeded,

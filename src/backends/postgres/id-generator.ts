@@ -1,39 +1,43 @@
 /**
- * Identificaties from per-(kind, scope) counters in id_sequence. Each reserve() is one short transaction on its
- * own connection: the counter row is locked (INSERT … ON CONFLICT DO UPDATE locks it), the next free value is
- * recorded in id_reservation, the counter advanced, and only after COMMIT is the value returned. Instances on
- * the same database queue on that row lock, so they never hand out the same value. Values that already exist
- * (made by hand by a caller) are skipped.
+ * The PostgreSQL side of the identificatie blocks (see ../id-blocks.ts). A block is one short transaction on its
+ * own connection, also when called inside a store transaction: the counter row is locked by the UPDATE that moves
+ * it past the block, the block's values are recorded, and only after COMMIT are they handed out. Instances on the
+ * same database queue on that row lock, so their blocks never overlap. The per-value check is one read.
  */
 import type pg from 'pg';
-import { formatGeneratedIdentificatie, yearInTimeZone } from '../../domain/identificatie.js';
 import type { IdKind } from '../../domain/model.js';
-import type { IdGenerator } from '../../ports/id-generator.js';
-import { type IdGeneratorOptions, MAX_ID_SKIPS, OBJECT_TABLE, noFreeIdentificatie, sequencePosition, sequenceScope } from '../id-sequence.js';
+import { BlockIdGenerator, type BlockIdGeneratorOptions, type Numbered, type SequenceStore } from '../id-blocks.js';
+import { OBJECT_TABLE } from '../id-sequence.js';
 import { poolQuery, withClient } from './pool.js';
 import { run } from './sql.js';
 
-export type PgIdGeneratorOptions = IdGeneratorOptions;
+export type PgIdGeneratorOptions = BlockIdGeneratorOptions;
 
-export class PgIdGenerator implements IdGenerator {
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly assertOpen: () => void,
-    private readonly opts: PgIdGeneratorOptions,
-  ) {}
+class PgSequenceStore implements SequenceStore {
+  constructor(private readonly pool: pg.Pool) {}
 
-  async reserve(kind: IdKind, reservedBy: string | undefined): Promise<string> {
-    this.assertOpen();
-    const template = this.opts.idTemplates[kind];
-    if (!template) throw new Error(`Geen identificatiesjabloon voor ${kind}`);
-    // A separate connection and transaction, also when called inside a store transaction: the counter lock is
-    // held for a few statements only, and the value survives even if the caller's transaction rolls back.
+  takeBlock(kind: IdKind, scope: string, size: number, at: Date, format: (volgnummer: number) => string): Promise<Numbered[]> {
     return withClient(this.pool, async (c) => {
       await c.query('BEGIN');
       try {
-        const value = await this.next(c, kind, template, reservedBy);
+        const moved = await run<{ last_value: string }>(
+          c,
+          `INSERT INTO id_sequence (kind, scope, last_value) VALUES ($1, $2, $3)
+           ON CONFLICT (kind, scope) DO UPDATE SET last_value = id_sequence.last_value + $3 RETURNING last_value`,
+          [kind, scope, size],
+        );
+        const first = Number(moved.rows[0]!.last_value) - size + 1;
+        const block = Array.from({ length: size }, (_, i) => ({ volgnummer: first + i, value: format(first + i) }));
+        const recorded = await run<{ value: string }>(
+          c,
+          `INSERT INTO id_reservation (kind, value, reserved_at, reserved_by)
+           SELECT $1, v, $3, NULL FROM unnest($2::text[]) AS v
+           ON CONFLICT (kind, value) DO NOTHING RETURNING value`,
+          [kind, block.map((n) => n.value), at.toISOString()],
+        );
         await c.query('COMMIT');
-        return value;
+        const fresh = new Set(recorded.rows.map((r) => r.value));
+        return block.filter((n) => fresh.has(n.value));
       } catch (e) {
         await c.query('ROLLBACK').catch(() => undefined);
         throw e;
@@ -41,55 +45,38 @@ export class PgIdGenerator implements IdGenerator {
     });
   }
 
-  private async next(c: pg.PoolClient, kind: IdKind, template: string, reservedBy: string | undefined): Promise<string> {
-    const scopeOf = (at: Date) => sequenceScope(template, at, this.opts.timeZone);
-    let at = this.opts.now();
-    let scope = scopeOf(at);
-    const locked = await run<{ last_value: string }>(
-      c,
-      `INSERT INTO id_sequence (kind, scope, last_value) VALUES ($1, $2, 0)
-       ON CONFLICT (kind, scope) DO UPDATE SET last_value = id_sequence.last_value RETURNING last_value`,
-      [kind, scope],
+  async probe(kind: IdKind, scope: string, value: string): Promise<{ floor: number; exists: boolean }> {
+    const { rows } = await poolQuery<{ floor: string; taken: boolean }>(
+      this.pool,
+      `SELECT coalesce((SELECT floor_value FROM id_sequence WHERE kind = $1 AND scope = $2), 0) AS floor,
+              EXISTS (SELECT 1 FROM ${OBJECT_TABLE[kind]} WHERE identificatie = $3) AS taken`,
+      [kind, scope, value],
     );
-    // Read the clock again once the lock is held: the year must match the moment the value is issued.
-    at = this.opts.now();
-    if (scopeOf(at) !== scope) return this.next(c, kind, template, reservedBy);
-    const jaar = yearInTimeZone(at, this.opts.timeZone);
-    const last = Number(locked.rows[0]!.last_value);
-    for (let volgnummer = last + 1; volgnummer <= last + MAX_ID_SKIPS; volgnummer++) {
-      const value = formatGeneratedIdentificatie(kind, template, { gemeentecode: this.opts.gemeentecode, jaar, volgnummer });
-      // Check and record in one statement: skipped when the value exists as an object or was reserved before.
-      const inserted = await run(
-        c,
-        `INSERT INTO id_reservation (kind, value, reserved_at, reserved_by)
-         SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM ${OBJECT_TABLE[kind]} WHERE identificatie = $2)
-         ON CONFLICT (kind, value) DO NOTHING`,
-        [kind, value, at.toISOString(), reservedBy ?? null],
-      );
-      if (inserted.rowCount === 0) continue;
-      await run(c, 'UPDATE id_sequence SET last_value = $3 WHERE kind = $1 AND scope = $2', [kind, scope, volgnummer]);
-      return value;
-    }
-    throw noFreeIdentificatie(kind, template);
+    return { floor: Number(rows[0]!.floor), exists: rows[0]!.taken };
   }
 
-  async ensureAbove(kind: IdKind, value: string): Promise<boolean> {
-    this.assertOpen();
-    const at = sequencePosition(this.opts, kind, value);
-    if (!at) return false;
-    // One statement: the row lock makes it safe next to reserve() on other instances.
+  async raiseFloor(kind: IdKind, scope: string, volgnummer: number): Promise<void> {
+    // One statement: the row lock orders it with the blocks other instances take.
     await poolQuery(
       this.pool,
-      `INSERT INTO id_sequence (kind, scope, last_value) VALUES ($1, $2, $3)
-       ON CONFLICT (kind, scope) DO UPDATE SET last_value = GREATEST(id_sequence.last_value, excluded.last_value)`,
-      [kind, at.scope, at.volgnummer],
+      `INSERT INTO id_sequence (kind, scope, last_value, floor_value) VALUES ($1, $2, $3, $3)
+       ON CONFLICT (kind, scope) DO UPDATE SET last_value = GREATEST(id_sequence.last_value, excluded.last_value),
+                                               floor_value = GREATEST(id_sequence.floor_value, excluded.floor_value)`,
+      [kind, scope, volgnummer],
     );
-    return true;
   }
 
   async isReserved(kind: IdKind, value: string): Promise<boolean> {
-    this.assertOpen();
     const { rows } = await poolQuery(this.pool, 'SELECT 1 FROM id_reservation WHERE kind = $1 AND value = $2', [kind, value]);
     return rows.length > 0;
   }
+
+  /** Blocks are taken on a connection of their own, never inside the caller's transaction. */
+  joinsCallerTransaction(): boolean {
+    return false;
+  }
+}
+
+export function createPgIdGenerator(pool: pg.Pool, assertOpen: () => void, opts: PgIdGeneratorOptions): BlockIdGenerator {
+  return new BlockIdGenerator(new PgSequenceStore(pool), opts, assertOpen);
 }

@@ -7,7 +7,8 @@ import { assertUsableTemplate, yearInTimeZone } from '../../domain/identificatie
 import type { Backend, SweepOptions } from '../../ports/index.js';
 import { FsContentStore } from '../fs-content-store.js';
 import { PgContentStore } from './content-store.js';
-import { PgIdGenerator } from './id-generator.js';
+import { createPgIdGenerator } from './id-generator.js';
+import { DEFAULT_ID_BLOCK_SIZE } from '../id-sequence.js';
 import { createPool, poolQuery, type PoolSettings, whileHoldingLock } from './pool.js';
 import { migrate } from './schema.js';
 import { PgSqlStore } from './sql-store.js';
@@ -28,6 +29,8 @@ export interface PostgresBackendOptions {
   gemeentecode: string;
   timeZone: string;
   now?: () => Date;
+  /** Identificaties reserved per commit (see ../id-blocks.ts); default DEFAULT_ID_BLOCK_SIZE. */
+  idBlockSize?: number;
   /** Run migrations at start-up (default true); switch off when `npm run migrate` is a separate deploy step. */
   migrate?: boolean;
   /** Told about connections the server dropped while idle (the pool replaces them by itself). */
@@ -51,11 +54,12 @@ export async function openPostgresBackend(opts: PostgresBackendOptions): Promise
       if (life.closed) throw new Error('De PostgreSQL-opslag is gesloten');
     };
     const store = new PgZaakStore(pool, life, now);
-    const ids = new PgIdGenerator(pool, assertOpen, {
+    const ids = createPgIdGenerator(pool, assertOpen, {
       idTemplates: opts.idTemplates,
       gemeentecode: opts.gemeentecode,
       timeZone: opts.timeZone,
       now,
+      blockSize: opts.idBlockSize ?? DEFAULT_ID_BLOCK_SIZE,
     });
     const content = opts.content.kind === 'fs' ? new FsContentStore(opts.content.dir) : new PgContentStore(pool, assertOpen);
     const referenced = async (blobRefs: string[]): Promise<Set<string>> => {
@@ -70,7 +74,9 @@ export async function openPostgresBackend(opts: PostgresBackendOptions): Promise
         if (o.orphans) orphans = content instanceof PgContentStore ? await content.sweepOrphans(o.orphanMinAgeMs) : await content.sweepOrphans(o.orphanMinAgeMs, referenced);
         return { temp, orphans };
       });
-    return { name: 'postgres', store, content, ids, sql: new PgSqlStore(pool, assertOpen), sweepLeftovers, close: () => store.close() };
+    // Per schema: instances on another schema are another installation.
+    const tryExclusive = <T>(key: string, fn: () => Promise<T>) => whileHoldingLock(pool, `zaakpoort:${schema}:${key}`, async () => ({ value: await fn() }));
+    return { name: 'postgres', store, content, ids, sql: new PgSqlStore(pool, assertOpen), sweepLeftovers, tryExclusive, close: () => store.close() };
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;

@@ -9,10 +9,12 @@ import { assertUsableTemplate, yearInTimeZone } from '../../domain/identificatie
 import type { Backend } from '../../ports/index.js';
 import { FsContentStore } from '../fs-content-store.js';
 import { openConnection, StatementCache, type Db } from './connection.js';
-import { SqliteIdGenerator } from './id-generator.js';
+import { createSqliteIdGenerator } from './id-generator.js';
+import { DEFAULT_ID_BLOCK_SIZE } from '../id-sequence.js';
 import { migrate } from './schema.js';
 import { SqliteSqlStore } from './sql-store.js';
 import { SqliteZaakStore, type Lifecycle } from './store.js';
+import { type SyncFile, WalSync } from './wal-sync.js';
 
 export interface SqliteBackendOptions {
   dataDir: string;
@@ -20,6 +22,10 @@ export interface SqliteBackendOptions {
   gemeentecode: string;
   timeZone: string;
   now?: () => Date;
+  /** Identificaties reserved per commit (see ../id-blocks.ts); default DEFAULT_ID_BLOCK_SIZE. */
+  idBlockSize?: number;
+  /** How the WAL is synced after a commit (default fdatasync on the thread pool; tests put a test double here). */
+  syncFile?: SyncFile;
 }
 
 export const SQLITE_FILE = 'zaakpoort.sqlite';
@@ -39,6 +45,7 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
   const file = path.join(opts.dataDir, SQLITE_FILE);
 
   const opened: Db[] = [];
+  let walSync: WalSync | undefined;
   try {
     const writerDb = openConnection(file);
     opened.push(writerDb);
@@ -47,16 +54,22 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
     const readerDb = openConnection(file, { readonly: true });
     opened.push(readerDb);
 
+    // The commit's fsync off the main thread (wal-sync.ts); without a WAL file to sync SQLite keeps doing it.
+    walSync = WalSync.open(`${file}-wal`, opts.syncFile);
+    if (walSync) writerDb.pragma('synchronous = NORMAL');
     const writer = new StatementCache(writerDb);
     const reader = new StatementCache(readerDb);
     const life: Lifecycle = { closed: false };
-    const store = new SqliteZaakStore(writer, reader, life, now);
-    const ids = new SqliteIdGenerator(store, writer, reader, {
-      idTemplates: opts.idTemplates,
-      gemeentecode: opts.gemeentecode,
-      timeZone: opts.timeZone,
-      now,
-    });
+    const store = new SqliteZaakStore(writer, reader, life, now, walSync);
+    const ids = createSqliteIdGenerator(
+      store,
+      writer,
+      reader,
+      { idTemplates: opts.idTemplates, gemeentecode: opts.gemeentecode, timeZone: opts.timeZone, now, blockSize: opts.idBlockSize ?? DEFAULT_ID_BLOCK_SIZE },
+      () => {
+        if (life.closed) throw new Error('De SQLite-opslag is gesloten');
+      },
+    );
     const content = new FsContentStore(opts.dataDir);
     const referenced = async (blobRefs: string[]): Promise<Set<string>> => {
       const marks = blobRefs.map(() => '?').join(',');
@@ -77,6 +90,7 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
       close: () => store.close(),
     };
   } catch (e) {
+    void walSync?.close();
     for (const db of opened) db.close();
     throw e;
   }

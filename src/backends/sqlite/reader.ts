@@ -6,14 +6,17 @@ import { findZaken } from './find-zaken.js';
 import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, loggedMessageFromRow, MESSAGE_LOG_COLUMNS, type MessageLogRow, VERSION_COLUMNS, type VersionRow, versionFromRow } from '../sql-rows.js';
 
 export class SqliteReader implements StoreReader {
-  /** guard throws when this reader may no longer be used (store closed, transaction finished). */
+  /**
+   * guard throws when this reader may no longer be used (store closed, transaction finished); a promise it
+   * returns is waited for before the read (the store's reads wait while a commit is not durable yet).
+   */
   constructor(
     protected readonly sql: StatementCache,
-    protected readonly guard: () => void,
+    protected readonly guard: () => void | Promise<void>,
   ) {}
 
   async getZaak(identificatie: string): Promise<Zaak | undefined> {
-    this.guard();
+    await this.guard();
     const row = this.sql.get('SELECT data FROM zaak WHERE identificatie = ?').get(identificatie) as
       | { data: string }
       | undefined;
@@ -21,7 +24,7 @@ export class SqliteReader implements StoreReader {
   }
 
   async getDocument(identificatie: string): Promise<Document | undefined> {
-    this.guard();
+    await this.guard();
     const row = this.sql
       .get(`SELECT ${DOCUMENT_COLUMNS} FROM ${DOCUMENT_FROM} WHERE d.identificatie = ?`)
       .get(identificatie) as DocumentRow | undefined;
@@ -29,7 +32,7 @@ export class SqliteReader implements StoreReader {
   }
 
   async listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
-    this.guard();
+    await this.guard();
     const rows = this.sql
       .get(
         `SELECT ${VERSION_COLUMNS} FROM document_version WHERE document_id = ? ORDER BY version_no`,
@@ -39,7 +42,7 @@ export class SqliteReader implements StoreReader {
   }
 
   async listZaakDocumenten(zaakIdentificatie: string): Promise<Array<{ link: ZaakDocumentLink; document: Document }>> {
-    this.guard();
+    await this.guard();
     // One statement, so links and documents come from the same snapshot.
     const rows = this.sql
       .get(
@@ -54,7 +57,7 @@ export class SqliteReader implements StoreReader {
   }
 
   async listDocumentZaken(documentIdentificatie: string): Promise<ZaakDocumentLink[]> {
-    this.guard();
+    await this.guard();
     const rows = this.sql
       .get('SELECT data FROM zaak_document WHERE document_id = ? ORDER BY rowid')
       .all(documentIdentificatie) as Array<{ data: string }>;
@@ -62,7 +65,7 @@ export class SqliteReader implements StoreReader {
   }
 
   async getBesluit(identificatie: string): Promise<Besluit | undefined> {
-    this.guard();
+    await this.guard();
     const row = this.sql.get('SELECT data FROM besluit WHERE identificatie = ?').get(identificatie) as
       | { data: string }
       | undefined;
@@ -70,7 +73,7 @@ export class SqliteReader implements StoreReader {
   }
 
   async listBesluiten(zaakIdentificatie: string): Promise<Besluit[]> {
-    this.guard();
+    await this.guard();
     const rows = this.sql.get('SELECT data FROM besluit WHERE zaak_id = ? ORDER BY rowid').all(zaakIdentificatie) as Array<{
       data: string;
     }>;
@@ -78,12 +81,12 @@ export class SqliteReader implements StoreReader {
   }
 
   async findZaken(query: ZaakQuery): Promise<ZaakQueryResult> {
-    this.guard();
+    await this.guard();
     return findZaken(this.sql, query);
   }
 
   async getLoggedMessage(zenderKey: string, referentienummer: string): Promise<LoggedMessage | undefined> {
-    this.guard();
+    await this.guard();
     const row = this.sql
       .get(`SELECT ${MESSAGE_LOG_COLUMNS} FROM message_log WHERE zender_key = ? AND referentienummer = ?`)
       .get(zenderKey, referentienummer) as MessageLogRow | undefined;
@@ -91,7 +94,7 @@ export class SqliteReader implements StoreReader {
   }
 
   async getSidecar(keys: string[]): Promise<Map<string, unknown>> {
-    this.guard();
+    await this.guard();
     const out = new Map<string, unknown>();
     const stmt = this.sql.get('SELECT data FROM sidecar WHERE key = ?');
     for (const key of new Set(keys)) {
@@ -102,7 +105,7 @@ export class SqliteReader implements StoreReader {
   }
 
   async getOverdracht(referentienummer: string): Promise<Overdracht | undefined> {
-    this.guard();
+    await this.guard();
     const row = this.sql.get('SELECT data FROM overdracht WHERE referentienummer = ?').get(referentienummer) as
       | { data: string }
       | undefined;

@@ -166,6 +166,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'indexen voor het opruimen: berichtlog op tijdstip, documentversies op blob_ref',
     sql: 'CREATE INDEX message_log_at ON message_log (at); CREATE INDEX document_version_blob ON document_version (blob_ref);',
   },
+  {
+    version: 7,
+    description: 'identificaties in blokken: ondergrens per reeks (ensureAbove), voor elke instantie zichtbaar',
+    sql: 'ALTER TABLE id_sequence ADD COLUMN floor_value INTEGER NOT NULL DEFAULT 0;',
+  },
 ];
 
 /** Bring the database up to the newest schema version; refuses a database written by a newer Zaakpoort. */

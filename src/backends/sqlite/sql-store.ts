@@ -14,6 +14,7 @@ export class SqliteSqlStore implements SqlStore {
   ) {}
 
   async query<R extends object>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    await this.store.beforeRead();
     return this.reader.get(sql).all(...params) as R[];
   }
 

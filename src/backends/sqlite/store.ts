@@ -2,12 +2,15 @@
  * ZaakStore on two connections: writes go through one writer connection, one batch of transactions at a time
  * (an in-process mutex, since transaction bodies await I/O; see transaction() for the group commit); plain reads
  * use a separate reader connection, which in WAL mode sees only committed data and is never blocked by the writer.
+ * With a WalSync the fsync of each commit runs off the main thread (see wal-sync.ts): callers hear "committed"
+ * and plain reads see the data only once it is durable.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { StoreWriter, ZaakStore } from '../../ports/zaak-store.js';
 import type { StatementCache } from './connection.js';
 import { AsyncMutex } from './mutex.js';
 import { SqliteReader } from './reader.js';
+import type { WalSync } from './wal-sync.js';
 import { SqliteWriter } from './writer.js';
 
 /** Shared between the store and its readers so that use after close() fails clearly. */
@@ -44,11 +47,23 @@ export class SqliteZaakStore extends SqliteReader implements ZaakStore {
     reader: StatementCache,
     private readonly life: Lifecycle,
     private readonly now: () => Date,
+    /** Syncs the WAL after each COMMIT off the main thread; undefined: SQLite syncs inside COMMIT (synchronous=FULL). */
+    private readonly walSync?: WalSync,
   ) {
-    super(reader, () => assertOpen(life));
+    super(reader, () => {
+      assertOpen(life);
+      return walSync?.readable();
+    });
   }
 
-  private insideTransaction(): boolean {
+  /** Before a plain read on the reader connection: fails when closed, waits while a commit is not durable yet. */
+  async beforeRead(): Promise<void> {
+    assertOpen(this.life);
+    await this.walSync?.readable();
+  }
+
+  /** Whether the caller runs inside a transaction body (a write now would join that transaction). */
+  insideTransaction(): boolean {
     return this.txContext.getStore()?.active === true;
   }
 
@@ -122,16 +137,24 @@ export class SqliteZaakStore extends SqliteReader implements ZaakStore {
       }
     }
     try {
+      await this.walSync?.beforeCommit();
       db.exec('COMMIT');
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
       for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((item, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) item.resolve(o.value);
-      else item.reject(o.error);
+    const settle = (): void =>
+      batch.forEach((item, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) item.resolve(o.value);
+        else item.reject(o.error);
+      });
+    // Not awaited: the next batch runs its bodies while this one's sync is on the thread pool.
+    const durable = this.walSync?.afterCommit();
+    if (!durable) return settle();
+    durable.then(settle, (error: unknown) => {
+      for (const item of batch) item.reject(error);
     });
   }
 
@@ -146,10 +169,15 @@ export class SqliteZaakStore extends SqliteReader implements ZaakStore {
       assertOpen(this.life);
       return db.transaction(fn)();
     }
-    return this.mutex.run(() => {
+    const done = await this.mutex.run(async () => {
       assertOpen(this.life);
-      return db.transaction(fn).immediate();
+      await this.walSync?.beforeCommit();
+      const value = db.transaction(fn).immediate();
+      return { value, durable: this.walSync?.afterCommit() };
     });
+    // The sync runs outside the mutex, like a batch's.
+    await done.durable;
+    return done.value;
   }
 
   async pruneMessageLog(before: string, limit: number): Promise<number> {
@@ -174,9 +202,11 @@ export class SqliteZaakStore extends SqliteReader implements ZaakStore {
   async close(): Promise<void> {
     if (this.insideTransaction()) throw new Error('close() mag niet binnen een transactie worden aangeroepen');
     // Waits for the running transaction (and queued ones) to finish before closing.
-    await this.mutex.run(() => {
+    await this.mutex.run(async () => {
       if (this.life.closed) return;
       this.life.closed = true;
+      // The last commit's sync finishes first: its callers are still waiting for it.
+      await this.walSync?.close();
       this.writer.db.close();
       this.sql.db.close();
     });

@@ -78,6 +78,8 @@ export interface ZgwSettings {
   jwtRenewSeconds: number;
   /** Attempts of an idempotent call (GET, and PUT/DELETE) on a timeout, connection error or 5xx; default 3. */
   retries: number;
+  /** The most zaken one zakLv01 reads from the ZGW search before it answers StUF058 "selectie te ruim"; default 1000. */
+  searchMaxZaken: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -125,6 +127,7 @@ export function zgwSettingsFromEnv(env: Env, file: Partial<ZgwSettings> | undefi
     catalogueTtlMs: f.catalogueTtlMs ?? 300_000,
     jwtRenewSeconds: f.jwtRenewSeconds ?? 240,
     retries: f.retries ?? 3,
+    searchMaxZaken: f.searchMaxZaken ?? 1000,
   };
 }
 

@@ -305,7 +305,8 @@ export class ZgwHttp {
       try {
         body = JSON.parse(text);
       } catch {
-        throw new ZgwUnreachableError(call, path, res.statusCode >= 500, 'antwoord is geen geldige JSON', res.statusCode);
+        // A 2xx took effect even if its body is unreadable (a POST's resource exists); a 4xx did not.
+        throw new ZgwUnreachableError(call, path, res.statusCode < 300 || res.statusCode >= 500, 'antwoord is geen geldige JSON', res.statusCode);
       }
     }
     if (res.statusCode >= 500) throw new ZgwUnreachableError(call, path, true, `HTTP ${res.statusCode}`, res.statusCode);

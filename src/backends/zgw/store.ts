@@ -266,6 +266,9 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
   }
 }
 
+/** How long a copy waits for the original of its bericht on another instance before it gives up with a fault. */
+const IN_FLIGHT_WAIT_MS = 120_000;
+
 export class ZgwZaakStore extends ZgwReads implements ZaakStore {
   private readonly mutex = new AsyncMutex();
   /** The ZGW calls of the last unit (bench and tests count them). */
@@ -275,38 +278,65 @@ export class ZgwZaakStore extends ZgwReads implements ZaakStore {
     super(ctx, documents, besluiten, plainReader(ctx));
   }
 
+  /**
+   * A kennisgeving's unit (intent.messageKey set) runs as the only one for its bericht across every instance that
+   * shares the local state (PostgreSQL: a session lock per zender + referentienummer). A copy that finds the lock
+   * taken waits outside this process's write queue and tries again; once it holds the lock it looks in the message
+   * log first: an answer there means the copy it waited for completed, and the DuplicateError makes the
+   * dispatcher answer with that original answer, without a single ZGW call. Without that wait the copy's
+   * POST /zaken would be refused ("identificatie niet uniek") while the original is still setting rollen and statussen.
+   * Within one instance the dispatcher already makes a copy wait (singleFlight).
+   */
   async transaction<T>(fn: (tx: StoreWriter) => Promise<T>, intent: UnitIntent = {}): Promise<T> {
-    return this.mutex.run(async () => {
-      const unit = new UnitOfWork(this.ctx.http, this.ctx.journal, intent, this.ctx.log);
-      const writer = new ZgwWriter(this.ctx, this.documents, this.besluiten, unit);
-      try {
-        const value = await fn(writer);
-        await unit.runAtEnd();
-        writer.end();
-        if (writer.localOps.length > 0) {
-          await this.ctx.local.store.transaction(async (ltx) => {
-            for (const op of writer.localOps) await op(ltx);
-          });
-        }
-        unit.complete();
-        return value;
-      } catch (e) {
-        writer.end();
-        if (unit.hasChanges) {
-          // Zaken this unit made are gone again: no lookup may reuse their URL.
-          this.ctx.zaakRefs.clear();
-          if (!unit.undoable) {
-            this.ctx.log('error', 'ZGW: een status was al gezet toen een latere stap mislukte; wat ongedaan kon worden is ongedaan gemaakt', { unit: unit.id });
-          }
-          const undone = await unit.undo();
-          if (!undone) this.ctx.log('error', 'ZGW: eenheid van werk niet volledig ongedaan; het journaal wordt bij de volgende start opnieuw verwerkt', { unit: unit.id });
-        }
-        if (e instanceof DuplicateError || e instanceof StufFault) throw e;
-        throw asFault(this.ctx, e);
-      } finally {
-        this.lastUnitCalls = unit.calls;
+    const key = intent.messageKey;
+    const exclusive = this.ctx.local.tryExclusive?.bind(this.ctx.local);
+    if (!key || !exclusive) return this.mutex.run(() => this.runUnit(fn, intent));
+    const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+    for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
+      const done = await this.mutex.run(() =>
+        exclusive(`bericht:${key.zenderKey}:${key.referentienummer}`, async () => {
+          if (await this.ctx.local.store.getLoggedMessage(key.zenderKey, key.referentienummer)) throw new DuplicateError('message', `${key.zenderKey}/${key.referentienummer}`);
+          return this.runUnit(fn, intent);
+        }));
+      if (done) return done.value;
+      if (Date.now() > deadline) {
+        throw faults.processing('Dit bericht wordt nog verwerkt', `referentienummer "${key.referentienummer}" is op een andere Zaakpoort-instantie in behandeling; stuur het later opnieuw voor het antwoord`);
       }
-    });
+      await new Promise((r) => setTimeout(r, pause));
+    }
+  }
+
+  /** One unit of work: fn's ZGW calls, then the local state; undone when either fails. */
+  private async runUnit<T>(fn: (tx: StoreWriter) => Promise<T>, intent: UnitIntent): Promise<T> {
+    const unit = new UnitOfWork(this.ctx.http, this.ctx.journal, intent, this.ctx.log);
+    const writer = new ZgwWriter(this.ctx, this.documents, this.besluiten, unit);
+    try {
+      const value = await fn(writer);
+      await unit.runAtEnd();
+      writer.end();
+      if (writer.localOps.length > 0) {
+        await this.ctx.local.store.transaction(async (ltx) => {
+          for (const op of writer.localOps) await op(ltx);
+        });
+      }
+      unit.complete();
+      return value;
+    } catch (e) {
+      writer.end();
+      if (unit.hasChanges) {
+        // Zaken this unit made are gone again: no lookup may reuse their URL.
+        this.ctx.zaakRefs.clear();
+        if (!unit.undoable) {
+          this.ctx.log('error', 'ZGW: een status was al gezet toen een latere stap mislukte; wat ongedaan kon worden is ongedaan gemaakt', { unit: unit.id });
+        }
+        const undone = await unit.undo();
+        if (!undone) this.ctx.log('error', 'ZGW: eenheid van werk niet volledig ongedaan; het journaal wordt bij de volgende start opnieuw verwerkt', { unit: unit.id });
+      } else unit.complete(); // nothing took effect (e.g. the only POST was refused): the journal entry goes
+      if (e instanceof DuplicateError || e instanceof StufFault) throw e;
+      throw asFault(this.ctx, e);
+    } finally {
+      this.lastUnitCalls = unit.calls;
+    }
   }
 
   /** The message log lives in the local store next to ZGW (hardening: retention). */

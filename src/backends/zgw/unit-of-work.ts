@@ -1,8 +1,9 @@
 /**
  * One ZDS bericht's ZGW calls as a unit: completed, or undone. Every change goes through create / patch /
- * remove, which journal how to undo it before the effect can exist (a created resource's URL right after the
- * answer, plus a "look for it" undo before a POST, for when the answer is lost). `final` calls (statussen: they
- * cannot be deleted) are not undoable; the writer sends them last. On failure undo() runs the undos backwards.
+ * remove, which journal how to undo it before the call is sent (for a POST: how to look for what it made, replaced
+ * by the created resource's URL once it answers), so a crash at any point leaves a journal the next start can undo.
+ * `final` calls (statussen: they cannot be deleted) are not undoable; the writer sends them last. On failure undo()
+ * runs the undos backwards.
  */
 import { randomUUID } from 'node:crypto';
 import { type ZgwCall, type ZgwHttp, ZgwHttpError, ZgwUnreachableError } from './http.js';
@@ -14,6 +15,12 @@ export type Log = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, extr
 export interface ZgwResource {
   url: string;
   [k: string]: unknown;
+}
+
+/** A journalled undo: its journal step and the entry in the unit's list (creates may run in parallel). */
+interface Noted {
+  seq: number;
+  undo: Undo;
 }
 
 export class UnitOfWork {
@@ -44,13 +51,25 @@ export class UnitOfWork {
     return this.undos.length > 0 || this.finalDone;
   }
 
-  private note(undo: Undo): void {
+  /** Journal an undo (the unit's entry is begun with the first); returns its place, for renote/unnote. */
+  private note(undo: Undo): Noted {
     if (!this.begun) {
       this.journal.begin(this.id, this.intent);
       this.begun = true;
     }
-    this.journal.record(this.id, undo);
+    const seq = this.journal.record(this.id, undo);
     this.undos.push(undo);
+    return { seq, undo };
+  }
+
+  private renote(at: Noted, undo: Undo): void {
+    this.journal.replace(at.seq, undo);
+    this.undos[this.undos.indexOf(at.undo)] = undo;
+  }
+
+  private unnote(at: Noted): void {
+    this.journal.forget(at.seq);
+    this.undos.splice(this.undos.indexOf(at.undo), 1);
   }
 
   /** A read inside the unit (counted, not journalled). */
@@ -66,21 +85,26 @@ export class UnitOfWork {
   }
 
   /**
-   * POST a new resource. `lost` describes how to find it should the answer be lost (list + match). It is
-   * journalled only then: recorded before the call, a refused POST (e.g. a duplicate identificatie) would make
-   * the undo delete the resource that already existed. The price: a crash while the POST is in flight can leave
-   * the new resource without a journal entry (the README names this window).
+   * POST a new resource. `lost` says how to find it again (list + match): it is journalled BEFORE the POST, so
+   * that a crash while the POST is in flight (sent, not yet answered) leaves a unit the next start undoes by
+   * looking for the resource. Once the POST answers, that entry becomes a plain delete of the created URL; when
+   * the POST was refused (an answer, not a lost one), the entry goes: a refused POST made nothing, and looking
+   * would find (and delete) the resource that already existed, e.g. under a duplicate identificatie.
    */
   async create<T extends ZgwResource>(call: Omit<ZgwCall, 'method'>, what: string, lost?: Omit<Extract<Undo, { kind: 'deleteMatching' }>, 'kind' | 'api' | 'what'>): Promise<T> {
     this.calls++;
+    const pending = lost ? this.note({ kind: 'deleteMatching', api: call.api, what, ...lost }) : undefined;
     let res;
     try {
       res = await this.http.json<T>({ ...call, method: 'POST' });
     } catch (e) {
-      if (lost && e instanceof ZgwUnreachableError && e.outcomeUnknown) this.note({ kind: 'deleteMatching', api: call.api, what, ...lost });
+      // An answer was lost (timeout, dropped connection, 5xx): the POST may have taken effect, the look-up stays.
+      if (pending && !(e instanceof ZgwUnreachableError && e.outcomeUnknown)) this.unnote(pending);
       throw e;
     }
-    this.note({ kind: 'delete', api: call.api, url: res.body.url, what });
+    const made: Undo = { kind: 'delete', api: call.api, url: res.body.url, what };
+    if (pending) this.renote(pending, made);
+    else this.note(made);
     return res.body;
   }
 

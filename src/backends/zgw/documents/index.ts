@@ -370,7 +370,9 @@ export class ZgwDocuments {
     let eio: ZgwEio;
     try {
       eio = await unit.create<ZgwEio & { [k: string]: unknown }>({ api: 'documenten', url: '/enkelvoudiginformatieobjecten', body, purpose: `document ${id} aanmaken` }, 'enkelvoudiginformatieobject', {
-        url: '/enkelvoudiginformatieobjecten', query: { identificatie: id, bronorganisatie: this.ctx.rsin }, match: { identificatie: id }, keep: [],
+        url: '/enkelvoudiginformatieobjecten', query: { identificatie: id, bronorganisatie: this.ctx.rsin },
+        // More than the identificatie: an EIO that already had it (the POST is then refused) must survive a look-up.
+        match: { identificatie: id, informatieobjecttype: iot.url, titel: String(body.titel), auteur: String(body.auteur), creatiedatum: String(body.creatiedatum) }, keep: [],
       });
     } catch (e) {
       if (isNotUnique(e)) throw new DuplicateError('document', id);

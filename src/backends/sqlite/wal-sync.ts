@@ -1,0 +1,87 @@
+/**
+ * The fsync of a commit, off the main thread. The writer connection runs with synchronous=NORMAL (in WAL mode
+ * SQLite then writes the commit to the WAL file without syncing it), and after every COMMIT the WAL file is
+ * fdatasync'ed on libuv's thread pool while the event loop goes on reading and validating the next berichten.
+ * Nobody is told "committed" before that sync has finished, so an acknowledged message survives a power cut as
+ * with synchronous=FULL (which does the same sync, but on the main thread inside COMMIT).
+ *
+ * Two rules keep plain reads (the reader connection) from ever seeing data that is not durable yet: at most one
+ * commit is unsynced at any time (a COMMIT waits for the previous commit's sync), and a read that arrives while a
+ * commit is unsynced waits for its sync. When a sync finishes the waiting reads run first, then the next COMMIT,
+ * so reads never starve under a stream of writes.
+ *
+ * SQLite's own syncs stay where they are: a checkpoint (every ~1000 WAL pages) syncs the WAL and the database
+ * file inside the COMMIT that triggers it, as with synchronous=FULL.
+ */
+import { closeSync, fdatasync, openSync } from 'node:fs';
+
+/** Flush a file's data to stable storage (fdatasync on the thread pool; a test double in tests). */
+export type SyncFile = (fd: number) => Promise<void>;
+
+export const fdatasyncOffThread: SyncFile = (fd) =>
+  new Promise((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+
+interface Waiter {
+  promise: Promise<void>;
+  resolve: () => void;
+}
+
+function waiter(): Waiter {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export class WalSync {
+  /** The sync of the last COMMIT while it runs; undefined when everything committed is durable. */
+  private running: Promise<void> | undefined;
+  /** Plain reads waiting for the running sync; woken before the next COMMIT may run. */
+  private readers: Waiter | undefined;
+
+  constructor(
+    private readonly fd: number,
+    private readonly sync: SyncFile,
+  ) {}
+
+  /** Open the WAL file of a database for syncing; undefined when it does not exist (then SQLite must sync itself). */
+  static open(walFile: string, sync: SyncFile = fdatasyncOffThread): WalSync | undefined {
+    try {
+      return new WalSync(openSync(walFile, 'r+'), sync);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Wait before a COMMIT until the previous commit is durable (resolves at once when it is). */
+  async beforeCommit(): Promise<void> {
+    // A failed sync is reported to its own callers; the next commit syncs again (covering the earlier frames).
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
+  /** Called right after a COMMIT: resolves when its data is on stable storage. */
+  afterCommit(): Promise<void> {
+    if (this.running) throw new Error('WalSync: COMMIT terwijl de vorige nog niet gesynchroniseerd is');
+    const running = this.sync(this.fd).finally(() => {
+      this.running = undefined;
+      // Reads first: their statements run before the next COMMIT (which waits on `running`, woken after this).
+      const readers = this.readers;
+      this.readers = undefined;
+      readers?.resolve();
+    });
+    this.running = running;
+    return running;
+  }
+
+  /** For a plain read: undefined when it may run now, else a promise for when it may. */
+  readable(): Promise<void> | undefined {
+    if (!this.running) return undefined;
+    this.readers ??= waiter();
+    return this.readers.promise;
+  }
+
+  /** Wait for the running sync, then close the file. */
+  async close(): Promise<void> {
+    await this.beforeCommit();
+    closeSync(this.fd);
+  }
+}
