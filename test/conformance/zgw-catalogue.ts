@@ -23,8 +23,8 @@ const DOCUMENTTYPEN = [
   'Bijlage bij melding', 'gewijzigde omschrijving', 'dct.omschrijving5',
 ];
 
-/** The bst.omschrijving values of the besluit fixtures (and of the besluiten the tests seed). */
-const BESLUITTYPEN = ['Toekenning', 'omschrijving', 'bst.omschrijving', 'omschrijving5', 'Aanvraag ingetrokken door aanvrager(s)'];
+/** The bst.omschrijving values of the besluit fixtures (and of the besluiten the tests seed, the STP data set's among them). */
+const BESLUITTYPEN = ['Toekenning', 'omschrijving', 'bst.omschrijving', 'bst.omschrijving3', 'omschrijving5', 'Aanvraag ingetrokken door aanvrager(s)'];
 
 /**
  * The testplatform's voegBesluitToe names no besluittype, and its updateBesluit then gives it "bst.omschrijving";
