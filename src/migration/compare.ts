@@ -13,6 +13,13 @@ const IGNORED_ELEMENTS = new Set(['stuurgegevens']);
 /** Namespace declarations are not data; xsi:type and schemaLocation do not change the content either. */
 const IGNORED_ATTRS = new Set([`${NS.xsi} schemaLocation`, `${NS.xsi} type`]);
 const MAX_DIFFERENCES = 200;
+/**
+ * Values a ZGW system always holds that a legacy ZDS system may never have been given: the zaaktype's
+ * ingangsdatumObject (the catalogue's beginGeldigheid) and a document's versie (an integer on every
+ * informatieobject). Only on the new side they are knowledge gained, not a difference (else a zaak copied into
+ * ZGW could never pass the cut-over check); a value both sides give is still compared.
+ */
+const NEW_SIDE_FILLS = [/\/isVan\/gerelateerde\/ingangsdatumObject$/, /\/versie$/];
 
 export function flatten(root: XmlElement): Map<string, string> {
   const out = new Map<string, string>();
@@ -57,6 +64,6 @@ export function compareAnswers(legacy: XmlElement, nieuw: XmlElement): ShadowDif
     if (w === undefined) add({ path: p, legacy: v });
     else if (w !== v) add({ path: p, legacy: v, nieuw: w });
   }
-  for (const [p, w] of b) if (!a.has(p)) add({ path: p, nieuw: w });
+  for (const [p, w] of b) if (!a.has(p) && !NEW_SIDE_FILLS.some((f) => f.test(p))) add({ path: p, nieuw: w });
   return diffs;
 }

@@ -1,24 +1,20 @@
 /**
  * Migration modes end to end. The legacy zaaksysteem is a real one: a second Zaakpoort on its own SQLite store,
- * reached over HTTP. The new side is the embedded store of the Zaakpoort under test (the ZGW backend is not on
- * main yet). An outage of the new side is a test double: a wrapper around the real store that throws while
- * "down" (the message log stays reachable, as Zaakpoort's own state does next to a ZGW system).
+ * reached over HTTP. The new side is the embedded store of the Zaakpoort under test (migration-zgw.test.ts has
+ * the ZGW backend, on the ZGW test double, as the new side). An outage of the new side is a test double: a
+ * wrapper around the real store that throws while "down" (the message log stays reachable, as Zaakpoort's own
+ * state does next to a ZGW system).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { compareAnswers } from '../../src/migration/compare.js';
 import * as m from '../helpers/messages.js';
 import { assertSoapResponseValid, extractSoapPayload, schemas } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 import { cliArgs } from '../helpers/built-server.js';
 import { outage } from '../helpers/outage.js';
-import { parseBody } from '../../src/migration/new-side.js';
+import { migrationSides, stripStuurgegevens } from '../helpers/migration.js';
 import { geefZaakdetailsAlles } from '../../src/migration/legacy-vragen.js';
 import { type StepCollector, runWithSteps } from '../../src/observability/steps.js';
-
-/** The answer without what differs per message (stuurgegevens) or per envelope (the in-scope soap prefix). */
-const stripStuurgegevens = (xml: string) =>
-  xml.replace(/<(\w+:)?stuurgegevens\b[\s\S]*?<\/\1?stuurgegevens>/, '').replace(/ xmlns:soap="[^"]*"/, '');
 
 describe('migration: proxy, replicate, translate against a legacy Zaakpoort over HTTP', () => {
   let legacy: TestServer;
@@ -47,41 +43,7 @@ describe('migration: proxy, replicate, translate against a legacy Zaakpoort over
     await legacy?.close();
   });
 
-  /** POST through Zaakpoort; every answer must be schema-valid. */
-  async function viaZaakpoort(body: string, soapAction?: string) {
-    const res = await zp.post(envelope(body), soapAction ? { soapAction } : {});
-    await assertSoapResponseValid(res.text);
-    return res;
-  }
-  async function direct(body: string) {
-    const res = await legacy.post(envelope(body));
-    await assertSoapResponseValid(res.text);
-    return res;
-  }
-  async function newSideAnswer(body: string): Promise<string> {
-    const a = await zp.zp.migration!.answerFromNewSide(body);
-    assert.ok(a.ok, a.xml);
-    await assertSoapResponseValid(envelope(a.xml));
-    return a.xml;
-  }
-  /** geefZaakdetails (scope alles) and the documents with their content: identical on both sides. */
-  async function assertSameOnBothSides(zaak: string, documenten: string[], besluiten: string[] = []) {
-    const vragen = [
-      m.geefZaakdetails(zaak, '1.2'), m.geefLijstZaakdocumenten(zaak, '1.2'), m.geefLijstBesluiten(zaak, '1.2'),
-      ...documenten.map((d) => m.geefZaakdocumentLezen(d, '1.2')),
-      ...besluiten.map((b) => m.geefBesluitdetails(b)),
-    ];
-    for (const vraag of vragen) {
-      const fromLegacy = extractSoapPayload((await direct(vraag)).text).xml;
-      const fromNew = await newSideAnswer(vraag);
-      assert.equal(stripStuurgegevens(fromNew), stripStuurgegevens(fromLegacy), `verschil voor ${vraag.slice(0, 60)}`);
-      const side = { backend: zp.zp.backend, maxDepth: 256, maxMessageBytes: 1 << 30, dispatcher: undefined as never };
-      const [a, b] = [await parseBody(side, fromLegacy), await parseBody(side, fromNew)];
-      assert.deepEqual(compareAnswers(a.body, b.body), []);
-      await a.release();
-      await b.release();
-    }
-  }
+  const { viaZaakpoort, direct, newSideAnswer, assertSameOnBothSides } = migrationSides(() => ({ zp, legacy }), { exactText: true });
 
   it('replicate: a zaak made in legacy before the switch, then updated and documented through Zaakpoort, is identical on both sides', async () => {
     // Before the switch: the vakapplicatie talked to the legacy system itself.

@@ -65,6 +65,13 @@ describe('migration: comparing answers element by element', () => {
       { path: '/geefZaakdetails_ZakLa01/antwoord/object/omschrijving', legacy: 'a', nieuw: 'b' },
       { path: '/geefZaakdetails_ZakLa01/antwoord/object/toelichting', nieuw: 't' },
     ]);
+    // What a ZGW system always fills in (the zaaktype's ingangsdatumObject) is no difference when only it has it ...
+    const isVan = (datum: string) => `<ZKN:isVan><ZKN:gerelateerde><ZKN:code>SHV01</ZKN:code>${datum}</ZKN:gerelateerde></ZKN:isVan>`;
+    assert.deepEqual(compareAnswers(await tree(la01('a', isVan(''))), await tree(la01('a', isVan('<ZKN:ingangsdatumObject>20200101</ZKN:ingangsdatumObject>')))), []);
+    // ... but still one when both sides give it and it differs.
+    assert.deepEqual(compareAnswers(await tree(la01('a', isVan('<ZKN:ingangsdatumObject>20190101</ZKN:ingangsdatumObject>'))), await tree(la01('a', isVan('<ZKN:ingangsdatumObject>20200101</ZKN:ingangsdatumObject>')))), [
+      { path: '/geefZaakdetails_ZakLa01/antwoord/object/isVan/gerelateerde/ingangsdatumObject', legacy: '20190101', nieuw: '20200101' },
+    ]);
     const flat = flatten(await tree(la01('a')));
     assert.equal(flat.get('/geefZaakdetails_ZakLa01/antwoord/object[1]/heeft[2]/volgnummer'), undefined);
     assert.equal(flat.get('/geefZaakdetails_ZakLa01/antwoord/object/heeft[2]/volgnummer'), '2');
