@@ -178,12 +178,14 @@ export async function applySnapshot(side: NewSide, s: ZaakSnapshot, now: Date, t
       for (const d of documenten) {
         if (!(await tx.getDocument(d.meta.identificatie!))) await tx.insertDocument(d.meta, d.version);
       }
-      for (const b of besluiten) if (!(await tx.getBesluit(b.identificatie))) await tx.insertBesluit(b);
       for (const link of links) {
         await tx.linkDocument(link).catch((e: unknown) => {
           if (!(e instanceof DuplicateError)) throw e;
         });
       }
+      // After the links: on ZGW a document is only created when it is linked to its zaak (its
+      // informatieobjecttype comes from the zaaktype), and a besluit's documents must exist there.
+      for (const b of besluiten) if (!(await tx.getBesluit(b.identificatie))) await tx.insertBesluit(b);
       return 'copied' as const;
     });
     if (result === 'present') for (const b of blobs) await side.backend.content.remove(b).catch(() => undefined);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import * as m from '../helpers/messages.js';
-import { migrationSides } from '../helpers/migration.js';
+import { QUEUED_DURING_OUTAGE, migrationSides } from '../helpers/migration.js';
 import { schemas } from '../helpers/xsd.js';
 import { type TestServer, startServer } from '../helpers/zaakpoort.js';
 import { type ZgwDouble, startZgwDouble } from '../zgw-double/index.js';
@@ -16,8 +16,6 @@ import { RSIN, SHV01, settingsFor, zakenInZgw } from '../zgw/helpers.js';
 
 /** SHV01 under another code, for the cut-over (its own zaaktype, so cutting it over leaves SHV01 in replicate). */
 const CUT01 = { ...SHV01, identificatie: 'CUT01' };
-
-const UPDATE_OMSCHRIJVING = (oud: string, nieuw: string) => [`<ZKN:omschrijving>${oud}</ZKN:omschrijving>`, `<ZKN:omschrijving>${nieuw}</ZKN:omschrijving>`] as const;
 
 describe('migration: replicate onto the ZGW backend (ZGW test double), legacy a Zaakpoort over HTTP', () => {
   let legacy: TestServer;
@@ -52,34 +50,24 @@ describe('migration: replicate onto the ZGW backend (ZGW test double), legacy a 
     assert.deepEqual(double.violations, [], 'every request Zaakpoort sent to the ZGW test double is valid against the OAS');
   });
 
-  const { viaZaakpoort, direct, newSideAnswer, assertSameOnBothSides } = migrationSides(() => ({ zp, legacy }), { exactText: false });
-
-  async function caughtUp(): Promise<void> {
-    const migration = zp.zp.migration!;
-    const deadline = Date.now() + 60_000;
-    while ((await migration.status()).outbox.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.equal((await migration.status()).outbox.pending, 0, JSON.stringify(await migration.store.list()));
-  }
+  const { viaZaakpoort, direct, newSideAnswer, assertSameOnBothSides, sendFirstTouch, sendDuringOutage, outboxCaughtUp } = migrationSides(() => ({ zp, legacy }), { exactText: false });
 
   it('a zaak made in legacy before the switch, updated and documented through Zaakpoort, is copied into ZGW on first touch and equal on both sides', async () => {
     assert.equal((await direct(m.creeerZaak({ identificatie: '1234SHV0001', zaaktype: 'SHV01' }, '1.2'))).status, 200);
     assert.equal((await direct(m.voegZaakdocumentToe('1234D-OUD1', '1234SHV0001', Buffer.from('oud document'), '1.2'))).status, 200);
+    assert.equal((await direct(m.voegBesluitToe('1234B-OUD1', '1234SHV0001', { toelichting: 'voor de overstap', documenten: ['1234D-OUD1'] }))).status, 200);
     assert.deepEqual(await zakenInZgw(double), []);
 
-    const upd = await viaZaakpoort(m.updateZaak('1234SHV0001', ...UPDATE_OMSCHRIJVING('Aanvraag schuldhulpverlening', 'Herziene aanvraag')));
-    assert.equal(upd.status, 200, upd.text);
-    assert.match(upd.text, /Bv03Bericht/);
-    const doc = await viaZaakpoort(m.voegZaakdocumentToe('1234D-NIEUW1', '1234SHV0001', Buffer.from('nieuw document via Zaakpoort'), '1.2'));
-    assert.equal(doc.status, 200, doc.text);
-    const st = await viaZaakpoort(m.actualiseerZaakstatus('1234SHV0001', { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261125090000000' }, '1.2'));
-    assert.equal(st.status, 200, st.text);
+    await sendFirstTouch();
+    const bsl = await viaZaakpoort(m.voegBesluitToe('1234B-NIEUW1', '1234SHV0001', { documenten: ['1234D-NIEUW1'] }));
+    assert.equal(bsl.status, 200, bsl.text);
 
     assert.equal((await zp.zp.migration!.status()).outbox.pending, 0, JSON.stringify(await zp.zp.migration!.store.list()));
     // The copy went into the ZGW system itself, not into Zaakpoort's local state.
     assert.deepEqual(await zakenInZgw(double), ['1234SHV0001']);
     const legacyZaak = await legacy.zp.backend.store.getZaak('1234SHV0001');
     assert.equal(legacyZaak?.omschrijving, 'Herziene aanvraag');
-    await assertSameOnBothSides('1234SHV0001', ['1234D-OUD1', '1234D-NIEUW1']);
+    await assertSameOnBothSides('1234SHV0001', ['1234D-OUD1', '1234D-NIEUW1'], ['1234B-OUD1', '1234B-NIEUW1']);
     assert.match(await newSideAnswer(m.geefZaakdocumentLezen('1234D-OUD1', '1.2')), new RegExp(Buffer.from('oud document').toString('base64')));
     assert.match(await newSideAnswer(m.geefZaakdocumentLezen('1234D-NIEUW1', '1.2')), new RegExp(Buffer.from('nieuw document via Zaakpoort').toString('base64')));
   });
@@ -87,18 +75,7 @@ describe('migration: replicate onto the ZGW backend (ZGW test double), legacy a 
   it('the ZGW side failing for a while (500s) loses nothing: the outbox catches up, then both sides are equal', async () => {
     const outage = double.faults.add({ path: /^\/zaken\//, times: Infinity, action: { type: 'status', status: 500 } });
     try {
-      const create = await viaZaakpoort(m.creeerZaak({ identificatie: '1234SHV0002', zaaktype: 'SHV01', omschrijving: 'Tijdens storing' }, '1.2'));
-      assert.equal(create.status, 200, create.text);
-      assert.match(create.text, /Bv03Bericht/);
-      const docs = await viaZaakpoort(m.voegZaakdocumentToe('1234D-STORING', '1234SHV0002', Buffer.from('tijdens de storing'), '1.2'));
-      assert.equal(docs.status, 200, docs.text);
-      const upd = await viaZaakpoort(m.updateZaak('1234SHV0001', ...UPDATE_OMSCHRIJVING('Herziene aanvraag', 'Na de storing')));
-      assert.equal(upd.status, 200, upd.text);
-      // A zaak made in legacy that ZGW never saw, touched during the outage: its copy is queued too.
-      assert.equal((await direct(m.creeerZaak({ identificatie: '1234SHV0003', zaaktype: 'SHV01' }, '1.2'))).status, 200);
-      const st3 = await viaZaakpoort(m.actualiseerZaakstatus('1234SHV0003', { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261126090000000' }, '1.2'));
-      assert.equal(st3.status, 200, st3.text);
-
+      await sendDuringOutage();
       await zp.zp.migration!.outbox.idle();
       const status = await zp.zp.migration!.status();
       // Six: ZGW cannot say whether it has 1234SHV0001, so its copy is queued too (a no-op once it can).
@@ -107,18 +84,11 @@ describe('migration: replicate onto the ZGW backend (ZGW test double), legacy a 
       // The failing head and why: the ZGW backend's own fault, masked (no hosts), not just "see the log".
       assert.match(status.outbox.failing?.lastError ?? '', /StUF058 Zaaksysteem \(ZGW\) niet bereikbaar/);
       // Queued in the order the legacy system accepted them.
-      assert.deepEqual((await zp.zp.migration!.store.list()).map((e) => [e.operation, e.zaakIdentificatie]), [
-        ['creeerZaak_ZakLk01', '1234SHV0002'],
-        ['voegZaakdocumentToe_EdcLk01', '1234SHV0002'],
-        ['kopie', '1234SHV0001'],
-        ['updateZaak_ZakLk01', '1234SHV0001'],
-        ['kopie', '1234SHV0003'],
-        ['actualiseerZaakstatus_ZakLk01', '1234SHV0003'],
-      ]);
+      assert.deepEqual((await zp.zp.migration!.store.list()).map((e) => [e.operation, e.zaakIdentificatie]), QUEUED_DURING_OUTAGE);
     } finally {
       double.faults.clear();
     }
-    await caughtUp();
+    await outboxCaughtUp();
     assert.ok((await zp.zp.migration!.status()).outbox.appliedSinceStart >= 6);
     assert.equal((await zp.zp.backend.store.getZaak('1234SHV0001'))?.omschrijving, 'Na de storing');
     assert.deepEqual((await zakenInZgw(double)).sort(), ['1234SHV0001', '1234SHV0002', '1234SHV0003']);
@@ -156,7 +126,7 @@ describe('migration: replicate onto the ZGW backend (ZGW test double), legacy a 
     assert.ok(next > done.raisedPast.zaak!, `${next} after the cut-over, legacy's last ${lastLegacy}`);
 
     // From now on CUT01 is translate: ZGW only, the legacy system no longer sees it.
-    const upd = await viaZaakpoort(m.updateZaak('1234CUT01', ...UPDATE_OMSCHRIJVING('Aanvraag schuldhulpverlening', 'Na cut-over')));
+    const upd = await viaZaakpoort(m.updateZaak('1234CUT01', '<ZKN:omschrijving>Aanvraag schuldhulpverlening</ZKN:omschrijving>', '<ZKN:omschrijving>Na cut-over</ZKN:omschrijving>'));
     assert.equal(upd.status, 200, upd.text);
     assert.equal(m.extract(await newSideAnswer(m.geefZaakdetails('1234CUT01', '1.2')), 'omschrijving'), 'Na cut-over');
     assert.equal((await legacy.zp.backend.store.getZaak('1234CUT01'))?.omschrijving, 'Aanvraag schuldhulpverlening');

@@ -23,12 +23,42 @@ export interface MigrationSides {
   newSideAnswer(body: string): Promise<string>;
   /** geefZaakdetails (scope alles), the document and besluit lists, each document with its content, each besluit: equal on both sides. */
   assertSameOnBothSides(zaak: string, documenten: string[], besluiten?: string[]): Promise<void>;
+  /**
+   * The first-touch scenario's berichten through Zaakpoort, on zaak 1234SHV0001 made in legacy beforehand: its
+   * omschrijving changed to "Herziene aanvraag", document 1234D-NIEUW1 added, status 2 "In behandeling". Each accepted.
+   */
+  sendFirstTouch(): Promise<void>;
+  /**
+   * The outage scenario's berichten (zaak 1234SHV0001 must exist on both sides with omschrijving "Herziene
+   * aanvraag"): a new zaak with a document, an update of 1234SHV0001, and a status on a zaak made in legacy
+   * meanwhile. Each is accepted (Bv03); the new side's work is queued as QUEUED_DURING_OUTAGE.
+   */
+  sendDuringOutage(): Promise<void>;
+  /** Wait (at most 60 s) until the background worker has emptied the outbox. */
+  outboxCaughtUp(): Promise<void>;
 }
+
+/** What sendDuringOutage leaves in the outbox, in order (1234SHV0001's copy too: the new side cannot say it has it). */
+export const QUEUED_DURING_OUTAGE = [
+  ['creeerZaak_ZakLk01', '1234SHV0002'],
+  ['voegZaakdocumentToe_EdcLk01', '1234SHV0002'],
+  ['kopie', '1234SHV0001'],
+  ['updateZaak_ZakLk01', '1234SHV0001'],
+  ['kopie', '1234SHV0003'],
+  ['actualiseerZaakstatus_ZakLk01', '1234SHV0003'],
+];
 
 /**
  * `exactText`: the new side's answer must also be the legacy one character for character (Zaakpoort's own store
  * on both sides). On another backend (ZGW) equal means what the cut-over check means: compareAnswers finds nothing.
  */
+/** The vakapplicatie's call was accepted: a Bv03. */
+async function accepted(res: Promise<{ status: number; text: string }>): Promise<void> {
+  const r = await res;
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.text, /Bv03Bericht/);
+}
+
 export function migrationSides(sides: () => { zp: TestServer; legacy: TestServer }, opts: { exactText: boolean }): MigrationSides {
   const s: MigrationSides = {
     async viaZaakpoort(body, soapAction) {
@@ -66,6 +96,26 @@ export function migrationSides(sides: () => { zp: TestServer; legacy: TestServer
         }
         if (opts.exactText) assert.equal(stripStuurgegevens(fromNew), stripStuurgegevens(fromLegacy), `verschil voor ${vraag.slice(0, 60)}`);
       }
+    },
+    async sendFirstTouch() {
+      await accepted(s.viaZaakpoort(m.updateZaak('1234SHV0001', '<ZKN:omschrijving>Aanvraag schuldhulpverlening</ZKN:omschrijving>', '<ZKN:omschrijving>Herziene aanvraag</ZKN:omschrijving>')));
+      await accepted(s.viaZaakpoort(m.voegZaakdocumentToe('1234D-NIEUW1', '1234SHV0001', Buffer.from('nieuw document via Zaakpoort'), '1.2')));
+      await accepted(s.viaZaakpoort(m.actualiseerZaakstatus('1234SHV0001', { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261125090000000' }, '1.2')));
+    },
+    async sendDuringOutage() {
+      await accepted(s.viaZaakpoort(m.creeerZaak({ identificatie: '1234SHV0002', zaaktype: 'SHV01', omschrijving: 'Tijdens storing' }, '1.2')));
+      await accepted(s.viaZaakpoort(m.voegZaakdocumentToe('1234D-STORING', '1234SHV0002', Buffer.from('tijdens de storing'), '1.2')));
+      await accepted(s.viaZaakpoort(m.updateZaak('1234SHV0001', '<ZKN:omschrijving>Herziene aanvraag</ZKN:omschrijving>', '<ZKN:omschrijving>Na de storing</ZKN:omschrijving>')));
+      // A zaak made in legacy that the new side never saw, touched during the outage: its copy is queued too.
+      await accepted(s.direct(m.creeerZaak({ identificatie: '1234SHV0003', zaaktype: 'SHV01' }, '1.2')));
+      await accepted(s.viaZaakpoort(m.actualiseerZaakstatus('1234SHV0003', { volgnummer: '2', omschrijving: 'In behandeling', datum: '20261126090000000' }, '1.2')));
+    },
+    async outboxCaughtUp() {
+      // The background worker retries with backoff (the tests configure 20-50 ms) and catches up by itself.
+      const migration = sides().zp.zp.migration!;
+      const deadline = Date.now() + 60_000;
+      while ((await migration.status()).outbox.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal((await migration.status()).outbox.pending, 0, JSON.stringify(await migration.store.list()));
     },
   };
   return s;
