@@ -60,10 +60,21 @@ describe('zgw journal: durable writes wait for a WAL sync off the main thread', 
     return new SqliteUnitJournal(d, undefined, sync.sync);
   }
 
-  it('an undo resolves only after the sync that followed its COMMIT; one written meanwhile waits for the next sync', async () => {
+  /** Run fn on a fresh journal whose syncs the test settles; afterwards every sync settles at once and it closes. */
+  async function withJournal(fn: (j: SqliteUnitJournal, s: ControlledSync) => Promise<void>): Promise<void> {
     const s = new ControlledSync();
     const j = await journalWith(s);
     try {
+      await fn(j, s);
+    } finally {
+      s.auto = true;
+      s.releaseAll();
+      await j.close();
+    }
+  }
+
+  it('an undo resolves only after the sync that followed its COMMIT; one written meanwhile waits for the next sync', () =>
+    withJournal(async (j, s) => {
       j.begin('u1', { operation: 'test' });
       const first = j.record('u1', undo(1));
       assert.equal(await settled(first), 'pending', 'not durable before its sync finished');
@@ -78,17 +89,10 @@ describe('zgw journal: durable writes wait for a WAL sync off the main thread', 
       assert.equal(s.started, 2);
       s.releaseAll();
       assert.equal(await settled(second), 'resolved');
-    } finally {
-      s.auto = true;
-      s.releaseAll();
-      await j.close();
-    }
-  });
+    }));
 
-  it('entries written in the same tick share one sync; begin, replace and updateIntent ask for none', async () => {
-    const s = new ControlledSync();
-    const j = await journalWith(s);
-    try {
+  it('entries written in the same tick share one sync; begin, replace and updateIntent ask for none', () =>
+    withJournal(async (j, s) => {
       j.begin('u1', { operation: 'test' });
       j.updateIntent('u1', { operation: 'test', messageKey: { zenderKey: 'z', referentienummer: 'r1' } });
       const a = j.record('u1', undo(1));
@@ -103,17 +107,10 @@ describe('zgw journal: durable writes wait for a WAL sync off the main thread', 
       assert.equal(s.started, 1, 'replace is not synced by itself');
       j.release('u1');
       assert.deepEqual(j.open().map((u) => u.undos), [[undo(4), undo(2), undo(3)]]);
-    } finally {
-      s.auto = true;
-      s.releaseAll();
-      await j.close();
-    }
-  });
+    }));
 
-  it('forget and end wait for their sync; a failed sync fails the write', async () => {
-    const s = new ControlledSync();
-    const j = await journalWith(s);
-    try {
+  it('forget and end wait for their sync; a failed sync fails the write', () =>
+    withJournal(async (j, s) => {
       j.begin('u1', { operation: 'test' });
       const rec = j.record('u1', undo(1));
       await settled(rec);
@@ -133,12 +130,7 @@ describe('zgw journal: durable writes wait for a WAL sync off the main thread', 
       s.releaseAll();
       await ended;
       assert.deepEqual(j.open(), []);
-    } finally {
-      s.auto = true;
-      s.releaseAll();
-      await j.close();
-    }
-  });
+    }));
 
   it('a unit sends its zaak POST only after the sync of the entry that guards it has finished', async () => {
     const s = new ControlledSync();

@@ -28,12 +28,22 @@ interface Waiter {
   resolve: () => void;
 }
 
-/** Open a database's WAL file for syncing; undefined when it does not exist (then SQLite must sync itself). */
-function openWalFile(walFile: string): number | undefined {
-  try {
-    return openSync(walFile, 'r+');
-  } catch {
-    return undefined;
+/** A database's WAL file, open for syncing. */
+abstract class WalFile {
+  constructor(
+    protected readonly fd: number,
+    protected readonly sync: SyncFile,
+  ) {}
+
+  /** Open the WAL file of a database for syncing; undefined when it does not exist (then SQLite must sync itself). */
+  static open<T extends WalFile>(this: new (fd: number, sync: SyncFile) => T, walFile: string, sync: SyncFile = fdatasyncOffThread): T | undefined {
+    let fd: number;
+    try {
+      fd = openSync(walFile, 'r+');
+    } catch {
+      return undefined;
+    }
+    return new this(fd, sync);
   }
 }
 
@@ -43,22 +53,11 @@ function waiter(): Waiter {
   return { promise, resolve };
 }
 
-export class WalSync {
+export class WalSync extends WalFile {
   /** The sync of the last COMMIT while it runs; undefined when everything committed is durable. */
   private running: Promise<void> | undefined;
   /** Plain reads waiting for the running sync; woken before the next COMMIT may run. */
   private readers: Waiter | undefined;
-
-  constructor(
-    private readonly fd: number,
-    private readonly sync: SyncFile,
-  ) {}
-
-  /** Open the WAL file of a database for syncing; undefined when it does not exist (then SQLite must sync itself). */
-  static open(walFile: string, sync: SyncFile = fdatasyncOffThread): WalSync | undefined {
-    const fd = openWalFile(walFile);
-    return fd === undefined ? undefined : new WalSync(fd, sync);
-  }
 
   /** Wait before a COMMIT until the previous commit is durable (resolves at once when it is). */
   async beforeCommit(): Promise<void> {
@@ -99,21 +98,11 @@ export class WalSync {
  * COMMITs are not held back, and durable() resolves once everything committed before the call is on stable
  * storage. Calls that arrive while a sync runs share the next one, so concurrent writers pay one sync between them.
  */
-export class WalGroupSync {
+export class WalGroupSync extends WalFile {
   /** The sync that runs now; it may have started before the latest COMMIT. */
   private running: Promise<void> | undefined;
   /** The sync asked for and not started yet (it starts at the end of the tick or when `running` ends). */
   private next: Promise<void> | undefined;
-
-  constructor(
-    private readonly fd: number,
-    private readonly sync: SyncFile,
-  ) {}
-
-  static open(walFile: string, sync: SyncFile = fdatasyncOffThread): WalGroupSync | undefined {
-    const fd = openWalFile(walFile);
-    return fd === undefined ? undefined : new WalGroupSync(fd, sync);
-  }
 
   /**
    * Resolves when every COMMIT made before this call is on stable storage (rejects when that sync failed). The
