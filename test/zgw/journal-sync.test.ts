@@ -159,4 +159,27 @@ describe('zgw journal: durable writes wait for a WAL sync off the main thread', 
     }
     assert.ok(!(await zakenInZgw(f.double)).includes(id), 'undone again');
   });
+
+  it('a call still waiting for its sync when the unit is undone (a parallel call of the bericht failed) is not sent', async () => {
+    const s = new ControlledSync();
+    const j = await journalWith(s);
+    const { context } = f.backend.zgw;
+    const unit = new UnitOfWork(context.http, j, { operation: 'updateZaak' }, context.log);
+    const sent = f.double.requests.length;
+    try {
+      const patch = unit.patch({ api: 'zaken', url: '/zaken/00000000-0000-0000-0000-000000000000', body: { omschrijving: 'nieuw' }, purpose: 'zaak wijzigen' }, { omschrijving: 'oud' }, 'zaak');
+      assert.equal(await settled(patch), 'pending');
+      s.auto = true;
+      const undone = unit.undo();
+      s.releaseAll();
+      await assert.rejects(patch, /al afgesloten/);
+      assert.equal(await undone, true);
+      assert.equal(f.double.requests.length, sent, 'neither the PATCH nor an undo of it went out');
+      assert.deepEqual(j.open(), [], 'its journal entry went with the unit');
+    } finally {
+      s.auto = true;
+      s.releaseAll();
+      await j.close();
+    }
+  });
 });

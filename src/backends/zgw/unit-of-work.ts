@@ -33,6 +33,8 @@ export class UnitOfWork {
   calls = 0;
   /** Work deferred to the end of the bericht (documents: unlock, the combined PATCH of a check-in). */
   private readonly endWork: Array<() => Promise<void>> = [];
+  /** Set by complete() and undo(): a call still waiting for its journal sync (a parallel one) must not go out. */
+  private closed = false;
 
   constructor(
     private readonly http: ZgwHttp,
@@ -57,13 +59,20 @@ export class UnitOfWork {
    * share one sync.
    */
   private async note(undo: Undo): Promise<Noted> {
+    this.assertOpen();
     if (!this.begun) {
       this.journal.begin(this.id, this.intent);
       this.begun = true;
     }
     const seq = await this.journal.record(this.id, undo);
+    // A parallel call failed while this one waited for its sync, and undo() already ran: do not send it.
+    this.assertOpen();
     this.undos.push(undo);
     return { seq, undo };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('ZGW: eenheid van werk is al afgesloten; de aanroep wordt niet meer verstuurd');
   }
 
   private renote(at: Noted, undo: Undo): void {
@@ -185,11 +194,13 @@ export class UnitOfWork {
 
   /** Done: the journal entry goes (call after the local state, e.g. the message log, was committed). */
   async complete(): Promise<void> {
+    this.closed = true;
     if (this.begun) await this.journal.end(this.id);
   }
 
   /** Undo everything recorded, newest first. Returns whether all undos succeeded (else the journal keeps them). */
   async undo(): Promise<boolean> {
+    this.closed = true;
     const ok = await runUndos(this.http, this.undos, this.log);
     if (ok && this.begun) await this.journal.end(this.id);
     // Not fully undone: the journal keeps the rest for the periodic sweep and the next start.
