@@ -116,6 +116,8 @@ const zgwProfileSchema = z.strictObject({
   documenttypen: z.record(z.string(), z.string()).optional(),
   /** StUF extraElement naam → zaakeigenschap naam. */
   eigenschappen: z.record(z.string(), z.string()).optional(),
+  /** besluittype omschrijving for a besluit without bst.omschrijving. */
+  besluittype: z.string().min(1).optional(),
 });
 
 const rsinSchema = z.string().regex(/^\d{9}$/, 'moet een RSIN van 9 cijfers zijn');

@@ -3,7 +3,7 @@
  * StUF foutcode table: StUF010, StUF022, StUF025, StUF028/031, StUF034/037, then StUF055.
  */
 import { normaliseTijdstip } from './dates.js';
-import { StufFault, faults } from './fault.js';
+import { FOUTCODE_OMSCHRIJVING, StufFault, faults } from './fault.js';
 import type { Stuurgegevens, Systeem } from './stuurgegevens.js';
 
 /** Every berichtcode stuf0301.xsd knows (simpleType Berichtcode). */
@@ -74,7 +74,7 @@ function checkOntvanger(sg: Stuurgegevens, own: OwnAddress[] | undefined): void 
 
 function checkBerichtcode(sg: Stuurgegevens, expected: string): void {
   if (!BERICHTCODES.has(sg.berichtcode)) {
-    throw new StufFault('StUF022', 'client', 'Berichtcode is onbekend', `berichtcode ${q(sg.berichtcode || undefined)}`);
+    throw new StufFault('StUF022', 'client', FOUTCODE_OMSCHRIJVING.StUF022!, `berichtcode ${q(sg.berichtcode || undefined)}`);
   }
   if (sg.berichtcode !== expected) {
     throw new StufFault(
@@ -90,7 +90,7 @@ function checkEntiteittype(sg: Stuurgegevens, expected: string | undefined): voi
   if (e === undefined) throw faults.invalid('Entiteittype ontbreekt in de stuurgegevens', `verwacht "${expected}"`);
   if (e === expected) return;
   if (!SECTOR_ENTITEITTYPES.has(e)) {
-    throw new StufFault('StUF028', 'client', 'Entiteittype is onbekend in het sectormodel', `entiteittype ${q(e)}, verwacht "${expected}"`);
+    throw new StufFault('StUF028', 'client', FOUTCODE_OMSCHRIJVING.StUF028!, `entiteittype ${q(e)}, verwacht "${expected}"`);
   }
   throw new StufFault('StUF031', 'server', 'Entiteittype wordt voor dit bericht niet ondersteund', `entiteittype "${e}", verwacht "${expected}"`);
 }
@@ -109,12 +109,12 @@ function checkFunctie(sg: Stuurgegevens, expected: string | string[] | undefined
   if (accepted.includes(f)) return;
   const variant = accepted.find((a) => a.toLowerCase() === f.toLowerCase());
   if (variant !== undefined) {
-    throw new StufFault('StUF034', 'client', 'Functie is onbekend in het sectormodel', `functie ${q(f)}: de juiste schrijfwijze is "${variant}" (hoofdlettergevoelig)`);
+    throw new StufFault('StUF034', 'client', FOUTCODE_OMSCHRIJVING.StUF034!, `functie ${q(f)}: de juiste schrijfwijze is "${variant}" (hoofdlettergevoelig)`);
   }
   if (SECTOR_FUNCTIES.has(f)) {
     throw new StufFault('StUF037', 'server', 'Functie wordt voor dit bericht niet ondersteund', `functie "${f}", verwacht ${want}`);
   }
-  throw new StufFault('StUF034', 'client', 'Functie is onbekend in het sectormodel', `functie ${q(f)}, verwacht ${want}`);
+  throw new StufFault('StUF034', 'client', FOUTCODE_OMSCHRIJVING.StUF034!, `functie ${q(f)}, verwacht ${want}`);
 }
 
 function checkSysteemPresent(label: string, s: Systeem | undefined): void {

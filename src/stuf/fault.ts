@@ -22,43 +22,51 @@ export class StufFault extends Error {
 /**
  * The foutcode table of StUF 03.01 (SPEC-DIGEST §2.10): the omschrijving every fault with that code carries.
  * What exactly went wrong, where and with which value goes in details.
+ *
+ * Wording: the StUF 03.01 standard's own table could not be consulted here (SPEC-DIGEST gives it paraphrased
+ * in English). Every wording below is the table as transcribed in Haarlem/zaakregistratiecomponent
+ * (src/zaakmagazijn/api/stuf/choices.py, the zaaksysteem whose StUF-testplatform messages the conformance
+ * tests replay; its comments carry the table's soort and details columns, which match SPEC-DIGEST §2.10).
+ * Confirmed independently: StUF055 by the faultstring of ../shared/zds/fixtures/Fo02Bericht__haarlem-maykin__1.xml;
+ * StUF058 and StUF064 by the Fo02/Fo03 bodies of other ZDS implementations. The others rest on that one
+ * transcription alone and are not verified against the standard's text.
  */
 export const FOUTCODE_OMSCHRIJVING: Readonly<Record<string, string>> = {
-  StUF001: 'StUF-versie wordt niet ondersteund',
-  StUF004: 'Sectormodel wordt niet ondersteund',
-  StUF007: 'Versie van het sectormodel wordt niet ondersteund',
-  StUF010: 'Ontvangende organisatie, applicatie of administratie is onbekend',
-  StUF013: 'Zendende organisatie, applicatie of administratie is onbekend',
-  StUF016: 'Combinatie van zender en referentienummer is niet uniek',
-  StUF019: 'TijdstipBericht is niet later dan dat van het vorige bericht van deze zender',
-  StUF022: 'Berichtcode is onbekend',
-  StUF025: 'Berichtcode wordt niet ondersteund',
-  StUF028: 'Entiteittype is onbekend in het sectormodel',
-  StUF031: 'Entiteittype wordt niet ondersteund',
-  StUF034: 'Functie is onbekend in het sectormodel',
-  StUF037: 'Functie wordt niet ondersteund',
-  StUF040: 'Combinatie van berichtcode, entiteittype en functie wordt niet ondersteund',
-  StUF043: 'CrossRefnummer is onbekend',
-  StUF046: 'Bericht kan niet worden opgeslagen',
-  StUF049: 'Proces voor het synchrone bericht is niet beschikbaar',
-  StUF052: 'Zender is niet geautoriseerd voor dit bericht',
-  StUF055: 'Bericht is niet valide ten opzichte van het schema van het sectormodel',
-  StUF058: 'Proces voor de afhandeling van het bericht meldt een fout',
-  StUF062: 'TijdvakGeldigheid is niet gevuld zoals voorgeschreven',
+  StUF001: 'Versie StUF niet ondersteund',
+  StUF004: 'Sectormodel niet ondersteund',
+  StUF007: 'Versie sectormodel niet ondersteund',
+  StUF010: 'Combinatie van ontvangende organisatie, applicatie en administratie onbekend',
+  StUF013: 'Combinatie van zendende organisatie, applicatie en administratie onbekend',
+  StUF016: 'Combinatie zender en referentienummer niet uniek',
+  StUF019: 'TijdstipBericht niet groter dan voorgaand TijdstipBericht van zender',
+  StUF022: 'Berichtcode onbekend',
+  StUF025: 'Berichtcode niet ondersteund',
+  StUF028: 'Entiteittype onbekend binnen sectormodel',
+  StUF031: 'Entiteittype niet ondersteund',
+  StUF034: 'Functie onbekend binnen sectormodel',
+  StUF037: 'Functie niet ondersteund',
+  StUF040: 'Combinatie van berichtcode, entiteittype en functie niet ondersteund',
+  StUF043: 'Crossreferentienummer niet bekend',
+  StUF046: 'Opslaan bericht niet mogelijk',
+  StUF049: 'Proces voor afhandelen synchroon bericht niet beschikbaar',
+  StUF052: 'Het zendende systeem is niet geautoriseerd voor de gevraagde combinatie van berichtcode, entiteittype en functie',
+  StUF055: 'Berichtbody is niet conform schema in sectormodel',
+  StUF058: 'Proces voor afhandelen bericht geeft fout',
+  StUF062: '<StUF:tijdvakGeldigheid> niet gevuld zoals de standaard voorschrijft',
   StUF064: 'Object niet gevonden',
-  StUF067: 'Meer dan één object gevonden',
-  StUF076: 'Vanaf en totEnMet bevatten verschillende elementen',
-  StUF079: 'Element komt zowel in gelijk als in vanaf of totEnMet voor',
-  StUF082: 'StUF:exact is gebruikt binnen vanaf of totEnMet',
-  StUF085: 'Onvolledige datum binnen vanaf of totEnMet',
-  StUF088: 'Meer dan één sleutel als selectiecriterium',
-  StUF091: 'Sleutel en andere elementen als selectiecriterium',
-  StUF094: 'De sleutel van de zender wordt door de ontvanger niet geregistreerd',
-  StUF097: 'Scope bevat zowel het attribuut StUF:scope als elementen',
-  StUF103: 'IndicatorVervolgvraag is true maar start ontbreekt',
-  StUF106: 'Start mist elementen die in vanaf of totEnMet voorkomen',
-  StUF133: 'Gevraagde sortering wordt niet ondersteund',
-  StUF960: 'Antwoord kan niet binnen de time-out worden gegeven',
+  StUF067: 'Dubbelen voor object gevonden',
+  StUF076: '<vanaf> en <totEnMet> bevatten niet dezelfde elementen',
+  StUF079: 'Een element komt voor in zowel <gelijk> als <vanaf> en <totEnMet>',
+  StUF082: 'Het attribute StUF:exact is gebruikt op een element binnen <vanaf> of <totEnMet>',
+  StUF085: 'Onvolledige datum binnen <vanaf> of <totEnMet>',
+  StUF088: 'Meer dan één sleutel gespecificeerd als selectiecriterium',
+  StUF091: 'Een sleutel en andere elementen gespecificeerd als selectiecriterium',
+  StUF094: 'Ontvangend systeem registreert sleutel in het verzendende systeem niet',
+  StUF097: 'Zowel het attribute scope als een inhoud gespecificeerd voor het element <scope>',
+  StUF103: 'indicatorVervolgvraag is true, maar het element <start> ontbreekt',
+  StUF106: 'Het element <start> bevat niet alle elementen gespecificeerd in <vanaf> en <totEnMet>',
+  StUF133: 'Antwoordend systeem ondersteunt gevraagde sortering niet',
+  StUF960: 'Het antwoordende systeem is niet in staat het verzoek af te handelen binnen de connection time out',
 };
 
 /**

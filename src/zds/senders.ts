@@ -6,7 +6,7 @@
  */
 import type { SenderConfig } from '../config.js';
 import type { TransportIdentity } from '../soap/parsed-request.js';
-import { faults } from '../stuf/fault.js';
+import { FOUTCODE_OMSCHRIJVING, faults } from '../stuf/fault.js';
 import type { Systeem } from '../stuf/stuurgegevens.js';
 
 /** A registered application matches when applicatie is equal and organisatie/administratie, if configured, too. */
@@ -58,7 +58,7 @@ export function authoriseSender(
     );
   }
   if (sender.operations && !sender.operations.includes(operation)) {
-    throw faults.notAuthorised('Zender is niet geautoriseerd voor dit bericht', `applicatie "${sender.applicatie}" mag ${operation} niet gebruiken`);
+    throw faults.notAuthorised(FOUTCODE_OMSCHRIJVING.StUF052!, `applicatie "${sender.applicatie}" mag ${operation} niet gebruiken`);
   }
   return sender;
 }

@@ -28,7 +28,10 @@ export async function seedWijziging(srv: TestServer, row: Pick<FixtureRow, 'oper
       .replace(/<StUF:(tijdvakRelatie|tijdvakGeldigheid)>[\s\S]*?<\/StUF:\1>/g, '')
       .replace(/<StUF:tijdstipRegistratie[^>]*?(?:\/>|>[^<]*<\/StUF:tijdstipRegistratie>)/g, ''),
   }));
+  const zaaktypeOmschrijving = firstMatch(xml, /<(?:\w+:)?isVan[\s\S]*?<(?:\w+:)?gerelateerde[^>]*>\s*<(?:\w+:)?omschrijving>([^<]+)</);
   let body = m.creeerZaak({ identificatie: id!, ...(zaaktype ? { zaaktype } : {}) }, '1.2');
+  // The zaaktype as the fixture names it (code and omschrijving), not the helper's default omschrijving.
+  if (zaaktypeOmschrijving) body = body.replace('<ZKN:omschrijving>Schuldhulpverlening</ZKN:omschrijving>', `<ZKN:omschrijving>${zaaktypeOmschrijving}</ZKN:omschrijving>`);
   // Take out the standard rollen; keep the standard initiator unless the fixture names its own.
   const initiator = /<ZKN:heeftAlsInitiator[\s\S]*?<\/ZKN:heeftAlsInitiator>/.exec(body)![0];
   body = body.replace(initiator, '').replace(/<ZKN:heeftAlsUitvoerende[\s\S]*?<\/ZKN:heeftAlsUitvoerende>/, '');

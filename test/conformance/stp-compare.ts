@@ -65,6 +65,15 @@ function sameValue(a: string, b: string): boolean {
   return false;
 }
 
+/**
+ * The testplatform's templates print some tijdstippen as a datum (datumStatusGezet 20240110): compared at
+ * the precision the template gives, that is the day, so 20240110120000000 matches it.
+ */
+function sameAtTemplatePrecision(expected: string, actual: string): boolean {
+  if (/^[0-9]{8}$/.test(expected) && /^[0-9]{9,17}$/.test(actual)) return actual.startsWith(expected);
+  return sameValue(expected, actual);
+}
+
 const short = (uri: string): string => uri.replace(/^.*\/(zds0120|zkn\/0310|bg\/0310|StUF0301|XMLSchema-instance|gml)$/, '$1');
 const label = (n: Node) => n.local;
 
@@ -88,7 +97,7 @@ export function compare(expected: Node, actual: Node, opts: CompareOptions = {},
     actual = { ...actual, children: actual.children.filter((c) => !RUN_SPECIFIC.has(c.local)) };
   }
   const idEqual = expected.local === 'identificatie' && opts.sameId?.(expected.text, actual.text);
-  if (expected.children.length === 0 && actual.children.length === 0 && !idEqual && !sameValue(expected.text, actual.text)) {
+  if (expected.children.length === 0 && actual.children.length === 0 && !idEqual && !sameAtTemplatePrecision(expected.text, actual.text)) {
     out.push(`${here}: expected "${expected.text}", got "${actual.text}"`);
   }
   for (const [k, v] of expected.attrs) {

@@ -14,6 +14,8 @@ import { NEEDS_FIXTURES, type TestServer, envelope, startServer } from '../helpe
 import { type FixtureRow, readFixture, readIndex } from './fixture-index.js';
 import { EXPECTED } from './expected.js';
 import { seedWijziging } from './seed-zaak.js';
+import { DATASET, datasetKennisgeving, datasetZaak, expandShortIds } from './stp-dataset.js';
+import { CONFORMANCE_BACKENDS } from './backends.js';
 import { bodyOf, compare, parseXml } from './stp-compare.js';
 
 /** The order of the testset's scenarios (SPEC-DIGEST §4.3). */
@@ -24,6 +26,15 @@ const ORDER = [
   'updateZaakdocument_Di02', 'cancelCheckout_Di02', 'ontkoppelZaakdocument_Di02', 'genereerBesluitIdentificatie_Di02',
   'voegBesluitToe_Di01', 'updateBesluit_BslLk01', 'geefBesluitdetails_BslLv01',
 ];
+
+/**
+ * Reads whose expected answer shows the object after a later scenario changed it: played right after that
+ * scenario (as the ZDS 1.1 testset's "Geef zaakdetails – La01 reflecting the update" does).
+ */
+const READ_AFTER: Record<string, string> = {
+  // Template: zaak 123400013 with updateZaak 4's new kenmerken, opschorting and betrokkenen.
+  'geefZaakdetails_ZakLv01__haarlem-stp__8.xml': 'updateZaak_ZakLk01',
+};
 
 /**
  * Steps the placeholder values of the preserved templates make inconsistent, with the answer they must get.
@@ -37,10 +48,38 @@ const EXPECTED_IN_CHAIN: Record<string, { answer: RegExp; why: string }> = {
 };
 
 /**
+ * Steps the ZGW APIs refuse (as ../shared/zgw/README.md records Open Zaak), with the clear StUF058 they get. As a
+ * vakapplicatie would, the scenario then sends the step again corrected (`correct`), and that answer goes on as
+ * the step's answer (compared with the testplatform's; the correction's effect is in DELIBERATE_ZGW).
+ */
+const VALID_BSN = '123456782';
+const EXPECTED_IN_CHAIN_ZGW: Record<string, { answer: RegExp; why: string; correct: (body: string) => string }> = {
+  'creeerZaak_ZakLk01__haarlem-stp__3.xml': {
+    answer: /Fo03Bericht[\s\S]*StUF058[\s\S]*inp\.bsn: Onjuist BSN nummer/,
+    why: 'the initiator\'s BSN 123456789 fails the 11-proef, which the Zaken API applies to inpBsn (README item 16); resent with a valid BSN',
+    correct: (body) => body.replace(/(<BG:inp\.bsn>)123456789(<)/g, `$1${VALID_BSN}$2`),
+  },
+  'creeerZaak_ZakLk01__haarlem-stp__7.xml': {
+    answer: /Fo03Bericht[\s\S]*StUF058[\s\S]*Eindstatus vraagt een resultaat/,
+    why: 'an einddatum without resultaat: in ZGW an einddatum exists only through the eindstatus, which needs a resultaat first (README item 18); resent without the einddatum',
+    correct: (body) => body.replace(/<ZKN:einddatum>[^<]*<\/ZKN:einddatum>/, ''),
+  },
+  'updateZaak_ZakLk01__haarlem-stp__4.xml': {
+    answer: /Fo03Bericht[\s\S]*StUF058[\s\S]*inp\.bsn: Onjuist BSN nummer/,
+    why: 'a new rol\'s BSN 123456789 fails the 11-proef, which the Zaken API applies to inpBsn (README item 16); resent with a valid BSN',
+    correct: (body) => body.replace(/(<BG:inp\.bsn>)123456789(<)/g, `$1${VALID_BSN}$2`),
+  },
+};
+
+/**
  * Where an answer deliberately differs from the testplatform's expected answer, matched against
  * "<expected file> <difference>". Every difference must be listed here, and every entry must still occur
- * (checked at the end), so the list stays exact. The expected answers are templates recorded against the
- * testplatform's own data set, which the preserved requests do not fully recreate: those entries say so.
+ * (checked at the end), so the list stays exact, and every entry names single differences (a pattern ending
+ * in $), never a whole answer. The objects the testplatform expects to exist already are seeded as its expected
+ * answers show them (stp-dataset.ts); what is left here is what necessarily differs (per-run values, ids
+ * Zaakpoort hands out, StUF rules the templates do not follow) and the places where the preserved messages
+ * contradict each other (a chained request wrote other values than a later template reads, or two templates
+ * describe one object differently): those entries name both sides.
  */
 const DELIBERATE: Array<{ where: RegExp; why: string }> = [
   { where: /\/parameters\/indicatorVervolgvraag: expected "true", got "false"$/,
@@ -71,8 +110,46 @@ const DELIBERATE: Array<{ where: RegExp; why: string }> = [
     why: 'the zaaktype ingangsdatumObject is what the creeerZaak sent (or nothing); the template shows the testplatform catalogue\'s date' },
   { where: /\/identificatie: expected "00007", got "1234[DB]?2026\d{7}"$/,
     why: 'the templates use one placeholder (00007) for every object; the answer is checked to be about the object asked for in verifyReadBack' },
-  { where: /^(geefZaakdetails_ZakLa01__haarlem-stp__(1|7|8)|geefZaakstatus_ZakLa01__haarlem-stp__(1|3)|geefZaakdocumentLezen_EdcLa01__haarlem-stp__(1|7)|geefZaakdocumentbewerken_Du02__haarlem-stp__1|geefBesluitdetails_BslLa01__haarlem-stp__(4|6)|geefLijstZaakdocumenten_ZakLa01__haarlem-stp__(2|4))\.xml /,
-    why: 'data set: these answers were recorded against the testplatform\'s own zaak/document/besluit data (placeholder values such as "omschrijving", "titel1", kenmerk7, dates 20240110, other initiators), which the preserved requests do not create; the objects are the ones the chain created or seeded, and their values are what was sent' },
+  { where: /\/heeftRelevant\[\d\]\/titel: extra attribute nil="true"$/,
+    why: 'the scope asks heeftRelevant/titel and the link has none: StUF 03.01 §3.4 answers xsi:nil with StUF:noValue; the template gives an empty element' },
+  { where: /^geefLijstZaakdocumenten_ZakLa01__haarlem-stp__2\.xml \S+\/heeftRelevant\[\d\]\/(titel|beschrijving): missing$/,
+    why: 'the template prints the links\' empty titel and beschrijving as empty elements; under a scope keyword Zaakpoort leaves out elements without value, as the testplatform\'s other keyword-scope templates do (geefZaakdetails 1 has no toelichting, einddatum, ...)' },
+  { where: /^geefLijstZaakdocumenten_ZakLa01__haarlem-stp__4\.xml \S+\/heeftRelevant\[\d\]\/gerelateerde\/auteur: (expected "", got "auteur"|missing attribute nil="true")$/,
+    why: 'conflict in the preserved messages: voegZaakdocumentToe 1 and 2 made the documents of zaak 123400007 with auteur "auteur"; the template answers auteur nil' },
+  { where: /^geefZaakdetails_ZakLa01__haarlem-stp__7\.xml \S+\/(tijdvakGeldigheid\/beginGeldigheid: expected "20240110", got "20240108000000000"|heeftAlsInitiator\/gerelateerde\/(natuurlijkPersoon: missing|vestiging: extra)|heeftAlsInitiator\/(code|omschrijving|toelichting): missing|heeftAlsInitiator\/tijdvakRelatie\/beginRelatie: expected "20240109", got "20240108"|heeftAlsInitiator\/tijdvakGeldigheid\/beginGeldigheid: expected "20240109", got "20240108000000000"|(heeftAlsDeelzaak|heeftBetrekkingOpAndere|leidtTot): missing)$/,
+    why: 'conflict in the preserved messages: creeerZaak 6 (STP creeerZaak_ZakLk01_11) made zaak 123400011 with a vestiging as initiator, begin dates 20240108 and no deelzaak, other zaak or besluit; the template shows a natuurlijk persoon (geslachtsnaam5) as initiator, begin dates 20240109/20240110, a deelzaak, a betrekkingOpAndere and a leidtTot. Zaakpoort answers what creeerZaak 6 sent' },
+  { where: /^geefZaakstatus_ZakLa01__haarlem-stp__[13]\.xml \S+\/heeft\/gerelateerde\/zkt\.omschrijving: expected "omschrijving", got "Aanvraag burgerservicenummer behandelen"$/,
+    why: 'conflict in the preserved messages: actualiseerZaakstatus sent the statustype with zkt.omschrijving "Aanvraag burgerservicenummer behandelen" (the STP zaaktype 12345678, SPEC-DIGEST §4.2); the template prints the placeholder "omschrijving"' },
+  { where: /^geefZaakstatus_ZakLa01__haarlem-stp__3\.xml \S+\/heeft\/toelichting: (expected "", got "toelichting7"|missing attribute nil="true")$/,
+    why: 'conflict in the preserved messages: actualiseerZaakstatus 3 and 4 set the status of zaak 123400006 with toelichting "toelichting7"; the template answers it nil' },
+  { where: /^geefZaakdocumentLezen_EdcLa01__haarlem-stp__1\.xml \S+\/isRelevantVoor\/(titel|beschrijving|stt\.volgnummer|stt\.omschrijving|sta\.datumStatusGezet): missing$/,
+    why: 'conflict in the preserved messages: voegZaakdocumentToe 1 linked document 1234D00001 to zaak 123400007 without a link titel, beschrijving or zaakstatus, and no step gives that zaak a status; the template shows link values of the testplatform\'s own (titel, beschrijving, status 1234)' },
+  { where: /^geefZaakdocumentLezen_EdcLa01__haarlem-stp__7\.xml \S+\/isRelevantVoor\/gerelateerde\/omschrijving: expected "omschrijving1", got "omschrijvingN"$/,
+    why: 'conflict in the preserved messages: updateZaak 2, played before this read, changed the omschrijving of zaak 123400009 to "omschrijvingN"; the template shows the zaak without that change' },
+  { where: /^geefZaakdocumentbewerken_Du02__haarlem-stp__1\.xml \S+\/object\/(titel: expected "titel", got "titel1"|formaat: expected "formaat", got "formaat1"|taal: expected "taal", got "taal1"|vertrouwelijkAanduiding: expected "VERTROUWELIJK", got "ZEER GEHEIM"|auteur: expected "auteur", got "auteur1"|link: expected "", got "link1")$/,
+    why: 'conflict in the preserved templates: geefZaakdocumentLezen 7 and this one describe the same document 1234D00005 differently (titel1, formaat1, ZEER GEHEIM, link1 versus titel, formaat, VERTROUWELIJK, no link) with no change in between; the data set follows geefZaakdocumentLezen 7, the complete description' },
+  { where: /^geefBesluitdetails_BslLa01__haarlem-stp__4\.xml \S+\/isVastgelegdIn\[1\]\/gerelateerde\/(dct\.omschrijving: expected "omschrijving1", got "omschrijving"|titel: expected "titel1", got "titel")$/,
+    why: 'conflict in the preserved messages: the first document is 1234D00007, which voegZaakdocumentToe 4 made with dct.omschrijving "omschrijving" and titel "titel"; the template says omschrijving1 / titel1' },
+  { where: /^geefBesluitdetails_BslLa01__haarlem-stp__4\.xml \S+\/isVastgelegdIn\[2\]\/gerelateerde\/(dct\.omschrijving: expected "dct\.omschrijving33", got "omschrijving1"|titel: expected "titel33", got "titel1")$/,
+    why: 'conflict in the preserved templates: the second document is 1234D00005, which this template calls titel33 / dct.omschrijving33 and geefZaakdocumentLezen 7 calls titel1 / omschrijving1; the data set follows geefZaakdocumentLezen 7' },
+];
+
+/** Where the ZGW backend's answer deliberately differs as well: what the ZGW APIs hold differently (README items). */
+const DELIBERATE_ZGW: Array<{ where: RegExp; why: string }> = [
+  { where: /^geefZaakdetails_ZakLa01__\S+ \S+\/object\/datumVernietigingDossier: expected "\d{8}", got "\d{8}"$/,
+    why: 'when the zaak is closed Open Zaak sets archiefactiedatum from the resultaattype (vernietigen after P10Y in this catalogue), replacing what was sent (README item 18)' },
+  { where: /^geefZaakdetails_ZakLa01__haarlem-stp__3\.xml \S+\/object\/heeft: extra$/,
+    why: 'creeerZaak 2 made this zaak ended (einddatum and resultaat, no status): in ZGW that is the eindstatus Zaakpoort sets, which the answer then shows (README item 18)' },
+  { where: /\/natuurlijkPersoon\/inp\.bsn: expected "123456789", got "123456782"$/,
+    why: 'the step was resent with a valid BSN after the Zaken API refused 123456789 (EXPECTED_IN_CHAIN_ZGW)' },
+  { where: /^(geefZaakdocumentLezen_EdcLa01|geefZaakdocumentbewerken_Du02)__\S+ \S+\/object\/versie: expected "[^"]*", got "\d+"$/,
+    why: 'a ZGW document\'s versie is the Documenten API\'s own counter (1 for a new document, +1 per change); the versie text of the message is not kept' },
+  { where: /^geefZaakdetails_ZakLa01__haarlem-stp__[17]\.xml \S+\/object\/deelzakenIndicatie: expected "J", got "N"$/,
+    why: 'a ZGW zaak has no deelzakenIndicatie: Zaakpoort derives it from the deelzaken ZGW holds, and these zaken have none' },
+  { where: /^geefZaakdetails_ZakLa01__haarlem-stp__8\.xml \S+\/object\/einddatum: missing$/,
+    why: 'creeerZaak 7 was resent without its einddatum (EXPECTED_IN_CHAIN_ZGW: in ZGW an einddatum exists only through the eindstatus)' },
+  { where: /^geefBesluitdetails_BslLa01__\S+ \S+\/object\/bst\.omschrijving: extra$/,
+    why: 'a ZGW besluit always has a besluittype: the testplatform\'s besluit without one gets the profile\'s besluittype, which the answer names' },
 ];
 
 type Kind = 'zaak' | 'document' | 'besluit';
@@ -111,10 +188,14 @@ function expectedAnswerFor(request: FixtureRow, all: FixtureRow[]): FixtureRow |
   });
 }
 
-describe('StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained', { skip: NEEDS_FIXTURES }, () => {
+for (const backend of CONFORMANCE_BACKENDS()) describe(`StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained, on ${backend.label}`, { skip: NEEDS_FIXTURES }, () => {
   const index = readIndex();
   const rows = index.filter((r) => r.direction === 'request' && r.file.includes('__haarlem-stp__'));
-  const steps = ORDER.flatMap((op) => rows.filter((r) => r.operation === op).sort((a, b) => stepNumber(a) - stepNumber(b)));
+  const steps = ORDER.flatMap((op) => rows.filter((r) => r.operation === op && !READ_AFTER[r.file]).sort((a, b) => stepNumber(a) - stepNumber(b)));
+  for (const [file, after] of Object.entries(READ_AFTER)) {
+    const at = steps.findLastIndex((r) => r.operation === after);
+    steps.splice(at + 1, 0, rows.find((r) => r.file === file)!);
+  }
   const texts = new Map(steps.map((r) => [r.file, readFixture(r)]));
 
   /** Fixture constant → the identificatie Zaakpoort handed out for it. */
@@ -135,18 +216,26 @@ describe('StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained', { skip: NEED
     if (besluitId && r.operation === 'voegBesluitToe_Di01') created.add(besluitId);
   }
 
+  const refusedByZgw = (file: string) => (backend.kind === 'zgw' ? EXPECTED_IN_CHAIN_ZGW[file] : undefined);
   const checkedOut = new Map<string, string>();
   const compared = new Set<string>();
+  const deliberate = backend.kind === 'zgw' ? [...DELIBERATE, ...DELIBERATE_ZGW] : DELIBERATE;
   const used = new Set<(typeof DELIBERATE)[number]>();
   const writtenContent = new Map<string, string>();
   const table = new Map<string, { passed: number; total: number }>();
   let srv: TestServer;
 
   before(async () => {
-    srv = await startServer({ gemeentecode: '1234' });
+    await backend.start();
+    srv = await startServer({ gemeentecode: '1234', ...(await backend.fresh()) });
   });
   after(async () => {
     await srv.close();
+    try {
+      backend.check();
+    } finally {
+      await backend.stop();
+    }
     const lines = [...table.entries()].map(([op, r]) => `| ${op} | ${r.passed} / ${r.total} |`);
     console.log(['', '| STP scenario step | passed |', '|---|---|', ...lines].join('\n'));
   });
@@ -193,6 +282,16 @@ describe('StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained', { skip: NEED
     };
     for (const token of tokens[kind].filter((t) => !created.has(t))) {
       let answer: string;
+      if (DATASET[token]) {
+        // Part of the testplatform's own data set: created as its expected answer shows it (stp-dataset.ts).
+        const describing = index.find((r) => r.file === DATASET[token]!.describedBy)!;
+        const la01 = substitute(expandShortIds(readFixture(describing)));
+        answer = await send(datasetKennisgeving(token, la01, datasetZaak(la01) ?? zaakFor(token), steps, texts));
+        assert.match(answer, /Bv03Bericht/, `data set ${kind} ${token}: ${answer}`);
+        const inhoud = first(la01, /<ZKN:inhoud[^>]*>([^<]+)<\/ZKN:inhoud>/);
+        if (inhoud) writtenContent.set(real(token), inhoud.replace(/\s+/g, ''));
+        continue;
+      }
       const wijziging = kind === 'zaak' ? steps.find((r) => /updateZaak|actualiseerZaakstatus/.test(r.operation) && first(texts.get(r.file)!, /<ZKN:object[^>]*>\s*<ZKN:identificatie>([^<]+)</) === token) : undefined;
       if (wijziging) {
         // The zaak as the first change to it describes it (zaaktype, the rollen it replaces or ends).
@@ -222,7 +321,13 @@ describe('StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained', { skip: NEED
         if (/updateZaakdocument|cancelCheckout/.test(row.operation) && docId && checkedOut.has(docId)) {
           body = body.replace(/(<(\w+):checkedOutId>)[^<]*(<\/\2:checkedOutId>)/, `$1${checkedOut.get(docId)}$3`);
         }
-        const answer = await send(body);
+        let answer = await send(body);
+        const refused = refusedByZgw(row.file);
+        if (refused) {
+          assert.match(answer, refused.answer, answer);
+          body = refused.correct(body).replace(/(<StUF:referentienummer>[^<]*)(<\/StUF:referentienummer>)/, '$1-corrected$2');
+          answer = await send(body);
+        }
         const special = EXPECTED_IN_CHAIN[row.file];
         assert.match(answer, special?.answer ?? EXPECTED[row.operation]!, answer);
         if (!special) verifyReadBack(row.operation, body, answer, docId);
@@ -236,8 +341,10 @@ describe('StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained', { skip: NEED
   }
 
   it('every La01 and Du02 was compared with the testplatform, and every listed deliberate difference still occurs', () => {
-    assert.ok(compared.size >= 20, `only ${compared.size} answers compared`);
-    const stale = DELIBERATE.filter((x) => !used.has(x)).map((x) => x.where.source);
+    assert.equal(compared.size, 20, `answers compared: ${[...compared].join(', ')}`);
+    // Entries name single differences; a pattern that does not end in $ could excuse a whole answer.
+    assert.deepEqual(deliberate.filter((x) => !x.where.source.endsWith('$')).map((x) => x.where.source), []);
+    const stale = deliberate.filter((x) => !used.has(x)).map((x) => x.where.source);
     assert.deepEqual(stale, [], 'deliberate differences that no longer occur: remove them');
   });
 
@@ -254,7 +361,7 @@ describe('StUF-testplatform ZDS 1.2 Zaaksysteem scenario, chained', { skip: NEED
     compared.add(expectedRow.file);
     const unexplained: string[] = [];
     for (const d of diffs) {
-      const entry = DELIBERATE.find((x) => x.where.test(`${expectedRow.file} ${d}`));
+      const entry = deliberate.find((x) => x.where.test(`${expectedRow.file} ${d}`));
       if (entry) used.add(entry);
       else unexplained.push(d);
     }

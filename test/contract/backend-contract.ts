@@ -14,8 +14,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
 import { DEFAULT_ID_BLOCK_SIZE } from '../../src/backends/id-sequence.js';
 import { checkIdentificatie } from '../../src/domain/identificatie.js';
-import type { Besluit, Overdracht, Zaak } from '../../src/domain/model.js';
+import type { Besluit, DocumentMeta, DocumentVersion, Overdracht, Zaak, ZaakDocumentLink } from '../../src/domain/model.js';
 import type { Backend } from '../../src/ports/index.js';
+import type { StoreWriter } from '../../src/ports/zaak-store.js';
 import { DuplicateError } from '../../src/ports/zaak-store.js';
 import { fullBesluit as fullBesluitFixture, fullDocumentMeta, fullZaak as fullZaakFixture, link, minimalZaak as minimalZaakFixture, version } from './fixtures.js';
 
@@ -43,8 +44,33 @@ export interface ContractCapabilities {
   besluit?: (b: Besluit) => Besluit;
   /** Writes inside a transaction stay invisible to plain reads until commit (default true). */
   isolation?: boolean;
+  /** Why not, for the skipped case (default: a generic sentence). */
+  isolationSkip?: string;
+  /** How this backend holds documents (default: as the SQL stores do: on their own, content by opaque reference). */
+  documentForm?: DocumentForm;
   /** Skip reasons for parts a backend does not have yet. */
   skip?: { documents?: string; overdrachten?: string };
+}
+
+/**
+ * Where a backend holds documents differently. The ZGW backend: a document exists only in a zaak (the zaaktype
+ * decides its informatieobjecttype), and a version is what the Documenten API made of uploaded content.
+ */
+export interface DocumentForm {
+  /** The cases make every document in a zaak, linked in the same transaction. */
+  inZaak: boolean;
+  /**
+   * Versions are the backend's own: the cases write real content through backend.content; a version read back
+   * has the backend's blobRef (checked by reading the same bytes back) and its own createdAt (checked present).
+   */
+  ownVersions: boolean;
+  /**
+   * Every change of a document is a new version with its own formaat, which is also the content type, and the
+   * metadata's versie is that version's number (ZGW: each PATCH of an EIO is a new versie).
+   */
+  formaatPerVersion: boolean;
+  /** The metadata as this backend holds it (every field it requires given, values from its lists). */
+  meta?: (m: DocumentMeta) => DocumentMeta;
 }
 
 export const CONTRACT_GEMEENTECODE = '0363';
@@ -133,9 +159,22 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
   const fullZaak = (id: string) => (caps.zaak ?? ((z) => z))(fullZaakFixture(id));
   const minimalZaak = (id: string) => (caps.zaak ?? ((z) => z))(minimalZaakFixture(id));
   const fullBesluit = (id: string, zaak: string) => (caps.besluit ?? ((b) => b))(fullBesluitFixture(id, zaak));
+  const form = caps.documentForm;
+  const documentMeta = (m: DocumentMeta) => (form?.meta ?? ((x) => x))(m);
+  /** A version to write: the fixture's, with real content ("<doc> versie <n>") for a backend that makes its own versions. */
+  async function newVersion(b: Backend, doc: string, n: number, extra: Partial<DocumentVersion> = {}): Promise<DocumentVersion> {
+    if (!form?.ownVersions) return version(n, extra);
+    const { blobRef: _ref, size: _size, sha256: _sha, ...rest } = version(n, extra);
+    return { ...rest, ...(await storeBytes(b, Buffer.from(`${doc} versie ${n}`))), createdAt: '' };
+  }
+  /** Make a document the way the backend holds documents: in `zaak` (linked in the same transaction) where it must be. */
+  async function makeDocument(tx: StoreWriter, m: DocumentMeta, v: DocumentVersion, zaak: string): Promise<void> {
+    await tx.insertDocument(m, v);
+    if (form?.inZaak) await tx.linkDocument(link(zaak, m.identificatie));
+  }
   const documents = caps.skip?.documents ? { skip: caps.skip.documents } : {};
   const overdrachten = caps.skip?.overdrachten ? { skip: caps.skip.overdrachten } : {};
-  const isolation = caps.isolation === false ? { skip: 'no transactions: a write is visible at once (and undone when the transaction fails)' } : {};
+  const isolation = caps.isolation === false ? { skip: caps.isolationSkip ?? 'no transactions: a write is visible at once (and undone when the transaction fails)' } : {};
   describe(`${label}: backend contract`, () => {
     describe('zaken', () => {
       const g = group(open);
@@ -194,10 +233,11 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
           g.backend.store.transaction(async (tx) => {
             await tx.insertZaak(minimalZaak('03631000'));
             if (!documents.skip) {
-              await tx.insertDocument(fullDocumentMeta('D-rollback'), version(1));
+              await tx.insertDocument(documentMeta(fullDocumentMeta('D-rollback')), await newVersion(g.backend, 'D-rollback', 1));
               await tx.linkDocument(link('03631000', 'D-rollback'));
             }
-            await tx.insertBesluit({ ...fullBesluit('B-rollback', '03631000'), ...(documents.skip ? { documenten: [] } : {}) });
+            // Laid down in the document made here where documents must exist (the fixture names D-1 and D-2).
+            await tx.insertBesluit({ ...fullBesluit('B-rollback', '03631000'), ...(documents.skip ? { documenten: [] } : form?.inZaak ? { documenten: ['D-rollback'] } : {}) });
             await tx.logMessage({ zenderKey: 'z', referentienummer: 'r-rollback', requestHash: 'h', responseXml: '<x/>', at: '2024-01-01T00:00:00Z' });
             await sleep(5);
             throw boom;
@@ -282,51 +322,96 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
     describe('documenten', documents, () => {
       const g = group(open);
       const Z = '036320240000010';
+      /** Where a backend that holds documents only in a zaak makes them before the cases link them elsewhere. */
+      const HOME = '036320240000019';
+      const meta = documentMeta;
+      const insertDocument = (tx: StoreWriter, m: DocumentMeta, v: DocumentVersion) => makeDocument(tx, m, v, HOME);
+
+      /** A version as read back equals the one written; on a backend with its own versions by content and presence. */
+      async function assertVersion(got: DocumentVersion | undefined, want: DocumentVersion, doc: string): Promise<void> {
+        if (!form?.ownVersions || !want.blobRef) {
+          assert.deepEqual(got, want);
+          return;
+        }
+        assert.ok(got?.blobRef, `${doc} v${want.versionNo}: no content reference`);
+        assert.ok(got.createdAt, `${doc} v${want.versionNo}: no createdAt`);
+        assert.deepEqual({ ...got, blobRef: want.blobRef, createdAt: want.createdAt }, want);
+        assert.deepEqual(await readAll(g.backend.content.open(got.blobRef)), Buffer.from(`${doc} versie ${want.versionNo}`));
+      }
+
+      /** The links of a document as the cases made them, after the home link of a backend that needs one. */
+      const withHome = (doc: string, links: ZaakDocumentLink[]) => (form?.inZaak ? [link(HOME, doc), ...links] : links);
 
       before(async () => {
-        await g.backend.store.transaction((tx) => tx.insertZaak(minimalZaak(Z)));
+        await g.backend.store.transaction(async (tx) => {
+          await tx.insertZaak(minimalZaak(Z));
+          if (form?.inZaak) await tx.insertZaak(minimalZaak(HOME));
+        });
       });
 
       it('stores metadata and the first version', async () => {
-        const meta = fullDocumentMeta('D-1');
-        await g.backend.store.transaction((tx) => tx.insertDocument(meta, version(1)));
-        assert.deepEqual(await g.backend.store.getDocument('D-1'), { meta, latest: version(1) });
+        const m = meta(fullDocumentMeta('D-1'));
+        const v1 = await newVersion(g.backend, 'D-1', 1);
+        await g.backend.store.transaction((tx) => insertDocument(tx, m, v1));
+        const doc = await g.backend.store.getDocument('D-1');
+        assert.deepEqual(doc?.meta, m);
+        await assertVersion(doc?.latest, v1, 'D-1');
         assert.equal(await g.backend.store.getDocument('D-onbekend'), undefined);
       });
 
       it('stores a document without content (placeholder)', async () => {
         const latest = { versionNo: 1, size: 0, createdAt: '2024-03-15T10:00:00.000Z' };
-        await g.backend.store.transaction((tx) => tx.insertDocument({ identificatie: 'D-leeg' }, latest));
-        assert.deepEqual(await g.backend.store.getDocument('D-leeg'), { meta: { identificatie: 'D-leeg' }, latest });
+        const m = meta({ identificatie: 'D-leeg' });
+        await g.backend.store.transaction((tx) => insertDocument(tx, m, latest));
+        const doc = await g.backend.store.getDocument('D-leeg');
+        assert.deepEqual(doc?.meta, m);
+        if (form?.ownVersions) {
+          // The zaaksysteem's own registration time; no content.
+          assert.deepEqual({ ...doc!.latest, createdAt: latest.createdAt }, latest);
+        } else assert.deepEqual(doc, { meta: m, latest });
       });
 
       it('refuses a duplicate document', async () => {
+        const v = await newVersion(g.backend, 'D-1', 1);
         await assert.rejects(
-          g.backend.store.transaction((tx) => tx.insertDocument({ identificatie: 'D-1' }, version(1))),
+          g.backend.store.transaction((tx) => insertDocument(tx, meta({ identificatie: 'D-1' }), v)),
           isDuplicate('document'),
         );
         assert.equal((await g.backend.store.getDocument('D-1'))?.meta.titel, 'Aanvraag.pdf');
       });
 
       it('returns the latest version after adding versions', async () => {
+        const v2 = await newVersion(g.backend, 'D-1', 2);
+        const v3 = await newVersion(g.backend, 'D-1', 3, { contentType: 'text/plain', bestandsnaam: 'v3.txt' });
         await g.backend.store.transaction(async (tx) => {
-          await tx.addDocumentVersion('D-1', version(2));
-          await tx.addDocumentVersion('D-1', version(3, { contentType: 'text/plain', bestandsnaam: 'v3.txt' }));
+          await tx.addDocumentVersion('D-1', v2);
+          await tx.addDocumentVersion('D-1', v3);
         });
         const doc = await g.backend.store.getDocument('D-1');
-        assert.deepEqual(doc?.latest, version(3, { contentType: 'text/plain', bestandsnaam: 'v3.txt' }));
-        assert.deepEqual(doc?.meta, fullDocumentMeta('D-1'));
+        const m = meta(fullDocumentMeta('D-1'));
+        await assertVersion(doc?.latest, form?.formaatPerVersion ? { ...v3, contentType: m.formaat! } : v3, 'D-1');
+        assert.deepEqual(doc?.meta, form?.formaatPerVersion ? { ...m, versie: '3' } : m);
       });
 
       it('lists every version oldest first, the older ones kept as history', async () => {
         const versions = await g.backend.store.listDocumentVersions('D-1');
-        assert.deepEqual(versions, [version(1), version(2), version(3, { contentType: 'text/plain', bestandsnaam: 'v3.txt' })]);
-        assert.deepEqual(await g.backend.store.listDocumentVersions('D-leeg'), [{ versionNo: 1, size: 0, createdAt: '2024-03-15T10:00:00.000Z' }]);
+        assert.equal(versions.length, 3);
+        if (form?.ownVersions) {
+          for (const [i, v] of versions.entries()) assert.equal(v.versionNo, i + 1);
+          assert.deepEqual(await readAll(g.backend.content.open(versions[0]!.blobRef!)), Buffer.from('D-1 versie 1'));
+          assert.deepEqual(await readAll(g.backend.content.open(versions[2]!.blobRef!)), Buffer.from('D-1 versie 3'));
+        } else {
+          assert.deepEqual(versions, [version(1), version(2), version(3, { contentType: 'text/plain', bestandsnaam: 'v3.txt' })]);
+        }
+        const leeg = await g.backend.store.listDocumentVersions('D-leeg');
+        assert.deepEqual(leeg.map((v) => [v.versionNo, v.size, v.blobRef]), [[1, 0, undefined]]);
+        if (!form?.ownVersions) assert.deepEqual(leeg, [{ versionNo: 1, size: 0, createdAt: '2024-03-15T10:00:00.000Z' }]);
         assert.deepEqual(await g.backend.store.listDocumentVersions('D-onbekend'), []);
         // Inside a transaction the writer sees the same history, including its own uncommitted version.
+        const v4 = await newVersion(g.backend, 'D-1', 4);
         await assert.rejects(
           g.backend.store.transaction(async (tx) => {
-            await tx.addDocumentVersion('D-1', version(4));
+            await tx.addDocumentVersion('D-1', v4);
             assert.equal((await tx.listDocumentVersions('D-1')).length, 4);
             throw new Error('rollback');
           }),
@@ -336,11 +421,14 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
       });
 
       it('updates metadata without touching versions', async () => {
-        const meta = { ...fullDocumentMeta('D-1'), titel: 'Nieuwe titel', versie: '3' };
-        await g.backend.store.transaction((tx) => tx.updateDocumentMeta(meta));
+        // Where every change is a versie (ZGW), the metadata change is versie 4 with the content of versie 3.
+        const versionNo = form?.formaatPerVersion ? 4 : 3;
+        const m = { ...meta(fullDocumentMeta('D-1')), titel: 'Nieuwe titel', versie: String(versionNo) };
+        await g.backend.store.transaction((tx) => tx.updateDocumentMeta(m));
         const doc = await g.backend.store.getDocument('D-1');
-        assert.deepEqual(doc?.meta, meta);
-        assert.equal(doc?.latest.versionNo, 3);
+        assert.deepEqual(doc?.meta, m);
+        assert.equal(doc?.latest.versionNo, versionNo);
+        if (form?.ownVersions) assert.deepEqual(await readAll(g.backend.content.open(doc!.latest.blobRef!)), Buffer.from('D-1 versie 3'));
       });
 
       it('sets and clears a lock', async () => {
@@ -360,9 +448,11 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
       });
 
       it('lists links in creation order and refuses a duplicate link', async () => {
+        const v = await newVersion(g.backend, 'D-2', 1);
+        const w = await newVersion(g.backend, 'D-0', 1);
         await g.backend.store.transaction(async (tx) => {
-          await tx.insertDocument({ identificatie: 'D-2' }, version(1));
-          await tx.insertDocument({ identificatie: 'D-0' }, version(1));
+          await insertDocument(tx, meta({ identificatie: 'D-2' }), v);
+          await insertDocument(tx, meta({ identificatie: 'D-0' }), w);
           await tx.linkDocument(link(Z, 'D-2'));
           await tx.linkDocument(link(Z, 'D-1'));
           await tx.linkDocument(link(Z, 'D-0'));
@@ -371,7 +461,7 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
         const list = await g.backend.store.listZaakDocumenten(Z);
         assert.deepEqual(list.map((l) => l.document.meta.identificatie), ['D-2', 'D-1', 'D-0']);
         assert.deepEqual(list[1]?.link, link(Z, 'D-1'));
-        assert.equal(list[1]?.document.latest.versionNo, 3);
+        assert.equal(list[1]?.document.latest.versionNo, form?.formaatPerVersion ? 4 : 3);
         assert.deepEqual(await g.backend.store.listZaakDocumenten('0363geen'), []);
       });
 
@@ -381,12 +471,12 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
           await tx.insertZaak(minimalZaak(Z2));
           await tx.linkDocument(link(Z2, 'D-1', { registratiedatum: '20240320' }));
         });
-        assert.deepEqual(await g.backend.store.listDocumentZaken('D-1'), [link(Z, 'D-1'), link(Z2, 'D-1', { registratiedatum: '20240320' })]);
+        assert.deepEqual(await g.backend.store.listDocumentZaken('D-1'), withHome('D-1', [link(Z, 'D-1'), link(Z2, 'D-1', { registratiedatum: '20240320' })]));
         const removed = await g.backend.store.transaction((tx) => tx.unlinkDocument(Z, 'D-1'));
         assert.equal(removed, true);
         assert.equal(await g.backend.store.transaction((tx) => tx.unlinkDocument(Z, 'D-1')), false);
         assert.deepEqual((await g.backend.store.listZaakDocumenten(Z)).map((l) => l.document.meta.identificatie), ['D-2', 'D-0']);
-        assert.deepEqual(await g.backend.store.listDocumentZaken('D-1'), [link(Z2, 'D-1', { registratiedatum: '20240320' })]);
+        assert.deepEqual(await g.backend.store.listDocumentZaken('D-1'), withHome('D-1', [link(Z2, 'D-1', { registratiedatum: '20240320' })]));
         // Relinking puts it at the end.
         await g.backend.store.transaction((tx) => tx.linkDocument(link(Z, 'D-1')));
         assert.deepEqual((await g.backend.store.listZaakDocumenten(Z)).map((l) => l.document.meta.identificatie), ['D-2', 'D-0', 'D-1']);
@@ -402,6 +492,10 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
         const b2 = { ...fullBesluit('0363B000002', Z), documenten: [] };
         await g.backend.store.transaction(async (tx) => {
           await tx.insertZaak(minimalZaak(Z));
+          // The documents the besluit is laid down in, where the backend needs them to exist.
+          if (form?.inZaak && !documents.skip) {
+            for (const d of b1.documenten) await makeDocument(tx, documentMeta({ identificatie: d }), await newVersion(g.backend, d, 1), Z);
+          }
           await tx.insertBesluit(b2);
           await tx.insertBesluit(b1);
         });
@@ -667,7 +761,7 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
         await g.backend.store.transaction(async (tx) => {
           await tx.insertZaak(minimalZaak('036320240000001'));
           await tx.insertZaak(minimalZaak('036320240000002'));
-          if (!documents.skip) await tx.insertDocument({ identificatie: '0363D20240000001' }, version(1));
+          if (!documents.skip) await makeDocument(tx, documentMeta({ identificatie: '0363D20240000001' }), await newVersion(g.backend, '0363D20240000001', 1), '036320240000001');
           await tx.insertBesluit({ ...fullBesluit('0363B000001', '036320240000001'), documenten: [] });
         });
         assert.equal(await g.backend.ids.reserve('zaak', undefined), '036320240000003');

@@ -47,7 +47,7 @@ describe('own StUF addresses and StUF010', () => {
     const id = newId();
     const lk = await post(srv, naar(m.creeerZaak({ identificatie: id }, '1.2'), '9999', 'AnderSysteem'));
     assert.equal(lk.status, 500);
-    assert.match(lk.text, /<StUF:Fo03Bericht[\s\S]*<StUF:code>StUF010<\/StUF:code><StUF:plek>client<\/StUF:plek><StUF:omschrijving>Ontvangende organisatie, applicatie of administratie is onbekend<\/StUF:omschrijving><StUF:details>Ontvanger is onbekend: [^<]*"9999"[^<]*"AnderSysteem"/);
+    assert.match(lk.text, /<StUF:Fo03Bericht[\s\S]*<StUF:code>StUF010<\/StUF:code><StUF:plek>client<\/StUF:plek><StUF:omschrijving>Combinatie van ontvangende organisatie, applicatie en administratie onbekend<\/StUF:omschrijving><StUF:details>Ontvanger is onbekend: [^<]*"9999"[^<]*"AnderSysteem"/);
     assert.equal(await srv.zp.backend.store.getZaak(id), undefined);
     // Right organisatie, wrong applicatie is not ours either.
     const lv = await post(srv, naar(m.geefZaakdetails(id, '1.2'), '5678', 'Zaakpoort'));

@@ -18,7 +18,7 @@ import { ChildServer } from '../helpers/child-server.js';
 import * as m from '../helpers/messages.js';
 import { dropSchemas, findTestDatabase, testSchemaName } from '../helpers/postgres.js';
 import { splitAtInhoud } from '../helpers/streaming-client.js';
-import { schemas } from '../helpers/xsd.js';
+import { assertSoapResponseValid, schemas } from '../helpers/xsd.js';
 import { type TestServer, envelope, startServer } from '../helpers/zaakpoort.js';
 
 const url = await findTestDatabase();
@@ -100,7 +100,9 @@ describe('crash leftovers after a real SIGKILL (SQLite + files, the built server
       await srv.start();
       const post = async (body: string) => {
         const res = await fetch(`${srv.url}/zds`, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body: envelope(body) });
-        return { status: res.status, text: await res.text() };
+        const text = await res.text();
+        await assertSoapResponseValid(text);
+        return { status: res.status, text };
       };
       const zaakId = m.extract((await post(m.genereerIdentificatie('Zaak', '1.2'))).text, 'identificatie')!;
       assert.equal((await post(m.creeerZaak({ identificatie: zaakId }, '1.2'))).status, 200);

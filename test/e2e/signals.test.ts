@@ -13,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import { cliArgs } from '../helpers/built-server.js';
 import { ChildServer, freePort } from '../helpers/child-server.js';
 import * as m from '../helpers/messages.js';
+import { assertSoapResponseValid } from '../helpers/xsd.js';
 import { REPO_ROOT, envelope } from '../helpers/zaakpoort.js';
 
 const dirs: string[] = [];
@@ -39,6 +40,11 @@ function refusesConnections(port: number): Promise<boolean> {
     });
     s.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
   });
+}
+
+/** The body of a raw HTTP/1.1 answer (the server sends it with a content-length, not chunked). */
+function bodyOf(answer: string): string {
+  return answer.slice(answer.indexOf('\r\n\r\n') + 4);
 }
 
 function alive(pid: number): boolean {
@@ -96,6 +102,7 @@ describe('graceful stop on SIGTERM / SIGINT', () => {
       const answer = await inFlight.finish();
       assert.match(answer, /^HTTP\/1\.1 200/, answer);
       assert.match(answer, /genereerZaakIdentificatie_Du02/);
+      await assertSoapResponseValid(bodyOf(answer));
       await until('the process to exit', () => server.exitCode !== null || !alive(pid));
       assert.equal(server.exitCode, 0, server.log);
     });
@@ -111,6 +118,7 @@ describe('graceful stop on SIGTERM / SIGINT', () => {
     await until('the server to announce the stop', () => server.log.includes('SIGINT received'));
     const answer = await inFlight.finish();
     assert.match(answer, /^HTTP\/1\.1 200/, answer);
+    await assertSoapResponseValid(bodyOf(answer));
     await until('the process to exit', () => server.exitCode !== null || !alive(pid));
     assert.equal(server.exitCode, 0, server.log);
     assert.doesNotMatch(server.log, /received again/);

@@ -5,6 +5,7 @@ import { validateZgwSettings, zgwSettingsFromEnv } from '../../src/backends/zgw/
 import { toStufFault } from '../../src/backends/zgw/errors.js';
 import { ZgwHttpError, ZgwUnreachableError } from '../../src/backends/zgw/http.js';
 import { betrokkeneFromZgw, betrokkeneToZgw, rolFingerprint, rolFromZgw, rolToZgw, rolTypeOf, roltypeFor } from '../../src/backends/zgw/map-rol.js';
+import { documentSidecar, eioFields } from '../../src/backends/zgw/documents/map-document.js';
 import { changedFields, dateToZgw, tijdstipFromZgw, tijdstipToZgw, zaakFields } from '../../src/backends/zgw/map-zaak.js';
 import type { Rol, Zaak } from '../../src/domain/model.js';
 import { NS } from '../../src/stuf/namespaces.js';
@@ -153,5 +154,33 @@ describe('zgw settings', () => {
     validateZgwSettings(s, err);
     assert.throws(() => validateZgwSettings({ ...s, zakenUrl: '' }, err), /ZAAKPOORT_ZGW_ZAKEN_URL/);
     assert.throws(() => validateZgwSettings({ ...s, rsin: '12' }, err), /ZAAKPOORT_ZGW_RSIN/);
+  });
+});
+
+describe('zgw mapping: document taal', () => {
+  const fields = (taal: string | undefined) => eioFields({ identificatie: 'D1', auteur: 'A', ...(taal === undefined ? {} : { taal }) }, undefined, { taal: 'dut' }, '2024-06-15').taal;
+
+  it('sends the configured default for a missing or empty taal (the Documenten API refuses a blank one)', () => {
+    assert.equal(fields(undefined), 'dut');
+    assert.equal(fields(''), 'dut');
+  });
+
+  it('sends the ISO 639-1 code of a common language as ISO 639-2/B, anything else as it came', () => {
+    assert.equal(fields('nl'), 'dut');
+    assert.equal(fields('EN'), 'eng');
+    assert.equal(fields('nld'), 'nld');
+    // No ISO 639-2/B code (the StUF-testplatform's placeholder): the default goes to ZGW, the text is kept beside it.
+    assert.equal(fields('taal'), 'dut');
+    assert.deepEqual(documentSidecar({ identificatie: 'D1', taal: 'taal' }), { taal: 'taal' });
+    assert.deepEqual(documentSidecar({ identificatie: 'D1', taal: 'nl' }), { taal: 'nl' });
+    assert.equal(documentSidecar({ identificatie: 'D1', taal: 'dut' }), undefined);
+  });
+
+  it('sends a link only when it is a URL the Documenten API holds; another one is kept beside it', () => {
+    const link = (l: string) => eioFields({ identificatie: 'D1', auteur: 'A', link: l }, undefined, { taal: 'dut' }, '2024-06-15').link;
+    assert.equal(link('https://example.org/doc'), 'https://example.org/doc');
+    assert.equal(link('link'), '');
+    assert.deepEqual(documentSidecar({ identificatie: 'D1', link: 'link' }), { link: 'link' });
+    assert.equal(documentSidecar({ identificatie: 'D1', link: 'https://example.org/doc' }), undefined);
   });
 });

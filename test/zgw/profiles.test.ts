@@ -16,10 +16,10 @@ describe('zgw translation profiles', () => {
       zaaktypen: [{
         identificatie: 'P1', omschrijving: 'Profielzaak',
         statustypen: [{ omschrijving: 'Intake', omschrijvingGeneriek: 'INT' }, { omschrijving: 'Klaar', omschrijvingGeneriek: 'END' }],
-        roltypen: ['initiator', 'beslisser', 'zaakcoordinator'], resultaattypen: ['Toegekend'],
+        roltypen: ['initiator', 'beslisser', 'zaakcoordinator'], resultaattypen: ['Toegekend'], besluittypen: ['Toekenning', 'Afwijzing'],
       }],
     });
-    f = await openZgwFixture({ double, settings: { catalogus: { domein: 'PROF', rsin: RSIN }, profiles: { P1: { statustypeMatch: 'code', roltypen: { heeftAlsVerantwoordelijke: 'beslisser' } } } } });
+    f = await openZgwFixture({ double, settings: { catalogus: { domein: 'PROF', rsin: RSIN }, profiles: { P1: { statustypeMatch: 'code', roltypen: { heeftAlsVerantwoordelijke: 'beslisser' }, besluittype: 'Afwijzing' } } } });
   });
   after(async () => {
     await f?.close();
@@ -38,6 +38,26 @@ describe('zgw translation profiles', () => {
     const back = (await f.backend.store.getZaak('036320240000700'))!;
     assert.equal(back.rollen[0]!.rolType, 'heeftAlsVerantwoordelijke');
     assert.equal(back.statussen[0]!.statustype.omschrijving, 'Intake');
+    assert.deepEqual(f.double.violations, []);
+  });
+
+  it('gives a besluit without bst.omschrijving the profile\'s besluittype, one that names it its own', async () => {
+    const zaak = { ...zaakVoorZgw('036320240000701', { rollen: [] }), zaaktype: { code: 'P1' }, statussen: [] };
+    const besluit = (identificatie: string, bstOmschrijving?: string) => ({
+      identificatie, zaakIdentificatie: zaak.identificatie, datumBeslissing: { value: '20240501' }, ingangsdatumWerking: { value: '20240501' }, documenten: [],
+      ...(bstOmschrijving ? { bstOmschrijving } : {}),
+    });
+    await f.backend.store.transaction(async (tx) => {
+      await tx.insertZaak(zaak);
+      await tx.insertBesluit(besluit('0363B000701'));
+      await tx.insertBesluit(besluit('0363B000702', 'Toekenning'));
+    });
+    const zt = seeded.zaaktypen.P1!;
+    const inZgw = await listInZgw<{ identificatie: string; besluittype: string }>(f.double, `${f.double.roots.besluiten}/besluiten`);
+    const typeOf = (id: string) => inZgw.find((b) => b.identificatie === id)?.besluittype;
+    assert.equal(typeOf('0363B000701'), zt.besluittypen.Afwijzing);
+    assert.equal(typeOf('0363B000702'), zt.besluittypen.Toekenning);
+    assert.equal((await f.backend.store.getBesluit('0363B000701'))?.bstOmschrijving, 'Afwijzing');
     assert.deepEqual(f.double.violations, []);
   });
 });

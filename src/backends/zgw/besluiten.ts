@@ -8,7 +8,7 @@ import type { Besluit, ExtraElement, Tijdvak } from '../../domain/model.js';
 import { DuplicateError } from '../../ports/zaak-store.js';
 import { faults } from '../../stuf/fault.js';
 import type { ZgwBesluittype } from './catalogue.js';
-import type { ZgwContext } from './context.js';
+import { type ZgwContext, profileFor } from './context.js';
 import type { ZgwDocuments } from './documents/index.js';
 import { isNotUnique } from './errors.js';
 import { beforeValues, changedFields, dateFromZgw, dateToZgw } from './map-zaak.js';
@@ -154,12 +154,14 @@ export class ZgwBesluiten {
   /** The besluittype for a ZDS bst.omschrijving among the besluittypen of the zaak's zaaktype. */
   private async besluittypeFor(zaaktypeUrl: string, omschrijving: string | undefined): Promise<string> {
     const entry = await this.ctx.catalogue.zaaktypeByUrl(zaaktypeUrl);
-    const pick = (list: ZgwBesluittype[]) => (omschrijving ? list.find((b) => b.omschrijving === omschrijving) : list.length === 1 ? list[0] : undefined);
+    // Without bst.omschrijving: the profile's besluittype, else the zaaktype's only one.
+    const wanted = omschrijving || profileFor(this.ctx, entry.code)?.besluittype;
+    const pick = (list: ZgwBesluittype[]) => (wanted ? list.find((b) => b.omschrijving === wanted) : list.length === 1 ? list[0] : undefined);
     const bt = await this.ctx.catalogue.find(entry, (e) => pick(e.besluittypen));
     if (!bt) {
       throw faults.processing('Besluittype onbekend voor dit zaaktype',
-        omschrijving
-          ? `bst.omschrijving "${omschrijving}" is geen besluittype van zaaktype ${entry.code} in de catalogus (ZGW)`
+        wanted
+          ? `bst.omschrijving "${wanted}"${omschrijving ? '' : ' (het besluittype van het profiel)'} is geen besluittype van zaaktype ${entry.code} in de catalogus (ZGW)`
           : `het besluit noemt geen bst.omschrijving en zaaktype ${entry.code} heeft ${entry.besluittypen.length} besluittypen; noem het besluittype`);
     }
     return bt.url;

@@ -43,6 +43,8 @@ export interface ZgwZaaktypeProfile {
   documenttypen?: Record<string, string>;
   /** StUF extraElementen naam → zaakeigenschap naam (default: the same name). */
   eigenschappen?: Record<string, string>;
+  /** The besluittype omschrijving of a besluit whose message names no bst.omschrijving (default: the zaaktype's only one). */
+  besluittype?: string;
 }
 
 export interface ZgwSettings {

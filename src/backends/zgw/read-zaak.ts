@@ -119,6 +119,7 @@ export async function readZaak(ctx: ZgwContext, r: Reader, identificatie: string
     const st = statusFromZgw(ctx, entry, s);
     const kept = side.get(s.url) as StatusSidecar | undefined;
     if (st && kept?.gezetDoor) st.gezetDoor = kept.gezetDoor;
+    if (st && kept?.gezetDoorRol) st.gezetDoorRol = kept.gezetDoorRol;
     return st;
   }).filter((s): s is Status => s !== undefined)
     .sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : a.datumStatusGezet > b.datumStatusGezet ? 1 : 0));

@@ -166,6 +166,10 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.snapshots.delete(zaak.identificatie);
   }
 
+  override listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
+    return this.guarded(() => this.documents.listDocumentVersions(identificatie, this.unit));
+  }
+
   async insertDocument(meta: DocumentMeta, firstVersion: DocumentVersion): Promise<void> {
     this.check();
     await this.documents.insertDocument(this.unit, meta, firstVersion, this.keep);
@@ -190,7 +194,7 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
     this.check();
     const snap = this.snapshots.get(link.zaakIdentificatie) ?? (await this.snapshot(link.zaakIdentificatie));
     if (!snap) throw new Error(`link ${link.zaakIdentificatie}/${link.documentIdentificatie}: de zaak of het document waarnaar verwezen wordt bestaat niet`);
-    await this.documents.linkDocument(this.unit, snap.raw.url, link, snap.raw.zaaktype);
+    await this.documents.linkDocument(this.unit, snap.raw.url, link, snap.raw.zaaktype, this.keep);
   }
 
   async unlinkDocument(zaakIdentificatie: string, documentIdentificatie: string): Promise<boolean> {

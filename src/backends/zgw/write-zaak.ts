@@ -40,7 +40,7 @@ export interface ZaakSidecar {
    */
   relaties?: Array<ZaakRelatie & { referentie?: true }>;
 }
-export interface StatusSidecar { gezetDoor: NonNullable<Status['gezetDoor']> }
+export interface StatusSidecar { gezetDoor: NonNullable<Status['gezetDoor']>; gezetDoorRol?: Status['gezetDoorRol'] }
 export type Keep = (key: string, value: unknown) => void;
 
 function zaakSidecar(zaak: Zaak, referenties: ZaakRelatie[]): ZaakSidecar | undefined {
@@ -169,6 +169,11 @@ function eindstatusFromEinddatum(ctx: ZgwContext, zaak: Zaak, entry: ZaaktypeEnt
   newStatussen.push(st);
 }
 
+/** What ZGW's status has no field for: who set it (beyond the rol URL) and isGezetDoor's own rol texts. */
+function statusSidecar(st: Status): StatusSidecar {
+  return { gezetDoor: st.gezetDoor!, ...(st.gezetDoorRol ? { gezetDoorRol: st.gezetDoorRol } : {}) };
+}
+
 /** The rol of this zaak that stands for a status' gezetDoor (same kind and key), for ZGW's status.gezetdoor. */
 function gezetDoorUrl(st: Status, rollen: Array<{ rol: Rol; url: string }>): string | undefined {
   const g = st.gezetDoor;
@@ -279,7 +284,7 @@ export async function insertZaak(ctx: ZgwContext, unit: UnitOfWork, zaak: Zaak, 
   for (const st of [...zaak.statussen].sort((a, b) => (a.datumStatusGezet < b.datumStatusGezet ? -1 : 1))) {
     const door = gezetDoorUrl(st, made);
     const status = await child('/statussen', { ...statusToZgw(st, p.statusUrls.get(st)!, ctx.timeZone), ...(door ? { gezetdoor: door } : {}) }, 'status zetten');
-    if (st.gezetDoor) keep(status.url, { gezetDoor: st.gezetDoor } satisfies StatusSidecar);
+    if (st.gezetDoor) keep(status.url, statusSidecar(st));
   }
   return created;
 }
@@ -411,7 +416,7 @@ export async function updateZaak(ctx: ZgwContext, unit: UnitOfWork, snap: ZaakSn
       const list = await ctx.http.listAll<ZgwStatus>({ api: 'zaken', url: '/statussen', query: { zaak: raw.url }, purpose: 'gezette status controleren' });
       return list.find((z) => sameStatus(st, p.statusUrls.get(st), z, ctx.timeZone));
     });
-    if (st.gezetDoor) keep(made.url, { gezetDoor: st.gezetDoor } satisfies StatusSidecar);
+    if (st.gezetDoor) keep(made.url, statusSidecar(st));
   }
 }
 

@@ -2,7 +2,7 @@
  * The `scope` of a vraag: which elements the answer must hold. Either a StUF:scope keyword on scope/object, or an
  * explicit tree of empty (nil) elements and relations.
  */
-import { StufFault } from '../../stuf/fault.js';
+import { FOUTCODE_OMSCHRIJVING, StufFault } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { type XmlElement, attr, child, elements } from '../../xml/tree.js';
 
@@ -35,7 +35,7 @@ export function parseScopeObject(object: XmlElement | undefined): Scope {
   const kids = elements(object);
   if (keyword !== undefined) {
     if (kids.length > 0) {
-      throw new StufFault('StUF097', 'client', 'Scope bevat zowel het attribuut StUF:scope als elementen',
+      throw new StufFault('StUF097', 'client', FOUTCODE_OMSCHRIJVING.StUF097!,
         `scope/object heeft StUF:scope="${keyword}" en ${kids.length} element(en)`);
     }
     const k = KEYWORDS[keyword];
@@ -76,6 +76,17 @@ export function relationScope(scope: Scope, relation: string): Scope {
   }
   if (scope.kerngegevensGerelateerden || !scope.all) return { all: false, metagegevens: false, kerngegevensGerelateerden: true };
   return { all: true, metagegevens: false, kerngegevensGerelateerden: true };
+}
+
+/**
+ * The scope of a relation element itself (its own attributes such as titel or registratiedatum next to
+ * gerelateerde): the relation's children when the scope lists it, otherwise what the keyword gives.
+ */
+export function relationElementScope(scope: Scope, relation: string): Scope {
+  const el = scope.explicit?.get(relation);
+  if (el) return parseScopeObject(el);
+  if (scope.explicit) return { all: false, metagegevens: false, kerngegevensGerelateerden: true, explicit: new Map() };
+  return scope;
 }
 
 /**

@@ -55,12 +55,23 @@ export function inhoudPieces(doc: Document): ResponsePiece[] {
   return [open, { blobRef: v.blobRef, size: v.size }, '</ZKN:inhoud>'];
 }
 
-/** The zaak–document link attributes after `gerelateerde` (ZAKEDC / EDCZAK), registratiedatum always present. */
-export function writeLinkAttributes(link: ZaakDocumentLink, opts: { staAsVolgnummer: boolean; metagegevens?: boolean }): string {
-  let out = zkn('titel', link.titel) + zkn('beschrijving', link.beschrijving) + zkn('registratiedatum', link.registratiedatum);
-  out += zkn('stt.volgnummer', link.sttVolgnummer) + zkn('stt.omschrijving', link.sttOmschrijving);
+/**
+ * The zaak–document link attributes after `gerelateerde` (ZAKEDC / EDCZAK), exactly as `scope` (the scope of
+ * the relation element itself) asks: registratiedatum always (mandatory in the answers), the others when asked,
+ * and an explicitly asked one without value as nil (StUF 03.01 §3.4; the StUF-testplatform asks
+ * heeftRelevant/titel in geefLijstZaakdocumenten).
+ */
+export function writeLinkAttributes(link: ZaakDocumentLink, opts: { staAsVolgnummer: boolean; metagegevens?: boolean; scope: Scope }): string {
+  const { scope } = opts;
+  const field = (name: string, value: string | undefined): string => {
+    if (!wants(scope, name)) return '';
+    if (value) return zkn(name, value);
+    return explicitlyAsked(scope, name) ? zknNil(name) : '';
+  };
+  let out = field('titel', link.titel) + field('beschrijving', link.beschrijving) + zkn('registratiedatum', link.registratiedatum);
+  out += field('stt.volgnummer', link.sttVolgnummer) + field('stt.omschrijving', link.sttOmschrijving);
   // geefLijstZaakdocumenten types sta.datumStatusGezet as a 4-digit number (schema defect): leave it out there.
-  if (!opts.staAsVolgnummer) out += zkn('sta.datumStatusGezet', link.staDatumStatusGezet);
+  if (!opts.staAsVolgnummer) out += field('sta.datumStatusGezet', link.staDatumStatusGezet);
   if (opts.metagegevens) {
     if (link.tijdvakRelatie) out += writeTijdvakRelatie(link.tijdvakRelatie);
     if (link.tijdvakGeldigheid) out += writeTijdvak(link.tijdvakGeldigheid);

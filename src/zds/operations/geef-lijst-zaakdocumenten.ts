@@ -1,7 +1,7 @@
 /** geefLijstZaakdocumenten_ZakLv01 → geefLijstZaakdocumenten_ZakLa01: every document linked to a zaak. */
 import { escapeText } from '../../xml/escape.js';
 import { la01 } from '../antwoord/frame.js';
-import { parseScope, relationScope } from '../antwoord/scope.js';
+import { parseScope, relationElementScope, relationScope } from '../antwoord/scope.js';
 import { writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
 import type { Operation } from '../operation.js';
 import { gelijkIdentificatie } from './common.js';
@@ -28,7 +28,7 @@ export const geefLijstZaakdocumenten: Operation = {
     for (const { link, document } of links) {
       object +=
         `<ZKN:heeftRelevant StUF:entiteittype="ZAKEDC"><ZKN:gerelateerde StUF:entiteittype="EDC">${writeDocumentMeta(document.meta, docScope)}</ZKN:gerelateerde>` +
-        `${writeLinkAttributes(link, { staAsVolgnummer: true })}</ZKN:heeftRelevant>`;
+        `${writeLinkAttributes(link, { staAsVolgnummer: true, scope: relationElementScope(scope, 'heeftRelevant') })}</ZKN:heeftRelevant>`;
     }
     object += '</ZKN:object>';
     return la01(ctx, names, 'ZAK', [object]);

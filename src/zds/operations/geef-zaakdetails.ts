@@ -2,7 +2,7 @@
 import { faults } from '../../stuf/fault.js';
 import { la01 } from '../antwoord/frame.js';
 import type { Zaak } from '../../domain/model.js';
-import { type Scope, parseScope, relationScope, wants } from '../antwoord/scope.js';
+import { type Scope, parseScope, relationElementScope, relationScope, wants } from '../antwoord/scope.js';
 import { writeLinkAttributes, writeDocumentMeta } from '../antwoord/write-document.js';
 import { writeZaakObject } from '../antwoord/write-zaak.js';
 import { writeLeidtTot } from '../antwoord/write-besluit.js';
@@ -27,7 +27,7 @@ export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, s
     for (const { link, document } of await store.listZaakDocumenten(zaak.identificatie)) {
       heeftRelevant.push(
         `<ZKN:heeftRelevant StUF:entiteittype="ZAKEDC"><ZKN:gerelateerde StUF:entiteittype="EDC">${writeDocumentMeta(document.meta, sub)}</ZKN:gerelateerde>` +
-          `${writeLinkAttributes(link, { staAsVolgnummer: true })}</ZKN:heeftRelevant>`,
+          `${writeLinkAttributes(link, { staAsVolgnummer: true, scope: relationElementScope(scope, 'heeftRelevant') })}</ZKN:heeftRelevant>`,
       );
     }
   }

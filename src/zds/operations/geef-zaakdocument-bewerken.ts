@@ -9,7 +9,7 @@ import { faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { writeStuurgegevens } from '../../stuf/stuurgegevens.js';
 import { escapeText } from '../../xml/escape.js';
-import { type Scope, parseScope, wants } from '../antwoord/scope.js';
+import { type Scope, parseScope, relationElementScope, wants } from '../antwoord/scope.js';
 import { inhoudPieces, writeDocumentMeta, writeLinkAttributes } from '../antwoord/write-document.js';
 import { ANSWER_NS_DECLS, zkn } from '../antwoord/xml.js';
 import type { Operation, OperationContext, ResponsePiece } from '../operation.js';
@@ -61,7 +61,7 @@ function objectPieces(doc: Document, scope: Scope, links: ZaakDocumentLink[]): R
     tail +=
       `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK"><ZKN:gerelateerde StUF:entiteittype="ZAK">` +
       `<ZKN:identificatie>${escapeText(l.zaakIdentificatie)}</ZKN:identificatie></ZKN:gerelateerde>` +
-      `${writeLinkAttributes(l, { staAsVolgnummer: false })}</ZKN:isRelevantVoor>`;
+      `${writeLinkAttributes(l, { staAsVolgnummer: false, scope: relationElementScope(scope, 'isRelevantVoor') })}</ZKN:isRelevantVoor>`;
   }
   pieces.push(`${tail}</ZKN:object>`);
   return pieces;

@@ -3,7 +3,7 @@
  * content, streamed from the store as base64.
  */
 import { la01 } from '../antwoord/frame.js';
-import { extraElementenFilter, parseScope, relationScope, wants } from '../antwoord/scope.js';
+import { extraElementenFilter, parseScope, relationElementScope, relationScope, wants } from '../antwoord/scope.js';
 import { writeGerelateerdeZaak } from '../antwoord/write-zaak.js';
 import { inhoudPieces, writeDocumentMeta, writeDocumentMetagegevens, writeLinkAttributes } from '../antwoord/write-document.js';
 import type { Operation, ResponsePiece } from '../operation.js';
@@ -34,7 +34,7 @@ export const geefZaakdocumentLezen: Operation = {
         const zaak = sub.all || sub.explicit ? await ctx.backend.store.getZaak(link.zaakIdentificatie) : undefined;
         tail +=
           `<ZKN:isRelevantVoor StUF:entiteittype="EDCZAK">${writeGerelateerdeZaak(link.zaakIdentificatie, zaak, sub)}` +
-          `${writeLinkAttributes(link, { staAsVolgnummer: false, metagegevens: scope.metagegevens })}</ZKN:isRelevantVoor>`;
+          `${writeLinkAttributes(link, { staAsVolgnummer: false, metagegevens: scope.metagegevens, scope: relationElementScope(scope, 'isRelevantVoor') })}</ZKN:isRelevantVoor>`;
       }
     }
     pieces.push(tail + '</ZKN:object>');

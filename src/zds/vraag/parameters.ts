@@ -1,5 +1,5 @@
 /** The parameters of a synchronous vraag (StUF 03.01 §2.3): sortering, vervolgvraag, maximumAantal, aantal. */
-import { StufFault, faults } from '../../stuf/fault.js';
+import { FOUTCODE_OMSCHRIJVING, StufFault, faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { type XmlElement, child, path, text } from '../../xml/tree.js';
 
@@ -43,7 +43,7 @@ export function parseVraagParameters(vraag: XmlElement): VraagParameters {
 /** Refuse a sortering the operation does not implement (StUF133). */
 export function requireSortering(p: VraagParameters, supported: readonly number[]): void {
   if (!supported.includes(p.sortering)) {
-    throw new StufFault('StUF133', 'server', 'Gevraagde sortering wordt niet ondersteund',
+    throw new StufFault('StUF133', 'server', FOUTCODE_OMSCHRIJVING.StUF133!,
       `sortering ${p.sortering}; ondersteund: ${supported.join(', ')}`);
   }
 }

@@ -5,7 +5,7 @@
 import type { BetrokkeneKind } from '../../domain/model.js';
 import type { ValueCondition, ZaakQuery } from '../../ports/zaak-store.js';
 import { parseDatum } from '../../stuf/dates.js';
-import { StufFault, faults } from '../../stuf/fault.js';
+import { FOUTCODE_OMSCHRIJVING, StufFault, faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
 import { type XmlElement, attr, child, elements, isNil, noValue, text } from '../../xml/tree.js';
 
@@ -61,9 +61,9 @@ function fout(code: string, plek: 'client' | 'server', omschrijving: string, det
 /** StUF088 / StUF091 / StUF094: selection by key. Zaakpoort registers no keys of other systems. */
 function checkSleutels(gelijk: XmlElement): void {
   const keys = SLEUTELS.filter((k) => attr(gelijk, NS.stuf, k) !== undefined);
-  if (keys.length > 1) throw fout('StUF088', 'client', 'Meer dan één sleutel als selectiecriterium', keys.join(', '));
+  if (keys.length > 1) throw fout('StUF088', 'client', FOUTCODE_OMSCHRIJVING.StUF088!, keys.join(', '));
   if (keys.length === 1 && elements(gelijk).length > 0) {
-    throw fout('StUF091', 'client', 'Sleutel en andere elementen als selectiecriterium', `${keys[0]} samen met ${elements(gelijk).map((e) => e.local).join(', ')}`);
+    throw fout('StUF091', 'client', FOUTCODE_OMSCHRIJVING.StUF091!, `${keys[0]} samen met ${elements(gelijk).map((e) => e.local).join(', ')}`);
   }
   if (keys.length === 1) {
     throw fout('StUF094', 'server', 'Ontvanger registreert de sleutel van de zender niet', `selectie op StUF:${keys[0]} wordt niet ondersteund; selecteer op identificatie`);

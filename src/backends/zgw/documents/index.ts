@@ -26,7 +26,7 @@ import type { UnitOfWork } from '../unit-of-work.js';
 import type { Keep } from '../write-zaak.js';
 import { ZgwContentStore } from './content-store.js';
 import { LockOwners } from './lock-owners.js';
-import { type DocumentSidecar, type ZgwEio, type ZgwZio, documentFromEio, documentSidecar, eioFields, integriteit, linkFromZio, versionFromEio } from './map-document.js';
+import { type DocumentSidecar, type ZgwEio, type ZgwZio, documentFromEio, documentSidecar, eioFields, integriteit, linkFromZio, versionFromEio, withDocumentSidecar } from './map-document.js';
 import { INLINE_LIMIT, base64Of, uploadParts } from './upload.js';
 
 /** A lock this unit holds (taken now, or the sender's check-out); `release` = unlock at the end of the bericht. */
@@ -47,6 +47,20 @@ interface UnitState {
   owners: Map<string, DocumentLock | undefined>;
   /** Writes the sidecar (extraElementen, tijdvakGeldigheid, tijdstipRegistratie) when the unit completes. */
   keep?: Keep;
+}
+
+/**
+ * What a ZDS zaak–document link says that the ZIO has no field for, kept beside ZGW under the ZIO URL: the status
+ * of the zaak the document belongs to (stt/sta), the registratiedatum the message gave (the ZIO's own is the
+ * moment of the POST) and the link's StUF tijdvakken and tijdstipRegistratie.
+ */
+export type LinkSidecar = Pick<ZaakDocumentLink, 'sttVolgnummer' | 'sttOmschrijving' | 'staDatumStatusGezet' | 'tijdvakRelatie' | 'tijdvakGeldigheid' | 'tijdstipRegistratie'> & { registratiedatum?: string };
+const LINK_SIDECAR_FIELDS = ['sttVolgnummer', 'sttOmschrijving', 'staDatumStatusGezet', 'registratiedatum', 'tijdvakRelatie', 'tijdvakGeldigheid', 'tijdstipRegistratie'] as const;
+
+function linkSidecar(link: ZaakDocumentLink): LinkSidecar | undefined {
+  const kept: Record<string, unknown> = {};
+  for (const k of LINK_SIDECAR_FIELDS) if (link[k]) kept[k] = link[k];
+  return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
 /** A lock in ZGW that Zaakpoort did not take (another application of the zaaksysteem): nobody's checkedOutId matches. */
@@ -113,7 +127,7 @@ export class ZgwDocuments {
   private async toDocument(e: ZgwEio): Promise<Document> {
     const [dct, side] = await Promise.all([this.iotOmschrijving(e.informatieobjecttype), this.ctx.local.store.getSidecar([e.url])]);
     const doc = documentFromEio(e, dct);
-    Object.assign(doc.meta, side.get(e.url) as DocumentSidecar | undefined);
+    withDocumentSidecar(doc.meta, e, side.get(e.url) as DocumentSidecar | undefined, this.ctx.settings.defaults.taal);
     if (e.locked) doc.lock = (await this.owners.get(e.identificatie)) ?? FOREIGN_LOCK;
     return doc;
   }
@@ -130,13 +144,16 @@ export class ZgwDocuments {
   }
 
   /** Every EIO versie (`?versie=N` for N = 1..current), oldest first; [] for an unknown document. */
-  async listDocumentVersions(identificatie: string): Promise<DocumentVersion[]> {
+  async listDocumentVersions(identificatie: string, unit?: UnitOfWork): Promise<DocumentVersion[]> {
     const r = plainReader(this.ctx);
     const eio = await this.findEio(r, identificatie);
     if (!eio) return [];
     const older = await Promise.all(Array.from({ length: eio.versie - 1 }, (_, i) =>
       r.read<ZgwEio>({ api: 'documenten', url: eio.url, query: { versie: String(i + 1) }, purpose: `versie ${i + 1} van document ${identificatie} lezen` }, { allow404: true })));
-    return [...older.filter((e): e is ZgwEio => e !== undefined).map(versionFromEio), versionFromEio(eio)];
+    const versions = [...older.filter((e): e is ZgwEio => e !== undefined).map(versionFromEio), versionFromEio(eio)];
+    // The writer sees the version it has pending (sent at the end of the bericht) as the next one.
+    const pending = unit ? this.units.get(unit)?.changes.get(identificatie)?.version : undefined;
+    return pending ? [...versions, { ...pending, versionNo: eio.versie + 1 }] : versions;
   }
 
   /** GET /zaakinformatieobjecten?zaak=<zaak url> (a plain array) joined with each EIO, in ZIO registratiedatum order. */
@@ -144,9 +161,10 @@ export class ZgwDocuments {
     const r = plainReader(this.ctx);
     const zios = await r.list<ZgwZio>({ api: 'zaken', url: '/zaakinformatieobjecten', query: { zaak: zaakUrl }, purpose: 'documenten van de zaak lezen' });
     const ours = zios.filter((z) => this.ctx.http.apiOf(z.informatieobject) === 'documenten').sort((a, b) => (a.registratiedatum < b.registratiedatum ? -1 : 1));
+    const kept = await this.ctx.local.store.getSidecar(ours.map((z) => z.url));
     const rows = await Promise.all(ours.map(async (z) => {
       const eio = await r.read<ZgwEio>({ api: 'documenten', url: z.informatieobject, purpose: 'document van de zaak lezen' }, { allow404: true });
-      return eio ? { link: linkFromZio(z, zaakIdentificatie, eio.identificatie, this.ctx.timeZone), document: await this.toDocument(eio) } : undefined;
+      return eio ? { link: this.withKept(linkFromZio(z, zaakIdentificatie, eio.identificatie, this.ctx.timeZone), kept.get(z.url)), document: await this.toDocument(eio) } : undefined;
     }));
     return rows.filter((x): x is { link: ZaakDocumentLink; document: Document } => x !== undefined);
   }
@@ -157,11 +175,16 @@ export class ZgwDocuments {
     const eio = await this.findEio(r, documentIdentificatie);
     if (!eio) return [];
     const zios = await r.list<ZgwZio>({ api: 'zaken', url: '/zaakinformatieobjecten', query: { informatieobject: eio.url }, purpose: 'zaken van het document lezen' });
+    const kept = await this.ctx.local.store.getSidecar(zios.map((z) => z.url));
     const rows = await Promise.all(zios.sort((a, b) => (a.registratiedatum < b.registratiedatum ? -1 : 1)).map(async (z) => {
       const zaak = await r.read<{ identificatie: string }>({ api: 'zaken', url: z.zaak, purpose: 'zaak van het document lezen' }, { allow404: true });
-      return zaak ? linkFromZio(z, zaak.identificatie, documentIdentificatie, this.ctx.timeZone) : undefined;
+      return zaak ? this.withKept(linkFromZio(z, zaak.identificatie, documentIdentificatie, this.ctx.timeZone), kept.get(z.url)) : undefined;
     }));
     return rows.filter((l): l is ZaakDocumentLink => l !== undefined);
+  }
+
+  private withKept(link: ZaakDocumentLink, kept: unknown): ZaakDocumentLink {
+    return kept ? { ...link, ...(kept as LinkSidecar) } : link;
   }
 
   /**
@@ -190,6 +213,13 @@ export class ZgwDocuments {
   /** updateZaakdocument with content: a new EIO versie (bestandsdelen for large content) at the end of the bericht. */
   async addDocumentVersion(unit: UnitOfWork, identificatie: string, version: DocumentVersion): Promise<void> {
     if (!version.blobRef || !ZgwContentStore.isStaged(version.blobRef)) throw new Error('Een nieuwe documentversie heeft ontvangen inhoud nodig');
+    // A second new version in the same unit: the first goes now, so each becomes its own EIO versie.
+    const st = this.state(unit);
+    const pending = st.changes.get(identificatie);
+    if (pending?.version) {
+      await this.flush(unit, st, identificatie, pending);
+      st.changes.delete(identificatie);
+    }
     (await this.change(unit, identificatie)).version = version;
   }
 
@@ -363,7 +393,7 @@ export class ZgwDocuments {
    * POST /zaakinformatieobjecten {zaak, informatieobject, titel, beschrijving}; undo = DELETE ZIO (and the
    * EIO, when this bericht created it: undone after the ZIO).
    */
-  async linkDocument(unit: UnitOfWork, zaakUrl: string, link: ZaakDocumentLink, zaaktypeUrl?: string): Promise<void> {
+  async linkDocument(unit: UnitOfWork, zaakUrl: string, link: ZaakDocumentLink, zaaktypeUrl: string | undefined, keep: (key: string, value: unknown) => void): Promise<void> {
     const st = this.state(unit);
     const id = link.documentIdentificatie;
     const pending = st.inserts.get(id);
@@ -381,9 +411,11 @@ export class ZgwDocuments {
     }
     const body = { zaak: zaakUrl, informatieobject: eioUrl, ...(link.titel ? { titel: link.titel } : {}), ...(link.beschrijving ? { beschrijving: link.beschrijving } : {}) };
     try {
-      await unit.create({ api: 'zaken', url: '/zaakinformatieobjecten', body, purpose: `document ${id} aan zaak ${link.zaakIdentificatie} koppelen` }, 'zaakinformatieobject', {
+      const zio = await unit.create<ZgwZio & { [k: string]: unknown }>({ api: 'zaken', url: '/zaakinformatieobjecten', body, purpose: `document ${id} aan zaak ${link.zaakIdentificatie} koppelen` }, 'zaakinformatieobject', {
         url: '/zaakinformatieobjecten', query: { zaak: zaakUrl }, match: { informatieobject: eioUrl }, keep: [],
       });
+      const kept = linkSidecar(link);
+      if (kept) keep(zio.url, kept);
     } catch (e) {
       if (e instanceof ZgwHttpError && e.status === 400 && (e.problem.invalidParams ?? []).some((p) => p.code === 'unique')) throw new DuplicateError('link', `${link.zaakIdentificatie}/${id}`);
       throw e;
@@ -443,7 +475,8 @@ export class ZgwDocuments {
   /** The documents (by identificatie) a besluit is laid down in: GET /besluitinformatieobjecten?besluit= (a plain array). */
   async listBesluitDocumenten(besluitUrl: string, r: Reader = plainReader(this.ctx)): Promise<string[]> {
     const bios = await r.list<{ informatieobject: string }>({ api: 'besluiten', url: '/besluitinformatieobjecten', query: { besluit: besluitUrl }, purpose: 'documenten van het besluit lezen' });
-    const ids = await Promise.all(bios.map(async (b) => (await r.read<{ identificatie: string }>({ api: 'documenten', url: b.informatieobject, purpose: 'document van het besluit lezen' }, { allow404: true }))?.identificatie));
+    // The API lists newest first (README item 5); the besluit names its documents in the order they were laid down.
+    const ids = await Promise.all([...bios].reverse().map(async (b) => (await r.read<{ identificatie: string }>({ api: 'documenten', url: b.informatieobject, purpose: 'document van het besluit lezen' }, { allow404: true }))?.identificatie));
     return ids.filter((i): i is string => i !== undefined);
   }
 }

@@ -66,13 +66,34 @@ function toEnum(value: string | undefined, allowed: string[], element: string): 
   return z;
 }
 
+/**
+ * The Documenten API wants taal as ISO 639-2/B (three letters); vakapplicaties also send the ISO 639-1 code of
+ * the common languages. Those are translated (and read back as ISO 639-2/B); anything else goes as sent.
+ */
+const ISO_639_1_TO_2B: Record<string, string> = { nl: 'dut', en: 'eng', de: 'ger', fr: 'fre', fy: 'fry' };
+
+/** The taal sent to the Documenten API: ISO 639-2/B as sent or translated; anything else becomes the default. */
+function zgwTaal(taal: string | undefined, fallback: string): string {
+  if (!taal) return fallback;
+  const t = ISO_639_1_TO_2B[taal.trim().toLowerCase()] ?? taal;
+  return /^[a-z]{3}$/.test(t) ? t : fallback;
+}
+
+/** The status sent to the Documenten API ("in bewerking" → in_bewerking); one outside its list is not sent. */
+function zgwStatus(status: string | undefined): string {
+  const z = (status ?? '').trim().toLowerCase().replace(/\s+/g, '_');
+  return STATUS.includes(z) ? z : '';
+}
+
+/** The link sent to the Documenten API (a URI of at most 200 characters there); anything else is not sent. */
+function zgwLink(link: string | undefined): string {
+  return link && link.length <= 200 && /^https?:\/\/\S+$/.test(link) ? link : '';
+}
+
 const blankToUndefined = (s: string | null | undefined): string | undefined => (s ? s : undefined);
 
 /** The EIO fields a ZDS document's metadata sets (without informatieobjecttype, content and identity). */
 export function eioFields(meta: DocumentMeta, version: Pick<DocumentVersion, 'bestandsnaam' | 'contentType'> | undefined, defaults: { taal: string; vertrouwelijkheidaanduiding?: string }, today: string): Record<string, unknown> {
-  if (meta.link !== undefined && !/^https?:\/\/\S+$/.test(meta.link)) {
-    throw faults.processing('link moet een URL zijn in het zaaksysteem (ZGW)', `link "${meta.link.slice(0, 100)}" is geen http(s)-URL; de Documenten API bewaart alleen URL's`);
-  }
   if (!meta.auteur) throw faults.processing('auteur ontbreekt', `Document ${meta.identificatie}: de Documenten API vraagt een auteur`);
   const vertrouwelijk = toEnum(meta.vertrouwelijkAanduiding, VERTROUWELIJK, 'vertrouwelijkAanduiding') ?? defaults.vertrouwelijkheidaanduiding;
   return {
@@ -80,13 +101,15 @@ export function eioFields(meta: DocumentMeta, version: Pick<DocumentVersion, 'be
     // The check-out answer derives a missing titel from the file name the same way.
     titel: meta.titel ?? version?.bestandsnaam ?? meta.identificatie,
     auteur: meta.auteur,
-    taal: meta.taal ?? defaults.taal,
+    // An empty taal (sent as an empty element) is no taal; one the API cannot hold is kept beside it (documentSidecar).
+    taal: zgwTaal(meta.taal, defaults.taal),
     ...(vertrouwelijk ? { vertrouwelijkheidaanduiding: vertrouwelijk } : {}),
-    status: toEnum(meta.status, STATUS, 'status') ?? '',
+    // A status outside the API's list is kept beside it (documentSidecar).
+    status: zgwStatus(meta.status),
     formaat: meta.formaat ?? version?.contentType ?? '',
     bestandsnaam: version?.bestandsnaam ?? '',
     beschrijving: meta.beschrijving ?? '',
-    link: meta.link ?? '',
+    link: zgwLink(meta.link),
     ontvangstdatum: dateToZgw(meta.ontvangstdatum, 'ontvangstdatum'),
     verzenddatum: dateToZgw(meta.verzenddatum, 'verzenddatum'),
   };
@@ -115,15 +138,36 @@ export function documentFromEio(e: ZgwEio, dctOmschrijving: string | undefined):
 }
 
 /** What a ZDS document carries that the Documenten API has no field for, kept beside ZGW per EIO URL. */
-export type DocumentSidecar = Pick<DocumentMeta, 'extraElementen' | 'tijdvakGeldigheid' | 'tijdstipRegistratie'>;
+export type DocumentSidecar = Pick<DocumentMeta, 'extraElementen' | 'tijdvakGeldigheid' | 'tijdstipRegistratie' | 'link' | 'taal' | 'status'>;
 
+/**
+ * What the EIO cannot hold as sent: also a taal that is no ISO 639-2/B code (or was translated to one), a link
+ * that is no URL and a status outside the API's list, each kept as the message gave it.
+ */
 export function documentSidecar(meta: DocumentMeta): DocumentSidecar | undefined {
   const out: DocumentSidecar = {
     ...(meta.extraElementen?.length ? { extraElementen: meta.extraElementen } : {}),
     ...(meta.tijdvakGeldigheid ? { tijdvakGeldigheid: meta.tijdvakGeldigheid } : {}),
     ...(meta.tijdstipRegistratie ? { tijdstipRegistratie: meta.tijdstipRegistratie } : {}),
+    ...(meta.link && zgwLink(meta.link) !== meta.link ? { link: meta.link } : {}),
+    ...(meta.taal && zgwTaal(meta.taal, '') !== meta.taal ? { taal: meta.taal } : {}),
+    ...(meta.status && !zgwStatus(meta.status) ? { status: meta.status } : {}),
   };
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * The kept values over the document read from the EIO. The kept taal, link and status count only while the EIO
+ * still holds what Zaakpoort sent for them; when another application changed the field, ZGW's value is answered.
+ */
+export function withDocumentSidecar(meta: DocumentMeta, e: ZgwEio, side: DocumentSidecar | undefined, defaultTaal: string): DocumentMeta {
+  if (!side) return meta;
+  const { link, taal, status, ...rest } = side;
+  Object.assign(meta, rest);
+  if (status !== undefined && !e.status) meta.status = status;
+  if (link !== undefined && (e.link ?? '') === zgwLink(link)) meta.link = link;
+  if (taal !== undefined && e.taal === zgwTaal(taal, defaultTaal)) meta.taal = taal;
+  return meta;
 }
 
 /** The content of one EIO versie: its download URL is the blobRef the content store streams. */
