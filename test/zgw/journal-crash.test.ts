@@ -66,12 +66,12 @@ describe('zgw journal: a crash while a creating POST is in flight', () => {
   }
 
   /** What the dead process left in its journal (read without running recovery). */
-  function journalLeft(dir: string): Array<{ kind: string; what: string }> {
+  async function journalLeft(dir: string): Promise<Array<{ kind: string; what: string }>> {
     const j = new SqliteUnitJournal(dir);
     try {
       return j.open().flatMap((u) => u.undos.map((s) => ({ kind: s.kind, what: s.what })));
     } finally {
-      j.close();
+      await j.close();
     }
   }
 
@@ -80,7 +80,7 @@ describe('zgw journal: a crash while a creating POST is in flight', () => {
     const id = '036320240000900';
     await killDuringPost(dir, /\/zaken\/api\/v1\/zaken$/, { scenario: 'zaak', zaak: id });
     assert.ok((await zakenInZgw(double)).includes(id), 'the POST took effect in ZGW');
-    assert.deepEqual(journalLeft(dir), [{ kind: 'deleteMatching', what: `zaak ${id}` }], 'journalled before the POST was sent');
+    assert.deepEqual(await journalLeft(dir), [{ kind: 'deleteMatching', what: `zaak ${id}` }], 'journalled before the POST was sent');
     const backend = await openZgwBackendAt(settingsFor(double), dir);
     try {
       assert.ok(!(await zakenInZgw(double)).includes(id), 'recovery deleted the unjournalled zaak');
@@ -100,7 +100,7 @@ describe('zgw journal: a crash while a creating POST is in flight', () => {
     await killDuringPost(dir, /\/documenten\/api\/v1\/enkelvoudiginformatieobjecten$/, { scenario: 'document', zaak, document: doc });
     const eios = () => listInZgw<{ identificatie: string }>(double, `${double.roots.documenten}/enkelvoudiginformatieobjecten?bronorganisatie=${RSIN}&identificatie=${doc}`);
     assert.equal((await eios()).length, 1, 'the POST took effect in ZGW');
-    assert.deepEqual(journalLeft(dir), [{ kind: 'deleteMatching', what: 'enkelvoudiginformatieobject' }]);
+    assert.deepEqual(await journalLeft(dir), [{ kind: 'deleteMatching', what: 'enkelvoudiginformatieobject' }]);
     const backend = await openZgwBackendAt(settingsFor(double), dir);
     try {
       assert.deepEqual(await eios(), [], 'recovery deleted the unjournalled EIO');
@@ -119,7 +119,7 @@ describe('zgw journal: a crash while a creating POST is in flight', () => {
       await backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw(id)));
       await assert.rejects(backend.store.transaction((tx) => tx.insertZaak(zaakVoorZgw(id))), (e: unknown) => e instanceof DuplicateError);
       assert.deepEqual(backend.zgw.context.journal.open(), []);
-      const j = journalLeft(dir);
+      const j = await journalLeft(dir);
       assert.deepEqual(j, []);
     } finally {
       await backend.close();
@@ -129,21 +129,20 @@ describe('zgw journal: a crash while a creating POST is in flight', () => {
     assert.ok((await zakenInZgw(double)).includes(id), 'the original zaak survives the next start');
   });
 
-  it('runs the journal with synchronous FULL in WAL mode (an undo is on disk before its call goes out, also on power loss)', async () => {
+  it('runs the journal in WAL mode with synchronous NORMAL: the fsync of an undo is its own, off the main thread (test/zgw/journal-sync.test.ts)', async () => {
     const j = new SqliteUnitJournal(await freshDir());
     try {
-      // SQLite: synchronous 2 = FULL (0 OFF, 1 NORMAL, 3 EXTRA).
-      assert.deepEqual(j.pragmas(), { journalMode: 'wal', synchronous: 2 });
-      // The writes committed without their own fsync (begin, replace) leave the connection at FULL again.
+      // SQLite: synchronous 1 = NORMAL (0 OFF, 2 FULL, 3 EXTRA). COMMIT does not sync; record() awaits a WAL fdatasync.
+      assert.deepEqual(j.pragmas(), { journalMode: 'wal', synchronous: 1 });
       j.begin('u1', { operation: 'test' });
-      const seq = j.record('u1', { kind: 'delete', api: 'zaken', url: 'http://x/zaken/1', what: 'zaak' });
+      const seq = await j.record('u1', { kind: 'delete', api: 'zaken', url: 'http://x/zaken/1', what: 'zaak' });
       j.replace(seq, { kind: 'delete', api: 'zaken', url: 'http://x/zaken/2', what: 'zaak' });
-      assert.deepEqual(j.pragmas(), { journalMode: 'wal', synchronous: 2 });
+      assert.deepEqual(j.pragmas(), { journalMode: 'wal', synchronous: 1 });
       j.release('u1');
       assert.deepEqual(j.open().map((u) => u.undos), [[{ kind: 'delete', api: 'zaken', url: 'http://x/zaken/2', what: 'zaak' }]]);
-      j.end('u1');
+      await j.end('u1');
     } finally {
-      j.close();
+      await j.close();
     }
     assert.equal(JOURNAL_FILE, 'zgw-journal.sqlite');
   });

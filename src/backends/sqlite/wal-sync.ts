@@ -10,6 +10,8 @@
  * commit is unsynced waits for its sync. When a sync finishes the waiting reads run first, then the next COMMIT,
  * so reads never starve under a stream of writes.
  *
+ * WalGroupSync (below) is the same sync for a writer without such readers (the ZGW journal), shared by commits.
+ *
  * SQLite's own syncs stay where they are: a checkpoint (every ~1000 WAL pages) syncs the WAL and the database
  * file inside the COMMIT that triggers it, as with synchronous=FULL.
  */
@@ -26,31 +28,36 @@ interface Waiter {
   resolve: () => void;
 }
 
+/** A database's WAL file, open for syncing. */
+abstract class WalFile {
+  constructor(
+    protected readonly fd: number,
+    protected readonly sync: SyncFile,
+  ) {}
+
+  /** Open the WAL file of a database for syncing; undefined when it does not exist (then SQLite must sync itself). */
+  static open<T extends WalFile>(this: new (fd: number, sync: SyncFile) => T, walFile: string, sync: SyncFile = fdatasyncOffThread): T | undefined {
+    let fd: number;
+    try {
+      fd = openSync(walFile, 'r+');
+    } catch {
+      return undefined;
+    }
+    return new this(fd, sync);
+  }
+}
+
 function waiter(): Waiter {
   let resolve!: () => void;
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
 }
 
-export class WalSync {
+export class WalSync extends WalFile {
   /** The sync of the last COMMIT while it runs; undefined when everything committed is durable. */
   private running: Promise<void> | undefined;
   /** Plain reads waiting for the running sync; woken before the next COMMIT may run. */
   private readers: Waiter | undefined;
-
-  constructor(
-    private readonly fd: number,
-    private readonly sync: SyncFile,
-  ) {}
-
-  /** Open the WAL file of a database for syncing; undefined when it does not exist (then SQLite must sync itself). */
-  static open(walFile: string, sync: SyncFile = fdatasyncOffThread): WalSync | undefined {
-    try {
-      return new WalSync(openSync(walFile, 'r+'), sync);
-    } catch {
-      return undefined;
-    }
-  }
 
   /** Wait before a COMMIT until the previous commit is durable (resolves at once when it is). */
   async beforeCommit(): Promise<void> {
@@ -82,6 +89,45 @@ export class WalSync {
   /** Wait for the running sync, then close the file. */
   async close(): Promise<void> {
     await this.beforeCommit();
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * The same off-thread sync for a writer with no reader connection to keep from unsynced data (the ZGW journal):
+ * COMMITs are not held back, and durable() resolves once everything committed before the call is on stable
+ * storage. Calls that arrive while a sync runs share the next one, so concurrent writers pay one sync between them.
+ */
+export class WalGroupSync extends WalFile {
+  /** The sync that runs now; it may have started before the latest COMMIT. */
+  private running: Promise<void> | undefined;
+  /** The sync asked for and not started yet (it starts at the end of the tick or when `running` ends). */
+  private next: Promise<void> | undefined;
+
+  /**
+   * Resolves when every COMMIT made before this call is on stable storage (rejects when that sync failed). The
+   * sync starts at the end of the current tick, or when the running one ends (it may have missed this COMMIT), so
+   * every COMMIT made until then shares it. A failed sync is its own callers' to hear; the next covers its frames.
+   */
+  durable(): Promise<void> {
+    this.next ??= (this.running?.catch(() => undefined) ?? Promise.resolve()).then(() => {
+      this.next = undefined;
+      return this.start();
+    });
+    return this.next;
+  }
+
+  private start(): Promise<void> {
+    const running = this.sync(this.fd).finally(() => {
+      if (this.running === running) this.running = undefined;
+    });
+    this.running = running;
+    return running;
+  }
+
+  /** Wait for the syncs asked for, then close the file. */
+  async close(): Promise<void> {
+    while (this.next ?? this.running) await (this.next ?? this.running)!.catch(() => undefined);
     closeSync(this.fd);
   }
 }

@@ -47,13 +47,13 @@ export async function recoverJournal(ctx: ZgwContext): Promise<number> {
     const key = unit.intent.messageKey;
     if (key && (await ctx.local.store.getLoggedMessage(key.zenderKey, key.referentienummer))) {
       // The answer was logged, so the unit completed; only its journal entry was left.
-      ctx.journal.end(unit.id);
+      await ctx.journal.end(unit.id);
       handled++;
       continue;
     }
     ctx.log('warn', 'ZGW: onvoltooide eenheid van werk uit het journaal wordt ongedaan gemaakt', { unit: unit.id, operation: unit.intent.operation, startedAt: unit.startedAt, steps: unit.undos.length });
     if (await runUndos(ctx.http, unit.undos, ctx.log)) {
-      ctx.journal.end(unit.id);
+      await ctx.journal.end(unit.id);
       handled++;
     }
   }
@@ -110,13 +110,13 @@ export async function openZgwBackend(opts: ZgwBackendOptions): Promise<ZgwBacken
       async close() {
         clearInterval(timer);
         await store.close();
-        j.close();
+        await j.close();
         await http.close();
         await opts.local.close();
       },
     };
   } catch (e) {
-    journal?.close();
+    await journal?.close();
     await http.close();
     throw e;
   }

@@ -5,16 +5,19 @@
  * still open belongs to a unit that never completed: it is undone, unless the message log shows the bericht was
  * answered (then it did complete, and only the journal entry is dropped).
  *
- * Kept in its own small SQLite file under dataDir, next to the local state store, in WAL mode with synchronous
- * FULL: an undo is fsynced before the ZGW call it guards is sent, so it survives power loss and an OS crash too,
- * not only a crash of Zaakpoort (with NORMAL a WAL commit is durable only at the next checkpoint). Writes whose
- * loss is harmless (the unit's begin row, a look-up turned into a plain delete) commit without their own fsync:
- * the WAL is appended in order, so the next fsynced commit carries them too.
+ * Kept in its own small SQLite file under dataDir, next to the local state store, in WAL mode: an undo is on
+ * stable storage before the ZGW call it guards is sent, so it survives power loss and an OS crash too, not only a
+ * crash of Zaakpoort. SQLite runs with synchronous=NORMAL (no fsync inside COMMIT, which would block the event
+ * loop: better-sqlite3 is synchronous) and the durable writes await an fdatasync of the WAL file on libuv's
+ * thread pool instead (WalGroupSync, shared with the SQLite backend): entries committed in the same tick, or while
+ * a sync runs, share one sync. Writes whose loss is harmless (the unit's begin row, a look-up turned into a plain
+ * delete) do not wait for a sync: the WAL is appended in order, so the next sync carries them too.
  * Limitation: with the local state in PostgreSQL (several Zaakpoort instances) each instance still keeps its own
  * journal file, so an instance's unfinished units are recovered when that instance starts again.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { type SyncFile, WalGroupSync, fdatasyncOffThread } from '../sqlite/wal-sync.js';
 import type { TransactionIntent } from '../../ports/zaak-store.js';
 import type { ZgwApi } from './http.js';
 
@@ -49,17 +52,17 @@ export interface UnitJournal {
   /** Units running in this process right now: a sweep leaves them alone. */
   readonly active: Set<string>;
   begin(id: string, intent: UnitIntent): void;
-  /** Returns the step's number, for replace() and forget(). */
-  record(id: string, undo: Undo): number;
+  /** Resolves, with the step's number for replace() and forget(), once the entry is on stable storage. */
+  record(id: string, undo: Undo): Promise<number>;
   /** The step turned out different (a POST answered: its "look for it" undo becomes a plain delete). */
   replace(seq: number, undo: Undo): void;
   /** The step needs no undo after all (a POST that was refused made nothing). */
-  forget(seq: number): void;
+  forget(seq: number): Promise<void>;
   updateIntent(id: string, intent: UnitIntent): void;
   release(id: string): void;
-  end(id: string): void;
+  end(id: string): Promise<void>;
   open(): OpenUnit[];
-  close(): void;
+  close(): Promise<void>;
 }
 
 export const JOURNAL_FILE = 'zgw-journal.sqlite';
@@ -67,6 +70,9 @@ export const JOURNAL_FILE = 'zgw-journal.sqlite';
 export class SqliteUnitJournal implements UnitJournal {
   readonly active = new Set<string>();
   private readonly db: Database.Database;
+  /** The off-thread fdatasync of the WAL; undefined when there is no WAL file to sync (then SQLite syncs: FULL). */
+  private readonly walSync: WalGroupSync | undefined;
+  private closing: Promise<void> | undefined;
   private readonly stmts: {
     begin: Database.Statement;
     intent: Database.Statement;
@@ -77,12 +83,10 @@ export class SqliteUnitJournal implements UnitJournal {
     endUnit: Database.Statement;
   };
 
-  constructor(dataDir: string, private readonly now: () => Date = () => new Date()) {
-    this.db = new Database(path.join(dataDir, JOURNAL_FILE));
+  constructor(dataDir: string, private readonly now: () => Date = () => new Date(), syncFile: SyncFile = fdatasyncOffThread) {
+    const file = path.join(dataDir, JOURNAL_FILE);
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    // FULL: the WAL is fsynced at every commit, so an entry written before a ZGW call is on disk before the call
-    // goes out (commit(false) drops that for writes whose loss is harmless).
-    this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS unit (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, intent TEXT NOT NULL);
@@ -98,26 +102,21 @@ export class SqliteUnitJournal implements UnitJournal {
       endSteps: this.db.prepare('DELETE FROM unit_undo WHERE unit_id = ?'),
       endUnit: this.db.prepare('DELETE FROM unit WHERE id = ?'),
     };
+    // The WAL file exists once the schema statements above have run. NORMAL: COMMIT writes the WAL without
+    // syncing it; durable() does that off the main thread. Without the file SQLite must sync itself (FULL).
+    this.walSync = WalGroupSync.open(`${file}-wal`, syncFile);
+    this.db.pragma(this.walSync ? 'synchronous = NORMAL' : 'synchronous = FULL');
   }
 
-  /**
-   * Commit fn's writes; `durable` ones are fsynced before this returns (FULL, the connection's resting mode), the
-   * others are not (NORMAL for that commit), because a later durable commit flushes the WAL up to and including them.
-   */
-  private commit<T>(durable: boolean, fn: () => T): T {
-    if (durable) return fn();
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      return fn();
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
+  /** Resolves when every write committed so far is on stable storage. */
+  private durable(): Promise<void> {
+    return this.walSync?.durable() ?? Promise.resolve();
   }
 
-  /** Not fsynced by itself: a unit without undos has nothing to recover, and its first undo's commit carries it. */
+  /** Not synced by itself: a unit without undos has nothing to recover, and its first undo's sync carries it. */
   begin(id: string, intent: UnitIntent): void {
     this.active.add(id);
-    this.commit(false, () => this.stmts.begin.run(id, this.now().toISOString(), JSON.stringify(intent)));
+    this.stmts.begin.run(id, this.now().toISOString(), JSON.stringify(intent));
   }
 
   /** The unit stopped running in this process (completed, undone, or left for the sweep). */
@@ -125,18 +124,22 @@ export class SqliteUnitJournal implements UnitJournal {
     this.active.delete(id);
   }
 
-  record(id: string, undo: Undo): number {
-    return Number(this.stmts.record.run(id, JSON.stringify(undo)).lastInsertRowid);
+  /** Durable: the caller sends the call this entry guards only after it resolved. */
+  async record(id: string, undo: Undo): Promise<number> {
+    const seq = Number(this.stmts.record.run(id, JSON.stringify(undo)).lastInsertRowid);
+    await this.durable();
+    return seq;
   }
 
-  /** Not fsynced by itself: should it be lost, the look-up it replaced finds the same resource. */
+  /** Not synced by itself: should it be lost, the look-up it replaced finds the same resource. */
   replace(seq: number, undo: Undo): void {
-    this.commit(false, () => this.stmts.replace.run(JSON.stringify(undo), seq));
+    this.stmts.replace.run(JSON.stringify(undo), seq);
   }
 
   /** Durable: a look-up that came back after a power loss could find a resource that existed before the refused POST. */
-  forget(seq: number): void {
+  async forget(seq: number): Promise<void> {
     this.stmts.forget.run(seq);
+    await this.durable();
   }
 
   /** The durability settings in force (tests check them). */
@@ -144,18 +147,19 @@ export class SqliteUnitJournal implements UnitJournal {
     return { journalMode: String(this.db.pragma('journal_mode', { simple: true })), synchronous: Number(this.db.pragma('synchronous', { simple: true })) };
   }
 
-  /** Not fsynced by itself (the intent names the bericht from the start; this only repeats it). */
+  /** Not synced by itself (the intent names the bericht from the start; this only repeats it). */
   updateIntent(id: string, intent: UnitIntent): void {
-    this.commit(false, () => this.stmts.intent.run(JSON.stringify(intent), id));
+    this.stmts.intent.run(JSON.stringify(intent), id);
   }
 
   /** Durable: a completed unit that came back after a power loss would be undone if its message-log entry was lost too. */
-  end(id: string): void {
+  async end(id: string): Promise<void> {
     this.active.delete(id);
     this.db.transaction(() => {
       this.stmts.endSteps.run(id);
       this.stmts.endUnit.run(id);
     })();
+    await this.durable();
   }
 
   open(): OpenUnit[] {
@@ -170,7 +174,12 @@ export class SqliteUnitJournal implements UnitJournal {
     }));
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
+  /** Waits for the syncs asked for, then closes the file (closing the database checkpoints and syncs it). */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.walSync?.close();
+      this.db.close();
+    })();
+    return this.closing;
   }
 }

@@ -319,7 +319,7 @@ export class ZgwZaakStore extends ZgwReads implements ZaakStore {
           for (const op of writer.localOps) await op(ltx);
         });
       }
-      unit.complete();
+      await unit.complete();
       return value;
     } catch (e) {
       writer.end();
@@ -331,7 +331,7 @@ export class ZgwZaakStore extends ZgwReads implements ZaakStore {
         }
         const undone = await unit.undo();
         if (!undone) this.ctx.log('error', 'ZGW: eenheid van werk niet volledig ongedaan; het journaal wordt bij de volgende start opnieuw verwerkt', { unit: unit.id });
-      } else unit.complete(); // nothing took effect (e.g. the only POST was refused): the journal entry goes
+      } else await unit.complete(); // nothing took effect (e.g. the only POST was refused): the journal entry goes
       if (e instanceof DuplicateError || e instanceof StufFault) throw e;
       throw asFault(this.ctx, e);
     } finally {

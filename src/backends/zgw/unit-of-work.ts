@@ -33,6 +33,8 @@ export class UnitOfWork {
   calls = 0;
   /** Work deferred to the end of the bericht (documents: unlock, the combined PATCH of a check-in). */
   private readonly endWork: Array<() => Promise<void>> = [];
+  /** Set by complete() and undo(): a call still waiting for its journal sync (a parallel one) must not go out. */
+  private closed = false;
 
   constructor(
     private readonly http: ZgwHttp,
@@ -51,15 +53,26 @@ export class UnitOfWork {
     return this.undos.length > 0 || this.finalDone;
   }
 
-  /** Journal an undo (the unit's entry is begun with the first); returns its place, for renote/unnote. */
-  private note(undo: Undo): Noted {
+  /**
+   * Journal an undo (the unit's entry is begun with the first); resolves, with its place for renote/unnote, once
+   * it is on stable storage (the call it guards goes out after that). Notes made in the same tick (parallel calls)
+   * share one sync.
+   */
+  private async note(undo: Undo): Promise<Noted> {
+    this.assertOpen();
     if (!this.begun) {
       this.journal.begin(this.id, this.intent);
       this.begun = true;
     }
-    const seq = this.journal.record(this.id, undo);
+    const seq = await this.journal.record(this.id, undo);
+    // A parallel call failed while this one waited for its sync, and undo() already ran: do not send it.
+    this.assertOpen();
     this.undos.push(undo);
     return { seq, undo };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('ZGW: eenheid van werk is al afgesloten; de aanroep wordt niet meer verstuurd');
   }
 
   private renote(at: Noted, undo: Undo): void {
@@ -67,8 +80,8 @@ export class UnitOfWork {
     this.undos[this.undos.indexOf(at.undo)] = undo;
   }
 
-  private unnote(at: Noted): void {
-    this.journal.forget(at.seq);
+  private async unnote(at: Noted): Promise<void> {
+    await this.journal.forget(at.seq);
     this.undos.splice(this.undos.indexOf(at.undo), 1);
   }
 
@@ -93,18 +106,18 @@ export class UnitOfWork {
    */
   async create<T extends ZgwResource>(call: Omit<ZgwCall, 'method'>, what: string, lost?: Omit<Extract<Undo, { kind: 'deleteMatching' }>, 'kind' | 'api' | 'what'>): Promise<T> {
     this.calls++;
-    const pending = lost ? this.note({ kind: 'deleteMatching', api: call.api, what, ...lost }) : undefined;
+    const pending = lost ? await this.note({ kind: 'deleteMatching', api: call.api, what, ...lost }) : undefined;
     let res;
     try {
       res = await this.http.json<T>({ ...call, method: 'POST' });
     } catch (e) {
       // An answer was lost (timeout, dropped connection, 5xx): the POST may have taken effect, the look-up stays.
-      if (pending && !(e instanceof ZgwUnreachableError && e.outcomeUnknown)) this.unnote(pending);
+      if (pending && !(e instanceof ZgwUnreachableError && e.outcomeUnknown)) await this.unnote(pending);
       throw e;
     }
     const made: Undo = { kind: 'delete', api: call.api, url: res.body.url, what };
     if (pending) this.renote(pending, made);
-    else this.note(made);
+    else await this.note(made);
     return res.body;
   }
 
@@ -112,7 +125,7 @@ export class UnitOfWork {
   async postWithUndo<T>(call: Omit<ZgwCall, 'method'>, undoOf: (answer: T) => Extract<Undo, { kind: 'post' }>): Promise<T> {
     this.calls++;
     const res = await this.http.json<T>({ ...call, method: 'POST' });
-    this.note(undoOf(res.body));
+    await this.note(undoOf(res.body));
     return res.body;
   }
 
@@ -127,14 +140,14 @@ export class UnitOfWork {
 
   /** PATCH, with the values before the change to put back on undo. */
   async patch<T>(call: Omit<ZgwCall, 'method'>, before: Record<string, unknown>, what: string): Promise<T> {
-    this.note({ kind: 'patch', api: call.api, url: call.url, body: before, what });
+    await this.note({ kind: 'patch', api: call.api, url: call.url, body: before, what });
     this.calls++;
     return (await this.http.json<T>({ ...call, method: 'PATCH' })).body;
   }
 
   /** DELETE, with the body to create the resource again on undo (`collection` is where it is POSTed). */
   async remove(call: Omit<ZgwCall, 'method' | 'body'>, recreate: { collection: string; body: Record<string, unknown> } | undefined, what: string): Promise<void> {
-    if (recreate) this.note({ kind: 'create', api: call.api, url: recreate.collection, body: recreate.body, what, original: call.url });
+    if (recreate) await this.note({ kind: 'create', api: call.api, url: recreate.collection, body: recreate.body, what, original: call.url });
     this.calls++;
     await this.http.json({ ...call, method: 'DELETE', idempotent: true }, { allow404: true });
   }
@@ -180,14 +193,16 @@ export class UnitOfWork {
   }
 
   /** Done: the journal entry goes (call after the local state, e.g. the message log, was committed). */
-  complete(): void {
-    if (this.begun) this.journal.end(this.id);
+  async complete(): Promise<void> {
+    this.closed = true;
+    if (this.begun) await this.journal.end(this.id);
   }
 
   /** Undo everything recorded, newest first. Returns whether all undos succeeded (else the journal keeps them). */
   async undo(): Promise<boolean> {
+    this.closed = true;
     const ok = await runUndos(this.http, this.undos, this.log);
-    if (ok && this.begun) this.journal.end(this.id);
+    if (ok && this.begun) await this.journal.end(this.id);
     // Not fully undone: the journal keeps the rest for the periodic sweep and the next start.
     else if (this.begun) this.journal.release(this.id);
     return ok;
