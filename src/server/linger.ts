@@ -24,7 +24,10 @@ function lingeringClose(socket: Socket): void {
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
-  socket.once('end', () => socket.destroy());
+  // Once the client has closed its side, destroy as soon as the answer is flushed (never before: that drops it).
+  const destroyWhenFlushed = () => (socket.writableFinished ? socket.destroy() : socket.once('finish', () => socket.destroy()));
+  if (socket.readableEnded) destroyWhenFlushed();
+  else socket.once('end', destroyWhenFlushed);
   socket.end();
   socket.resume();
 }
