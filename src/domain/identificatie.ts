@@ -3,6 +3,7 @@
  * ones callers bring (SPEC-DIGEST §1.5). Pure functions; every backend's IdGenerator uses them.
  */
 import type { IdKind } from './model.js';
+import { wallClockAt } from './time-zone.js';
 
 export interface IdTemplateVars {
   gemeentecode: string;
@@ -38,11 +39,7 @@ export function templateUsesYear(template: string): boolean {
 
 /** The calendar year of an instant in an IANA time zone (ids are numbered per local year, not per UTC year). */
 export function yearInTimeZone(at: Date, timeZone: string): string {
-  const year = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' })
-    .formatToParts(at)
-    .find((p) => p.type === 'year')?.value;
-  if (!year) throw new Error(`Kan het jaar niet bepalen in tijdzone ${timeZone}`);
-  return year.padStart(4, '0');
+  return String(wallClockAt(at.getTime(), timeZone).year).padStart(4, '0');
 }
 
 const LENGTH: Record<IdKind, { min: number; max: number; label: string }> = {

@@ -44,6 +44,13 @@ interface TypeInfo {
   groups: string[];
 }
 
+/** A type as check() walks it (FixedAttributeRules.planOf). */
+interface CheckPlan {
+  fixed: Array<{ ns: string; local: string; expected: string }>;
+  /** Declared child elements: namespace → local name → type. */
+  children: Map<string, Map<string, TypeInfo>>;
+}
+
 type TypeRef = { named: string } | { anon: TypeInfo } | { element: string };
 
 export interface FixedViolation {
@@ -197,6 +204,7 @@ export class FixedAttributeRules {
   private readonly groupContent = new Map<string, TypeInfo>();
   /** fixedOf() per type, computed on first use (check() runs for every message). */
   private readonly fixedMemo = new Map<TypeInfo, Map<string, string>>();
+  private readonly plans = new Map<TypeInfo, CheckPlan>();
 
   /**
    * The rules of every schema of the set's closure (in the namespaces that matter): from the cache when it holds
@@ -332,18 +340,48 @@ export class FixedAttributeRules {
     return out;
   }
 
+  /**
+   * What check() needs of a type, worked out once: its fixed attributes split into namespace and local name, and
+   * the types of the child elements met so far (only declared ones: names a message makes up are not kept).
+   */
+  private planOf(t: TypeInfo): CheckPlan {
+    let plan = this.plans.get(t);
+    if (!plan) {
+      const fixed = [...this.fixedOf(t)].map(([name, expected]) => {
+        const close = name.indexOf('}');
+        return { ns: name.slice(1, close), local: name.slice(close + 1), expected };
+      });
+      plan = { fixed, children: new Map() };
+      this.plans.set(t, plan);
+    }
+    return plan;
+  }
+
+  private childInfo(t: TypeInfo, plan: CheckPlan, ns: string, local: string): TypeInfo | undefined {
+    const known = plan.children.get(ns)?.get(local);
+    if (known) return known;
+    const info = this.info(this.childType(t, key(ns, local)));
+    if (info) {
+      let byLocal = plan.children.get(ns);
+      if (!byLocal) plan.children.set(ns, (byLocal = new Map()));
+      byLocal.set(local, info);
+    }
+    return info;
+  }
+
   /** Every attribute in the message whose value differs from the one its declaration fixes. */
   check(root: XmlElement): FixedViolation[] {
     const out: FixedViolation[] = [];
     const walk = (el: XmlElement, t: TypeInfo | undefined): void => {
       if (!t) return;
-      for (const [name, expected] of this.fixedOf(t)) {
-        const a = el.attrs.find((x) => key(x.ns, x.local) === name);
-        if (a && a.value !== expected) out.push({ element: el.qname, line: el.line, attribute: a.qname, expected, actual: a.value });
+      const plan = this.planOf(t);
+      for (const f of plan.fixed) {
+        const a = el.attrs.find((x) => x.local === f.local && x.ns === f.ns);
+        if (a && a.value !== f.expected) out.push({ element: el.qname, line: el.line, attribute: a.qname, expected: f.expected, actual: a.value });
       }
       for (const c of el.children) {
         if (typeof c === 'string') continue;
-        walk(c, this.info(this.childType(t, key(c.ns, c.local))));
+        walk(c, this.childInfo(t, plan, c.ns, c.local));
       }
     };
     walk(root, this.info(this.globals.get(key(root.ns, root.local))));

@@ -7,10 +7,11 @@
  * block with mustUnderstand, nesting deeper than allowed, a libxml2 node type the tree has no place for. The
  * streaming reader then reads the same bytes, and since it alone words the faults, they stay what they were.
  */
-import { ParseOption, XmlCData, XmlDocument, XmlElement as LxElement, XmlEntityReference, XmlText, type XmlTreeNode } from 'libxml2-wasm';
+import { ParseOption, XmlCData, XmlDocument, XmlElement as LxElement, XmlText, type XmlTreeNode } from 'libxml2-wasm';
 import { schemaSetFor, type SchemaSetName, type ValidationResult } from '../schema/index.js';
 import { NS } from '../stuf/namespaces.js';
-import type { XmlAttr, XmlElement, XmlNode } from '../xml/tree.js';
+import type { XmlElement } from '../xml/tree.js';
+import { Libxml2TreeReader, TreeDeclined, nodePointer } from './libxml2-tree.js';
 import type { ParsedRequest, SoapVersion } from './parsed-request.js';
 
 /** Larger bodies go to the streaming reader: a document inside them must not be held in memory. */
@@ -79,10 +80,6 @@ function leadingBlank(bytes: Buffer): { start: number; lineFeeds: number } {
 
 function isElement(n: XmlTreeNode): n is LxElement {
   return n instanceof LxElement;
-}
-
-function qnameOf(prefix: string, local: string): string {
-  return prefix ? `${prefix}:${local}` : local;
 }
 
 /**
@@ -169,7 +166,7 @@ class Walk {
       }
     }
     if (!bodyEl) throw new Declined();
-    const body = this.element(bodyEl, 3);
+    const body = this.bodyTree(bodyEl);
     // The body element carries every in-scope declaration, so it can be serialised on its own.
     body.nsDecls = { ...env.nsDeclarations, ...soapBody.nsDeclarations, ...body.nsDecls };
 
@@ -179,6 +176,16 @@ class Walk {
       result.validation = { set, result: this.opts.schemas.validateElement(set, bodyEl, bodyEl.line) };
     }
     return result;
+  }
+
+  /** The body element's subtree as Zaakpoort's tree (the bulk of the bericht: read by pointer, libxml2-tree.ts). */
+  private bodyTree(bodyEl: LxElement): XmlElement {
+    try {
+      return new Libxml2TreeReader(this.opts.maxDepth, () => this.lines.next()).element(nodePointer(bodyEl), 3);
+    } catch (e) {
+      if (e instanceof TreeDeclined) throw new Declined();
+      throw e;
+    }
   }
 
   /** Zaakpoort understands no header block: one with mustUnderstand is for the streaming reader to refuse. */
@@ -196,34 +203,5 @@ class Walk {
     if (depth > this.opts.maxDepth) throw new Declined();
     if (counted) this.lines.next();
     for (let n = el.firstChild; n; n = n.next) if (isElement(n)) this.checkDepth(n, depth + 1, counted);
-  }
-
-  private element(el: LxElement, depth: number): XmlElement {
-    if (depth > this.opts.maxDepth) throw new Declined();
-    const line = this.lines.next();
-    const local = el.name;
-    const attrs: XmlAttr[] = [];
-    for (const a of el.attrs) attrs.push({ ns: a.namespaceUri, local: a.name, qname: qnameOf(a.prefix, a.name), value: a.value });
-    const children: XmlNode[] = [];
-    for (let n = el.firstChild; n; n = n.next) {
-      if (isElement(n)) {
-        children.push(this.element(n, depth + 1));
-      } else if (n instanceof XmlText || n instanceof XmlCData) {
-        const last = children.length - 1;
-        if (last >= 0 && typeof children[last] === 'string') children[last] += n.content;
-        else children.push(n.content);
-      } else if (n instanceof XmlEntityReference) {
-        throw new Declined(); // cannot happen without a DTD; the streaming reader words it if it does
-      } // comments and processing instructions carry nothing for Zaakpoort
-    }
-    return {
-      ns: el.namespaceUri,
-      local,
-      qname: qnameOf(el.prefix, local),
-      attrs,
-      nsDecls: el.nsDeclarations,
-      children,
-      line,
-    };
   }
 }

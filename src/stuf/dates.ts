@@ -1,5 +1,6 @@
 /** StUF dates and tijdstippen. They carry no time zone: Zaakpoort reads and writes them in a configured zone. */
 import type { StufDate } from '../domain/model.js';
+import { utcOffset, wallAsUtc, wallClockAt, type WallClock } from '../domain/time-zone.js';
 import { NS } from './namespaces.js';
 import { faults } from './fault.js';
 import { attr, isNil, noValue, text, type XmlElement } from '../xml/tree.js';
@@ -8,73 +9,6 @@ export interface Clock {
   now(): Date;
 }
 export const systemClock: Clock = { now: () => new Date() };
-
-// ---------------------------------------------------------------------------------------------------------
-// Wall-clock fields <-> instants in a time zone (via Intl, so DST follows the IANA database)
-// ---------------------------------------------------------------------------------------------------------
-
-interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  ms: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      era: 'short',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** The wall clock in `timeZone` at instant `t` (ms since the epoch). */
-function wallClockAt(t: number, timeZone: string): WallClock {
-  const parts = formatterFor(timeZone).formatToParts(new Date(t));
-  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '0';
-  let year = Number(get('year'));
-  // 'BC' years are counted 1, 2, ... backwards; astronomical numbering keeps arithmetic simple.
-  if (/^B/i.test(get('era'))) year = 1 - year;
-  return {
-    year,
-    month: Number(get('month')),
-    day: Number(get('day')),
-    hour: Number(get('hour')),
-    minute: Number(get('minute')),
-    second: Number(get('second')),
-    ms: ((t % 1000) + 1000) % 1000,
-  };
-}
-
-/** The wall clock read as if it were UTC: a plain number to compare and subtract. */
-function wallAsUtc(w: WallClock): number {
-  const d = new Date(0);
-  d.setUTCFullYear(w.year, w.month - 1, w.day); // setUTCFullYear keeps years 0..99 literal
-  d.setUTCHours(w.hour, w.minute, w.second, w.ms);
-  return d.getTime();
-}
-
-/** Offset of `timeZone` from UTC at instant t, in ms (e.g. +3600000 for CET). */
-function offsetAt(t: number, timeZone: string): number {
-  const whole = Math.floor(t / 1000) * 1000;
-  return wallAsUtc(wallClockAt(whole, timeZone)) - whole;
-}
 
 const DAY_MS = 86_400_000;
 
@@ -90,9 +24,9 @@ const DAY_MS = 86_400_000;
  */
 function instantOf(w: WallClock, timeZone: string): number {
   const naive = wallAsUtc(w);
-  const before = offsetAt(naive - DAY_MS, timeZone);
-  const after = offsetAt(naive + DAY_MS, timeZone);
-  const candidates = [naive - before, naive - after].filter((t) => offsetAt(t, timeZone) === naive - t);
+  const before = utcOffset(naive - DAY_MS, timeZone);
+  const after = utcOffset(naive + DAY_MS, timeZone);
+  const candidates = [naive - before, naive - after].filter((t) => utcOffset(t, timeZone) === naive - t);
   if (candidates.length > 0) return Math.min(...candidates);
   return naive - before; // in the gap
 }
