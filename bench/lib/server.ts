@@ -22,6 +22,8 @@ export interface RunningServer {
   readyMs: number;
   /** CPU time (user + system, all threads) the process had used by then, in ms; NaN where /proc is missing. */
   readyCpuMs: number;
+  /** CPU time (user + system, all threads) the process has used so far, in ms; NaN where /proc is missing. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startProcess(script: string, env: Record<string, string>, 
     url,
     readyMs,
     readyCpuMs,
+    cpuMs: () => cpuMsOf(child.pid),
     async stop() {
       if (exited) return;
       const gone = new Promise<void>((r) => child.once('exit', () => r()));

@@ -47,8 +47,8 @@ interface TypeInfo {
 /** A type as check() walks it (FixedAttributeRules.planOf). */
 interface CheckPlan {
   fixed: Array<{ ns: string; local: string; expected: string }>;
-  /** Declared child elements: namespace → local name → type. */
-  children: Map<string, Map<string, TypeInfo>>;
+  /** Declared child elements: namespace → local name → type (null: a simple type, nothing to check inside). */
+  children: Map<string, Map<string, TypeInfo | null>>;
 }
 
 type TypeRef = { named: string } | { anon: TypeInfo } | { element: string };
@@ -359,12 +359,13 @@ export class FixedAttributeRules {
 
   private childInfo(t: TypeInfo, plan: CheckPlan, ns: string, local: string): TypeInfo | undefined {
     const known = plan.children.get(ns)?.get(local);
-    if (known) return known;
-    const info = this.info(this.childType(t, key(ns, local)));
-    if (info) {
+    if (known !== undefined) return known ?? undefined;
+    const ref = this.childType(t, key(ns, local));
+    const info = this.info(ref);
+    if (ref) {
       let byLocal = plan.children.get(ns);
       if (!byLocal) plan.children.set(ns, (byLocal = new Map()));
-      byLocal.set(local, info);
+      byLocal.set(local, info ?? null);
     }
     return info;
   }

@@ -89,13 +89,16 @@ function isElement(n: XmlTreeNode): n is LxElement {
  */
 class StartTagLines {
   private pos: number;
-  private counted: number;
   private line: number;
+  /** The next LF and CR not yet counted (-1: none left), so each byte is searched once, not once per tag. */
+  private nextLf: number;
+  private nextCr: number;
 
   constructor(private readonly bytes: Buffer, start: number, firstLine: number) {
     this.pos = start;
-    this.counted = start;
     this.line = firstLine;
+    this.nextLf = bytes.indexOf(0x0a, start);
+    this.nextCr = bytes.indexOf(0x0d, start);
   }
 
   next(): number {
@@ -106,7 +109,7 @@ class StartTagLines {
       const c = b[lt + 1];
       if (c === 0x21) this.pos = this.after(lt, b[lt + 2] === 0x2d ? '-->' : b[lt + 2] === 0x5b ? ']]>' : '>'); // '!': comment, CDATA
       else if (c === 0x3f) this.pos = this.after(lt, '?>'); // processing instruction
-      else if (c === 0x2f) this.pos = this.after(lt, '>'); // end tag
+      else if (c === 0x2f) this.pos = lt + 2; // end tag: holds no '<', so the next search passes it
       else {
         this.pos = lt + 1;
         return this.lineAt(lt);
@@ -123,9 +126,14 @@ class StartTagLines {
   /** Line breaks as XML counts them: LF, CR LF, and a CR on its own. */
   private lineAt(i: number): number {
     const b = this.bytes;
-    for (let lf = b.indexOf(0x0a, this.counted); lf >= 0 && lf < i; lf = b.indexOf(0x0a, lf + 1)) this.line++;
-    for (let cr = b.indexOf(0x0d, this.counted); cr >= 0 && cr < i; cr = b.indexOf(0x0d, cr + 1)) if (b[cr + 1] !== 0x0a) this.line++;
-    this.counted = i;
+    while (this.nextLf >= 0 && this.nextLf < i) {
+      this.line++;
+      this.nextLf = b.indexOf(0x0a, this.nextLf + 1);
+    }
+    while (this.nextCr >= 0 && this.nextCr < i) {
+      if (b[this.nextCr + 1] !== 0x0a) this.line++;
+      this.nextCr = b.indexOf(0x0d, this.nextCr + 1);
+    }
     return this.line;
   }
 }

@@ -33,7 +33,23 @@ export function usableSysteem(s: Systeem | undefined): Systeem | undefined {
  */
 export function newReferentienummer(clock: Clock): string {
   const ms = Math.max(0, clock.now().getTime()).toString(36).padStart(9, '0');
-  return `zp-${ms}-${randomBytes(10).toString('hex')}`;
+  return `zp-${ms}-${randomHex10()}`;
+}
+
+/**
+ * 10 random bytes as hex, from a pool refilled by the CSPRNG 4 KB at a time: one randomBytes call per answer
+ * cost more than the rest of the addressing (as crypto.randomUUID pools its entropy too).
+ */
+const POOL_BYTES = 4100;
+let pool = Buffer.alloc(0);
+let poolAt = POOL_BYTES;
+function randomHex10(): string {
+  if (poolAt + 10 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  poolAt += 10;
+  return pool.toString('hex', poolAt - 10, poolAt);
 }
 
 /**

@@ -100,6 +100,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     sender: SenderConfig | undefined,
   ): Promise<DispatchResult & { loggedInTransaction?: boolean }> {
     const strictness = sender?.validation ?? config.validation;
+    let requestValid = false;
     if (strictness !== 'off') {
       const set = schemaSetFor(req.body.ns, req.body.local);
       // Read in one parse: the reader validated the body on it already (unless an erratum respells the body).
@@ -115,7 +116,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (strictness === 'strict') throw faults.schema(details);
         // libxml2 quotes the offending value (it may be a BSN): masked in the log, the sender gets it in full.
         log('warn', 'bericht niet valide volgens schema, toch verwerkt', { operation: op.name, details: redact(details) });
-      }
+      } else requestValid = true;
     }
     const reply = replyAddressing(sg, config.self, clock, config.timeZone);
     const inTx = idempotency.withinTransaction(op, req, sg, deps.backend, writeBv03(reply));
@@ -136,7 +137,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (routed) return { ...routed, loggedInTransaction: true }; // not ours to log: see OperationRouter
     const answer = await op.handle(ctx);
     // Vragen and vrije berichten echo stored data: never let a value stored under validation "warn" make them invalid.
-    const pieces = op.port === 'OntvangAsynchroon' ? answer : guardAnswer(deps.schemas, answer, log);
+    const guarded = op.port !== 'OntvangAsynchroon' && !(op.answerFromRequestOnly && requestValid);
+    const pieces = guarded ? guardAnswer(deps.schemas, answer, log) : answer;
     return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom, loggedInTransaction: inTx.logged() };
   }
 

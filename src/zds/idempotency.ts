@@ -44,10 +44,12 @@ export function canonicalForm(body: XmlElement): string {
   const out: string[] = [];
   const walk = (el: XmlElement, parent: XmlElement | undefined): void => {
     if (el.ns === NS.stuf && el.local === 'tijdstipBericht' && parent?.local === 'stuurgegevens') return;
-    const attrs = el.attrs
-      .map((a) => `{${a.ns}}${a.local}=${JSON.stringify(a.value)}`)
-      .sort();
-    out.push(`<{${el.ns}}${el.local}${attrs.length ? ` ${attrs.join(' ')}` : ''}>`);
+    if (el.attrs.length === 0) out.push(`<{${el.ns}}${el.local}>`);
+    else {
+      const attrs = el.attrs.map((a) => `{${a.ns}}${a.local}=${JSON.stringify(a.value)}`);
+      if (attrs.length > 1) attrs.sort();
+      out.push(`<{${el.ns}}${el.local} ${attrs.join(' ')}>`);
+    }
     if (el.content) out.push(`#content:${el.content.sha256}:${el.content.size}`);
     for (const c of el.children) {
       if (typeof c === 'string') {

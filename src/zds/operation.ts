@@ -54,6 +54,12 @@ export interface Operation {
    */
   alsoOn?: Port[];
   expect: StuurgegevensExpectation;
+  /**
+   * The answer holds nothing read from the store: only values of this request and values Zaakpoort made and
+   * checked itself (a new identificatie passes checkIdentificatie). When the request was found schema-valid,
+   * the answer is valid by construction and the answer guard (answer-guard.ts) is skipped.
+   */
+  answerFromRequestOnly?: boolean;
   /** Handle the message; throw StufFault for anything the sender must hear about. */
   handle(ctx: OperationContext): Promise<ResponsePiece[]>;
 }

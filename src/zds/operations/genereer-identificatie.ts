@@ -19,6 +19,8 @@ function genereer(kind: IdKind): Operation {
     name: `genereer${k.noun}Identificatie_Di02`,
     port: 'VerwerkSynchroonVrijBericht',
     expect: { berichtcode: 'Di02', functie: [k.functie] },
+    // Stuurgegevens from the request and an identificatie the generator checked (formatGeneratedIdentificatie).
+    answerFromRequestOnly: true,
     async handle(ctx) {
       const reservedBy = ctx.zenderKey || undefined;
       const id = await ctx.backend.ids.reserve(kind, reservedBy);
