@@ -92,6 +92,25 @@ function sameLines(source: string, whole: XmlElement, streamed: XmlElement, name
 }
 
 describe('one parse per bericht', { skip: NEEDS_FIXTURES }, () => {
+  test('references, CDATA, comments and line breaks read the same as the streaming reader does', async () => {
+    const base = envelope(m.creeerZaak({ identificatie: '1234Zrefs' }, '1.2'));
+    // Text and attribute values with predefined entities and character references, a CDATA section next to
+    // text, a comment between elements, CR LF and lone CR line breaks.
+    const xml = base
+      .replace('<ZKN:omschrijving>', '<!-- c --><ZKN:omschrijving>a &amp; b &lt;c&gt; &#x20AC;&#10;<![CDATA[<d> & e]]> f\r\ng\rh')
+      .replace('StUF:entiteittype="ZAK"', 'StUF:entiteittype="ZAK" xmlns:extra="urn:x" extra:note="1 &amp; 2 &quot;3&quot; &#233;"');
+    assert.notEqual(xml, base);
+    const bytes = Buffer.from(xml);
+    const whole = readWholeEnvelope(bytes, { maxDepth: MAX_DEPTH, schemas });
+    assert.ok(whole, 'read in one parse');
+    const streamed = await streamingRead(bytes, '1.1');
+    assert.deepEqual(withoutLines(whole.body), withoutLines(streamed.body));
+    sameLines(xml, whole.body, streamed.body, 'references');
+    const texts = JSON.stringify(whole.body);
+    assert.ok(texts.includes('a & b <c> €\\n<d> & e f'), 'entities, references and CDATA decoded');
+    assert.ok(texts.includes('1 & 2 \\"3\\" é'), 'attribute value decoded');
+  });
+
   test('every fixture without document content: the same request and schema verdict as saxes + validating the text', async () => {
     let compared = 0;
     let invalid = 0;
