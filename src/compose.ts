@@ -173,6 +173,8 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
 export async function openMigration(config: Config, deps: Omit<DispatcherDeps, 'router'>): Promise<Migration | undefined> {
   const m = config.migration;
   if (!m) return undefined;
+  // Zaken copied from the legacy zaaksysteem were never validated by Zaakpoort: answers of this store are checked.
+  await deps.backend.storedData?.markUnvalidated('migratie vanuit het oude zaaksysteem');
   const newSide = createDispatcher({ ...deps, config: { ...config, senders: [] }, log: newSideLog(deps.log) });
   return Migration.open({
     config: { ...config, migration: m },

@@ -41,3 +41,23 @@ export function createCatalogue(config: Pick<Config, 'catalogue'>): Catalogue {
     },
   };
 }
+
+/** XML 1.0 characters only (escaping cannot make the others valid). */
+const XML_CHARS = /^[\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
+const fits = (value: string | undefined, maxLength: number): boolean =>
+  value === undefined || ([...value].length <= maxLength && XML_CHARS.test(value));
+
+/**
+ * Whether every value the catalogue can write into a zaak (omschrijvingen, codes, ingangsdatumObject, filled in
+ * where a bericht left them out) is one the ZKN schema accepts: Omschrijving maxLength 80 and Code maxLength 10
+ * (zkn0310_simpleTypes.xsd), a datum as 8 digits. When not, what the catalogue fills in is unvalidated data
+ * (see StoredDataRecord) and answers are checked.
+ */
+export function catalogueFitsSchema(catalogue: Config['catalogue']): boolean {
+  return catalogue.zaaktypen.every(
+    (z) =>
+      fits(z.omschrijving, 80) &&
+      (z.ingangsdatumObject === undefined || /^\d{8}$/.test(z.ingangsdatumObject)) &&
+      (z.statustypen ?? []).every((s) => fits(s.omschrijving, 80) && fits(s.code, 10)),
+  );
+}

@@ -35,7 +35,24 @@ export interface Backend {
   tryExclusive?<T>(key: string, fn: () => Promise<T>): Promise<{ value: T } | undefined>;
   /** The backend's SQL database for side tables (message browser, read audit); absent when it has none. */
   readonly sql?: SqlStore;
+  /**
+   * Whether everything stored came from berichten found schema-valid; absent where that cannot be known (the
+   * ZGW APIs hold data from other systems; several PostgreSQL instances would have to ask each other).
+   */
+  readonly storedData?: StoredDataRecord;
   close(): Promise<void>;
+}
+
+/**
+ * A mark in the store, set (in a commit of its own, before the write) when a bericht that was not found
+ * schema-valid (validation "warn" or "off", migration copies) is processed, and present from the start in a
+ * database that already held data when the mark was introduced. Without it the answers of vragen hold only
+ * schema-valid stored values, so the answer check (zds/answer-guard.ts) is skipped.
+ */
+export interface StoredDataRecord {
+  /** True when no bericht without a valid verdict ever wrote to this store. Read after the answer's data. */
+  allValidated(): Promise<boolean>;
+  markUnvalidated(reason: string): Promise<void>;
 }
 
 export interface SweepOptions {

@@ -26,6 +26,7 @@ import { IdempotencyLog } from './idempotency.js';
 import { internalFault } from './internal-fault.js';
 import { hasSchemaSpelling, schemaSpelling } from './errata.js';
 import { guardAnswer } from './answer-guard.js';
+import { catalogueFitsSchema } from '../catalogue/index.js';
 import type { OperationRouter } from './operation-router.js';
 
 export interface Dispatcher {
@@ -92,6 +93,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return authoriseSender(config.senders, sg.zender, op.name, req.callers ?? []);
   }
 
+  const catalogueFits = catalogueFitsSchema(config.catalogue);
+
+  /** Stored values are all schema-valid (the store says so), so answers made of them need no check. */
+  async function storedDataValidated(): Promise<boolean> {
+    return (await deps.backend.storedData?.allValidated()) ?? false;
+  }
+
   async function run(
     op: Operation,
     req: ParsedRequest,
@@ -118,6 +126,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         log('warn', 'bericht niet valide volgens schema, toch verwerkt', { operation: op.name, details: redact(details) });
       } else requestValid = true;
     }
+    // What this bericht stores was not found valid (or the catalogue may fill in values the schema refuses):
+    // from now on every answer of this store is checked.
+    if ((!requestValid || !catalogueFits) && op.port !== 'BeantwoordVraag') {
+      await deps.backend.storedData?.markUnvalidated(requestValid ? 'catalogus met waarden buiten het schema' : `${op.name} met validation "${strictness}"`);
+    }
     const reply = replyAddressing(sg, config.self, clock, config.timeZone);
     const inTx = idempotency.withinTransaction(op, req, sg, deps.backend, writeBv03(reply));
     const ctx: OperationContext = {
@@ -137,7 +150,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (routed) return { ...routed, loggedInTransaction: true }; // not ours to log: see OperationRouter
     const answer = await op.handle(ctx);
     // Vragen and vrije berichten echo stored data: never let a value stored under validation "warn" make them invalid.
-    const guarded = op.port !== 'OntvangAsynchroon' && !(op.answerFromRequestOnly && requestValid);
+    const guarded = op.port !== 'OntvangAsynchroon' && !(requestValid && (op.answerFromRequestOnly || (await storedDataValidated())));
     const pieces = guarded ? guardAnswer(deps.schemas, answer, log) : answer;
     return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom, loggedInTransaction: inTx.logged() };
   }

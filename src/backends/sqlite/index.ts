@@ -13,6 +13,7 @@ import { createSqliteIdGenerator } from './id-generator.js';
 import { DEFAULT_ID_BLOCK_SIZE } from '../id-sequence.js';
 import { migrate } from './schema.js';
 import { SqliteSqlStore } from './sql-store.js';
+import { SqliteStoredData } from './stored-data.js';
 import { SqliteZaakStore, type Lifecycle } from './store.js';
 import { type SyncFile, WalSync } from './wal-sync.js';
 
@@ -82,6 +83,7 @@ export async function openSqliteBackend(opts: SqliteBackendOptions): Promise<Bac
       content,
       ids,
       sql: new SqliteSqlStore(store, writer, reader),
+      storedData: new SqliteStoredData(store, writer, reader),
       async sweepLeftovers(o) {
         const temp = await content.sweepTemp(o.tempMaxAgeMs);
         const orphans = o.orphans ? await content.sweepOrphans(o.orphanMinAgeMs, referenced) : 0;

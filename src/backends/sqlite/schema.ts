@@ -171,6 +171,21 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'identificaties in blokken: ondergrens per reeks (ensureAbove), voor elke instantie zichtbaar',
     sql: 'ALTER TABLE id_sequence ADD COLUMN floor_value INTEGER NOT NULL DEFAULT 0;',
   },
+  {
+    version: 8,
+    description: 'markering: gegevens opgeslagen uit een bericht zonder geldig schema-oordeel (antwoordcontrole nodig)',
+    // A database that already holds data may hold such values (validation "warn" before this version): marked.
+    sql: `
+      CREATE TABLE store_mark (
+        name   TEXT PRIMARY KEY,
+        set_at TEXT NOT NULL,
+        reason TEXT NOT NULL
+      );
+      INSERT INTO store_mark (name, set_at, reason)
+        SELECT 'unvalidated-data', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'gegevens van voor schemaversie 8'
+        WHERE EXISTS (SELECT 1 FROM zaak) OR EXISTS (SELECT 1 FROM document) OR EXISTS (SELECT 1 FROM besluit);
+    `,
+  },
 ];
 
 /** Bring the database up to the newest schema version; refuses a database written by a newer Zaakpoort. */
