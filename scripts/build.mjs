@@ -41,6 +41,7 @@ if (process.argv.includes('--force') || !upToDate()) {
     target: 'node24',
     packages: 'external',
     sourcemap: true,
+    sourcesContent: false,
     logLevel: 'warning',
   });
   console.error(`built dist/cli.js in ${Date.now() - started} ms`);
