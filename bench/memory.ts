@@ -45,12 +45,12 @@ interface Variant {
 function variants(): Variant[] {
   const start = builtServerArgs('start');
   const entry = start.filter((a) => !a.startsWith('-'));
-  const own = start.filter((a) => a.startsWith('-') && a !== '--enable-source-maps');
+  const own = start.filter((a) => a.startsWith('-'));
   const spec = process.env.BENCH_MEMORY_FLAGS;
   if (spec === undefined) return [{ label: `npm start (${own.join(' ') || 'no flags'})`, nodeArgs: start }];
   return spec.split(';').map((v) => {
     const flags = v.trim().split(/\s+/).filter(Boolean);
-    return { label: flags.join(' ') || 'no flags', nodeArgs: ['--enable-source-maps', ...flags, ...entry] };
+    return { label: flags.join(' ') || 'no flags', nodeArgs: [...flags, ...entry] };
   });
 }
 

@@ -40,7 +40,10 @@ if (process.argv.includes('--force') || !upToDate()) {
     format: 'esm',
     target: 'node24',
     packages: 'external',
+    // The map (for NODE_OPTIONS=--enable-source-maps) points into src/; without a copy of the sources it is a
+    // third of the size, and a process that loads it holds 1.4 MB less.
     sourcemap: true,
+    sourcesContent: false,
     logLevel: 'warning',
   });
   console.error(`built dist/cli.js in ${Date.now() - started} ms`);

@@ -3,7 +3,8 @@
  * statement timeout, and a dropped connection is removed from the pool instead of crashing the process. The pool
  * opens new connections on demand, so it recovers by itself when the database comes back.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { lazyRequire } from '../../lazy-require.js';
 import { DatabaseUnavailableError, isConnectionError, translate } from './errors.js';
 
 export interface PoolSettings {
@@ -13,6 +14,9 @@ export interface PoolSettings {
   /** How long to wait for a connection before giving up (a down database must fail fast, not hang). */
   connectTimeoutMs?: number;
 }
+
+/** pg loads with the first pool: a SQLite or ZGW instance never needs it. */
+const loadPg = lazyRequire<typeof pg>('pg');
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -26,7 +30,7 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export function createPool(url: string, schema: string, settings: PoolSettings = {}, onError?: (e: Error) => void): pg.Pool {
   assertSchemaName(schema);
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: url,
     max: settings.max ?? 10,
     idleTimeoutMillis: settings.idleTimeoutMs ?? 30_000,

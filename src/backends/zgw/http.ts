@@ -6,7 +6,8 @@
  * that points elsewhere is refused, so the JWT never leaves for a host nobody configured.
  */
 import type { Readable } from 'node:stream';
-import { Agent, request as undiciRequest } from 'undici';
+import type { Agent } from 'undici';
+import { lazyRequire } from '../../lazy-require.js';
 import { recordStep } from '../../observability/steps.js';
 import type { ZgwJwt } from './jwt.js';
 
@@ -111,6 +112,9 @@ function stepBody(body: unknown): string | undefined {
   return text.length > STEP_BODY_LIMIT ? `${text.slice(0, STEP_BODY_LIMIT)}…` : text;
 }
 
+/** undici loads with the first ZGW client: a SQLite or PostgreSQL instance never needs it. */
+const loadUndici = lazyRequire<typeof import('undici')>('undici');
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Errors raised before a byte of the request reached the server: a POST that failed this way did not happen. */
@@ -127,7 +131,7 @@ export class ZgwHttp {
 
   constructor(private readonly opts: ZgwHttpOptions) {
     // undici's Agent keeps one keep-alive Pool per origin.
-    this.agent = new Agent({
+    this.agent = new (loadUndici().Agent)({
       keepAliveTimeout: 30_000,
       connections: 16,
       connect: { timeout: Math.min(opts.timeoutMs, 10_000) },
@@ -267,9 +271,9 @@ export class ZgwHttp {
         ...(error ? { error } : {}),
         attributes: { api: call.api, purpose: call.purpose },
       });
-    let res: Awaited<ReturnType<typeof undiciRequest>>;
+    let res: Awaited<ReturnType<typeof import('undici').request>>;
     try {
-      res = await undiciRequest(url, {
+      res = await loadUndici().request(url, {
         method: call.method,
         headers,
         ...(payload !== undefined ? { body: payload } : {}),

@@ -3,7 +3,6 @@
  * user_representation, no exp. Open Zaak refuses a token whose iat is older than its leeway (jwt-expired) or in
  * its future, so the token is re-signed when it reaches `renewSeconds` instead of being kept for ever.
  */
-import { SignJWT } from 'jose';
 
 export interface JwtSettings {
   clientId: string;
@@ -30,6 +29,8 @@ export class ZgwJwt {
     const t = this.now();
     if (!this.token || t - this.signedAt >= this.s.renewSeconds * 1000 || t < this.signedAt) {
       const iat = Math.floor(t / 1000);
+      // jose loads with the first token: only the ZGW backend signs any (issue 14, start-up memory).
+      const { SignJWT } = await import('jose');
       this.token = await new SignJWT({
         client_id: this.s.clientId,
         user_id: this.s.userId,

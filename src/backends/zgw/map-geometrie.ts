@@ -9,13 +9,18 @@
  * 7-parameter Helmert transformation: about a metre from RDNAPTRANS, which is fine for finding and showing a zaak
  * on a map, not for surveying (the GML as sent stays the precise value).
  */
-import proj4 from 'proj4';
+import type { Converter } from 'proj4';
+import type proj4 from 'proj4';
+import { lazyRequire } from '../../lazy-require.js';
 import type { AnderZaakObject, Leaf } from '../../domain/model.js';
 import { NS } from '../../stuf/namespaces.js';
 
 const RD_NEW = '+proj=sterea +lat_0=52.15616055555555 +lon_0=5.38763888888889 +k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel '
   + '+towgs84=565.417,50.3319,465.552,-0.398957,0.343988,-1.8774,4.0725 +units=m +no_defs';
-const toWgs84 = proj4(RD_NEW, 'EPSG:4326');
+/** proj4 loads with the first RD geometry: most instances never convert one. */
+const loadProj4 = lazyRequire<typeof proj4>('proj4');
+let rdToWgs84: Converter | undefined;
+const toWgs84 = (): Converter => (rdToWgs84 ??= loadProj4()(RD_NEW, 'EPSG:4326'));
 
 export type GeoJson =
   | { type: 'Polygon'; coordinates: number[][][] }
@@ -32,7 +37,7 @@ function positionFor(srsName: string | undefined): Position | undefined {
   const code = /EPSG(?::[\d.]*)?:{1,2}(\d+)$|EPSG\/\d+\/(\d+)$|epsg\.xml#(\d+)$/i.exec(srsName.trim());
   const epsg = code?.[1] ?? code?.[2] ?? code?.[3];
   if (epsg === '28992') {
-    return ([x, y]) => toWgs84.forward([x, y]).map(round);
+    return ([x, y]) => toWgs84().forward([x, y]).map(round);
   }
   // URN and URL forms mean the EPSG axis order (lat, lon); the bare "EPSG:4326" is used both ways in the field.
   if (epsg === '4326' && /^(urn:|https?:\/\/www\.opengis\.net\/def\/)/i.test(srsName.trim())) return ([lat, lon]) => [round(lon), round(lat)];
