@@ -200,6 +200,7 @@ export async function run(ctx: BenchContext): Promise<Table[]> {
         `Server = ${entry ? `node ${path.basename(entry)}` : `node ${builtServerArgs().map((a) => path.basename(a)).join(' ')} (as npm ${process.env.BENCH_START === 'fast' ? 'run start:fast' : 'start'})`}; RSS sampled from /proc/<pid>/status every 10 ms. Client in the same machine ` +
           '(streams: generates AES-CTR bytes, base64-encodes, hashes the answer), so client and server share the 2 cores. ' +
           'MB/s counts document bytes (base64 text is 4/3 larger). Uploads include fsync of the content and the SQLite commit. ' +
+          'Server CPU is user + system of all its threads from /proc/<pid>/stat, in 10 ms ticks: meaningful from 100 MB on. ' +
           'ZAAKPOORT_MAX_MESSAGE_BYTES is 2 GiB here: with the default 1 GiB an inline 1 GiB document (1.33 GiB message) gets 413.',
       ],
     },
