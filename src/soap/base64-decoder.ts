@@ -34,6 +34,55 @@ function count(text: string, ch: string): number {
   return n;
 }
 
+interface Whitespace {
+  /** Whitespace characters found. */
+  total: number;
+  lineFeeds: number;
+}
+
+/**
+ * The whitespace in a chunk, cheaply: a lower bound that is exact for the usual layout (lines of one length
+ * ending in CRLF or LF, spaces and tabs anywhere). Base64 lines have one length, so each next line feed is
+ * looked for where the last line's length predicts it (one byte read per line instead of a search); a CR counts
+ * when it stands before a line feed or at the end of the chunk. Every position counted is whitespace, so the
+ * bound can only be too low (an irregular line, a lone CR): pushBytes' length check then fails, and it counts
+ * exactly with exactWhitespace().
+ */
+function likelyWhitespace(bytes: Buffer, text: string): Whitespace {
+  const n = bytes.length;
+  let lineFeeds = 0;
+  let crs = 0;
+  let step = 0;
+  for (let i = text.indexOf('\n'); i >= 0;) {
+    lineFeeds++;
+    if (bytes[i - 1] === 0x0d) crs++;
+    const guess = i + step;
+    if (step > 0 && guess < n && bytes[guess] === 0x0a) {
+      i = guess;
+    } else {
+      const next = text.indexOf('\n', i + 1);
+      if (next > 0) step = next - i;
+      i = next;
+    }
+  }
+  if (bytes[n - 1] === 0x0d) crs++;
+  const blanks = (text.includes(' ') ? count(text, ' ') : 0) + (text.includes('\t') ? count(text, '\t') : 0);
+  return { total: lineFeeds + crs + blanks, lineFeeds };
+}
+
+/** The whitespace in a chunk, every character searched for. */
+function exactWhitespace(text: string): Whitespace {
+  const lineFeeds = count(text, '\n');
+  return { total: lineFeeds + count(text, '\r') + count(text, ' ') + count(text, '\t'), lineFeeds };
+}
+
+/**
+ * Decoded bytes are cut from slabs of this size: a buffer per chunk (48 KB for a 64 KB chunk) cost as much
+ * as decoding it, and pieces of one slab lie side by side, so a reader can write several at once uncopied.
+ * A slab is never written again once a piece of it is handed out.
+ */
+const SLAB = 1024 * 1024;
+
 function describe(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
   const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -49,6 +98,9 @@ export class Base64Decoder {
   private padChars = 0;
   private ended = false;
   private lineFeedsTaken = 0;
+  /** Where pushBytes() decodes to (see SLAB), and how much of it is handed out. */
+  private slab: Buffer = EMPTY;
+  private slabUsed = 0;
 
   /** Line feeds in what pushBytes() took (the envelope reader counts lines). */
   get lineFeeds(): number {
@@ -71,8 +123,8 @@ export class Base64Decoder {
    * alphabet, padding, a character reference): then nothing was taken, and the caller pushes the decoded
    * text instead, which decodes it or names what is wrong.
    *
-   * Every step is native (no regexes, no UTF-8 decoding): one latin1 string, character counts, Node's decoder
-   * writing into one buffer. Node's decoder skips whitespace (documented) and also skips invalid characters (any
+   * Every step is native or one read per line (no regexes, no UTF-8 decoding): one latin1 string, whitespace
+   * counted (likelyWhitespace), Node's decoder writing into a slab. Node's decoder skips whitespace (documented) and also skips invalid characters (any
    * byte >= 0x80 too), so it does not check; the check is that it wrote exactly 3 bytes per 4 characters that
    * should be data (all but the exactly counted whitespace): any character it skipped makes the output shorter.
    * The only non-alphabet characters it does not skip, base64url's '-' and '_', are searched for first.
@@ -85,8 +137,19 @@ export class Base64Decoder {
     // latin1: one character per byte, so counts and positions are those of the bytes.
     const text = bytes.toString('latin1');
     if (this.padChars > 0 || text.includes('=') || text.includes('-') || text.includes('_')) return undefined;
-    const lineFeeds = count(text, '\n');
-    const dataChars = n - lineFeeds - count(text, '\r') - count(text, ' ') - count(text, '\t');
+    const likely = likelyWhitespace(bytes, text);
+    let decoded = this.decodeBytes(bytes, text, likely);
+    if (decoded === undefined) {
+      const exact = exactWhitespace(text);
+      if (exact.total !== likely.total) decoded = this.decodeBytes(bytes, text, exact);
+    }
+    return decoded;
+  }
+
+  /** pushBytes() for a given count of the whitespace in the chunk; undefined (nothing taken) when it is wrong. */
+  private decodeBytes(bytes: Buffer, text: string, whitespace: Whitespace): Buffer | undefined {
+    const n = bytes.length;
+    const dataChars = n - whitespace.total;
     const total = this.carry.length + dataChars;
     const rest = total % 4;
     const quads = (total - rest) / 4;
@@ -100,11 +163,11 @@ export class Base64Decoder {
       if (cls === 0) return undefined;
       if (cls === 1) tail = String.fromCharCode(b) + tail;
     }
-    let decoded = EMPTY;
+    let decoded: Buffer = EMPTY;
     if (quads === 0) {
       tail = this.carry + tail;
     } else {
-      decoded = Buffer.allocUnsafe(quads * 3);
+      const out = this.outputFor(quads * 3);
       let written = 0;
       let from = 0;
       if (this.carry) {
@@ -115,16 +178,33 @@ export class Base64Decoder {
           if (cls === 0) return undefined;
           if (cls === 1) head += String.fromCharCode(b);
         }
-        written = decoded.write(head, 0, 'base64');
+        written = out.write(head, 0, 'base64');
       }
-      if (from < cut) written += decoded.write(text.slice(from, cut), written, 'base64');
+      if (from < cut) written += out.write(from === 0 && cut === n ? text : text.slice(from, cut), written, 'base64');
       if (written !== quads * 3) return undefined;
+      decoded = this.handOut(out);
     }
     this.carry = tail;
     this.dataChars += dataChars;
     this.offset += n;
-    this.lineFeedsTaken += lineFeeds;
+    this.lineFeedsTaken += whitespace.lineFeeds;
     return decoded;
+  }
+
+  /** Room for `size` decoded bytes: the free end of the current slab, a new slab, or for a large chunk its own buffer. */
+  private outputFor(size: number): Buffer {
+    if (size > SLAB / 4) return Buffer.allocUnsafe(size);
+    if (this.slab.length - this.slabUsed < size) {
+      this.slab = Buffer.allocUnsafe(SLAB);
+      this.slabUsed = 0;
+    }
+    return this.slab.subarray(this.slabUsed, this.slabUsed + size);
+  }
+
+  /** The output is taken: its part of the slab is never written again. */
+  private handOut(out: Buffer): Buffer {
+    if (out.buffer === this.slab.buffer) this.slabUsed += out.length;
+    return out;
   }
 
   /** s: base64 characters only (whitespace removed) standing for `consumed` characters of input. */

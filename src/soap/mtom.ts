@@ -219,8 +219,9 @@ export class MtomReader implements BodyConsumer {
         case 'body': {
           const at = this.buf.indexOf(this.delimiter);
           if (at < 0) {
-            // Keep what could be the start of a delimiter; the rest belongs to the part.
-            const safe = this.buf.length - (this.delimiter.length - 1);
+            // Keep what could be the start of a delimiter; the rest belongs to the part. Usually nothing is
+            // kept, so the next chunk is taken as it is instead of being copied onto a kept tail.
+            const safe = this.buf.length - this.partialDelimiterAtEnd();
             if (safe > 0) {
               const out = this.buf.subarray(0, safe);
               this.buf = this.buf.subarray(safe);
@@ -241,6 +242,20 @@ export class MtomReader implements BodyConsumer {
           return;
       }
     }
+  }
+
+  /**
+   * Length of the longest end of this.buf that is a start of the delimiter: only there can a delimiter begin
+   * that the next chunk completes (one that begins earlier would lie wholly inside this.buf).
+   */
+  private partialDelimiterAtEnd(): number {
+    const buf = this.buf;
+    const d = this.delimiter;
+    for (let k = Math.min(d.length - 1, buf.length); k > 0; k--) {
+      const from = buf.length - k;
+      if (buf[from] === d[0] && buf.compare(d, 0, k, from) === 0) return k;
+    }
+    return 0;
   }
 
   private keepTail(): void {

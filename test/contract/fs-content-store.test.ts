@@ -47,6 +47,24 @@ describe('FsContentStore on disk', () => {
     assert.notEqual(blobRef, t.tempId, 'blobRef is a new random id');
   });
 
+  it('persists many temps at once (sharing shard folders and their fsyncs), each blob whole and its own', async () => {
+    const temps = await Promise.all(Array.from({ length: 16 }, async (_, i) => {
+      const t = await store.createTemp();
+      t.stream.end(Buffer.alloc(1000 + i, i));
+      await t.finish();
+      return t.tempId;
+    }));
+    const refs = await Promise.all(temps.map((id) => store.persist(id)));
+    assert.equal(new Set(refs).size, refs.length, 'distinct blobRefs');
+    for (const [i, ref] of refs.entries()) {
+      assert.match(ref, /^[0-9a-f]{32}$/);
+      const chunks: Buffer[] = [];
+      for await (const c of store.open(ref)) chunks.push(c as Buffer);
+      assert.deepEqual(Buffer.concat(chunks), Buffer.alloc(1000 + i, i));
+    }
+    for (const ref of refs) await store.remove(ref);
+  });
+
   it('persists a temp that another store (a process before a restart) finished, with the same bytes', async () => {
     const t = await store.createTemp();
     const bytes = Buffer.from('inhoud van een vorige procesgang');

@@ -141,6 +141,31 @@ describe('Base64Decoder.pushBytes (the byte fast path)', () => {
     assert.deepEqual(Buffer.concat([d.pushBytes(view)!, d.end()]), bytes);
   });
 
+  test('irregular line lengths and lone CRs are counted exactly and still taken on the fast path', () => {
+    const bytes = randomBytes(20_000);
+    const b64 = bytes.toString('base64').replace(/=+$/, '');
+    // Lines of 60, 76 and 13 characters in turn, ending in CRLF, LF or a lone CR.
+    let irregular = '';
+    for (let i = 0, k = 0; i < b64.length; k++) {
+      const len = [60, 76, 13][k % 3]!;
+      irregular += b64.slice(i, i + len) + ['\r\n', '\n', '\r'][k % 3];
+      i += len;
+    }
+    const padded = irregular + '='.repeat((4 - (b64.length % 4)) % 4);
+    for (const sizes of [[65536], [4096], [77, 78, 79]]) {
+      const declined = { count: 0 };
+      assert.deepEqual(decodeBytesIn(padded, sizes, declined), bytes, `sizes ${sizes.join(',')}`);
+      assert.ok(declined.count <= 2, `sizes ${sizes.join(',')}: ${declined.count} declined`);
+    }
+  });
+
+  test('decoded pieces keep their bytes while later pushes decode into the same slab and the next ones', () => {
+    // 3 MB of content: several 1 MB slabs, pieces from small and very large chunks (own buffers).
+    const bytes = randomBytes(3 * 1024 * 1024);
+    const b64 = bytes.toString('base64').replace(/(.{76})/g, '$1\r\n');
+    assert.deepEqual(decodeBytesIn(b64, [65536, 1, 700_000, 4095]), bytes);
+  });
+
   test('every byte outside the alphabet and whitespace is declined, never decoded, wherever it stands', () => {
     const allowed = /[A-Za-z0-9+/ \t\r\n]/;
     for (let b = 0; b < 256; b++) {

@@ -515,6 +515,19 @@ describe('MTOM/XOP', () => {
     }
   });
 
+  test('a delimiter split at any place between chunks, and content ending in its first bytes, are found exactly', async () => {
+    const near = ['\r', '\r\n', '\r\n-', '\r\n--', ...[1, 5, boundary.length - 1].map((k) => `\r\n--${boundary.slice(0, k)}`)];
+    const doc = Buffer.concat([...near.map((t, i) => Buffer.from(`${'x'.repeat(i + 1)}${t}`)), Buffer.from(`\r\n--${boundary.slice(0, -1)}`)]);
+    const body = mtomBody([rootPart(include('doc1@zaakpoort')), { cid: 'doc1@zaakpoort', type: 'application/pdf', body: doc, cte: 'binary' }]);
+    for (let size = 1; size <= 90; size++) {
+      const s = await store();
+      const req = await read(body, s, { contentType: ct }, [size]);
+      const inhoud = inhoudOf(req.body);
+      assert.equal(inhoud.content?.sha256, sha256(doc), `chunks of ${size}`);
+      assert.equal(inhoud.content?.size, doc.length, `chunks of ${size}`);
+    }
+  });
+
   test('a part before the root part, a base64 part, and unreferenced parts are dropped', async () => {
     const s = await store();
     const doc = randomBytes(10_000);
