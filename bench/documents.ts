@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { builtServerArgs } from '../test/helpers/built-server.js';
+import { benchStartScript, builtServerArgs } from '../test/helpers/built-server.js';
 import { ChildServer, RssSampler } from '../test/helpers/child-server.js';
 import * as m from '../test/helpers/messages.js';
 import * as sc from '../test/helpers/streaming-client.js';
@@ -197,7 +197,7 @@ export async function run(ctx: BenchContext): Promise<Table[]> {
         `Server idle RSS after start-up and one creeerZaak: ${(idle / MB).toFixed(0)} MB. Peak over all cells: ${peakAll.toFixed(0)} MB ` +
           `(target < ${TARGET_PEAK_MB} MB: ${peakAll < TARGET_PEAK_MB ? 'met' : 'NOT met'}). "RSS growth" is peak during the phase minus RSS just before it: ` +
           'what a document of that size costs; it does not grow with the size.',
-        `Server = ${entry ? `node ${path.basename(entry)}` : `node ${builtServerArgs().map((a) => path.basename(a)).join(' ')} (as npm ${process.env.BENCH_START === 'fast' ? 'run start:fast' : 'start'})`}; RSS sampled from /proc/<pid>/status every 10 ms. Client in the same machine ` +
+        `Server = ${entry ? `node ${path.basename(entry)}` : `node ${builtServerArgs().map((a) => path.basename(a)).join(' ')} (as npm ${benchStartScript() === 'start' ? 'start' : `run ${benchStartScript()}`})`}; RSS sampled from /proc/<pid>/status every 10 ms. Client in the same machine ` +
           '(streams: generates AES-CTR bytes, base64-encodes, hashes the answer), so client and server share the 2 cores. ' +
           'MB/s counts document bytes (base64 text is 4/3 larger). Uploads include fsync of the content and the SQLite commit. ' +
           'Server CPU is user + system of all its threads from /proc/<pid>/stat, in 10 ms ticks: meaningful from 100 MB on. ' +

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchContext } from './lib/context.js';
 import { renderTable, type Table } from './lib/table.js';
-import { builtServerArgs } from '../test/helpers/built-server.js';
+import { benchStartScript, builtServerArgs } from '../test/helpers/built-server.js';
 import { isReachable } from '../test/helpers/postgres.js';
 
 const MODULES = ['stages', 'zds', 'memory', 'million', 'cold-start', 'documents', 'zgw', 'beheer', 'auth-flood', 'logging'];
@@ -51,7 +51,7 @@ function header(quick: boolean, ctx: BenchContext): string {
     `- Node ${process.version}`,
     `- Mode: ${quick ? 'QUICK (smoke run, not for comparison)' : 'full'}; ${ctx.runs} run(s) per cell, ${ctx.seconds} s per run; medians`,
     `- PostgreSQL: ${ctx.databaseUrl ? 'reachable' : 'not reachable (postgres rows skipped)'}`,
-    `- Zaakpoort started as \`npm ${process.env.BENCH_START === 'fast' ? 'run start:fast' : 'start'}\`: node ${builtServerArgs().map((a) => path.basename(a)).join(' ')}`,
+    `- Zaakpoort started as \`npm ${benchStartScript() === 'start' ? 'start' : `run ${benchStartScript()}`}\`: node ${builtServerArgs().map((a) => path.basename(a)).join(' ')}`,
     '',
   ].join('\n');
 }

@@ -1,7 +1,7 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=20
+#!/usr/bin/env -S node --max-semi-space-size=4
 // The `zaakpoort` command: runs the bundle dist/cli.js, built from src/ at install time (npm postinstall) by
-// scripts/build.mjs. `--max-semi-space-size=4`: the young generation size chosen by measurement; `--heap-growing-percent=20`:
-// the old generation may grow 20 % past what the last full GC kept, not V8's up to 4x (README, Benchmarks, issue 14).
+// scripts/build.mjs. `--max-semi-space-size=4`: the young generation size chosen by measurement. For less memory
+// at the cost of throughput add `--heap-growing-percent=20` (`npm run start:small`; README, Benchmarks, issue 14).
 // No --enable-source-maps: Node decodes the bundle's whole map at load (~10 MB of heap for every process); set
 // NODE_OPTIONS=--enable-source-maps when stack traces should point into src/.
 import { existsSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * What `npm start` runs: the esbuild bundle dist/cli.js (scripts/build.mjs) with the node flags of the `start`
  * script in package.json. Tests and benchmarks that start Zaakpoort as a process build it once and run exactly
- * that, so they measure the real thing. BENCH_START=fast uses the `start:fast` script instead.
+ * that, so they measure the real thing. BENCH_START=fast / BENCH_START=small use `start:fast` / `start:small` instead.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,8 +27,13 @@ function buildOnce(): void {
   built = true;
 }
 
+/** The npm script a bench starts Zaakpoort with (BENCH_START=fast|small, default start). */
+export function benchStartScript(): 'start' | 'start:fast' | 'start:small' {
+  return process.env.BENCH_START === 'fast' ? 'start:fast' : process.env.BENCH_START === 'small' ? 'start:small' : 'start';
+}
+
 /** Node arguments that start the built server as `npm start` does (building it first, once per process). */
-export function builtServerArgs(profile: 'start' | 'start:fast' = process.env.BENCH_START === 'fast' ? 'start:fast' : 'start'): string[] {
+export function builtServerArgs(profile: 'start' | 'start:fast' | 'start:small' = benchStartScript()): string[] {
   buildOnce();
   return scriptArgs(profile);
 }

@@ -50,7 +50,7 @@ describe('production install (npm ci --omit=dev)', () => {
 
   it('the bin exists and the operator scripts need no dev tool', () => {
     assert.equal(pkg.bin.zaakpoort, 'bin/zaakpoort.mjs');
-    for (const name of ['postinstall', 'start', 'start:fast', 'prestart', 'migrate', 'vrijgeven', 'overdragen', 'hash-password', 'provision-xsd', 'config-check', 'backup', 'restore']) {
+    for (const name of ['postinstall', 'start', 'start:fast', 'start:small', 'prestart', 'migrate', 'vrijgeven', 'overdragen', 'hash-password', 'provision-xsd', 'config-check', 'backup', 'restore']) {
       const script = pkg.scripts[name];
       assert.ok(script, `npm script ${name}`);
       assert.doesNotMatch(script, /\btsx\b|\btsc\b|typescript/, `${name}: ${script}`);
