@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
+import { CoalescedSync } from './coalesced-sync.js';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable, type Readable } from 'node:stream';
@@ -41,35 +42,22 @@ function newBlobRef(now = Date.now()): string {
 }
 
 /**
- * fsyncs of directories, shared: whoever asks after changing an entry gets an fsync that starts after the
- * request, but while one runs, all who ask wait for the one next after it, together. With 8 documents
- * persisted at once into one shard folder that is 1-2 fsyncs instead of 8; one at a time it is one each.
+ * fsyncs of directories, shared per directory (CoalescedSync): with 8 documents persisted at once into one shard
+ * folder that is 1-2 fsyncs instead of 8; one at a time it is one each.
  */
 class DirSync {
-  private readonly dirs = new Map<string, { running?: Promise<void>; next?: Promise<void> }>();
+  private readonly dirs = new Map<string, CoalescedSync>();
 
   sync(dir: string): Promise<void> {
-    let state = this.dirs.get(dir);
-    if (!state) this.dirs.set(dir, (state = {}));
-    const s = state;
-    // An fsync not yet started covers every change made before it starts: join it.
-    if (s.next) return s.next;
-    const start = (): Promise<void> => {
-      const run = syncDir(dir).finally(() => {
-        if (s.running === run) s.running = undefined;
-        if (!s.running && !s.next) this.dirs.delete(dir);
-      });
-      s.running = run;
-      return run;
+    let shared = this.dirs.get(dir);
+    if (!shared) this.dirs.set(dir, (shared = new CoalescedSync(() => syncDir(dir))));
+    const s = shared;
+    const done = s.request();
+    const forget = (): void => {
+      if (s.idle && this.dirs.get(dir) === s) this.dirs.delete(dir);
     };
-    if (!s.running) return start();
-    // The running fsync may have started before this caller's change: queue one after it.
-    const next = s.running.catch(() => undefined).then(() => {
-      s.next = undefined;
-      return start();
-    });
-    s.next = next;
-    return next;
+    done.then(forget, forget);
+    return done;
   }
 }
 

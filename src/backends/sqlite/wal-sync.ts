@@ -16,6 +16,7 @@
  * file inside the COMMIT that triggers it, as with synchronous=FULL.
  */
 import { closeSync, fdatasync, openSync } from 'node:fs';
+import { CoalescedSync } from '../coalesced-sync.js';
 
 /** Flush a file's data to stable storage (fdatasync on the thread pool; a test double in tests). */
 export type SyncFile = (fd: number) => Promise<void>;
@@ -99,35 +100,19 @@ export class WalSync extends WalFile {
  * storage. Calls that arrive while a sync runs share the next one, so concurrent writers pay one sync between them.
  */
 export class WalGroupSync extends WalFile {
-  /** The sync that runs now; it may have started before the latest COMMIT. */
-  private running: Promise<void> | undefined;
-  /** The sync asked for and not started yet (it starts at the end of the tick or when `running` ends). */
-  private next: Promise<void> | undefined;
+  private readonly group = new CoalescedSync(() => this.sync(this.fd));
 
   /**
-   * Resolves when every COMMIT made before this call is on stable storage (rejects when that sync failed). The
-   * sync starts at the end of the current tick, or when the running one ends (it may have missed this COMMIT), so
-   * every COMMIT made until then shares it. A failed sync is its own callers' to hear; the next covers its frames.
+   * Resolves when every COMMIT made before this call is on stable storage (rejects when that sync failed);
+   * COMMITs made until the sync starts share it (CoalescedSync).
    */
   durable(): Promise<void> {
-    this.next ??= (this.running?.catch(() => undefined) ?? Promise.resolve()).then(() => {
-      this.next = undefined;
-      return this.start();
-    });
-    return this.next;
-  }
-
-  private start(): Promise<void> {
-    const running = this.sync(this.fd).finally(() => {
-      if (this.running === running) this.running = undefined;
-    });
-    this.running = running;
-    return running;
+    return this.group.request();
   }
 
   /** Wait for the syncs asked for, then close the file. */
   async close(): Promise<void> {
-    while (this.next ?? this.running) await (this.next ?? this.running)!.catch(() => undefined);
+    await this.group.settled();
     closeSync(this.fd);
   }
 }
