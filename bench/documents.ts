@@ -181,12 +181,12 @@ async function references(dir: string): Promise<References> {
     const cipher = createCipheriv('aes-128-ctr', big.subarray(0, 16), Buffer.alloc(16));
     for (let at = 0; at < big.length; at += MB) cipher.update(big.subarray(at, at + MB));
   });
-  // Per MB of document: its base64 text is 4/3 MB.
+  // Every speed here is per MB of document; its base64 text is 4/3 MB.
   const loopback = (await loopbackCpuPerMb(Buffer.from(text))) * (4 / 3);
   const cores = os.availableParallelism();
   // What an inline upload cannot do without, in CPU seconds per MB of document, with the bench's client on the
   // same machine: the client generates and encodes, both sides carry the text, the server decodes, hashes, writes.
-  const necessary = 1 / aes + 1 / enc + loopback + (4 / 3) / dec + 1 / sha + disk.cpuPerMb;
+  const necessary = 1 / aes + 1 / enc + loopback + 1 / dec + 1 / sha + disk.cpuPerMb;
   const inlineCeiling = Math.min(disk.mbPerSecond, cores / necessary);
   return {
     disk: disk.mbPerSecond,
@@ -196,7 +196,7 @@ async function references(dir: string): Promise<References> {
       ['disk: the same, MB per CPU second it costs', 1 / disk.cpuPerMb],
       ['sha256 (one core)', sha],
       ['base64 encode, Buffer (one core)', enc],
-      ['base64 decode, Buffer (one core; MB of base64 text)', dec],
+      ['base64 decode, Buffer (one core; MB of bytes out)', dec],
       ['AES-128-CTR, the client\'s document bytes (one core)', aes],
       ['loopback HTTP POST, MB of document (4/3 MB of base64 text) per CPU second of client + server together', 1 / loopback],
       [`ceiling of an inline upload here: ${cores} cores / CPU per MB of the necessary steps above (client generate + encode, loopback, server decode + sha256 + write + fsync)`, inlineCeiling],
