@@ -17,14 +17,21 @@ export function notFoundAnswer(ctx: OperationContext, what: string, id: string, 
 
 /**
  * antwoord/object for a zaak (geefZaakdetails, zakLa01): the zaak plus what lives outside its aggregate
- * (documents, besluiten, the zaken its relaties point to), each read only when the scope asks for it.
+ * (documents, besluiten, the zaken its relaties point to), each read only when the scope asks for it. The reads
+ * do not depend on each other, so they run concurrently: on PostgreSQL and ZGW each is a round trip.
  */
 export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, scope: Scope): Promise<string> {
   const store = ctx.backend.store;
+  const relatedIds = [...new Set(zaak.relaties.filter((r) => wants(scope, r.soort)).map((r) => r.identificatie))];
+  const [documenten, besluiten, related] = await Promise.all([
+    wants(scope, 'heeftRelevant') ? store.listZaakDocumenten(zaak.identificatie) : [],
+    wants(scope, 'leidtTot') ? store.listBesluiten(zaak.identificatie) : [],
+    Promise.all(relatedIds.map((id) => store.getZaak(id))),
+  ]);
   const heeftRelevant: string[] = [];
   if (wants(scope, 'heeftRelevant')) {
     const sub = relationScope(scope, 'heeftRelevant');
-    for (const { link, document } of await store.listZaakDocumenten(zaak.identificatie)) {
+    for (const { link, document } of documenten) {
       heeftRelevant.push(
         `<ZKN:heeftRelevant StUF:entiteittype="ZAKEDC"><ZKN:gerelateerde StUF:entiteittype="EDC">${writeDocumentMeta(document.meta, sub)}</ZKN:gerelateerde>` +
           `${writeLinkAttributes(link, { staAsVolgnummer: true, scope: relationElementScope(scope, 'heeftRelevant') })}</ZKN:heeftRelevant>`,
@@ -34,14 +41,14 @@ export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, s
   const leidtTot: string[] = [];
   if (wants(scope, 'leidtTot')) {
     const sub = relationScope(scope, 'leidtTot');
-    for (const b of await store.listBesluiten(zaak.identificatie)) leidtTot.push(writeLeidtTot(b, sub));
+    for (const b of besluiten) leidtTot.push(writeLeidtTot(b, sub));
   }
+  // In the order of the relaties, as before; a relatie to a zaak that is not (or no longer) there is left out.
   const gerelateerdeZaken = new Map<string, Zaak>();
-  for (const r of zaak.relaties) {
-    if (!wants(scope, r.soort) || gerelateerdeZaken.has(r.identificatie)) continue;
-    const other = await store.getZaak(r.identificatie);
-    if (other) gerelateerdeZaken.set(r.identificatie, other);
-  }
+  relatedIds.forEach((id, i) => {
+    const other = related[i];
+    if (other) gerelateerdeZaken.set(id, other);
+  });
   return `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant, leidtTot, gerelateerdeZaken })}</ZKN:object>`;
 }
 
