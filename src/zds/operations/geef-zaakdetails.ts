@@ -43,7 +43,8 @@ export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, s
     const sub = relationScope(scope, 'leidtTot');
     for (const b of besluiten) leidtTot.push(writeLeidtTot(b, sub));
   }
-  // In the order of the relaties, as before; a relatie to a zaak that is not (or no longer) there is left out.
+  // In the order of the relaties, as before; only zaken that are in the store go in (writeZaakObject answers
+  // a relatie to any other with its identificatie alone).
   const gerelateerdeZaken = new Map<string, Zaak>();
   relatedIds.forEach((id, i) => {
     const other = related[i];
