@@ -12,8 +12,11 @@ export interface Migration {
   sql: string;
 }
 
-/** SQL for the initiator key (kind|keyElement|key of the first heeftAlsInitiator rol without eindRelatie). */
-function initiatorKeySql(data: string): string {
+/**
+ * SQL for the initiator key (kind|keyElement|key of the first heeftAlsInitiator rol without eindRelatie), used by
+ * migration 2's triggers; since version 9 the writer computes it (initiator-key.ts, pinned to this expression).
+ */
+export function initiatorKeySql(data: string): string {
   return `(SELECT json_extract(r.value, '$.betrokkene.kind') || '|' || json_extract(r.value, '$.betrokkene.keyElement') || '|' ||
       json_extract(r.value, '$.betrokkene.key')
     FROM json_each(${data}, '$.rollen') r
@@ -185,6 +188,12 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT 'unvalidated-data', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'gegevens van voor schemaversie 8'
         WHERE EXISTS (SELECT 1 FROM zaak) OR EXISTS (SELECT 1 FROM document) OR EXISTS (SELECT 1 FROM besluit);
     `,
+  },
+  {
+    version: 9,
+    description: 'zaak.initiator_key door de schrijver gezet in plaats van door triggers (een schrijfactie per zaak minder)',
+    // The values already stored were derived by the triggers and stay right; initiator-key.ts computes the same.
+    sql: 'DROP TRIGGER zaak_initiator_insert; DROP TRIGGER zaak_initiator_update;',
   },
 ];
 

@@ -11,6 +11,7 @@ import type {
 } from '../../domain/model.js';
 import { DuplicateError, type LoggedMessage, type StoreWriter } from '../../ports/zaak-store.js';
 import { constraintKind, type StatementCache } from './connection.js';
+import { initiatorKey } from './initiator-key.js';
 import { SqliteReader } from './reader.js';
 import { versionParams } from '../sql-rows.js';
 
@@ -51,8 +52,8 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     write('zaak', zaak.identificatie, () =>
       this.sql
         .get(
-          `INSERT INTO zaak (identificatie, zaaktype_code, startdatum, registratiedatum, einddatum, data, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO zaak (identificatie, zaaktype_code, startdatum, registratiedatum, einddatum, data, initiator_key, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           zaak.identificatie,
@@ -61,6 +62,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
           zaak.registratiedatum.value,
           zaak.einddatum?.value ?? null,
           JSON.stringify(zaak),
+          initiatorKey(zaak),
           at,
           at,
         ),
@@ -71,7 +73,8 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
     this.guard();
     const res = this.sql
       .get(
-        `UPDATE zaak SET zaaktype_code = ?, startdatum = ?, registratiedatum = ?, einddatum = ?, data = ?, updated_at = ?
+        `UPDATE zaak SET zaaktype_code = ?, startdatum = ?, registratiedatum = ?, einddatum = ?, data = ?, initiator_key = ?,
+                         updated_at = ?
           WHERE identificatie = ?`,
       )
       .run(
@@ -80,6 +83,7 @@ export class SqliteWriter extends SqliteReader implements StoreWriter {
         zaak.registratiedatum.value,
         zaak.einddatum?.value ?? null,
         JSON.stringify(zaak),
+        initiatorKey(zaak),
         this.stamp(),
         zaak.identificatie,
       );
