@@ -193,7 +193,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 9,
     description: 'zaak.initiator_key door de schrijver gezet in plaats van door triggers (een schrijfactie per zaak minder)',
     // The values already stored were derived by the triggers and stay right; initiator-key.ts computes the same.
-    sql: 'DROP TRIGGER zaak_initiator_insert; DROP TRIGGER zaak_initiator_update;',
+    sql: 'DROP TRIGGER IF EXISTS zaak_initiator_insert; DROP TRIGGER IF EXISTS zaak_initiator_update;',
   },
 ];
 
