@@ -1,4 +1,4 @@
-import type { Besluit, BetrokkeneKind, Document, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Overdracht, Zaak, ZaakDocumentLink } from '../domain/model.js';
+import type { Besluit, BetrokkeneKind, Document, DocumentLock, DocumentMeta, DocumentVersion, IdKind, Overdracht, Zaak, ZaakDocumentLink, ZaakRelatie } from '../domain/model.js';
 
 /**
  * A condition on one value. `gelijk` null means "has no value" (only meaningful for einddatum). vanaf/totEnMet
@@ -48,6 +48,13 @@ export interface StoreReader {
   listDocumentZaken(documentIdentificatie: string): Promise<ZaakDocumentLink[]>;
   getBesluit(identificatie: string): Promise<Besluit | undefined>;
   listBesluiten(zaakIdentificatie: string): Promise<Besluit[]>;
+  /**
+   * Optional: a zaak with its documents, besluiten and the zaken of its relaties of the wanted soorten in one read
+   * (one snapshot; on PostgreSQL one round trip instead of up to five). Equal to getZaak + listZaakDocumenten +
+   * listBesluiten + getZaak per related zaak; what is asked for is always set.
+   * Callers fall back to those three calls on a backend without it.
+   */
+  getZaakDetails?(identificatie: string, want: ZaakDetailsWanted): Promise<ZaakDetails | undefined>;
   /** Zaken matching a selection, ordered by identificatie (the generic StUF-ZKN zakLv01). */
   findZaken(query: ZaakQuery): Promise<ZaakQueryResult>;
   /** An answer stored for (zender, referentienummer), for idempotent resends. */
@@ -59,6 +66,23 @@ export interface StoreReader {
    * ZDS data the ZGW APIs have no field for). Keys without a value are absent from the map.
    */
   getSidecar(keys: string[]): Promise<Map<string, unknown>>;
+}
+
+/** What getZaakDetails reads besides the zaak. */
+export interface ZaakDetailsWanted {
+  documenten: boolean;
+  besluiten: boolean;
+  /** The relatie soorten whose zaken to read as well ([] for none). */
+  relaties: ReadonlyArray<ZaakRelatie['soort']>;
+}
+
+/** What getZaakDetails returns. */
+export interface ZaakDetails {
+  zaak: Zaak;
+  documenten?: Array<{ link: ZaakDocumentLink; document: Document }>;
+  besluiten?: Besluit[];
+  /** Related zaken in the store, by identificatie (set when relaties were asked for; unknown ones are absent). */
+  gerelateerde?: Map<string, Zaak>;
 }
 
 export interface LoggedMessage {

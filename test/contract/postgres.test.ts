@@ -13,8 +13,9 @@ import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { openPostgresBackend } from '../../src/backends/postgres/index.js';
 import { MIGRATIONS, migrate } from '../../src/backends/postgres/schema.js';
+import type { Zaak } from '../../src/domain/model.js';
 import { runBackendContract } from './backend-contract.js';
-import { minimalZaak } from './fixtures.js';
+import { fullBesluit, fullDocumentMeta, fullZaak, link, minimalZaak, version } from './fixtures.js';
 import { dropSchemas, findTestDatabase, testSchemaName } from '../helpers/postgres.js';
 
 const url = await findTestDatabase();
@@ -43,6 +44,55 @@ if (!url) {
   );
 
   describe('postgres: specifics', () => {
+    it('getZaakDetails reads in one statement what getZaak, listZaakDocumenten, listBesluiten and getZaak per relatie read', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pgdetails-'));
+      const b = await openPostgresBackend({ url, schema: schemaFor(dir), pool: { max: 4 }, content: { kind: 'postgres' }, ...settings });
+      try {
+        const store = b.store;
+        assert.ok(store.getZaakDetails, 'the PostgreSQL store offers getZaakDetails');
+        // fullZaak relates to 036320240000099 (heeftAlsDeelzaak, stored here) and 2017-0000561 (not stored).
+        await store.transaction(async (tx) => {
+          await tx.insertZaak(fullZaak('03631001'));
+          await tx.insertZaak(minimalZaak('036320240000099'));
+          await tx.insertZaak(minimalZaak('03631002'));
+          // Inserted in the reverse of the identificatie order: the answer must follow link order, not the key.
+          for (const [doc, n] of [['D-2', 2], ['D-1', 1]] as const) {
+            await tx.insertDocument({ ...fullDocumentMeta(doc), identificatie: doc }, version(n));
+            await tx.linkDocument(link('03631001', doc, { titel: `Titel ${doc}` }));
+          }
+          await tx.insertBesluit(fullBesluit('B-2', '03631001'));
+          await tx.insertBesluit(fullBesluit('B-1', '03631001'));
+        });
+        const all = { documenten: true, besluiten: true, relaties: ['heeftAlsDeelzaak', 'heeftBetrekkingOpAndere'] as const };
+        for (const id of ['03631001', '03631002']) {
+          const zaak = await store.getZaak(id);
+          const gerelateerde = new Map<string, Zaak>();
+          for (const r of zaak!.relaties) {
+            const other = await store.getZaak(r.identificatie);
+            if (other) gerelateerde.set(r.identificatie, other);
+          }
+          const separate = { zaak, documenten: await store.listZaakDocumenten(id), besluiten: await store.listBesluiten(id), gerelateerde };
+          assert.deepEqual(await store.getZaakDetails(id, all), separate);
+          // The same statement by statement inside a transaction (rows locked there).
+          assert.deepEqual(await store.transaction((tx) => tx.getZaakDetails!(id, all)), separate);
+          assert.deepEqual(await store.getZaakDetails(id, { documenten: false, besluiten: false, relaties: [] }), { zaak });
+          assert.deepEqual(await store.getZaakDetails(id, { documenten: true, besluiten: false, relaties: [] }), { zaak, documenten: separate.documenten });
+        }
+        const both = await store.getZaakDetails('03631001', all);
+        assert.deepEqual(both?.documenten?.map((d) => d.document.meta.identificatie), ['D-2', 'D-1']);
+        assert.deepEqual(both?.besluiten?.map((x) => x.identificatie), ['B-2', 'B-1']);
+        assert.equal(both?.documenten?.[0]?.document.latest.size, 1002);
+        assert.deepEqual([...both!.gerelateerde!.keys()], ['036320240000099']);
+        // Only the soorten asked for.
+        const other = await store.getZaakDetails('03631001', { documenten: false, besluiten: false, relaties: ['heeftBetrekkingOpAndere'] });
+        assert.equal(other?.gerelateerde?.size, 0);
+        assert.equal(await store.getZaakDetails('03639999', all), undefined);
+      } finally {
+        await b.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('stores content on a shared filesystem when configured so', async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pgfs-'));
       const b = await openPostgresBackend({ url, schema: schemaFor(dir), content: { kind: 'fs', dir }, ...settings });

@@ -1,12 +1,13 @@
 /** geefZaakdetails_ZakLv01 → geefZaakdetails_ZakLa01 (ZDS 1.1: zakLv01 → zakLa01). */
 import { faults } from '../../stuf/fault.js';
 import { la01 } from '../antwoord/frame.js';
-import type { Zaak } from '../../domain/model.js';
+import type { Zaak, ZaakRelatie } from '../../domain/model.js';
 import { type Scope, parseScope, relationElementScope, relationScope, wants } from '../antwoord/scope.js';
 import { writeLinkAttributes, writeDocumentMeta } from '../antwoord/write-document.js';
 import { writeZaakObject } from '../antwoord/write-zaak.js';
 import { writeLeidtTot } from '../antwoord/write-besluit.js';
 import type { Operation, OperationContext, ResponsePiece } from '../operation.js';
+import type { ZaakDetails } from '../../ports/zaak-store.js';
 import { gelijkIdentificatie } from './common.js';
 
 /** An unknown object in a detail vraag: Fo02 StUF064 by default, or an answer without antwoord when configured. */
@@ -18,15 +19,16 @@ export function notFoundAnswer(ctx: OperationContext, what: string, id: string, 
 /**
  * antwoord/object for a zaak (geefZaakdetails, zakLa01): the zaak plus what lives outside its aggregate
  * (documents, besluiten, the zaken its relaties point to), each read only when the scope asks for it. The reads
- * do not depend on each other, so they run concurrently: on PostgreSQL and ZGW each is a round trip.
+ * do not depend on each other, so they run concurrently: on PostgreSQL and ZGW each is a round trip. `read` holds
+ * what the caller already read with the zaak (getZaakDetails).
  */
-export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, scope: Scope): Promise<string> {
+export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, scope: Scope, read: Omit<ZaakDetails, 'zaak'> = {}): Promise<string> {
   const store = ctx.backend.store;
   const relatedIds = [...new Set(zaak.relaties.filter((r) => wants(scope, r.soort)).map((r) => r.identificatie))];
   const [documenten, besluiten, related] = await Promise.all([
-    wants(scope, 'heeftRelevant') ? store.listZaakDocumenten(zaak.identificatie) : [],
-    wants(scope, 'leidtTot') ? store.listBesluiten(zaak.identificatie) : [],
-    Promise.all(relatedIds.map((id) => store.getZaak(id))),
+    read.documenten ?? (wants(scope, 'heeftRelevant') ? store.listZaakDocumenten(zaak.identificatie) : []),
+    read.besluiten ?? (wants(scope, 'leidtTot') ? store.listBesluiten(zaak.identificatie) : []),
+    read.gerelateerde ? relatedIds.map((id) => read.gerelateerde!.get(id)) : Promise.all(relatedIds.map((id) => store.getZaak(id))),
   ]);
   const heeftRelevant: string[] = [];
   if (wants(scope, 'heeftRelevant')) {
@@ -53,6 +55,8 @@ export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, s
   return `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant, leidtTot, gerelateerdeZaken })}</ZKN:object>`;
 }
 
+const RELATIE_SOORTEN: ReadonlyArray<ZaakRelatie['soort']> = ['heeftAlsDeelzaak', 'heeftBetrekkingOpAndere', 'heeftAlsHoofdzaak'];
+
 export const geefZaakdetails: Operation = {
   name: 'geefZaakdetails_ZakLv01',
   port: 'BeantwoordVraag',
@@ -61,8 +65,17 @@ export const geefZaakdetails: Operation = {
     const names = { zds: 'geefZaakdetails_ZakLa01', zkn: 'zakLa01' };
     const id = gelijkIdentificatie(ctx.request.body);
     const scope = parseScope(ctx.request.body);
-    const zaak = await ctx.backend.store.getZaak(id);
-    if (!zaak) return notFoundAnswer(ctx, 'Zaak', id, () => la01(ctx, names, 'ZAK', undefined));
-    return la01(ctx, names, 'ZAK', [await writeZaakAnswerObject(ctx, zaak, scope)]);
+    const store = ctx.backend.store;
+    // One read for the zaak with its documents and besluiten where the backend offers it (PostgreSQL).
+    const details = store.getZaakDetails
+      ? await store.getZaakDetails(id, {
+          documenten: wants(scope, 'heeftRelevant'),
+          besluiten: wants(scope, 'leidtTot'),
+          relaties: RELATIE_SOORTEN.filter((soort) => wants(scope, soort)),
+        })
+      : await store.getZaak(id).then((zaak) => (zaak ? { zaak } : undefined));
+    if (!details) return notFoundAnswer(ctx, 'Zaak', id, () => la01(ctx, names, 'ZAK', undefined));
+    const { zaak, ...read } = details;
+    return la01(ctx, names, 'ZAK', [await writeZaakAnswerObject(ctx, zaak, scope, read)]);
   },
 };
