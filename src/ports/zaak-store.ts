@@ -51,8 +51,8 @@ export interface StoreReader {
   /**
    * Optional: a zaak with its documents, besluiten and the zaken of its relaties of the wanted soorten in one read
    * (one snapshot; on PostgreSQL one round trip instead of up to five). Equal to getZaak + listZaakDocumenten +
-   * listBesluiten + getZaak per related zaak; what is asked for is always set.
-   * Callers fall back to those three calls on a backend without it.
+   * listBesluiten + getZaak per related zaak; what is asked for is always set. Callers fall back to those calls
+   * on a backend without it.
    */
   getZaakDetails?(identificatie: string, want: ZaakDetailsWanted): Promise<ZaakDetails | undefined>;
   /** Zaken matching a selection, ordered by identificatie (the generic StUF-ZKN zakLv01). */

@@ -66,7 +66,7 @@ export const geefZaakdetails: Operation = {
     const id = gelijkIdentificatie(ctx.request.body);
     const scope = parseScope(ctx.request.body);
     const store = ctx.backend.store;
-    // One read for the zaak with its documents and besluiten where the backend offers it (PostgreSQL).
+    // One read for the zaak with its documents, besluiten and related zaken where the backend offers it (PostgreSQL).
     const details = store.getZaakDetails
       ? await store.getZaakDetails(id, {
           documenten: wants(scope, 'heeftRelevant'),
