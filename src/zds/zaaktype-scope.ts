@@ -156,6 +156,16 @@ function readerOverrides(inner: StoreReader, guard: ZaaktypeGuard): Partial<Stor
   const see = new Visibility(inner, guard);
   return {
     getZaak: (id) => see.zaak(id),
+    // Every read the inner store offers must be overridden here: the proxy would pass an unlisted one through unguarded.
+    getZaakDetails: inner.getZaakDetails
+      ? async (id, want) => {
+          const details = await inner.getZaakDetails!(id, want);
+          if (!details || !guard.allows(details.zaak)) return undefined;
+          // Documents and besluiten belong to the zaak, which may be seen; related zaken of other zaaktypen may not.
+          if (details.gerelateerde) details.gerelateerde = new Map([...details.gerelateerde].filter(([, z]) => guard.allows(z)));
+          return details;
+        }
+      : undefined,
     findZaken: (query) => findAllowed(inner, query, guard),
     getDocument: async (id) => {
       const doc = await inner.getDocument(id);

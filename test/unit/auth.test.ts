@@ -155,6 +155,11 @@ describe('zaaktypen restriction on the store', () => {
     async getZaak(id: string) {
       return all.find((z) => z.identificatie === id);
     },
+    async getZaakDetails(id: string) {
+      const found = all.find((z) => z.identificatie === id);
+      // Every other zaak as related, whatever its zaaktype: the restriction must filter them.
+      return found && { zaak: found, besluiten: [], gerelateerde: new Map(all.filter((z) => z !== found).map((z) => [z.identificatie, z])) };
+    },
     async findZaken(q: ZaakQuery): Promise<ZaakQueryResult> {
       const matches = all.filter((z) => !q.after || z.identificatie > q.after);
       return { zaken: matches.slice(0, q.limit), more: matches.length > q.limit, ...(q.countTotal ? { total: all.length } : {}) };
@@ -187,6 +192,18 @@ describe('zaaktypen restriction on the store', () => {
     await scoped.store.transaction((tx) => tx.insertZaak(zaak('09A', 'A')));
     assert.deepEqual(inserted.map((z) => z.identificatie), ['09A']);
     assert.equal(scoped.name, 'fake', 'everything else is the original backend');
+  });
+
+  it('getZaakDetails answers a zaak of another zaaktype as unknown and leaves related zaken of other zaaktypen out', async () => {
+    const want = { documenten: false, besluiten: true, relaties: ['heeftAlsDeelzaak'] as const };
+    assert.equal(await scoped.store.getZaakDetails!('02B', want), undefined, 'exactly as an unknown identificatie');
+    const details = await scoped.store.getZaakDetails!('01A', want);
+    assert.equal(details?.zaak.identificatie, '01A');
+    assert.deepEqual([...details!.gerelateerde!.keys()], ['03A', '05A', '06A']);
+    // A store without the method stays without it, so callers take the guarded separate reads.
+    const { getZaakDetails: _omitted, ...plain } = store;
+    const scopedPlain = restrictToZaaktypen({ ...backend, store: plain } as unknown as Backend, { applicatie: 'SHV', zaaktypen: ['A'] });
+    assert.equal(scopedPlain.store.getZaakDetails, undefined);
   });
 });
 
