@@ -127,8 +127,11 @@ export interface AnderZaakObject {
   lokatie?: Leaf;
 }
 
+/** The relatie soorten between zaken, as the ZKN element names them, in the schema's order (answers follow it). */
+export const ZAAK_RELATIE_SOORTEN = ['heeftAlsDeelzaak', 'heeftAlsHoofdzaak', 'heeftBetrekkingOpAndere'] as const;
+
 export interface ZaakRelatie {
-  soort: 'heeftAlsDeelzaak' | 'heeftBetrekkingOpAndere' | 'heeftAlsHoofdzaak';
+  soort: (typeof ZAAK_RELATIE_SOORTEN)[number];
   identificatie: string;
   /** StUF:tijdvakRelatie of the relation. */
   tijdvakRelatie?: Tijdvak;

@@ -1,7 +1,7 @@
 /** Writing a ZAK answer object (geefZaakdetails, zakLa01) in XSD element order, honouring the scope. */
 import type { Betrokkene, Leaf, Rol, Status, Zaak, Zaakobject } from '../../domain/model.js';
 import { NS } from '../../stuf/namespaces.js';
-import { ROL_TYPES } from '../../domain/model.js';
+import { ROL_TYPES, ZAAK_RELATIE_SOORTEN } from '../../domain/model.js';
 import { huidigeStatus, statussenNieuwsteEerst } from '../../domain/zaak-rules.js';
 import { escapeText } from '../../xml/escape.js';
 import { type Scope, explicitlyAsked, extraElementenFilter, parseScopeObject, relationScope, wants } from './scope.js';
@@ -214,7 +214,8 @@ export function writeZaakObject(zaak: Zaak, scope: Scope, extras: ZaakAnswerExtr
     }
     for (const rol of rollen) out += writeRol(rol, scope);
   }
-  for (const soort of ['heeftAlsDeelzaak', 'heeftAlsHoofdzaak', 'heeftBetrekkingOpAndere'] as const) {
+  // In the schema's order of the relation elements.
+  for (const soort of ZAAK_RELATIE_SOORTEN) {
     if (!wants(scope, soort)) continue;
     const rel = zaak.relaties.filter((r) => r.soort === soort);
     const et = RELATIE_ENTITEITTYPE[soort];

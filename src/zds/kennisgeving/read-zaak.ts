@@ -3,7 +3,7 @@
  * Attribute values use StUF's three states: undefined = absent (unchanged), null = cleared (nil/noValue).
  */
 import type { AnderZaakObject, ExtraElement, Kenmerk, Leaf, Tijdvak, Rol, RolType, Status, StufDate, Zaak, Zaakobject, ZaakRelatie } from '../../domain/model.js';
-import { ROL_TYPES } from '../../domain/model.js';
+import { ROL_TYPES, ZAAK_RELATIE_SOORTEN } from '../../domain/model.js';
 import { parseDatum, normaliseTijdstip } from '../../stuf/dates.js';
 import { faults } from '../../stuf/fault.js';
 import { NS } from '../../stuf/namespaces.js';
@@ -217,8 +217,6 @@ export function readStatus(rel: XmlElement): Status | undefined {
   return status;
 }
 
-const RELATIE_SOORTEN = ['heeftAlsDeelzaak', 'heeftAlsHoofdzaak', 'heeftBetrekkingOpAndere'] as const;
-
 export function readZaakRelatie(rel: XmlElement): ZaakRelatie | undefined {
   if (isNil(rel)) return undefined;
   const id = text(path(rel, NS.zkn, 'gerelateerde', 'identificatie'));
@@ -233,7 +231,7 @@ export function readZaakRelatie(rel: XmlElement): ZaakRelatie | undefined {
 /** All relations of one kind in the object, in message order. */
 export function relationElements(obj: XmlElement): XmlElement[] {
   return elements(obj).filter(
-    (e) => e.ns === NS.zkn && (isRolType(e.local) || e.local === 'heeft' || (RELATIE_SOORTEN as readonly string[]).includes(e.local)),
+    (e) => e.ns === NS.zkn && (isRolType(e.local) || e.local === 'heeft' || (ZAAK_RELATIE_SOORTEN as readonly string[]).includes(e.local)),
   );
 }
 

@@ -1,7 +1,7 @@
 /** geefZaakdetails_ZakLv01 → geefZaakdetails_ZakLa01 (ZDS 1.1: zakLv01 → zakLa01). */
 import { faults } from '../../stuf/fault.js';
 import { la01 } from '../antwoord/frame.js';
-import type { Zaak, ZaakRelatie } from '../../domain/model.js';
+import { type Zaak, ZAAK_RELATIE_SOORTEN } from '../../domain/model.js';
 import { type Scope, parseScope, relationElementScope, relationScope, wants } from '../antwoord/scope.js';
 import { writeLinkAttributes, writeDocumentMeta } from '../antwoord/write-document.js';
 import { writeZaakObject } from '../antwoord/write-zaak.js';
@@ -55,8 +55,6 @@ export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, s
   return `<ZKN:object StUF:entiteittype="ZAK">${writeZaakObject(zaak, scope, { heeftRelevant, leidtTot, gerelateerdeZaken })}</ZKN:object>`;
 }
 
-const RELATIE_SOORTEN: ReadonlyArray<ZaakRelatie['soort']> = ['heeftAlsDeelzaak', 'heeftBetrekkingOpAndere', 'heeftAlsHoofdzaak'];
-
 export const geefZaakdetails: Operation = {
   name: 'geefZaakdetails_ZakLv01',
   port: 'BeantwoordVraag',
@@ -71,7 +69,7 @@ export const geefZaakdetails: Operation = {
       ? await store.getZaakDetails(id, {
           documenten: wants(scope, 'heeftRelevant'),
           besluiten: wants(scope, 'leidtTot'),
-          relaties: RELATIE_SOORTEN.filter((soort) => wants(scope, soort)),
+          relaties: ZAAK_RELATIE_SOORTEN.filter((soort) => wants(scope, soort)),
         })
       : await store.getZaak(id).then((zaak) => (zaak ? { zaak } : undefined));
     if (!details) return notFoundAnswer(ctx, 'Zaak', id, () => la01(ctx, names, 'ZAK', undefined));
