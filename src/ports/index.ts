@@ -37,7 +37,8 @@ export interface Backend {
   readonly sql?: SqlStore;
   /**
    * Whether everything stored came from berichten found schema-valid; absent where that cannot be known (the
-   * ZGW APIs hold data from other systems; several PostgreSQL instances would have to ask each other).
+   * ZGW APIs hold data from other systems). PostgreSQL keeps the mark in the shared schema and reads it only
+   * together with an answer's data (ZaakDetails.allValidated).
    */
   readonly storedData?: StoredDataRecord;
   close(): Promise<void>;
@@ -50,7 +51,10 @@ export interface Backend {
  * schema-valid stored values, so the answer check (zds/answer-guard.ts) is skipped.
  */
 export interface StoredDataRecord {
-  /** True when no bericht without a valid verdict ever wrote to this store. Read after the answer's data. */
+  /**
+   * True when no bericht without a valid verdict ever wrote to this store; false when one did or when the
+   * backend does not read the mark on its own (PostgreSQL). Read after the answer's data.
+   */
   allValidated(): Promise<boolean>;
   markUnvalidated(reason: string): Promise<void>;
 }

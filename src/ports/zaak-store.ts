@@ -83,6 +83,12 @@ export interface ZaakDetails {
   besluiten?: Besluit[];
   /** Related zaken in the store, by identificatie (set when relaties were asked for; unknown ones are absent). */
   gerelateerde?: Map<string, Zaak>;
+  /**
+   * True when the store's mark for unvalidated data (ports/index.ts StoredDataRecord) was absent in the same
+   * snapshot as everything above, so an answer made of these values alone needs no schema check. Set only by a
+   * backend that reads the mark in the same statement (PostgreSQL); absent means "not known".
+   */
+  allValidated?: boolean;
 }
 
 export interface LoggedMessage {

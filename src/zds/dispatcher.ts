@@ -150,7 +150,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (routed) return { ...routed, loggedInTransaction: true }; // not ours to log: see OperationRouter
     const answer = await op.handle(ctx);
     // Vragen and vrije berichten echo stored data: never let a value stored under validation "warn" make them invalid.
-    const guarded = op.port !== 'OntvangAsynchroon' && !(requestValid && (op.answerFromRequestOnly || (await storedDataValidated())));
+    const guarded = op.port !== 'OntvangAsynchroon' && !(requestValid && (op.answerFromRequestOnly || ctx.answerReadValidated || (await storedDataValidated())));
     const pieces = guarded ? guardAnswer(deps.schemas, answer, log) : answer;
     return { kind: 'ok', soapVersion: req.soapVersion, pieces, mtom: req.mtom, loggedInTransaction: inTx.logged() };
   }

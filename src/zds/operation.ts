@@ -34,6 +34,11 @@ export interface OperationContext {
   port: Port;
   /** The sender's configured deviations from ZDS (config senders[].deviations); absent = none. */
   deviations?: SenderDeviations;
+  /**
+   * Set by an operation whose answer holds only stored values read in one snapshot with the store's mark absent
+   * (ZaakDetails.allValidated): the dispatcher then needs no answer check and no separate read of the mark.
+   */
+  answerReadValidated?: boolean;
 }
 
 /** What the stuurgegevens of this operation's request must say (checked before the schema). */

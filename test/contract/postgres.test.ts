@@ -72,11 +72,12 @@ if (!url) {
             if (other) gerelateerde.set(r.identificatie, other);
           }
           const separate = { zaak, documenten: await store.listZaakDocumenten(id), besluiten: await store.listBesluiten(id), gerelateerde };
-          assert.deepEqual(await store.getZaakDetails(id, all), separate);
-          // The same statement by statement inside a transaction (rows locked there).
+          // An unmarked schema: the statement says so (allValidated), in the same snapshot as the data.
+          assert.deepEqual(await store.getZaakDetails(id, all), { ...separate, allValidated: true });
+          // The same statement by statement inside a transaction (rows locked there), where the mark is not read.
           assert.deepEqual(await store.transaction((tx) => tx.getZaakDetails!(id, all)), separate);
-          assert.deepEqual(await store.getZaakDetails(id, { documenten: false, besluiten: false, relaties: [] }), { zaak });
-          assert.deepEqual(await store.getZaakDetails(id, { documenten: true, besluiten: false, relaties: [] }), { zaak, documenten: separate.documenten });
+          assert.deepEqual(await store.getZaakDetails(id, { documenten: false, besluiten: false, relaties: [] }), { zaak, allValidated: true });
+          assert.deepEqual(await store.getZaakDetails(id, { documenten: true, besluiten: false, relaties: [] }), { zaak, documenten: separate.documenten, allValidated: true });
         }
         const both = await store.getZaakDetails('03631001', all);
         assert.deepEqual(both?.documenten?.map((d) => d.document.meta.identificatie), ['D-2', 'D-1']);
@@ -89,6 +90,44 @@ if (!url) {
         assert.equal(await store.getZaakDetails('03639999', all), undefined);
       } finally {
         await b.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('the unvalidated-data mark: set by one instance, read with the data by every instance; a schema that held data before the mark is marked by its migration', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pgmark-'));
+      const schema = schemaFor(dir);
+      const open = () => openPostgresBackend({ url, schema, pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
+      const none = { documenten: false, besluiten: false, relaties: [] };
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const [one, two] = [await open(), await open()];
+        try {
+          await one.store.transaction((tx) => tx.insertZaak(minimalZaak('03631001')));
+          assert.equal((await two.store.getZaakDetails!('03631001', none))?.allValidated, true);
+          // The mark is only read with the data: on its own it answers "not known" and the answer is checked.
+          assert.equal(await two.storedData!.allValidated(), false);
+          await one.storedData!.markUnvalidated('test: validation "warn"');
+          await one.storedData!.markUnvalidated('a second time: no second row');
+          assert.equal((await two.store.getZaakDetails!('03631001', none))?.allValidated, false, 'the other instance sees the mark');
+          const { rows } = await admin.query(`SELECT name, reason FROM ${schema}.store_mark`);
+          assert.deepEqual(rows, [{ name: 'unvalidated-data', reason: 'test: validation "warn"' }]);
+        } finally {
+          await one.close();
+          await two.close();
+        }
+        // Back to schema version 7, as an older Zaakpoort left it: the migration marks the data already there.
+        await admin.query(`DROP TABLE ${schema}.store_mark; DELETE FROM ${schema}.schema_version WHERE version >= 8`);
+        await (await open()).close();
+        const { rows } = await admin.query(`SELECT reason FROM ${schema}.store_mark`);
+        assert.deepEqual(rows, [{ reason: 'gegevens van voor schemaversie 8' }]);
+        // An empty schema is not marked.
+        const empty = schemaFor(`${dir}-leeg`);
+        await (await openPostgresBackend({ url, schema: empty, pool: { max: 1 }, content: { kind: 'postgres' }, ...settings })).close();
+        assert.equal((await admin.query(`SELECT 1 FROM ${empty}.store_mark`)).rowCount, 0);
+      } finally {
+        await admin.end();
         await rm(dir, { recursive: true, force: true });
       }
     });

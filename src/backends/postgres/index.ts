@@ -13,6 +13,7 @@ import { createPool, poolQuery, type PoolSettings, whileHoldingLock } from './po
 import { migrate } from './schema.js';
 import { PgSqlStore } from './sql-store.js';
 import { type Lifecycle, PgZaakStore } from './store.js';
+import { PgStoredData } from './stored-data.js';
 
 export { DatabaseUnavailableError } from './errors.js';
 export { MIGRATIONS, migrate } from './schema.js';
@@ -76,7 +77,17 @@ export async function openPostgresBackend(opts: PostgresBackendOptions): Promise
       });
     // Per schema: instances on another schema are another installation.
     const tryExclusive = <T>(key: string, fn: () => Promise<T>) => whileHoldingLock(pool, `zaakpoort:${schema}:${key}`, async () => ({ value: await fn() }));
-    return { name: 'postgres', store, content, ids, sql: new PgSqlStore(pool, assertOpen), sweepLeftovers, tryExclusive, close: () => store.close() };
+    return {
+      name: 'postgres',
+      store,
+      content,
+      ids,
+      sql: new PgSqlStore(pool, assertOpen),
+      storedData: new PgStoredData(pool, assertOpen),
+      sweepLeftovers,
+      tryExclusive,
+      close: () => store.close(),
+    };
   } catch (e) {
     await pool.end().catch(() => undefined);
     throw e;

@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { Besluit, Document, DocumentVersion, Overdracht, Zaak, ZaakDocumentLink } from '../../domain/model.js';
 import type { LoggedMessage, StoreReader, ZaakDetails, ZaakDetailsWanted, ZaakQuery, ZaakQueryResult } from '../../ports/zaak-store.js';
+import { UNVALIDATED_MARK } from '../store-mark.js';
 import { findZaken } from './find-zaken.js';
 import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, loggedMessageFromRow, MESSAGE_LOG_COLUMNS, type MessageLogRow, VERSION_COLUMNS, type VersionRow, versionFromRow } from '../sql-rows.js';
 
@@ -9,7 +10,7 @@ import { DOCUMENT_COLUMNS, DOCUMENT_FROM, documentFromRow, type DocumentRow, log
  * getZaakDetails in one statement: the zaak row with, when asked ($2, $3, $4), its documents (the same fields as
  * DOCUMENT_COLUMNS, under the same names, so documentFromRow reads them) and besluiten as JSON arrays in link and
  * besluit order, and the stored zaken its relaties of the given soorten point to. One round trip and one snapshot
- * instead of up to five of each.
+ * instead of up to five of each. all_validated reads the store's mark in that snapshot (see PgStoredData).
  */
 const ZAAK_DETAILS_SQL = `
   SELECT z.data,
@@ -27,7 +28,8 @@ const ZAAK_DETAILS_SQL = `
     CASE WHEN cardinality($4::text[]) > 0 THEN (
       SELECT json_agg(r.data) FROM zaak r
        WHERE r.identificatie IN (SELECT rel ->> 'identificatie' FROM jsonb_array_elements(z.data -> 'relaties') rel
-                                  WHERE rel ->> 'soort' = ANY ($4::text[]))) END AS gerelateerde
+                                  WHERE rel ->> 'soort' = ANY ($4::text[]))) END AS gerelateerde,
+    NOT EXISTS (SELECT 1 FROM store_mark WHERE name = '${UNVALIDATED_MARK}') AS all_validated
   FROM zaak z WHERE z.identificatie = $1`;
 
 /** Runs one statement; throws when the reader may no longer be used, maps a lost connection. */
@@ -100,10 +102,12 @@ export class PgReader implements StoreReader {
       documenten: Array<DocumentRow & { link_data: ZaakDocumentLink }> | null;
       besluiten: Besluit[] | null;
       gerelateerde: Zaak[] | null;
+      all_validated: boolean;
     }>(ZAAK_DETAILS_SQL, [identificatie, want.documenten, want.besluiten, want.relaties]);
     const row = rows[0];
     if (!row) return undefined;
-    const details: ZaakDetails = { zaak: row.data };
+    // One statement is one snapshot: a mark committed before unvalidated data is seen together with that data.
+    const details: ZaakDetails = { zaak: row.data, allValidated: row.all_validated };
     if (want.documenten) details.documenten = (row.documenten ?? []).map((r) => ({ link: r.link_data, document: documentFromRow(r) }));
     if (want.besluiten) details.besluiten = row.besluiten ?? [];
     if (want.relaties.length > 0) details.gerelateerde = new Map((row.gerelateerde ?? []).map((z) => [z.identificatie, z]));

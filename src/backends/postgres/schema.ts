@@ -184,6 +184,21 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'identificaties in blokken: ondergrens per reeks (ensureAbove), voor elke instantie zichtbaar',
     sql: 'ALTER TABLE id_sequence ADD COLUMN floor_value bigint NOT NULL DEFAULT 0;',
   },
+  {
+    version: 8,
+    description: 'markering: gegevens opgeslagen uit een bericht zonder geldig schema-oordeel (antwoordcontrole nodig)',
+    // A schema that already holds data may hold such values (validation "warn" before this version): marked.
+    sql: `
+      CREATE TABLE store_mark (
+        name   text PRIMARY KEY,
+        set_at timestamptz NOT NULL,
+        reason text NOT NULL
+      );
+      INSERT INTO store_mark (name, set_at, reason)
+        SELECT 'unvalidated-data', now(), 'gegevens van voor schemaversie 8'
+        WHERE EXISTS (SELECT 1 FROM zaak) OR EXISTS (SELECT 1 FROM document) OR EXISTS (SELECT 1 FROM besluit);
+    `,
+  },
 ];
 
 export function newestVersion(migrations: readonly Migration[] = MIGRATIONS): number {

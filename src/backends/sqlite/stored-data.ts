@@ -6,8 +6,7 @@
 import type { StoredDataRecord } from '../../ports/index.js';
 import type { StatementCache } from './connection.js';
 import type { SqliteZaakStore } from './store.js';
-
-const MARK = 'unvalidated-data';
+import { UNVALIDATED_MARK as MARK } from '../store-mark.js';
 
 export class SqliteStoredData implements StoredDataRecord {
   /** Once set it stays set: no need to read it again. */

@@ -22,7 +22,7 @@ export function notFoundAnswer(ctx: OperationContext, what: string, id: string, 
  * do not depend on each other, so they run concurrently: on PostgreSQL and ZGW each is a round trip. `read` holds
  * what the caller already read with the zaak (getZaakDetails).
  */
-export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, scope: Scope, read: Omit<ZaakDetails, 'zaak'> = {}): Promise<string> {
+export async function writeZaakAnswerObject(ctx: OperationContext, zaak: Zaak, scope: Scope, read: Omit<ZaakDetails, 'zaak' | 'allValidated'> = {}): Promise<string> {
   const store = ctx.backend.store;
   const relatedIds = [...new Set(zaak.relaties.filter((r) => wants(scope, r.soort)).map((r) => r.identificatie))];
   const [documenten, besluiten, related] = await Promise.all([
@@ -65,7 +65,7 @@ export const geefZaakdetails: Operation = {
     const scope = parseScope(ctx.request.body);
     const store = ctx.backend.store;
     // One read for the zaak with its documents, besluiten and related zaken where the backend offers it (PostgreSQL).
-    const details = store.getZaakDetails
+    const details: ZaakDetails | undefined = store.getZaakDetails
       ? await store.getZaakDetails(id, {
           documenten: wants(scope, 'heeftRelevant'),
           besluiten: wants(scope, 'leidtTot'),
@@ -73,7 +73,9 @@ export const geefZaakdetails: Operation = {
         })
       : await store.getZaak(id).then((zaak) => (zaak ? { zaak } : undefined));
     if (!details) return notFoundAnswer(ctx, 'Zaak', id, () => la01(ctx, names, 'ZAK', undefined));
-    const { zaak, ...read } = details;
+    const { zaak, allValidated, ...read } = details;
+    // Everything the answer holds came from that one read (writeZaakAnswerObject reads nothing it was given).
+    if (allValidated) ctx.answerReadValidated = true;
     return la01(ctx, names, 'ZAK', [await writeZaakAnswerObject(ctx, zaak, scope, read)]);
   },
 };
