@@ -324,6 +324,11 @@ export const ConfigSchema = z
         failureWindowMs: z.int().min(1).default(60_000),
         /** How long verified credentials are remembered (as an HMAC, never the password). */
         verifiedCacheTtlMs: z.int().min(1).default(5 * 60_000),
+        /**
+         * A throttled request's 429 is sent after this delay, so a flooding connection sends about one attempt
+         * per delay instead of as many as the server can answer (0: at once).
+         */
+        throttledAnswerDelayMs: z.int().min(0).max(60_000).default(1000),
       })
       .prefault({}),
     /** How often the background housekeeping runs: message-log pruning, crash-leftover sweep (env ZAAKPOORT_HOUSEKEEPING_INTERVAL_MS). */

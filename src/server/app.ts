@@ -5,6 +5,7 @@
  * storage as it arrives.
  */
 import type { IncomingMessage } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fastify, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { Backend } from '../ports/index.js';
@@ -161,6 +162,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (status === 429) reply.header('retry-after', String(auth.retryAfterSeconds));
     else reply.header('www-authenticate', BASIC_CHALLENGE);
     closeAfterAnswer(reply);
+    // Answered at once, a flood gets its 429s as fast as the server can send them, at the cost of every other
+    // client (measured: upload latency ×4.6 under 32 flooding connections). Waiting costs no CPU.
+    if (status === 429 && config.authLimits.throttledAnswerDelayMs > 0) await delay(config.authLimits.throttledAnswerDelayMs);
     return sendResult(reply, withStatus(safeReadErrorResult(err, request.headers['content-type'] ?? ''), status), backend.content);
   };
 

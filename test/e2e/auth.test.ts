@@ -268,12 +268,14 @@ describe('HTTP basic auth per application', () => {
 });
 
 describe('password checks are throttled (HTTP 429) and cannot be used to slow Zaakpoort down', () => {
+  /** A throttled answer waits this long (the default is 1000 ms; shorter here to keep the suite quick). */
+  const DELAY_MS = 300;
   let srv: Instance;
   const PW = PASSWORDS;
   before(async () => {
     srv = await start({
       senders: await basicAuthSenders(),
-      authLimits: { maxConcurrentVerifications: 1, maxQueuedVerifications: 64, maxFailuresPerAddress: 3, maxFailuresPerUsername: 5, failureWindowMs: 60_000, verifiedCacheTtlMs: 60_000 },
+      authLimits: { maxConcurrentVerifications: 1, maxQueuedVerifications: 64, maxFailuresPerAddress: 3, maxFailuresPerUsername: 5, failureWindowMs: 60_000, verifiedCacheTtlMs: 60_000, throttledAnswerDelayMs: DELAY_MS },
     });
   });
   after(async () => srv.close());
@@ -283,8 +285,12 @@ describe('password checks are throttled (HTTP 429) and cannot be used to slow Za
   it('wrong passwords from one address: 401 three times, then 429 with Retry-After and a SOAP Fault', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
       const res = await srv.send(env(m.genereerIdentificatie('Zaak', '1.2')), { headers: basic('shv', `fout-${i}`), ...fromAddress(11) });
+      const ms = performance.now() - t0;
       statuses.push(res.status);
+      // Throttled answers wait, so a flooding connection gets one per delay.
+      if (res.status === 429) assert.ok(ms >= DELAY_MS - 5, `429 after ${ms.toFixed(0)} ms`);
       if (res.status === 429) {
         await expectFault(res, 'StUF013', 429);
         assert.ok(Number(res.headers['retry-after']) >= 1, `Retry-After: ${String(res.headers['retry-after'])}`);

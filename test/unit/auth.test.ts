@@ -235,7 +235,7 @@ describe('zaaktypen restriction on the store', () => {
 });
 
 describe('password-check throttle', () => {
-  const limits = { maxConcurrentVerifications: 1, maxQueuedVerifications: 1, maxFailuresPerAddress: 2, maxFailuresPerUsername: 3, failureWindowMs: 60_000, verifiedCacheTtlMs: 60_000 };
+  const limits = { maxConcurrentVerifications: 1, maxQueuedVerifications: 1, maxFailuresPerAddress: 2, maxFailuresPerUsername: 3, failureWindowMs: 60_000, verifiedCacheTtlMs: 60_000, throttledAnswerDelayMs: 0 };
 
   it('runs one check at a time, queues one, answers the next as throttled at once', async () => {
     const t = new AuthThrottle(limits);
