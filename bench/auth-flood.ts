@@ -102,13 +102,12 @@ export async function run(ctx: BenchContext): Promise<Table> {
         floodRequests / floodSeconds, counts[401], counts[429], counts.other,
       ]],
       notes: [
-        `${perPhase} uploads quiet, then uploads for at least ${MIN_PHASE_MS / scale / 1000} s after the flood has run ${RAMP_MS / scale / 1000} s; ` +
+        `${perPhase} uploads quiet, then uploads for at least ${(MIN_PHASE_MS / scale / 1000).toFixed(1)} s after the flood has run ${(RAMP_MS / scale / 1000).toFixed(1)} s; ` +
           'one at a time, with correct credentials (remembered after the first check). The flood ' +
           'sends wrong passwords from a different loopback address per connection, each connection sending its next ' +
-          'request when the previous is answered; its columns count the measured phase. Limits: ' +
-          (process.env.BENCH_THROTTLE_DELAY_MS ? `throttledAnswerDelayMs ${process.env.BENCH_THROTTLE_DELAY_MS}, otherwise ` : '') +
-          'the defaults (1 scrypt check at a time, 16 queued, 10 failures per address and 20 per username per minute, ' +
-          'a throttled answer sent after 1 s).',
+          'request when the previous is answered; its columns count the measured phase. Limits: the defaults (1 scrypt ' +
+          'check at a time, 16 queued, 10 failures per address and 20 per username per minute), a throttled answer sent after ' +
+          `${process.env.BENCH_THROTTLE_DELAY_MS ? `${process.env.BENCH_THROTTLE_DELAY_MS} ms (BENCH_THROTTLE_DELAY_MS)` : '1 s (the default)'}.`,
       ],
     };
   } finally {

@@ -289,9 +289,9 @@ describe('password checks are throttled (HTTP 429) and cannot be used to slow Za
       const res = await srv.send(env(m.genereerIdentificatie('Zaak', '1.2')), { headers: basic('shv', `fout-${i}`), ...fromAddress(11) });
       const ms = performance.now() - t0;
       statuses.push(res.status);
-      // Throttled answers wait, so a flooding connection gets one per delay.
-      if (res.status === 429) assert.ok(ms >= DELAY_MS - 5, `429 after ${ms.toFixed(0)} ms`);
       if (res.status === 429) {
+        // Throttled answers wait, so a flooding connection gets one per delay.
+        assert.ok(ms >= DELAY_MS - 5, `429 after ${ms.toFixed(0)} ms`);
         await expectFault(res, 'StUF013', 429);
         assert.ok(Number(res.headers['retry-after']) >= 1, `Retry-After: ${String(res.headers['retry-after'])}`);
         assert.match(res.text, /Te veel aanmeldpogingen/);
