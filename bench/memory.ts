@@ -1,6 +1,7 @@
 /**
  * Memory under message load (issue 14): RSS of the server process while 8 and 64 clients send creeerZaak_ZakLk01,
- * and after the load stops (idle), with the share of the server's CPU time spent in garbage collection. The
+ * and 3 s without requests after start-up and after the load (idle; the server's idle collection runs after 2 s
+ * by default, idleCollectAfterMs), with the share of the server's CPU time spent in garbage collection. The
  * server runs as `npm start` does (the built bundle with the start script's node flags), SQLite backend.
  *
  * BENCH_MEMORY_FLAGS="flags a;flags b" compares other node flags (each variant replaces the start script's
@@ -70,6 +71,8 @@ async function measureVariant(ctx: BenchContext, v: Variant, rows: Table['rows']
   try {
     await srv.start();
     await counters(srv.url); // starts the GC observer before the load
+    // Read after the same quiet period as the idle figure after the load (an idle server collects what start-up left).
+    await new Promise((r) => setTimeout(r, IDLE_WAIT_MS));
     const startedMb = (srv.memory()?.rss ?? NaN) / MB;
     await runLoad({ url: `${srv.url}/zds`, concurrency: 8, seconds: ctx.quick ? 0.3 : 1, body: body(seq++), ok });
     const cells = new Map<number, Cell[]>();
@@ -106,7 +109,7 @@ export async function run(ctx: BenchContext): Promise<Table[]> {
   return [
     {
       title: 'Memory under message load: creeerZaak_ZakLk01, SQLite, server RSS and GC share',
-      columns: ['node flags', 'clients', 'req/s (median)', 'peak RSS under load (MB)', 'GC share of server CPU (median)', 'RSS after start (MB)', `RSS idle ${IDLE_WAIT_MS / 1000} s after load (MB)`, 'peak RSS since start (MB)'],
+      columns: ['node flags', 'clients', 'req/s (median)', 'peak RSS under load (MB)', 'GC share of server CPU (median)', `RSS idle ${IDLE_WAIT_MS / 1000} s after start (MB)`, `RSS idle ${IDLE_WAIT_MS / 1000} s after load (MB)`, 'peak RSS since start (MB)'],
       rows,
       notes: [
         `${ctx.runs} round(s) of ${ctx.seconds} s per client count (8 then 64, alternating), after a 8-client warm-up; RSS sampled from ` +

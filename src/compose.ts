@@ -20,6 +20,7 @@ import { localReplayer } from './beheer/replay.js';
 import type { BerichtWatcher } from './observability/bericht-watch.js';
 import { recordingStore } from './observability/recording-store.js';
 import { startTracing, type Tracing, type TracingOptions } from './observability/tracing.js';
+import { IdleCollector, v8FullCollection, v8HeapBytes } from './server/idle-collector.js';
 import { Metrics } from './server/metrics.js';
 import { observeDispatch } from './server/observed-dispatch.js';
 
@@ -143,6 +144,7 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
   const serverLog = server.log;
   const housekeeping = new Housekeeping(config, backend, clock, (level, msg, extra) => serverLog[level](extra ?? {}, msg));
   await housekeeping.start();
+  const idleCollector = startIdleCollector(config, server, metrics);
   migration?.start();
   return {
     config,
@@ -156,6 +158,7 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
     ...(tracing ? { tracing } : {}),
     async close() {
       accepting = false;
+      idleCollector?.stop();
       await housekeeping.stop();
       await server!.close();
       await migration?.close();
@@ -164,6 +167,32 @@ export async function createZaakpoort(config: Config, opts: ZaakpoortOptions = {
       await backend.close();
     },
   };
+}
+
+const MB = 1024 * 1024;
+/** Heap growth since the last idle collection below which a quiet period does not collect. */
+const IDLE_COLLECT_MIN_GROWTH = 16 * MB;
+
+/** The full collection after a quiet period (idleCollectAfterMs; 0: off), counted in the metrics. */
+function startIdleCollector(config: Config, server: FastifyInstance, metrics: Metrics): IdleCollector | undefined {
+  if (config.idleCollectAfterMs === 0) return undefined;
+  const collect = v8FullCollection();
+  if (!collect) {
+    server.log.warn('idleCollectAfterMs: deze Node.js-versie staat geen volledige opruiming toe; uitgeschakeld');
+    return undefined;
+  }
+  const collector = new IdleCollector({
+    quietMs: config.idleCollectAfterMs,
+    minGrowthBytes: IDLE_COLLECT_MIN_GROWTH,
+    collect,
+    heapBytes: v8HeapBytes,
+    onCollected: (before, after, ms) => {
+      metrics.idleCollected(ms / 1000);
+      server.log.debug({ heapBeforeMb: Math.round(before / MB), heapAfterMb: Math.round(after / MB), ms: Math.round(ms) }, 'idle collection');
+    },
+  });
+  collector.watch(server.server);
+  return collector;
 }
 
 /**

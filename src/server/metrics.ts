@@ -87,6 +87,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly idleCollections = new Counter({
+    name: 'zaakpoort_idle_collections_total',
+    help: 'Full V8 heap collections run after a quiet period (idleCollectAfterMs), which give emptied heap pages back.',
+    registers: [this.registry],
+  });
+  private readonly idleCollectionSeconds = new Counter({
+    name: 'zaakpoort_idle_collection_seconds_total',
+    help: 'Time spent in those collections (the main thread waits for them).',
+    registers: [this.registry],
+  });
+
   constructor() {
     processMetrics();
     // Series that exist from the start, so a dashboard shows 0 rather than nothing.
@@ -117,6 +128,12 @@ export class Metrics {
     };
     this.backendCalls.inc(labels);
     this.backendDurations.observe(labels, Math.max(0, step.durationMs) / 1000);
+  }
+
+  /** One full collection after a quiet period, and how long it took. */
+  idleCollected(seconds: number): void {
+    this.idleCollections.inc();
+    this.idleCollectionSeconds.inc(seconds);
   }
 
   documents(direction: 'in' | 'out', bytes: number): void {

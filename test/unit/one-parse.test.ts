@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { before, describe, test } from 'node:test';
-import type { DocumentContentStore } from '../../src/ports/document-content-store.js';
 import { schemaSetFor, type SchemaRegistry } from '../../src/schema/index.js';
 import { EnvelopeParser, readEnvelope } from '../../src/soap/envelope-reader.js';
 import type { ParsedRequest } from '../../src/soap/parsed-request.js';
@@ -15,19 +14,9 @@ import { readWholeEnvelope } from '../../src/soap/whole-envelope.js';
 import { isElement, type XmlElement } from '../../src/xml/tree.js';
 import { readIndex, readFixture } from '../conformance/fixture-index.js';
 import * as m from '../helpers/messages.js';
+import { noContentStore as noContent } from '../helpers/no-content-store.js';
 import { envelope, NEEDS_FIXTURES } from '../helpers/zaakpoort.js';
 import { schemas as sharedSchemas } from '../helpers/xsd.js';
-
-/** No document content reaches these tests; a store that is asked for temp content is a bug. */
-const noContent: DocumentContentStore = {
-  createTemp: () => Promise.reject(new Error('no document content expected')),
-  persist: () => Promise.reject(new Error('unused')),
-  discardTemp: () => Promise.resolve(),
-  openTemp: () => { throw new Error('unused'); },
-  open: () => { throw new Error('unused'); },
-  remove: () => Promise.resolve(),
-  sweepTemp: () => Promise.resolve(0),
-};
 
 const MAX_DEPTH = 100;
 
