@@ -3,7 +3,7 @@
  * times what is live and keeps the emptied pages when the load stops: measured, `npm start` stayed at ~300 MB RSS
  * for as long as it was left idle, with ~30 MB live. One full collection once the server has been quiet for
  * `idleCollectAfterMs` returns those pages (~300 → ~180 MB in the memory bench). Nothing waits for it but a
- * request that happens to arrive during the ~20–40 ms it takes.
+ * request that happens to arrive while it runs (60 ms for the 133 MB heap the memory bench's load left).
  *
  * Quiet means: no HTTP request in progress on the server (any route, uploads included) for that long. The
  * collection runs only when the V8 heap grew by at least `minGrowthBytes` since the last one, so light traffic

@@ -42,7 +42,7 @@ export function rawRequestHash(req: ParsedRequest): string {
  *
  * Logged hashes are compared with this form after an upgrade, so its text must never change (the unit test pins
  * it). It is built as one string by appending (no array of pieces to join) from cached start tags: about a fifth
- * of what a creeerZaak allocated was this form before (bench/stages, issue 14).
+ * of what a creeerZaak allocated was this form before (V8's sampling heap profiler, issue 14).
  */
 export function canonicalForm(body: XmlElement): string {
   let out = '';
