@@ -48,6 +48,9 @@ export interface IdleCollectorOptions {
 
 export class IdleCollector {
   private active = 0;
+  /** When the last request ended (Date.now()); the quiet period runs from here. */
+  private lastEnd = Date.now();
+  /** At most one timer at a time: requests only move lastEnd, so none of them creates or clears a timer. */
   private timer: NodeJS.Timeout | undefined;
   /** Heap size after the last collection; 0 at first, so the first quiet period also collects what start-up left. */
   private heapAfterLast = 0;
@@ -66,20 +69,19 @@ export class IdleCollector {
       this.requestStarted();
       res.once('close', () => this.requestEnded());
     });
-    this.arm();
+    this.lastEnd = Date.now();
+    this.arm(this.opts.quietMs);
   }
 
   requestStarted(): void {
     this.active++;
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
   }
 
   requestEnded(): void {
     this.active = Math.max(0, this.active - 1);
-    if (this.active === 0 && !this.stopped) this.arm();
+    if (this.active > 0) return;
+    this.lastEnd = Date.now();
+    if (!this.timer) this.arm(this.opts.quietMs);
   }
 
   stop(): void {
@@ -88,15 +90,22 @@ export class IdleCollector {
     this.timer = undefined;
   }
 
-  private arm(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.quiet(), this.opts.quietMs);
+  private arm(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => this.check(), ms);
     this.timer.unref();
   }
 
-  private quiet(): void {
+  /** The timer fired: collect if the quiet period is complete, else wait for the rest of it (or the next end). */
+  private check(): void {
     this.timer = undefined;
-    if (this.active > 0 || this.stopped) return;
+    if (this.active > 0 || this.stopped) return; // the request's end arms the timer again
+    const left = this.lastEnd + this.opts.quietMs - Date.now();
+    if (left > 0) this.arm(left);
+    else this.quiet();
+  }
+
+  private quiet(): void {
     const before = this.opts.heapBytes();
     if (before - this.heapAfterLast < this.opts.minGrowthBytes) return;
     const t0 = performance.now();

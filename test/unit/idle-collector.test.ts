@@ -34,7 +34,7 @@ function tick(ms: number): void {
 }
 
 describe('IdleCollector', () => {
-  beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'] }));
   afterEach(() => mock.timers.reset());
 
   it('collects once after a quiet period that follows growth, not while a request is in progress', () => {
