@@ -31,9 +31,11 @@ async function main(): Promise<void> {
     ? (i: number) => envelope(m.creeerZaak({ identificatie: `1234Z${uniq}x${i}` }, '1.2', `B${uniq}x${i}`))
     : op === 'geefZaakdetails' ? () => envelope(m.geefZaakdetails(seeded, '1.2')) : () => envelope(m.genereerIdentificatie('Zaak', '1.2'));
   const cpu0 = server.cpuMs();
+  const main0 = server.mainThreadCpuMs();
   const res = await runLoad({ url: `${server.url}/zds`, concurrency: clients, seconds, body });
   const cpuPerRequest = ((server.cpuMs() - cpu0) * 1000) / res.requests;
-  console.log(`${op} ${clients} clients: ${res.rps.toFixed(0)} req/s p50 ${res.p50.toFixed(2)} p99 ${res.p99.toFixed(2)} errors ${res.errors}; server CPU ${cpuPerRequest.toFixed(0)} µs per request (all threads${profile ? ', with the profiler on' : ''})`);
+  const mainPerRequest = ((server.mainThreadCpuMs() - main0) * 1000) / res.requests;
+  console.log(`${op} ${clients} clients: ${res.rps.toFixed(0)} req/s p50 ${res.p50.toFixed(2)} p99 ${res.p99.toFixed(2)} errors ${res.errors}; server CPU ${cpuPerRequest.toFixed(0)} µs per request (all threads${profile ? ', with the profiler on' : ''}), main thread ${mainPerRequest.toFixed(0)} µs`);
   if (!profile) {
     await server.stop();
     return;

@@ -24,6 +24,8 @@ export interface RunningServer {
   readyCpuMs: number;
   /** CPU time (user + system, all threads) the process has used so far, in ms; NaN where /proc is missing. */
   cpuMs(): number;
+  /** CPU time of the main thread alone (the event loop: the bottleneck under load), in ms; NaN where /proc is missing. */
+  mainThreadCpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startProcess(script: string, env: Record<string, string>, 
     readyMs,
     readyCpuMs,
     cpuMs: () => cpuMsOf(child.pid),
+    mainThreadCpuMs: () => cpuMsOf(child.pid, child.pid),
     async stop() {
       if (exited) return;
       const gone = new Promise<void>((r) => child.once('exit', () => r()));
@@ -78,10 +81,10 @@ export async function startProcess(script: string, env: Record<string, string>, 
   };
 }
 
-/** utime + stime of a process from /proc/<pid>/stat (Linux), in ms. */
-function cpuMsOf(pid: number | undefined): number {
+/** utime + stime of a process from /proc/<pid>/stat, or of one of its threads (Linux), in ms. */
+function cpuMsOf(pid: number | undefined, thread?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[11], [12]: utime, stime in clock ticks (100 per second on Linux).
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
