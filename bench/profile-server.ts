@@ -1,7 +1,9 @@
 /**
  * Developer tool (not part of `npm run bench`'s tables): runs the built server (`npm start` flags) with
  * --cpu-prof under a load of one operation and prints where its main thread spent the time, by function and
- * by package/file. Usage: node --import tsx bench/profile-server.ts [creeerZaak|geefZaakdetails|genereer] [clients] [seconds]
+ * by package/file. It also prints the CPU per request of the server (all threads), of its main thread alone and of
+ * the load generator (this process). NO_PROFILE=1 runs without the profiler.
+ * Usage: node --import tsx bench/profile-server.ts [creeerZaak|geefZaakdetails|genereer] [clients] [seconds]
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -32,10 +34,13 @@ async function main(): Promise<void> {
     : op === 'geefZaakdetails' ? () => envelope(m.geefZaakdetails(seeded, '1.2')) : () => envelope(m.genereerIdentificatie('Zaak', '1.2'));
   const cpu0 = server.cpuMs();
   const main0 = server.mainThreadCpuMs();
+  const client0 = process.cpuUsage();
   const res = await runLoad({ url: `${server.url}/zds`, concurrency: clients, seconds, body });
   const cpuPerRequest = ((server.cpuMs() - cpu0) * 1000) / res.requests;
   const mainPerRequest = ((server.mainThreadCpuMs() - main0) * 1000) / res.requests;
-  console.log(`${op} ${clients} clients: ${res.rps.toFixed(0)} req/s p50 ${res.p50.toFixed(2)} p99 ${res.p99.toFixed(2)} errors ${res.errors}; server CPU ${cpuPerRequest.toFixed(0)} µs per request (all threads${profile ? ', with the profiler on' : ''}), main thread ${mainPerRequest.toFixed(0)} µs`);
+  const client = process.cpuUsage(client0);
+  const clientPerRequest = (client.user + client.system) / res.requests;
+  console.log(`${op} ${clients} clients: ${res.rps.toFixed(0)} req/s p50 ${res.p50.toFixed(2)} p99 ${res.p99.toFixed(2)} errors ${res.errors}; server CPU ${cpuPerRequest.toFixed(0)} µs per request (all threads${profile ? ', with the profiler on' : ''}), main thread ${mainPerRequest.toFixed(0)} µs; load generator ${clientPerRequest.toFixed(0)} µs`);
   if (!profile) {
     await server.stop();
     return;
