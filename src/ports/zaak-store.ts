@@ -152,6 +152,12 @@ export interface ZaakStore extends StoreReader {
    * Small batches, each its own short write, so pruning never holds up the messages being processed.
    */
   pruneMessageLog(before: string, limit: number): Promise<number>;
+  /**
+   * The same as transaction((tx) => tx.logMessage(message)), for a backend that can do it in fewer round trips
+   * (PostgreSQL: one autocommit INSERT instead of BEGIN, INSERT, COMMIT). Optional: callers fall back to the
+   * transaction. Durable when it resolves; DuplicateError when the key is logged already.
+   */
+  logMessageAlone?(message: LoggedMessage): Promise<void>;
   /** Throws when the backend is not reachable (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -215,15 +215,9 @@ export class IdempotencyLog {
   async remember(op: Operation, req: ParsedRequest, sg: Stuurgegevens, result: DispatchResult): Promise<void> {
     const key = this.key(op, sg);
     if (!key || result.kind !== 'ok' || result.pieces.some((p) => typeof p !== 'string')) return;
+    const entry: LoggedMessage = { ...key, requestHash: requestHash(req), responseXml: (result.pieces as string[]).join(''), at: this.clock.now().toISOString() };
     try {
-      await this.store.transaction((tx) =>
-        tx.logMessage({
-          ...key,
-          requestHash: requestHash(req),
-          responseXml: (result.pieces as string[]).join(''),
-          at: this.clock.now().toISOString(),
-        }),
-      );
+      await (this.store.logMessageAlone ? this.store.logMessageAlone(entry) : this.store.transaction((tx) => tx.logMessage(entry)));
     } catch (e) {
       // Two identical messages processed at the same moment: the first one's answer is already kept.
       if (!(e instanceof DuplicateError)) this.log('warn', 'bericht kon niet in het berichtenlog worden vastgelegd', { error: describeError(e) });

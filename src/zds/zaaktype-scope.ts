@@ -162,7 +162,7 @@ function writerOverrides(tx: StoreWriter, guard: ZaaktypeGuard): Partial<StoreWr
  * checks every method of the real stores against these lists.
  */
 export const PASSED_THROUGH: ReadonlySet<string> = new Set([
-  'getLoggedMessage', 'logMessage', 'pruneMessageLog', 'getSidecar', 'putSidecar', 'insertDocument',
+  'getLoggedMessage', 'logMessage', 'logMessageAlone', 'pruneMessageLog', 'getSidecar', 'putSidecar', 'insertDocument',
   'markIdentificatieUsed', 'close', 'ping',
 ]);
 

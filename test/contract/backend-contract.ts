@@ -50,6 +50,8 @@ export interface ContractCapabilities {
   documentForm?: DocumentForm;
   /** Skip reasons for parts a backend does not have yet. */
   skip?: { documents?: string; overdrachten?: string };
+  /** The store logs a message on its own in fewer round trips than a transaction (ZaakStore.logMessageAlone). */
+  logMessageAlone?: boolean;
 }
 
 /**
@@ -674,6 +676,18 @@ export function runBackendContract(label: string, open: OpenBackend, caps: Contr
         );
         // Same referentienummer from another zender is a different message.
         await g.backend.store.transaction((tx) => tx.logMessage({ ...msg, zenderKey: 'ander' }));
+      });
+
+      it(caps.logMessageAlone ? 'logMessageAlone logs as a transaction would and refuses a second answer' : 'offers no logMessageAlone (the idempotency log uses transaction())', async () => {
+        const store = g.backend.store;
+        assert.equal(typeof store.logMessageAlone, caps.logMessageAlone ? 'function' : 'undefined');
+        if (!store.logMessageAlone) return;
+        const msg = { zenderKey: '0363|Vakapp|ADM|', referentienummer: 'ref-alone', requestHash: 'h1', responseXml: '<Du02>ë</Du02>', at: '2024-03-15T09:30:12.345Z' };
+        await store.logMessageAlone(msg);
+        assert.deepEqual(await store.getLoggedMessage(msg.zenderKey, msg.referentienummer), msg);
+        await assert.rejects(store.logMessageAlone({ ...msg, requestHash: 'h2' }), isDuplicate('message'));
+        await assert.rejects(store.transaction((tx) => tx.logMessage({ ...msg, requestHash: 'h3' })), isDuplicate('message'));
+        assert.equal((await store.getLoggedMessage(msg.zenderKey, msg.referentienummer))?.requestHash, 'h1', 'the first answer stays');
       });
 
       it('prunes entries older than a moment in small batches, newer ones stay', async () => {

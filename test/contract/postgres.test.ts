@@ -41,7 +41,7 @@ if (!url) {
 
   runBackendContract('postgres', (dataDir, opts) =>
     openPostgresBackend({ url, schema: schemaFor(dataDir), pool: { max: 8 }, content: { kind: 'postgres' }, ...opts }),
-  );
+  { logMessageAlone: true });
 
   describe('postgres: specifics', () => {
     it('getZaakDetails reads in one statement what getZaak, listZaakDocumenten, listBesluiten and getZaak per relatie read', async () => {

@@ -103,6 +103,30 @@ describe('several instances on one PostgreSQL schema', { skip: url ? false : 'no
     }
   });
 
+  it('genereerZaakIdentificatie logs its Du02 in one statement (no BEGIN/COMMIT), and its resend to the other instance gets the same identificatie', async () => {
+    const msg = envelope(m.genereerIdentificatie('Zaak', '1.2'));
+    // Every statement the pool's connections send while A answers the Di02 (in this process: startServer runs in it).
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const q = args[0] as string | { text?: string };
+      sent.push((typeof q === 'string' ? q : q.text ?? '').trim().split(/\s+/).slice(0, 3).join(' '));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    let first;
+    try {
+      await a.post(envelope(m.genereerIdentificatie('Zaak', '1.2'))); // a block of identificaties is reserved by now
+      sent.length = 0;
+      first = await a.post(msg);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    assert.equal(first.status, 200, first.text);
+    assert.deepEqual(sent.filter((t) => /^(BEGIN|COMMIT|INSERT INTO message_log)/.test(t)), ['INSERT INTO message_log'], sent.join(' | '));
+    const again = await b.post(msg);
+    assert.equal(again.text, first.text, 'the resend gets the original Du02');
+  });
+
   it('a check-out on A holds on B (HTTP), and a lock set through A’s ports is seen through B’s', async () => {
     const zaakId = m.extract((await a.post(envelope(m.genereerIdentificatie('Zaak', '1.2')))).text, 'identificatie')!;
     assert.equal((await a.post(envelope(m.creeerZaak({ identificatie: zaakId }, '1.2')))).status, 200);

@@ -5,12 +5,12 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import type { StoreWriter, ZaakStore } from '../../ports/zaak-store.js';
+import type { LoggedMessage, StoreWriter, ZaakStore } from '../../ports/zaak-store.js';
 import { translate } from './errors.js';
 import { poolQuery, withClient } from './pool.js';
 import { type Exec, PgReader } from './reader.js';
 import { run } from './sql.js';
-import { PgWriter } from './writer.js';
+import { logMessageWith, PgWriter } from './writer.js';
 
 export interface Lifecycle {
   closed: boolean;
@@ -62,6 +62,11 @@ export class PgZaakStore extends PgReader implements ZaakStore {
         throw e;
       }
     });
+  }
+
+  /** One autocommit INSERT: one round trip, where transaction() takes three (BEGIN, INSERT, COMMIT). */
+  async logMessageAlone(message: LoggedMessage): Promise<void> {
+    await logMessageWith(this.exec, message);
   }
 
   async pruneMessageLog(before: string, limit: number): Promise<number> {

@@ -164,12 +164,7 @@ export class PgWriter extends PgReader implements StoreWriter {
   }
 
   async logMessage(message: LoggedMessage): Promise<void> {
-    const res = await this.exec(
-      `INSERT INTO message_log (zender_key, referentienummer, request_hash, response_xml, at)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (zender_key, referentienummer) DO NOTHING`,
-      [message.zenderKey, message.referentienummer, message.requestHash, message.responseXml, message.at],
-    );
-    if (res.rowCount === 0) throw new DuplicateError('message', `${message.zenderKey}/${message.referentienummer}`);
+    await logMessageWith(this.exec, message);
   }
 
   async insertOverdracht(o: Overdracht): Promise<void> {
@@ -211,4 +206,14 @@ export class PgWriter extends PgReader implements StoreWriter {
   async markIdentificatieUsed(kind: IdKind, value: string): Promise<void> {
     await this.exec('UPDATE id_reservation SET used_at = $1 WHERE kind = $2 AND value = $3 AND used_at IS NULL', [this.stamp(), kind, value]);
   }
+}
+
+/** The message-log INSERT, in a transaction (PgWriter) or on its own in autocommit (PgZaakStore.logMessageAlone). */
+export async function logMessageWith(exec: Exec, message: LoggedMessage): Promise<void> {
+  const res = await exec(
+    `INSERT INTO message_log (zender_key, referentienummer, request_hash, response_xml, at)
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (zender_key, referentienummer) DO NOTHING`,
+    [message.zenderKey, message.referentienummer, message.requestHash, message.responseXml, message.at],
+  );
+  if (res.rowCount === 0) throw new DuplicateError('message', `${message.zenderKey}/${message.referentienummer}`);
 }
