@@ -5,7 +5,7 @@
  * the load generator (this process). NO_PROFILE=1 runs without the profiler. PROFILE_DATABASE_URL=postgres://...
  * runs the server on PostgreSQL (a schema of its own, dropped afterwards) and also prints the CPU of the
  * machine's PostgreSQL processes per request.
- * Usage: node --import tsx bench/profile-server.ts [creeerZaak|geefZaakdetails|genereer] [clients] [seconds]
+ * Usage: node --import tsx bench/profile-server.ts [creeerZaak|geefZaakdetails|genereer|voegZaakdocumentToe] [clients] [seconds]
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,6 +21,9 @@ import { startProcess, zaakpoortEnv } from './lib/server.js';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+
+/** The document of a voegZaakdocumentToe: 1 KB (the round trips, not the bytes, are what this measures). */
+const DOCUMENT = Buffer.alloc(1024, 'zaakpoort ');
 
 /** utime + stime of every process named postgres on this machine, in ms (Linux /proc). */
 function postgresCpuMs(): number {
@@ -55,7 +58,9 @@ async function main(): Promise<void> {
   await fetch(`${server.url}/zds`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: envelope(m.creeerZaak({ identificatie: seeded }, '1.2')) }).then((r) => r.text());
   const body = op === 'creeerZaak'
     ? (i: number) => envelope(m.creeerZaak({ identificatie: `1234Z${uniq}x${i}` }, '1.2', `B${uniq}x${i}`))
-    : op === 'geefZaakdetails' ? () => envelope(m.geefZaakdetails(seeded, '1.2')) : () => envelope(m.genereerIdentificatie('Zaak', '1.2'));
+    : op === 'geefZaakdetails' ? () => envelope(m.geefZaakdetails(seeded, '1.2'))
+    : op === 'voegZaakdocumentToe' ? (i: number) => envelope(m.voegZaakdocumentToe(`D${uniq}x${i}`, seeded, DOCUMENT, '1.2'))
+    : () => envelope(m.genereerIdentificatie('Zaak', '1.2'));
   const cpu0 = server.cpuMs();
   const main0 = server.mainThreadCpuMs();
   const client0 = process.cpuUsage();

@@ -44,6 +44,73 @@ if (!url) {
   { logMessageAlone: true });
 
   describe('postgres: specifics', () => {
+    it('discarding a temp after it was persisted (as the dispatcher does for every bericht) sends nothing and keeps the blob', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pgdiscard-'));
+      const b = await openPostgresBackend({ url, schema: schemaFor(dir), pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
+      const sent: string[] = [];
+      const query = pg.Client.prototype.query;
+      try {
+        const temp = await b.content.createTemp();
+        await pipeline(Readable.from([Buffer.from('inhoud')]), temp.stream);
+        await temp.finish();
+        const blobRef = await b.content.persist(temp.tempId);
+        pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+          const q = args[0] as string | { text?: string };
+          sent.push(typeof q === 'string' ? q : q.text ?? '');
+          return (query as (...a: unknown[]) => unknown).apply(this, args);
+        } as typeof query;
+        await b.content.discardTemp(temp.tempId);
+        pg.Client.prototype.query = query;
+        assert.deepEqual(sent, []);
+        const chunks: Buffer[] = [];
+        for await (const c of b.content.open(blobRef)) chunks.push(c as Buffer);
+        assert.equal(Buffer.concat(chunks).toString(), 'inhoud');
+        // A temp that was not persisted is still deleted.
+        const other = await b.content.createTemp();
+        await pipeline(Readable.from([Buffer.from('weg')]), other.stream);
+        await other.finish();
+        await b.content.discardTemp(other.tempId);
+        await assert.rejects(b.content.persist(other.tempId), /bestaat niet/);
+      } finally {
+        pg.Client.prototype.query = query;
+        await b.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('linkDocument refuses a missing zaak or document and a second link in one statement each, leaving the transaction usable', async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pglink-'));
+      const b = await openPostgresBackend({ url, schema: schemaFor(dir), pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
+      const sent: string[] = [];
+      const query = pg.Client.prototype.query;
+      try {
+        await b.store.transaction(async (tx) => {
+          await tx.insertZaak(minimalZaak('03632001'));
+          await tx.insertDocument({ ...fullDocumentMeta('D-L1'), identificatie: 'D-L1' }, version(1));
+        });
+        pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+          const q = args[0] as string | { text?: string };
+          sent.push((typeof q === 'string' ? q : q.text ?? '').trim().split(/\s+/)[0]!);
+          return (query as (...a: unknown[]) => unknown).apply(this, args);
+        } as typeof query;
+        await b.store.transaction(async (tx) => {
+          await assert.rejects(tx.linkDocument(link('03639999', 'D-L1')), /bestaat niet/);
+          await assert.rejects(tx.linkDocument(link('03632001', 'D-geen')), /bestaat niet/);
+          await tx.linkDocument(link('03632001', 'D-L1'));
+          await assert.rejects(tx.linkDocument(link('03632001', 'D-L1')), (e: unknown) => e instanceof Error && e.name === 'DuplicateError');
+          await tx.insertZaak(minimalZaak('03632002')); // the transaction still works after the refusals
+        });
+        pg.Client.prototype.query = query;
+        assert.equal(sent.filter((t) => t === 'SAVEPOINT').length, 0, sent.join(' '));
+        assert.deepEqual((await b.store.listZaakDocumenten('03632001')).map((l) => l.document.meta.identificatie), ['D-L1']);
+        assert.ok(await b.store.getZaak('03632002'));
+      } finally {
+        pg.Client.prototype.query = query;
+        await b.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
     it('getZaakDetails reads in one statement what getZaak, listZaakDocumenten, listBesluiten and getZaak per relatie read', async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pgdetails-'));
       const b = await openPostgresBackend({ url, schema: schemaFor(dir), pool: { max: 4 }, content: { kind: 'postgres' }, ...settings });

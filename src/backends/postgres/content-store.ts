@@ -129,9 +129,18 @@ class ChunkReader extends Readable {
   }
 }
 
+/** How many persisted temp ids PgContentStore remembers to skip their discard. */
+const MAX_REMEMBERED_PERSISTS = 10_000;
+
 export class PgContentStore implements DocumentContentStore {
   /** Temp content this process is still writing; sweepTemp leaves it alone. */
   private readonly active = new Map<string, ChunkWriter>();
+  /**
+   * Temp ids persisted since: the dispatcher discards every temp of a bericht afterwards, and for these that
+   * DELETE would find nothing (a round trip for nothing). Bounded: when full it is emptied, and a discard of an
+   * id no longer in it just runs the harmless DELETE.
+   */
+  private readonly persisted = new Set<string>();
 
   constructor(
     private readonly pool: pg.Pool,
@@ -183,6 +192,8 @@ export class PgContentStore implements DocumentContentStore {
       [tempId, blobRef],
     );
     if (res.rowCount === 0) throw new Error(`Tijdelijke inhoud ${tempId} bestaat niet`);
+    if (this.persisted.size >= MAX_REMEMBERED_PERSISTS) this.persisted.clear();
+    this.persisted.add(tempId);
     return blobRef;
   }
 
@@ -194,6 +205,7 @@ export class PgContentStore implements DocumentContentStore {
       writer.destroy();
     }
     this.assertOpen();
+    if (this.persisted.delete(tempId)) return; // it is a blob now: no temp row left to delete
     // Chunk rows go with it (ON DELETE CASCADE). A chunk insert still in flight fails on the missing parent.
     await poolQuery(this.pool, 'DELETE FROM content_object WHERE temp_id = $1', [tempId]);
   }

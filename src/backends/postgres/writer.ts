@@ -124,14 +124,23 @@ export class PgWriter extends PgReader implements StoreWriter {
     if (res.rowCount === 0) throw notFound('document', identificatie);
   }
 
+  /**
+   * One statement, no savepoint (which costs two more round trips): the INSERT itself checks that both parents
+   * exist and skips a link that exists. Only when it inserted nothing does a second read tell which it was.
+   */
   async linkDocument(link: ZaakDocumentLink): Promise<void> {
-    await this.savepoint('link', `${link.zaakIdentificatie}/${link.documentIdentificatie}`, () =>
-      this.exec('INSERT INTO zaak_document (zaak_id, document_id, data) VALUES ($1, $2, $3)', [
-        link.zaakIdentificatie,
-        link.documentIdentificatie,
-        JSON.stringify(link),
-      ]),
+    const ids = [link.zaakIdentificatie, link.documentIdentificatie];
+    const res = await this.exec(
+      `INSERT INTO zaak_document (zaak_id, document_id, data)
+       SELECT $1::text, $2::text, $3::jsonb
+        WHERE EXISTS (SELECT 1 FROM zaak WHERE identificatie = $1) AND EXISTS (SELECT 1 FROM document WHERE identificatie = $2)
+       ON CONFLICT (zaak_id, document_id) DO NOTHING`,
+      [...ids, JSON.stringify(link)],
     );
+    if (res.rowCount === 1) return;
+    const linked = await this.exec('SELECT 1 FROM zaak_document WHERE zaak_id = $1 AND document_id = $2', ids);
+    if (linked.rowCount) throw new DuplicateError('link', ids.join('/'));
+    throw new Error(`link ${ids.join('/')}: de zaak of het document waarnaar verwezen wordt bestaat niet`);
   }
 
   async unlinkDocument(zaakIdentificatie: string, documentIdentificatie: string): Promise<boolean> {
