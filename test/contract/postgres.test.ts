@@ -16,7 +16,7 @@ import { MIGRATIONS, migrate } from '../../src/backends/postgres/schema.js';
 import type { Zaak } from '../../src/domain/model.js';
 import { runBackendContract } from './backend-contract.js';
 import { fullBesluit, fullDocumentMeta, fullZaak, link, minimalZaak, version } from './fixtures.js';
-import { dropSchemas, findTestDatabase, testSchemaName } from '../helpers/postgres.js';
+import { dropSchemas, findTestDatabase, recordStatements, testSchemaName } from '../helpers/postgres.js';
 
 const url = await findTestDatabase();
 const settings = {
@@ -47,21 +47,16 @@ if (!url) {
     it('discarding a temp after it was persisted (as the dispatcher does for every bericht) sends nothing and keeps the blob', async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pgdiscard-'));
       const b = await openPostgresBackend({ url, schema: schemaFor(dir), pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
-      const sent: string[] = [];
-      const query = pg.Client.prototype.query;
+      let recording: ReturnType<typeof recordStatements> | undefined;
       try {
         const temp = await b.content.createTemp();
         await pipeline(Readable.from([Buffer.from('inhoud')]), temp.stream);
         await temp.finish();
         const blobRef = await b.content.persist(temp.tempId);
-        pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-          const q = args[0] as string | { text?: string };
-          sent.push(typeof q === 'string' ? q : q.text ?? '');
-          return (query as (...a: unknown[]) => unknown).apply(this, args);
-        } as typeof query;
+        recording = recordStatements();
         await b.content.discardTemp(temp.tempId);
-        pg.Client.prototype.query = query;
-        assert.deepEqual(sent, []);
+        recording.stop();
+        assert.deepEqual(recording.sent, []);
         const chunks: Buffer[] = [];
         for await (const c of b.content.open(blobRef)) chunks.push(c as Buffer);
         assert.equal(Buffer.concat(chunks).toString(), 'inhoud');
@@ -72,7 +67,7 @@ if (!url) {
         await b.content.discardTemp(other.tempId);
         await assert.rejects(b.content.persist(other.tempId), /bestaat niet/);
       } finally {
-        pg.Client.prototype.query = query;
+        recording?.stop();
         await b.close();
         await rm(dir, { recursive: true, force: true });
       }
@@ -81,18 +76,13 @@ if (!url) {
     it('linkDocument refuses a missing zaak or document and a second link in one statement each, leaving the transaction usable', async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pglink-'));
       const b = await openPostgresBackend({ url, schema: schemaFor(dir), pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
-      const sent: string[] = [];
-      const query = pg.Client.prototype.query;
+      let recording: ReturnType<typeof recordStatements> | undefined;
       try {
         await b.store.transaction(async (tx) => {
           await tx.insertZaak(minimalZaak('03632001'));
           await tx.insertDocument({ ...fullDocumentMeta('D-L1'), identificatie: 'D-L1' }, version(1));
         });
-        pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-          const q = args[0] as string | { text?: string };
-          sent.push((typeof q === 'string' ? q : q.text ?? '').trim().split(/\s+/)[0]!);
-          return (query as (...a: unknown[]) => unknown).apply(this, args);
-        } as typeof query;
+        recording = recordStatements();
         await b.store.transaction(async (tx) => {
           await assert.rejects(tx.linkDocument(link('03639999', 'D-L1')), /bestaat niet/);
           await assert.rejects(tx.linkDocument(link('03632001', 'D-geen')), /bestaat niet/);
@@ -100,12 +90,12 @@ if (!url) {
           await assert.rejects(tx.linkDocument(link('03632001', 'D-L1')), (e: unknown) => e instanceof Error && e.name === 'DuplicateError');
           await tx.insertZaak(minimalZaak('03632002')); // the transaction still works after the refusals
         });
-        pg.Client.prototype.query = query;
-        assert.equal(sent.filter((t) => t === 'SAVEPOINT').length, 0, sent.join(' '));
+        recording.stop();
+        assert.equal(recording.sent.filter((t) => t.startsWith('SAVEPOINT')).length, 0, recording.sent.join(' | '));
         assert.deepEqual((await b.store.listZaakDocumenten('03632001')).map((l) => l.document.meta.identificatie), ['D-L1']);
         assert.ok(await b.store.getZaak('03632002'));
       } finally {
-        pg.Client.prototype.query = query;
+        recording?.stop();
         await b.close();
         await rm(dir, { recursive: true, force: true });
       }

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Config } from '../../src/config.js';
 import { SchemaRegistry } from '../../src/schema/index.js';
 import * as m from '../helpers/messages.js';
-import { CuttableProxy, dropSchemas, findTestDatabase, testSchemaName, withPort } from '../helpers/postgres.js';
+import { CuttableProxy, dropSchemas, findTestDatabase, recordStatements, testSchemaName, withPort } from '../helpers/postgres.js';
 import { type TestServer, envelope, REPO_ROOT, startServer } from '../helpers/zaakpoort.js';
 import path from 'node:path';
 import pg from 'pg';
@@ -105,24 +105,18 @@ describe('several instances on one PostgreSQL schema', { skip: url ? false : 'no
 
   it('genereerZaakIdentificatie logs its Du02 in one statement (no BEGIN/COMMIT), and its resend to the other instance gets the same identificatie', async () => {
     const msg = envelope(m.genereerIdentificatie('Zaak', '1.2'));
+    await a.post(envelope(m.genereerIdentificatie('Zaak', '1.2'))); // a block of identificaties is reserved by now
     // Every statement the pool's connections send while A answers the Di02 (in this process: startServer runs in it).
-    const sent: string[] = [];
-    const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const q = args[0] as string | { text?: string };
-      sent.push((typeof q === 'string' ? q : q.text ?? '').trim().split(/\s+/).slice(0, 3).join(' '));
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
+    const recording = recordStatements();
     let first;
     try {
-      await a.post(envelope(m.genereerIdentificatie('Zaak', '1.2'))); // a block of identificaties is reserved by now
-      sent.length = 0;
       first = await a.post(msg);
     } finally {
-      pg.Client.prototype.query = query;
+      recording.stop();
     }
     assert.equal(first.status, 200, first.text);
-    assert.deepEqual(sent.filter((t) => /^(BEGIN|COMMIT|INSERT INTO message_log)/.test(t)), ['INSERT INTO message_log'], sent.join(' | '));
+    const writes = recording.sent.filter((t) => /^(BEGIN|COMMIT|INSERT INTO message_log)/.test(t)).map((t) => t.split(' ').slice(0, 3).join(' '));
+    assert.deepEqual(writes, ['INSERT INTO message_log'], recording.sent.join(' | '));
     const again = await b.post(msg);
     assert.equal(again.text, first.text, 'the resend gets the original Du02');
   });

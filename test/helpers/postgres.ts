@@ -43,6 +43,21 @@ export async function dropSchemas(url: string, schemas: Iterable<string>): Promi
   }
 }
 
+/**
+ * Records the text of every statement any pg client in this process sends until stop() (tests that count
+ * round trips). A test double around the real driver: the statements still go to the database.
+ */
+export function recordStatements(): { sent: string[]; stop(): void } {
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const q = args[0] as string | { text?: string };
+    sent.push((typeof q === 'string' ? q : q.text ?? '').trim().replace(/\s+/g, ' '));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  return { sent, stop: () => void (pg.Client.prototype.query = query) };
+}
+
 /** A TCP relay in front of PostgreSQL that the test can cut and restore, to play "the database went away". */
 export class CuttableProxy {
   private server: net.Server | undefined;
