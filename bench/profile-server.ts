@@ -74,6 +74,7 @@ async function main(): Promise<void> {
   console.log(`${op} ${clients} clients: ${res.rps.toFixed(0)} req/s p50 ${res.p50.toFixed(2)} p99 ${res.p99.toFixed(2)} errors ${res.errors}; server CPU ${cpuPerRequest.toFixed(0)} µs per request (all threads${profile ? ', with the profiler on' : ''}), main thread ${mainPerRequest.toFixed(0)} µs; load generator ${clientPerRequest.toFixed(0)} µs${pgPerRequest}`);
   await server.stop();
   if (dbUrl) await dropSchemas(dbUrl, [schema]);
+  await rm(dataDir, { recursive: true, force: true });
   if (!profile) return;
   const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
   if (!file) {
@@ -98,7 +99,6 @@ async function main(): Promise<void> {
   const top = (mp: Map<string, number>, k: number) => [...mp].sort((a, b) => b[1] - a[1]).slice(0, k).map(([n, t]) => `${((t / total) * 100).toFixed(1).padStart(5)} %  ${n}`).join('\n');
   console.log(`\nby file/package (main thread, ${(total / 1e6).toFixed(1)} s sampled)\n${top(pkg, 25)}\n\nby function\n${top(fn, 45)}`);
   console.log(`profile: ${path.join(profDir, file)}`);
-  await rm(dataDir, { recursive: true, force: true });
 }
 
 void main();

@@ -127,6 +127,8 @@ export class PgWriter extends PgReader implements StoreWriter {
   /**
    * One statement, no savepoint (which costs two more round trips): the INSERT itself checks that both parents
    * exist and skips a link that exists. Only when it inserted nothing does a second read tell which it was.
+   * A parent deleted by another transaction in between still trips the foreign key: that bericht then fails
+   * as a whole (its transaction is aborted), never half.
    */
   async linkDocument(link: ZaakDocumentLink): Promise<void> {
     const ids = [link.zaakIdentificatie, link.documentIdentificatie];
