@@ -14,6 +14,7 @@ import pg from 'pg';
 import { openPostgresBackend } from '../../src/backends/postgres/index.js';
 import { MIGRATIONS, migrate } from '../../src/backends/postgres/schema.js';
 import type { Zaak } from '../../src/domain/model.js';
+import type { Backend } from '../../src/ports/index.js';
 import { runBackendContract } from './backend-contract.js';
 import { fullBesluit, fullDocumentMeta, fullZaak, link, minimalZaak, version } from './fixtures.js';
 import { dropSchemas, findTestDatabase, recordStatements, testSchemaName } from '../helpers/postgres.js';
@@ -44,16 +45,27 @@ if (!url) {
   { logMessageAlone: true });
 
   describe('postgres: specifics', () => {
-    it('discarding a temp after it was persisted (as the dispatcher does for every bericht) sends nothing and keeps the blob', async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pgdiscard-'));
-      const b = await openPostgresBackend({ url, schema: schemaFor(dir), pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
+    /** A backend in a schema of its own, and a statement recorder that is stopped however the test ends. */
+    async function withBackend(prefix: string, fn: (b: Backend, record: () => ReturnType<typeof recordStatements>) => Promise<void>): Promise<void> {
+      const dir = await mkdtemp(path.join(tmpdir(), prefix));
+      const b = await openPostgresBackend({ url: url!, schema: schemaFor(dir), pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
       let recording: ReturnType<typeof recordStatements> | undefined;
       try {
+        await fn(b, () => (recording = recordStatements()));
+      } finally {
+        recording?.stop();
+        await b.close();
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+
+    it('discarding a temp after it was persisted (as the dispatcher does for every bericht) sends nothing and keeps the blob', () =>
+      withBackend('zaakpoort-pgdiscard-', async (b, record) => {
         const temp = await b.content.createTemp();
         await pipeline(Readable.from([Buffer.from('inhoud')]), temp.stream);
         await temp.finish();
         const blobRef = await b.content.persist(temp.tempId);
-        recording = recordStatements();
+        const recording = record();
         await b.content.discardTemp(temp.tempId);
         recording.stop();
         assert.deepEqual(recording.sent, []);
@@ -66,23 +78,15 @@ if (!url) {
         await other.finish();
         await b.content.discardTemp(other.tempId);
         await assert.rejects(b.content.persist(other.tempId), /bestaat niet/);
-      } finally {
-        recording?.stop();
-        await b.close();
-        await rm(dir, { recursive: true, force: true });
-      }
-    });
+      }));
 
-    it('linkDocument refuses a missing zaak or document and a second link in one statement each, leaving the transaction usable', async () => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pglink-'));
-      const b = await openPostgresBackend({ url, schema: schemaFor(dir), pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
-      let recording: ReturnType<typeof recordStatements> | undefined;
-      try {
+    it('linkDocument refuses a missing zaak or document and a second link in one statement each, leaving the transaction usable', () =>
+      withBackend('zaakpoort-pglink-', async (b, record) => {
         await b.store.transaction(async (tx) => {
           await tx.insertZaak(minimalZaak('03632001'));
           await tx.insertDocument({ ...fullDocumentMeta('D-L1'), identificatie: 'D-L1' }, version(1));
         });
-        recording = recordStatements();
+        const recording = record();
         await b.store.transaction(async (tx) => {
           await assert.rejects(tx.linkDocument(link('03639999', 'D-L1')), /bestaat niet/);
           await assert.rejects(tx.linkDocument(link('03632001', 'D-geen')), /bestaat niet/);
@@ -94,12 +98,7 @@ if (!url) {
         assert.equal(recording.sent.filter((t) => t.startsWith('SAVEPOINT')).length, 0, recording.sent.join(' | '));
         assert.deepEqual((await b.store.listZaakDocumenten('03632001')).map((l) => l.document.meta.identificatie), ['D-L1']);
         assert.ok(await b.store.getZaak('03632002'));
-      } finally {
-        recording?.stop();
-        await b.close();
-        await rm(dir, { recursive: true, force: true });
-      }
-    });
+      }));
 
     it('getZaakDetails reads in one statement what getZaak, listZaakDocumenten, listBesluiten and getZaak per relatie read', async () => {
       const dir = await mkdtemp(path.join(tmpdir(), 'zaakpoort-pgdetails-'));
