@@ -2,7 +2,8 @@
  * The ZGW journal's fsync off the main thread (journal.ts on WalGroupSync of src/backends/sqlite/wal-sync.ts),
  * with a test double for the WAL sync whose completion the test controls: a durable write (an undo, a forget, a
  * unit's end) resolves only after a sync that started after its COMMIT has finished; writes in the same tick share
- * one sync; writes whose loss is harmless ask for none; a failed sync fails the write. On the ZGW TEST DOUBLE (not
+ * one sync; writes whose loss is harmless ask for none (also a unit's end once its answer is in the local message
+ * log and its entry names the bericht durably); a failed sync fails the write. On the ZGW TEST DOUBLE (not
  * Open Zaak): a unit's POST is not sent before the sync of its journal entry has finished.
  */
 import assert from 'node:assert/strict';
@@ -181,5 +182,45 @@ describe('zgw journal: durable writes wait for a WAL sync off the main thread', 
       s.releaseAll();
       await j.close();
     }
+  });
+
+  it('end() of a unit whose answer was logged asks for no sync (should the entry come back after a power loss, recovery finds the answer and only drops it: journal.test.ts)', () =>
+    withJournal(async (j, s) => {
+      const key = { zenderKey: 'z', referentienummer: 'r-logged' };
+      j.begin('u1', { operation: 'creeerZaak', messageKey: key });
+      const rec = j.record('u1', undo(1));
+      await settled(rec);
+      s.releaseAll();
+      await rec;
+      const ended = j.end('u1', { answerLogged: true });
+      assert.equal(await settled(ended), 'resolved', 'resolves without waiting for a sync');
+      assert.equal(s.started, 1, 'only the undo asked for a sync');
+      assert.deepEqual(j.open(), []);
+    }));
+
+  /** Drive one unit's note (a PATCH guarded by the journal) and complete it; returns the syncs its end asked for. */
+  async function syncsOfEnd(keyFirst: boolean, answerLogged: boolean): Promise<number> {
+    const s = new ControlledSync();
+    s.auto = true;
+    const j = await journalWith(s);
+    const { context } = f.backend.zgw;
+    const key = { zenderKey: 'z', referentienummer: `r-${keyFirst}-${answerLogged}` };
+    const unit = new UnitOfWork(context.http, j, keyFirst ? { operation: 'updateZaak', messageKey: key } : { operation: 'updateZaak' }, context.log);
+    try {
+      // A PATCH of a zaak that is not there: the double answers 404, the undo entry was written (and synced) first.
+      await unit.patch({ api: 'zaken', url: '/zaken/00000000-0000-0000-0000-000000000001', body: { omschrijving: 'nieuw' }, purpose: 'zaak wijzigen' }, { omschrijving: 'oud' }, 'zaak').catch(() => undefined);
+      if (!keyFirst) unit.setMessageKey(key);
+      const before = s.started;
+      await unit.complete({ answerLogged });
+      return s.started - before;
+    } finally {
+      await j.close();
+    }
+  }
+
+  it('a unit completes without a sync only when its answer was logged and a synced entry already named its bericht', async () => {
+    assert.equal(await syncsOfEnd(true, true), 0, 'answer logged, key journalled with the first undo: no sync');
+    assert.equal(await syncsOfEnd(true, false), 1, 'no answer logged: the end is durable');
+    assert.equal(await syncsOfEnd(false, true), 1, 'the key was written after the last sync (updateIntent is not synced): the end is durable');
   });
 });

@@ -11,7 +11,8 @@
  * loop: better-sqlite3 is synchronous) and the durable writes await an fdatasync of the WAL file on libuv's
  * thread pool instead (WalGroupSync, shared with the SQLite backend): entries committed in the same tick, or while
  * a sync runs, share one sync. Writes whose loss is harmless (the unit's begin row, a look-up turned into a plain
- * delete) do not wait for a sync: the WAL is appended in order, so the next sync carries them too.
+ * delete, the end of a unit whose answer is in the local message log) do not wait for a sync: the WAL is appended
+ * in order, so the next sync carries them too.
  * Limitation: with the local state in PostgreSQL (several Zaakpoort instances) each instance still keeps its own
  * journal file, so an instance's unfinished units are recovered when that instance starts again.
  */
@@ -60,7 +61,12 @@ export interface UnitJournal {
   forget(seq: number): Promise<void>;
   updateIntent(id: string, intent: UnitIntent): void;
   release(id: string): void;
-  end(id: string): Promise<void>;
+  /**
+   * The unit is done: its entry goes. Durable unless `answerLogged`: then the bericht's answer is already on
+   * stable storage in the local message log, and an entry that came back after a power loss would only be dropped
+   * at the next start (recovery finds the answer), never undone.
+   */
+  end(id: string, opts?: { answerLogged?: boolean }): Promise<void>;
   open(): OpenUnit[];
   close(): Promise<void>;
 }
@@ -152,14 +158,17 @@ export class SqliteUnitJournal implements UnitJournal {
     this.stmts.intent.run(JSON.stringify(intent), id);
   }
 
-  /** Durable: a completed unit that came back after a power loss would be undone if its message-log entry was lost too. */
-  async end(id: string): Promise<void> {
+  /**
+   * Durable, unless the answer was logged: a completed unit without a logged answer that came back after a power
+   * loss would be undone. With the answer logged the next sync carries the deletion (the WAL is appended in order).
+   */
+  async end(id: string, opts: { answerLogged?: boolean } = {}): Promise<void> {
     this.active.delete(id);
     this.db.transaction(() => {
       this.stmts.endSteps.run(id);
       this.stmts.endUnit.run(id);
     })();
-    await this.durable();
+    if (!opts.answerLogged) await this.durable();
   }
 
   open(): OpenUnit[] {

@@ -106,6 +106,8 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
   /** Zaken read in this unit: updateZaak diffs against them. */
   private readonly snapshots = new Map<string, ZaakSnapshot>();
   readonly localOps: LocalOp[] = [];
+  /** The bericht's answer is among localOps: once they committed, it is in the local message log. */
+  answerLogged = false;
   private closed = false;
 
   constructor(ctx: ZgwContext, documents: ZgwDocuments, besluiten: ZgwBesluiten, readonly unit: UnitOfWork) {
@@ -222,6 +224,7 @@ class ZgwWriter extends ZgwReads implements StoreWriter {
       throw new DuplicateError('message', `${message.zenderKey}/${message.referentienummer}`);
     }
     this.localOps.push((tx) => tx.logMessage(message));
+    this.answerLogged = true;
   }
 
   /**
@@ -319,7 +322,7 @@ export class ZgwZaakStore extends ZgwReads implements ZaakStore {
           for (const op of writer.localOps) await op(ltx);
         });
       }
-      await unit.complete();
+      await unit.complete({ answerLogged: writer.answerLogged });
       return value;
     } catch (e) {
       writer.end();

@@ -35,6 +35,8 @@ export class UnitOfWork {
   private readonly endWork: Array<() => Promise<void>> = [];
   /** Set by complete() and undo(): a call still waiting for its journal sync (a parallel one) must not go out. */
   private closed = false;
+  /** The journal's copy of the intent holds the message key on stable storage (a durable write came after it). */
+  private keyDurable = false;
 
   constructor(
     private readonly http: ZgwHttp,
@@ -64,7 +66,10 @@ export class UnitOfWork {
       this.journal.begin(this.id, this.intent);
       this.begun = true;
     }
+    const keyWritten = this.intent.messageKey !== undefined;
     const seq = await this.journal.record(this.id, undo);
+    // The sync that made this entry durable also carried the begin row or updateIntent written before it.
+    if (keyWritten) this.keyDurable = true;
     // A parallel call failed while this one waited for its sync, and undo() already ran: do not send it.
     this.assertOpen();
     this.undos.push(undo);
@@ -192,10 +197,14 @@ export class UnitOfWork {
     return !this.finalDone;
   }
 
-  /** Done: the journal entry goes (call after the local state, e.g. the message log, was committed). */
-  async complete(): Promise<void> {
+  /**
+   * Done: the journal entry goes (call after the local state, e.g. the message log, was committed).
+   * `answerLogged`: that commit held the bericht's answer, so the entry's removal need not wait for a sync, as
+   * long as the journal's entry names the bericht durably (else recovery could not find the answer and would undo).
+   */
+  async complete(opts: { answerLogged?: boolean } = {}): Promise<void> {
     this.closed = true;
-    if (this.begun) await this.journal.end(this.id);
+    if (this.begun) await this.journal.end(this.id, { answerLogged: opts.answerLogged === true && this.keyDurable });
   }
 
   /** Undo everything recorded, newest first. Returns whether all undos succeeded (else the journal keeps them). */
