@@ -46,12 +46,13 @@ if (!url) {
 
   describe('postgres: specifics', () => {
     /** A backend in a schema of its own, and a statement recorder that is stopped however the test ends. */
-    async function withBackend(prefix: string, fn: (b: Backend, record: () => ReturnType<typeof recordStatements>) => Promise<void>): Promise<void> {
+    async function withBackend(prefix: string, fn: (b: Backend, record: () => ReturnType<typeof recordStatements>, schema: string) => Promise<void>): Promise<void> {
       const dir = await mkdtemp(path.join(tmpdir(), prefix));
-      const b = await openPostgresBackend({ url: url!, schema: schemaFor(dir), pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
+      const schema = schemaFor(dir);
+      const b = await openPostgresBackend({ url: url!, schema, pool: { max: 2 }, content: { kind: 'postgres' }, ...settings });
       let recording: ReturnType<typeof recordStatements> | undefined;
       try {
-        await fn(b, () => (recording = recordStatements()));
+        await fn(b, () => (recording = recordStatements()), schema);
       } finally {
         recording?.stop();
         await b.close();
@@ -78,6 +79,46 @@ if (!url) {
         await other.finish();
         await b.content.discardTemp(other.tempId);
         await assert.rejects(b.content.persist(other.tempId), /bestaat niet/);
+      }));
+
+    it('markIdentificatieUsed goes with the COMMIT in one round trip, its values quoted; a transaction aborted behind the caller still rolls back', () =>
+      withBackend('zaakpoort-pgusedat-', async (b, record, schema) => {
+        const reserved = await b.ids.reserve('zaak', 'app');
+        // A reservation whose value needs quoting (written directly: reserve() makes no such values).
+        const odd = "0363'x\\y";
+        const direct = new pg.Client({ connectionString: url });
+        await direct.connect();
+        try {
+          await direct.query(`INSERT INTO ${schema}.id_reservation (kind, value, reserved_at) VALUES ('zaak', $1, 'test')`, [odd]);
+          const recording = record();
+          await b.store.transaction(async (tx) => {
+            await tx.insertZaak(minimalZaak(reserved));
+            await tx.markIdentificatieUsed('zaak', reserved);
+            await tx.markIdentificatieUsed('zaak', odd);
+          });
+          recording.stop();
+          assert.equal(recording.sent.length, 3, recording.sent.join('\n'));
+          assert.equal(recording.sent[0], 'BEGIN');
+          assert.match(recording.sent[2]!, /^UPDATE id_reservation .*; UPDATE id_reservation .*; COMMIT$/);
+          const { rows } = await direct.query<{ value: string; used_at: string | null }>(
+            `SELECT value, used_at FROM ${schema}.id_reservation WHERE kind = 'zaak' AND value = ANY($1) ORDER BY value`, [[reserved, odd]]);
+          assert.deepEqual(rows.map((r) => r.value), [reserved, odd].sort());
+          for (const r of rows) assert.ok(r.used_at && !Number.isNaN(Date.parse(r.used_at)), `used_at of ${r.value} set by the statement sent with COMMIT`);
+        } finally {
+          await direct.end();
+        }
+        assert.ok(await b.store.getZaak(reserved));
+        // A statement error caught by the body aborts the transaction: the statements sent with COMMIT are refused.
+        const other = minimalZaak(`${reserved}9`);
+        await assert.rejects(
+          b.store.transaction(async (tx) => {
+            await tx.insertZaak(other);
+            await assert.rejects(tx.updateZaak({ ...other, omschrijving: 'a\u0000b' }));
+            await tx.markIdentificatieUsed('zaak', other.identificatie);
+          }),
+          /teruggedraaid/,
+        );
+        assert.equal(await b.store.getZaak(other.identificatie), undefined);
       }));
 
     it('linkDocument refuses a missing zaak or document and a second link in one statement each, leaving the transaction usable', () =>

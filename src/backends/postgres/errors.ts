@@ -35,3 +35,5 @@ export function pgCode(e: unknown): string | undefined {
 
 export const UNIQUE_VIOLATION = '23505';
 export const FOREIGN_KEY_VIOLATION = '23503';
+/** in_failed_sql_transaction: a statement sent after an earlier one failed, in the same transaction. */
+export const IN_FAILED_TRANSACTION = '25P02';

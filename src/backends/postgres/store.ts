@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import type { LoggedMessage, StoreWriter, ZaakStore } from '../../ports/zaak-store.js';
-import { translate } from './errors.js';
+import { IN_FAILED_TRANSACTION, pgCode, translate } from './errors.js';
 import { poolQuery, withClient } from './pool.js';
 import { type Exec, PgReader } from './reader.js';
 import { run } from './sql.js';
@@ -15,6 +15,8 @@ import { logMessageWith, PgWriter } from './writer.js';
 export interface Lifecycle {
   closed: boolean;
 }
+
+const ROLLED_BACK = 'De transactie is teruggedraaid na een eerdere databasefout';
 
 interface TxState {
   active: boolean;
@@ -50,11 +52,18 @@ export class PgZaakStore extends PgReader implements ZaakStore {
       };
       await client.query('BEGIN');
       try {
-        const result = await this.txContext.run(state, () => fn(new PgWriter(exec, this.now)));
+        const writer = new PgWriter(exec, this.now, (v) => client.escapeLiteral(v));
+        const result = await this.txContext.run(state, () => fn(writer));
         state.active = false;
-        const done = await client.query('COMMIT');
+        // One round trip: the writes nothing waited for, then COMMIT (a simple query may hold several statements).
+        const sent = await (client.query([...writer.beforeCommit, 'COMMIT'].join('; ')) as Promise<pg.QueryResult | pg.QueryResult[]>).catch((e: unknown) => {
+          // A statement error the body caught left the transaction aborted: the statements in front of COMMIT are refused.
+          if (pgCode(e) === IN_FAILED_TRANSACTION) throw new Error(ROLLED_BACK);
+          throw e;
+        });
+        const done = Array.isArray(sent) ? sent[sent.length - 1]! : sent;
         // COMMIT of a transaction that hit an uncaught statement error silently rolls back instead.
-        if (done.command === 'ROLLBACK') throw new Error('De transactie is teruggedraaid na een eerdere databasefout');
+        if (done.command === 'ROLLBACK') throw new Error(ROLLED_BACK);
         return result;
       } catch (e) {
         state.active = false;

@@ -23,10 +23,20 @@ const INSERT_VERSION = `INSERT INTO document_version
   (document_id, version_no, blob_ref, size, sha256, bestandsnaam, content_type, created_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
 
+/** A string as an SQL literal (pg's escapeLiteral: correct whatever standard_conforming_strings says). */
+export type QuoteLiteral = (value: string) => string;
+
 export class PgWriter extends PgReader implements StoreWriter {
+  /**
+   * Statements whose result nothing waits for, sent in front of COMMIT in the same round trip (one simple query:
+   * should one fail, the COMMIT in it does not run and the transaction rolls back). Values are quoted literals.
+   */
+  readonly beforeCommit: string[] = [];
+
   constructor(
     exec: Exec,
     private readonly now: () => Date,
+    private readonly quote: QuoteLiteral,
   ) {
     super(exec, true);
   }
@@ -214,8 +224,10 @@ export class PgWriter extends PgReader implements StoreWriter {
     }
   }
 
+  /** Sent with the COMMIT: it reports nothing back, and no statement of the transaction reads used_at. */
   async markIdentificatieUsed(kind: IdKind, value: string): Promise<void> {
-    await this.exec('UPDATE id_reservation SET used_at = $1 WHERE kind = $2 AND value = $3 AND used_at IS NULL', [this.stamp(), kind, value]);
+    const q = this.quote;
+    this.beforeCommit.push(`UPDATE id_reservation SET used_at = ${q(this.stamp())} WHERE kind = ${q(kind)} AND value = ${q(value)} AND used_at IS NULL`);
   }
 }
 
