@@ -3,7 +3,7 @@
  * each group in its own schema, all dropped afterwards. Skipped, with a message, when no database answers.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
+import { CHUNK_BYTES } from '../../src/backends/postgres/content-store.js';
 import { openPostgresBackend } from '../../src/backends/postgres/index.js';
 import { MIGRATIONS, migrate } from '../../src/backends/postgres/schema.js';
 import type { Zaak } from '../../src/domain/model.js';
@@ -79,6 +80,47 @@ if (!url) {
         await other.finish();
         await b.content.discardTemp(other.tempId);
         await assert.rejects(b.content.persist(other.tempId), /bestaat niet/);
+      }));
+
+    it('content that fits in one chunk is stored in one statement at finish; a temp discarded before it sends nothing', () =>
+      withBackend('zaakpoort-pgsmallcontent-', async (b, record, schema) => {
+        const bytes = randomBytes(1000);
+        const recording = record();
+        const temp = await b.content.createTemp();
+        await pipeline(Readable.from([bytes.subarray(0, 400), bytes.subarray(400)]), temp.stream);
+        const done = await temp.finish();
+        const blobRef = await b.content.persist(temp.tempId);
+        recording.stop();
+        assert.deepEqual(recording.sent.map((q) => q.split(' ').slice(0, 4).join(' ')), ['WITH o AS (INSERT', 'UPDATE content_object SET temp_id'],
+          recording.sent.join('\n'));
+        assert.equal(done.size, 1000);
+        assert.equal(done.sha256, createHash('sha256').update(bytes).digest('hex'));
+        const chunks: Buffer[] = [];
+        for await (const c of b.content.open(blobRef)) chunks.push(c as Buffer);
+        assert.deepEqual(Buffer.concat(chunks), bytes);
+
+        const abandoned = await b.content.createTemp();
+        abandoned.stream.write(Buffer.from('half'));
+        const quiet = record();
+        await abandoned.abort();
+        quiet.stop();
+        assert.deepEqual(quiet.sent, [], 'no row was made, so there is nothing to delete');
+        await assert.rejects(abandoned.finish());
+
+        // Discarded while the statement that makes its row (the first full chunk) is in flight: the row goes too.
+        const big = await b.content.createTemp();
+        big.stream.write(randomBytes(CHUNK_BYTES + 10));
+        await b.content.discardTemp(big.tempId);
+        const direct = new pg.Client({ connectionString: url });
+        await direct.connect();
+        try {
+          // Long enough for that statement to have landed had the discard not waited for it.
+          await new Promise((r) => setTimeout(r, 300));
+          const { rows } = await direct.query(`SELECT 1 FROM ${schema}.content_object WHERE temp_id = $1`, [big.tempId]);
+          assert.equal(rows.length, 0);
+        } finally {
+          await direct.end();
+        }
       }));
 
     it('markIdentificatieUsed goes with the COMMIT in one round trip, its values quoted; a transaction aborted behind the caller still rolls back', () =>

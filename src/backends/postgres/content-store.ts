@@ -28,19 +28,52 @@ function assertId(what: string, id: string): void {
   if (typeof id !== 'string' || !ID_PATTERN.test(id)) throw new Error(`Ongeldige ${what}: ${JSON.stringify(id)}`);
 }
 
-/** Collects written bytes into 1 MiB chunks and inserts each as one row (copying, so callers may reuse buffers). */
+/**
+ * Collects written bytes into 1 MiB chunks and inserts each as one row (copying, so callers may reuse buffers).
+ * The content_object row is made with the first full chunk, or, for content that fits in one chunk (most
+ * documents), by finish() in one statement with that chunk and the finished fields: one round trip instead of
+ * three. Until then nothing of the temp is in the database, and a discard has nothing to delete.
+ */
 class ChunkWriter extends Writable {
   readonly hash = createHash('sha256');
   size = 0;
   chunks = 0;
+  /** The content_object row, once made. */
+  objectId: string | undefined;
   private buf = Buffer.allocUnsafe(CHUNK_BYTES);
   private fill = 0;
+  /** The statement in flight (a discard waits for it, so that a row made meanwhile is deleted too). */
+  private inFlight: Promise<unknown> = Promise.resolve();
+  private discarded = false;
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly objectId: string,
+    private readonly tempId: string,
   ) {
     super({ highWaterMark: 256 * 1024 });
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight = p.catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * Stops the writer; settles once no statement of it is in flight. Afterwards it makes no row any more, so
+   * objectId then says whether there is one to delete.
+   */
+  discard(): Promise<unknown> {
+    this.discarded = true;
+    this.destroy();
+    return this.inFlight;
+  }
+
+  /** The statement that makes the row: objectId is set before a discard waiting for it goes on. */
+  private made(p: () => Promise<pg.QueryResult<{ id: string }>>): Promise<void> {
+    if (this.discarded) return Promise.reject(new Error(`Tijdelijke inhoud ${this.tempId} bestaat niet meer`));
+    return this.track(p().then(({ rows }) => {
+      this.objectId = rows[0]!.id;
+    }));
   }
 
   private async append(data: Buffer): Promise<void> {
@@ -58,16 +91,54 @@ class ChunkWriter extends Writable {
   private async flush(): Promise<void> {
     if (this.fill === 0) return;
     const data = this.fill === CHUNK_BYTES ? this.buf : this.buf.subarray(0, this.fill);
-    // touched_at keeps a slow but live upload from being swept as abandoned.
-    await poolQuery(
-      this.pool,
-      `WITH c AS (INSERT INTO content_chunk (object_id, n, data) VALUES ($1, $2, $3))
-       UPDATE content_object SET touched_at = clock_timestamp() WHERE id = $1`,
-      [this.objectId, this.chunks, data],
-    );
+    if (this.objectId === undefined) {
+      await this.made(() => poolQuery<{ id: string }>(
+        this.pool,
+        `WITH o AS (INSERT INTO content_object (temp_id) VALUES ($1) RETURNING id),
+              c AS (INSERT INTO content_chunk (object_id, n, data) SELECT id, 0, $2 FROM o)
+         SELECT id FROM o`,
+        [this.tempId, data],
+      ));
+    } else {
+      // touched_at keeps a slow but live upload from being swept as abandoned.
+      await this.track(poolQuery(
+        this.pool,
+        `WITH c AS (INSERT INTO content_chunk (object_id, n, data) VALUES ($1, $2, $3))
+         UPDATE content_object SET touched_at = clock_timestamp() WHERE id = $1`,
+        [this.objectId, this.chunks, data],
+      ));
+    }
     this.chunks++;
     this.buf = Buffer.allocUnsafe(CHUNK_BYTES);
     this.fill = 0;
+  }
+
+  /**
+   * Marks the content finished (size, chunks, sha256). Content that never filled a chunk gets its row, its one
+   * chunk and these fields in one statement. Returns whether the temp row was (still) there.
+   */
+  async markFinished(sha256: string): Promise<boolean> {
+    if (this.objectId === undefined) {
+      const one = this.fill > 0;
+      await this.made(() => poolQuery<{ id: string }>(
+        this.pool,
+        one
+          ? `WITH o AS (INSERT INTO content_object (temp_id, finished, size, chunks, sha256) VALUES ($1, true, $2, 1, $3) RETURNING id),
+                  c AS (INSERT INTO content_chunk (object_id, n, data) SELECT id, 0, $4 FROM o)
+             SELECT id FROM o`
+          : 'INSERT INTO content_object (temp_id, finished, size, chunks, sha256) VALUES ($1, true, $2, 0, $3) RETURNING id',
+        one ? [this.tempId, this.size, sha256, this.buf.subarray(0, this.fill)] : [this.tempId, this.size, sha256],
+      ));
+      if (one) this.chunks = 1;
+      return true;
+    }
+    const res = await this.track(poolQuery(
+      this.pool,
+      `UPDATE content_object SET finished = true, size = $2, chunks = $3, sha256 = $4, touched_at = clock_timestamp()
+        WHERE id = $1 AND temp_id IS NOT NULL`,
+      [this.objectId, this.size, this.chunks, sha256],
+    ));
+    return res.rowCount === 1;
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
@@ -75,7 +146,9 @@ class ChunkWriter extends Writable {
   }
 
   override _final(cb: (e?: Error | null) => void): void {
-    this.flush().then(() => cb(), cb);
+    // Content still without a row is written by markFinished, in one statement with its row.
+    if (this.objectId === undefined) cb();
+    else this.flush().then(() => cb(), cb);
   }
 }
 
@@ -150,9 +223,7 @@ export class PgContentStore implements DocumentContentStore {
   async createTemp(): Promise<TempContentWriter> {
     this.assertOpen();
     const tempId = newId();
-    const { rows } = await poolQuery<{ id: string }>(this.pool, 'INSERT INTO content_object (temp_id) VALUES ($1) RETURNING id', [tempId]);
-    const objectId = rows[0]!.id;
-    const writer = new ChunkWriter(this.pool, objectId);
+    const writer = new ChunkWriter(this.pool, tempId);
     this.active.set(tempId, writer);
     let finishing: Promise<{ size: number; sha256: string }> | undefined;
     const finish = async (): Promise<{ size: number; sha256: string }> => {
@@ -160,13 +231,7 @@ export class PgContentStore implements DocumentContentStore {
         if (!writer.writableEnded) writer.end();
         await finished(writer);
         const sha256 = writer.hash.digest('hex');
-        const res = await poolQuery(
-          this.pool,
-          `UPDATE content_object SET finished = true, size = $2, chunks = $3, sha256 = $4, touched_at = clock_timestamp()
-            WHERE id = $1 AND temp_id IS NOT NULL`,
-          [objectId, writer.size, writer.chunks, sha256],
-        );
-        if (res.rowCount === 0) throw new Error(`Tijdelijke inhoud ${tempId} bestaat niet meer`);
+        if (!(await writer.markFinished(sha256))) throw new Error(`Tijdelijke inhoud ${tempId} bestaat niet meer`);
         return { size: writer.size, sha256 };
       } finally {
         this.active.delete(tempId);
@@ -202,7 +267,9 @@ export class PgContentStore implements DocumentContentStore {
     const writer = this.active.get(tempId);
     if (writer) {
       this.active.delete(tempId);
-      writer.destroy();
+      // A statement in flight may still make the row: delete after it. No row yet and none coming: nothing to delete.
+      await writer.discard();
+      if (writer.objectId === undefined) return;
     }
     this.assertOpen();
     if (this.persisted.delete(tempId)) return; // it is a blob now: no temp row left to delete
