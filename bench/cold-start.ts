@@ -38,7 +38,7 @@ export async function run(ctx: BenchContext): Promise<Table[]> {
       dirs.push(dir);
       const schemaDir = `${dir}-xsd`;
       dirs.push(schemaDir);
-      cpSync(path.join(REPO_ROOT, 'xsd'), schemaDir, { recursive: true, filter: (src) => path.basename(src) !== '.derived' });
+      cpSync(path.resolve(REPO_ROOT, process.env.ZAAKPOORT_SCHEMA_DIR || 'xsd'), schemaDir, { recursive: true, filter: (src) => path.basename(src) !== '.derived' });
       return { ...zaakpoortEnv({ kind: 'sqlite', dataDir: dir }), ZAAKPOORT_SCHEMA_DIR: schemaDir };
     });
     for (const d of dirs) await rm(d, { recursive: true, force: true });
