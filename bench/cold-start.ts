@@ -1,5 +1,5 @@
 /** Cold start: spawn what `npm start` runs (node dist/main.js, built beforehand) and time until GET /health is 200. */
-import { cpSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,11 @@ export async function run(ctx: BenchContext): Promise<Table[]> {
       const schemaDir = `${dir}-xsd`;
       dirs.push(schemaDir);
       cpSync(path.resolve(REPO_ROOT, process.env.ZAAKPOORT_SCHEMA_DIR || 'xsd'), schemaDir, { recursive: true, filter: (src) => path.basename(src) !== '.derived' });
+      // The source may be read-only (../shared): the server writes its rule cache into the copy, and rm removes it.
+      for (const entry of readdirSync(schemaDir, { recursive: true, withFileTypes: true })) {
+        chmodSync(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
+      }
+      chmodSync(schemaDir, 0o755);
       return { ...zaakpoortEnv({ kind: 'sqlite', dataDir: dir }), ZAAKPOORT_SCHEMA_DIR: schemaDir };
     });
     for (const d of dirs) await rm(d, { recursive: true, force: true });
